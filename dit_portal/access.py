@@ -1,0 +1,87 @@
+"""Who may use which view. Every staff view states its rule with ``staff_required``.
+
+Staff roles (commission staff, network coordinators, admins) must have MFA set up before
+they reach any staff page: they are sent to set it up first.
+"""
+
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import roles
+
+ROLE_CHECKS = {
+    roles.COMMISSION_STAFF: lambda user: user.is_commission_staff,
+    roles.NETWORK_COORDINATORS: lambda user: user.is_network_coordinator,
+}
+
+
+def needs_mfa(user) -> bool:
+    """True for a signed-in staff-role user who has not set up an authenticator app yet."""
+    return user.is_authenticated and user.has_staff_role and not is_mfa_enabled(user)
+
+
+def redirect_to_mfa_setup(request):
+    messages.warning(
+        request,
+        _("Staff pages need two-factor authentication. Set up an authenticator app to continue."),
+    )
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+
+
+def staff_required(*, roles_allowed=roles.STAFF_GROUPS, perm=None):
+    """Allow admins and members of ``roles_allowed`` holding ``perm`` (if given), with MFA.
+
+    Anonymous visitors are sent to sign in; signed-in people without the role or permission
+    get 403; staff without MFA are sent to set it up.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            has_role = user.is_superuser or any(ROLE_CHECKS[r](user) for r in roles_allowed)
+            if not has_role or (perm and not user.has_perm(perm)):
+                raise PermissionDenied
+            if needs_mfa(user):
+                return redirect_to_mfa_setup(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def member_required(view):
+    """Approved members of the network only (coordinators and admins too, to run it).
+
+    Anonymous visitors are sent to sign in; others get 403 with the way to apply.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_network_coordinator or is_network_member(user)):
+            raise PermissionDenied(_("This page is for members of the network."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def is_network_member(user) -> bool:
+    from network.models import MembershipStatus
+
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.status == MembershipStatus.APPROVED

@@ -1,0 +1,71 @@
+"""Form pieces every app's forms share."""
+
+import datetime
+
+from django import forms
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """Day (optional), month and year as three labelled inputs in one fieldset."""
+
+    template_name = "includes/widgets/date_parts.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "day": forms.NumberInput(attrs={"class": "form-control", "min": 1, "max": 31}),
+            "month": forms.Select(
+                attrs={"class": "form-select"},
+                choices=[("", _("Month")), *MONTHS.items()],
+            ),
+            "year": forms.NumberInput(attrs={"class": "form-control", "min": 2000, "max": 2100}),
+        }
+        super().__init__(widgets, attrs)
+
+    def id_for_label(self, id_):
+        # The fieldset's legend names the group; each part has a label of its own.
+        return ""
+
+    def decompress(self, value):
+        if value is None:
+            return [None, None, None]
+        day, precision = value
+        return [day.day if precision == "day" else None, day.month, day.year]
+
+
+class DatePartsField(forms.MultiValueField):
+    """A date given either as a month and year, or as an exact day.
+
+    Cleans to ``(date, precision)``: leaving the day empty means the month is all that is
+    known, and the date is stored as the first of the month with precision "month".
+    """
+
+    widget = DatePartsWidget
+
+    default_error_messages = {
+        "incomplete": _("Enter a month and a year."),
+        "invalid": _("Enter a real date."),
+    }
+
+    def __init__(self, **kwargs):
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31, required=False),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=2000, max_value=2100),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or all(v in (None, "") for v in data_list):
+            return None
+        day, month, year = data_list
+        if month in (None, "") or year in (None, ""):
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        try:
+            if day in (None, ""):
+                return datetime.date(year, month, 1), "month"
+            return datetime.date(year, month, day), "day"
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error

@@ -1,0 +1,47 @@
+"""iCalendar (RFC 5545) pieces shared by every app that publishes dates."""
+
+import datetime
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+
+def new_calendar(*, name: str, method: str | None = None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//DiT Portal//Diversity in Tech//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def timed_event(
+    *,
+    uid: str,
+    sequence: int,
+    summary: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    url: str,
+    location: str = "",
+    description: str = "",
+    cancelled: bool = False,
+) -> icalendar.Event:
+    """A VEVENT in UTC. ``uid`` is the occurrence's own stable id; the domain is added."""
+    event = icalendar.Event()
+    event.add("uid", f"{uid}@{settings.CALENDAR_UID_DOMAIN}")
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("sequence", sequence)
+    event.add("summary", summary)
+    event.add("dtstart", starts_at.astimezone(datetime.UTC))
+    event.add("dtend", ends_at.astimezone(datetime.UTC))
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("url", url)
+    return event

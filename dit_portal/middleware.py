@@ -1,0 +1,45 @@
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+from .access import needs_mfa, redirect_to_mfa_setup
+
+logger = logging.getLogger(__name__)
+
+
+class AdminRequiresMFAMiddleware:
+    """Keep staff without MFA out of the Django admin, as ``staff_required`` does elsewhere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        if request.path.startswith(self.admin_prefix) and needs_mfa(request.user):
+            return redirect_to_mfa_setup(request)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage answers 503 with the portal's own page, never a false success."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # OperationalError and InterfaceError are how every backend reports a database it
+        # cannot reach or that went away; other database errors are bugs and stay 500s.
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.exception("Database unavailable", exc_info=exception)
+        # Rendered without the request: the layout must not touch the database again.
+        body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "60"
+        return response

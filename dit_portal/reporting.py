@@ -1,0 +1,115 @@
+"""Breakdown tables shared by the consultation and the employer survey, and the
+small-number suppression for anything that leaves the staff area.
+
+Suppressed counts are shown as "fewer than N"; the ones hidden only to protect them are
+shown as "hidden", which is true of them (they may be large).
+
+A breakdown counts, for each answer (a row), how many respondents in each group (a column)
+gave it. Every respondent is in exactly one group, so each row's cells add up to the row's
+total: a row is a partition. Suppression hides every count below the threshold and then,
+wherever exactly one cell of a partition is hidden while its total is shown, hides the next
+smallest too, so no hidden count can be worked back by subtraction.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Figure:
+    """A count, its percentage within its group, and whether either is hidden."""
+
+    count: int
+    percent: float | None = None
+    suppressed: bool = False
+    # Hidden not for being small but so that a small one next to it cannot be worked out.
+    complementary: bool = False
+    percent_hidden: bool = False
+
+    @property
+    def shown_percent(self) -> float | None:
+        return None if self.suppressed or self.percent_hidden else self.percent
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    total: Figure
+    cells: list[Figure]
+
+
+@dataclass
+class Breakdown:
+    """Rows of answers by columns of groups, with group sizes and the number responding."""
+
+    columns: list[tuple[object, str]]
+    group_sizes: list[Figure]
+    respondents: Figure
+    rows: list[Row] = field(default_factory=list)
+    suppressed: bool = False
+
+
+def _percent(count: int, of: int) -> float | None:
+    return round(100 * count / of, 1) if of else None
+
+
+def build_breakdown(
+    *,
+    rows: list[tuple[object, str]],
+    columns: list[tuple[object, str]],
+    counts: dict[tuple[object, object], int],
+    group_sizes: dict[object, int],
+) -> Breakdown:
+    """Assemble a breakdown from SQL counts keyed by (row key, column key).
+
+    Columns with no respondents at all are left out; every cell's percentage is of its
+    group's size, the row total's of everyone responding.
+    """
+    columns = [(key, label) for key, label in columns if group_sizes.get(key)]
+    respondents = sum(group_sizes.values())
+    breakdown = Breakdown(
+        columns=columns,
+        group_sizes=[Figure(group_sizes[key]) for key, _ in columns],
+        respondents=Figure(respondents),
+    )
+    for row_key, row_label in rows:
+        cells = [
+            Figure(n := counts.get((row_key, col), 0), _percent(n, group_sizes[col]))
+            for col, _ in columns
+        ]
+        total = sum(cell.count for cell in cells)
+        breakdown.rows.append(
+            Row(row_key, row_label, Figure(total, _percent(total, respondents)), cells)
+        )
+    return breakdown
+
+
+def suppress(breakdown: Breakdown, threshold: int) -> Breakdown:
+    """Hide small counts in place (see the module docstring) and return the breakdown."""
+    breakdown.suppressed = True
+    partitions = [(row.total, row.cells) for row in breakdown.rows]
+    partitions.append((breakdown.respondents, breakdown.group_sizes))
+    for total, parts in partitions:
+        for figure in (total, *parts):
+            if figure.count < threshold:
+                figure.suppressed = True
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in partitions:
+            hidden = [p for p in parts if p.suppressed]
+            if total.suppressed or len(hidden) != 1:
+                continue
+            shown = [p for p in parts if not p.suppressed]
+            protector = min(shown, key=lambda p: p.count) if shown else total
+            protector.suppressed = protector.complementary = True
+            changed = True
+    # A hidden group size must not be recoverable from a percentage of a shown count.
+    for index, size in enumerate(breakdown.group_sizes):
+        if size.suppressed:
+            for row in breakdown.rows:
+                row.cells[index].percent_hidden = True
+    if breakdown.respondents.suppressed:
+        for row in breakdown.rows:
+            row.total.percent_hidden = True
+    return breakdown

@@ -1,0 +1,20 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def figure(value, threshold=None, percent=True):
+    """A count from ``dit_portal.reporting``, as published: "fewer than 5" for a small
+    count, "hidden" for one hidden to protect it, else the count and its percentage."""
+    if value.complementary:
+        return _("hidden")
+    if value.suppressed:
+        return _("fewer than %(n)s") % {"n": threshold}
+    if percent and value.shown_percent is not None:
+        return format_html(
+            '{} <span class="text-body-secondary">({}%)</span>', value.count, value.shown_percent
+        )
+    return str(value.count)

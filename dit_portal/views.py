@@ -1,0 +1,69 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from milestones import selectors as roadmap_selectors
+
+from . import health, selectors
+from .access import staff_required
+
+
+@require_GET
+def home(request):
+    """Public. What the programme is, and the way into each part of it."""
+    return render(
+        request,
+        "dit_portal/home.html",
+        {"upcoming": roadmap_selectors.upcoming_events(limit=3)},
+    )
+
+
+@never_cache
+@staff_required()
+def staff_home(request):
+    """Commission staff, network coordinators and admins."""
+    return render(request, "dit_portal/staff_home.html")
+
+
+@never_cache
+@staff_required()
+@require_GET
+def reminder_log(request):
+    """Commission staff (advisory meetings), network coordinators (sessions and events) and
+    admins (all): who was reminded of what, when, and what failed."""
+    user, kinds = request.user, set()
+    if user.is_commission_staff:
+        kinds.add("meeting")
+    if user.is_network_coordinator:
+        kinds |= {"session", "event"}
+    return render(
+        request, "dit_portal/reminder_log.html", {"rows": selectors.reminder_log(kinds=kinds)}
+    )
+
+
+@require_GET
+def privacy_notice(request):
+    """Public."""
+    return render(request, "dit_portal/privacy_notice.html")
+
+
+@require_GET
+def accessibility_statement(request):
+    """Public."""
+    return render(request, "dit_portal/accessibility_statement.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Public, for load balancers: 200 when every dependency answers, else 503."""
+    checks = health.run_checks()
+    healthy = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+        },
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,112 @@
+"""Fixtures every test shares: people in each role, set up the way the portal sets them up."""
+
+import os
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
+
+from dit_portal import roles
+from dit_portal.services import user_create_verified, user_reset_mfa
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process, as on the embedded default, even where CI configures Redis.
+    Tests of the real worker and broker start their own."""
+    from dit_portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    # Hashing passwords slowly is a feature in production and only a cost in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # allauth's rate limits count in the cache; each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(email, *, groups=(), superuser=False, mfa=False):
+    user = user_create_verified(
+        email=email,
+        password=PASSWORD,
+        full_name=email.split("@")[0].title(),
+        groups=groups,
+        is_superuser=superuser,
+    )
+    if mfa:
+        user.totp_secret, user.recovery_codes = user_reset_mfa(user=user)
+    return user
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app would show now for ``secret``."""
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def member(db):
+    return make_user("member@example.org")
+
+
+@pytest.fixture
+def other_member(db):
+    return make_user("other.member@example.org")
+
+
+@pytest.fixture
+def commission_staff(db):
+    return make_user("staff@example.org", groups=(roles.COMMISSION_STAFF,), mfa=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user("coordinator@example.org", groups=(roles.NETWORK_COORDINATORS,), mfa=True)
+
+
+@pytest.fixture
+def admin(db):
+    return make_user("admin@example.org", superuser=True, mfa=True)
+
+
+@pytest.fixture
+def staff_without_mfa(db):
+    return make_user("new.staff@example.org", groups=(roles.COMMISSION_STAFF,))
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client signed in as ``user`` (None: signed out)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis the portal's tests use: CELERY_BROKER_URL from the environment.
+
+    Tests that need a real Redis are skipped on a machine without one, but never in CI,
+    where a missing service is a failure.
+    """
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must set CELERY_BROKER_URL to the machine's Redis.")
+        pytest.skip("Needs CELERY_BROKER_URL pointing at a Redis server.")
+    return url

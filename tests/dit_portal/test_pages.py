@@ -1,0 +1,91 @@
+import re
+
+import pytest
+from django.template import loader
+from django.urls import reverse
+
+PUBLIC_PAGES = [
+    "home",
+    "privacy_notice",
+    "accessibility_statement",
+    "milestones:roadmap",
+    "consultation:index",
+    "employers:index",
+    "network:index",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_have_the_accessible_layout(client, name):
+    response = client.get(reverse(name))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r'<html lang="en-gb">', html)
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    for landmark in ("<header", "<nav", '<main id="main-content"', "<footer"):
+        assert landmark in html
+    assert '<a class="skip-link" href="#main-content">Skip to main content</a>' in html
+    assert "<script" not in html  # every page works without JavaScript
+    assert "//cdn" not in html
+    assert "googleapis" not in html
+
+
+@pytest.mark.django_db
+def test_home_leads_into_every_part_of_the_programme(client):
+    html = client.get(reverse("home")).content.decode()
+    for name in ("milestones:roadmap", "consultation:index", "employers:index", "network:index"):
+        assert f'href="{reverse(name)}"' in html
+
+
+@pytest.mark.django_db
+def test_current_section_is_marked_in_the_navigation(client):
+    html = client.get(reverse("milestones:roadmap")).content.decode()
+    assert f'<a href="{reverse("milestones:roadmap")}" aria-current="page">Roadmap</a>' in html
+
+
+@pytest.mark.django_db
+def test_not_found_page_uses_the_layout(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
+    assert "skip-link" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_forbidden_page_uses_the_layout(client_for, member):
+    response = client_for(member).get(reverse("staff_home"))
+    assert response.status_code == 403
+    assert "<h1>You do not have access to this page</h1>" in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_request_or_database():
+    # Django renders 500.html with no context at all; it must still show the layout.
+    html = loader.get_template("500.html").render()
+    assert "<h1>Sorry, there is a problem with the service</h1>" in html
+    assert '<main id="main-content"' in html
+
+
+@pytest.mark.django_db
+def test_staff_home_links_to_what_each_role_manages(client_for, commission_staff, coordinator):
+    staff_page = client_for(commission_staff).get(reverse("staff_home")).content.decode()
+    assert reverse("milestones:staff_roadmap") in staff_page
+    coordinator_page = client_for(coordinator).get(reverse("staff_home")).content.decode()
+    assert reverse("milestones:staff_roadmap") not in coordinator_page
+
+
+@pytest.mark.django_db
+def test_staff_home_is_for_staff_roles_and_admins_only(
+    client_for, member, commission_staff, coordinator, admin
+):
+    url = reverse("staff_home")
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"{reverse('account_login')}?next=/staff/"
+    assert client_for(member).get(url).status_code == 403
+    for user in (commission_staff, coordinator, admin):
+        assert client_for(user).get(url).status_code == 200

@@ -1,0 +1,327 @@
+"""Reminders: offsets, late joiners, past occurrences, updates and cancellations, opt-outs,
+idempotence, failures, and the iCalendar attachments read back with a real parser."""
+
+import datetime
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from dit_portal import reminders
+from dit_portal.models import ReminderDelivery
+from milestones import services as meeting_services
+from network import services as network_services
+from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
+from tests.network.factories import cohort, member
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2027, 3, 15, 14, 0, tzinfo=datetime.UTC)
+
+
+def at(delta):
+    """A moment ``delta`` before START."""
+    return time_machine.travel(START - delta, tick=False)
+
+
+def send_due():
+    return reminders.dispatch(enqueue=reminders.deliver)
+
+
+def calendar_of(message):
+    (name, content, mimetype) = message.attachments[0]
+    assert name == "invite.ics"
+    return icalendar.Calendar.from_ical(content), mimetype
+
+
+@pytest.fixture
+def meeting():
+    with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
+        return AdvisoryMeetingFactory(
+            starts_at=START,
+            ends_at=START + datetime.timedelta(hours=2),
+            location="Hackney Town Hall",
+            members=[
+                AdvisoryMemberFactory(email="ada@example.org"),
+                AdvisoryMemberFactory(email="ben@example.org"),
+            ],
+        )
+
+
+def test_reminders_go_seven_days_and_one_day_before(meeting, mailoutbox):
+    with at(datetime.timedelta(days=8)):
+        send_due()
+    assert mailoutbox == []
+    with at(datetime.timedelta(days=7) - datetime.timedelta(minutes=3)):
+        report = send_due()
+    assert report.sent == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.org", "ben@example.org"]
+    assert "is in 7 days" in mailoutbox[0].body
+    with at(datetime.timedelta(days=3)):
+        send_due()
+    assert len(mailoutbox) == 2
+    with at(datetime.timedelta(hours=23)):
+        send_due()
+    assert len(mailoutbox) == 4
+    assert "is in 1 day" in mailoutbox[-1].body
+
+
+def test_each_reminder_goes_once_whatever_runs_twice(meeting, mailoutbox):
+    with at(datetime.timedelta(days=6)):
+        send_due()
+        send_due()
+        # A task run twice finds its rows already claimed and sent: it sends nothing.
+        assert reminders.deliver(list(ReminderDelivery.objects.values_list("pk", flat=True))) == {}
+    assert len(mailoutbox) == 2
+
+
+def test_after_an_outage_only_the_latest_reminder_goes(meeting, mailoutbox):
+    with at(datetime.timedelta(hours=12)):
+        send_due()
+    assert len(mailoutbox) == 2
+    assert all("is in 1 day" in m.body for m in mailoutbox)
+    assert not ReminderDelivery.objects.filter(offset_minutes=7 * 24 * 60).exists()
+
+
+def test_someone_invited_late_gets_the_next_reminder_only(meeting, mailoutbox):
+    with at(datetime.timedelta(days=7, minutes=-5)):
+        send_due()
+    with at(datetime.timedelta(days=5)):
+        cy = AdvisoryMemberFactory(email="cy@example.org")
+        meeting_services.meeting_set_invitees(
+            meeting=meeting, members=[*meeting.attendees.all(), cy]
+        )
+        send_due()
+    assert "cy@example.org" not in [m.to[0] for m in mailoutbox]
+    with at(datetime.timedelta(hours=20)):
+        send_due()
+    assert [m.to[0] for m in mailoutbox].count("cy@example.org") == 1
+
+
+def test_nothing_is_sent_for_the_past(meeting, mailoutbox):
+    with time_machine.travel(START + datetime.timedelta(hours=1), tick=False):
+        send_due()
+    assert mailoutbox == []
+
+
+def test_declining_a_meeting_stops_its_reminders(meeting, mailoutbox):
+    ada = meeting.attendance.get(member__email="ada@example.org").member
+    with at(datetime.timedelta(days=10)):
+        meeting_services.meeting_rsvp(meeting=meeting, member=ada, rsvp="no")
+    with at(datetime.timedelta(days=6)):
+        send_due()
+    assert [m.to[0] for m in mailoutbox] == ["ben@example.org"]
+
+
+def test_the_attachment_is_a_calendar_request_with_a_stable_uid(meeting, mailoutbox):
+    with at(datetime.timedelta(days=6)):
+        send_due()
+    calendar, mimetype = calendar_of(mailoutbox[0])
+    assert mimetype.startswith("text/calendar; method=REQUEST")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]).startswith(str(meeting.uid))
+    assert int(event["SEQUENCE"]) == 0
+    assert event.decoded("DTSTART") == START
+    assert str(event["LOCATION"]) == "Hackney Town Hall"
+    assert meeting.get_absolute_url() in mailoutbox[0].body
+
+
+def test_a_moved_meeting_sends_an_update_to_those_reminded(meeting, mailoutbox):
+    with at(datetime.timedelta(days=6)):
+        send_due()
+        meeting_services.meeting_update(
+            meeting=meeting,
+            starts_at=START + datetime.timedelta(hours=1),
+            ends_at=START + datetime.timedelta(hours=3),
+            location="Online",
+        )
+        send_due()
+        send_due()
+    updates = mailoutbox[2:]
+    assert len(updates) == 2
+    assert updates[0].subject.startswith("[DiT Portal] Changed:") or updates[0].subject.startswith(
+        "Changed:"
+    )
+    calendar, _ = calendar_of(updates[0])
+    (event,) = calendar.walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 1
+    assert str(event["UID"]).startswith(str(meeting.uid))
+    assert event.decoded("DTSTART") == START + datetime.timedelta(hours=1)
+    assert str(event["LOCATION"]) == "Online"
+
+
+def test_a_cancellation_is_announced_as_a_calendar_cancel(meeting, mailoutbox):
+    with at(datetime.timedelta(days=6)):
+        send_due()
+        meeting_services.meeting_cancel(meeting=meeting)
+        send_due()
+    cancellations = mailoutbox[2:]
+    assert len(cancellations) == 2
+    calendar, mimetype = calendar_of(cancellations[0])
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert mimetype.startswith("text/calendar; method=CANCEL")
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert "has been cancelled" in cancellations[0].body
+
+
+def test_a_reminder_queued_before_a_change_is_not_sent_in_its_old_form(meeting, mailoutbox):
+    with at(datetime.timedelta(days=6)):
+        reminders.scan()
+        queued = list(ReminderDelivery.objects.values_list("pk", flat=True))
+        meeting_services.meeting_update(
+            meeting=meeting,
+            starts_at=START + datetime.timedelta(days=10),
+            ends_at=START + datetime.timedelta(days=10, hours=2),
+        )
+        outcomes = reminders.deliver(queued)
+    assert outcomes == {"pending": 2}  # not due any more: it waits for the new time
+    assert mailoutbox == []
+
+    with at(datetime.timedelta(days=5)):
+        meeting_services.meeting_cancel(meeting=meeting)
+        reminders.deliver(queued)
+    assert mailoutbox == []
+
+
+def test_a_cancelled_rsvp_gets_no_reminder_but_optional_email_choices_do_not_stop_it(mailoutbox):
+    with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
+        event = network_services.event_save(
+            title="Meet-up",
+            description="",
+            mode="online",
+            format="led",
+            starts_at=START,
+            ends_at=START + datetime.timedelta(hours=1),
+            location="",
+            online_url="https://meet.example.org",
+            capacity=10,
+        )
+        keen = member("Keen", receives_optional_email=False)
+        gone = member("Gone")
+        network_services.event_rsvp(event=event, member=keen)
+        network_services.event_rsvp(event=event, member=gone)
+        network_services.event_cancel_rsvp(event=event, member=gone)
+    with at(datetime.timedelta(days=6)):
+        send_due()
+    assert [m.to[0] for m in mailoutbox] == [keen.user.email]
+
+
+def test_reflection_sessions_remind_people_with_places(mailoutbox):
+    with time_machine.travel(datetime.datetime(2027, 2, 1, tzinfo=datetime.UTC), tick=False):
+        course = cohort(starts_on=datetime.date(2027, 3, 1), capacity=1, network_funded_places=1)
+        place = network_services.place_nominate(cohort=course, member=member("Placed", org="Brent"))
+        network_services.place_nominate(cohort=course, member=member("Waiting", org="Camden"))
+    first = course.sessions.get(number=1)
+    with time_machine.travel(first.starts_at - datetime.timedelta(hours=20), tick=False):
+        send_due()
+    assert [m.to[0] for m in mailoutbox] == [place.member.user.email]
+    assert "Reflection session 1" in mailoutbox[0].subject
+
+
+def test_a_mail_server_outage_delays_but_does_not_lose_or_double(meeting, mailoutbox, settings):
+    settings.EMAIL_BACKEND = "tests.consultation.test_services.FailingBackend"
+    with at(datetime.timedelta(days=6, hours=1)):
+        report = send_due()
+    assert report.sent == 0
+    assert set(ReminderDelivery.objects.values_list("status", "attempts")) == {("pending", 1)}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with at(datetime.timedelta(days=6, minutes=59)):
+        send_due()  # backing off: not yet
+    assert mailoutbox == []
+    with at(datetime.timedelta(days=6)):
+        send_due()
+        send_due()
+    assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.org", "ben@example.org"]
+
+
+def test_after_the_last_attempt_a_failure_is_shown_to_staff(
+    meeting, settings, client_for, commission_staff
+):
+    settings.EMAIL_BACKEND = "tests.consultation.test_services.FailingBackend"
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    with at(datetime.timedelta(days=6, hours=5)):
+        send_due()
+    with at(datetime.timedelta(days=6)):
+        send_due()
+        send_due()
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"failed"}
+    page = client_for(commission_staff).get(reverse("reminder_log")).content.decode()
+    assert "<strong>Failed</strong>" in page
+    assert "mail server down" in page
+    assert "ada@example.org" in page
+
+
+def test_a_broker_outage_loses_nothing(meeting, mailoutbox):
+    def broker_down(pks):
+        raise ConnectionRefusedError("broker down")
+
+    with at(datetime.timedelta(days=6)):
+        report = reminders.dispatch(enqueue=broker_down)
+        assert report.queue_errors == 2
+        send_due()
+    assert len(mailoutbox) == 2
+
+
+def test_the_reminder_log_is_for_staff_roles_only(client_for):
+    from tests.conftest import make_user
+
+    someone = make_user("someone@example.org")
+    assert client_for(someone).get(reverse("reminder_log")).status_code == 403
+    assert client_for(None).get(reverse("reminder_log")).status_code == 302
+
+
+def test_a_dispatch_over_a_thousand_due_reminders_makes_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    from milestones.models import AdvisoryMember, MeetingAttendance
+
+    with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
+        meeting = AdvisoryMeetingFactory(
+            starts_at=START, ends_at=START + datetime.timedelta(hours=2)
+        )
+        advisers = AdvisoryMember.objects.bulk_create(
+            AdvisoryMember(name=f"Adviser {i}", email=f"adviser{i}@example.org")
+            for i in range(1000)
+        )
+        MeetingAttendance.objects.bulk_create(
+            MeetingAttendance(meeting=meeting, member=a) for a in advisers
+        )
+    queued = []
+    # Batched: SQLite inserts in batches of its variable limit, PostgreSQL in one statement.
+    with at(datetime.timedelta(days=6)), django_assert_max_num_queries(30):
+        report = reminders.dispatch(enqueue=queued.extend)
+    assert report.queued == len(queued) == 1000
+    assert ReminderDelivery.objects.count() == 1000
+
+
+def test_send_reminders_command_reports_what_it_sent(meeting):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with at(datetime.timedelta(days=6)):
+        call_command("send_reminders", stdout=out)
+        call_command("send_reminders", stdout=out)
+    assert "Reminders: 2 sent" in out.getvalue()
+    assert "Reminders: 0 sent" in out.getvalue()
+    assert len(mail.outbox) == 2
+
+
+def test_each_role_sees_the_reminders_of_its_own_programme(
+    meeting, client_for, coordinator, commission_staff
+):
+    with at(datetime.timedelta(days=6)):
+        send_due()
+    assert (
+        "ada@example.org"
+        in client_for(commission_staff).get(reverse("reminder_log")).content.decode()
+    )
+    assert (
+        "ada@example.org"
+        not in client_for(coordinator).get(reverse("reminder_log")).content.decode()
+    )

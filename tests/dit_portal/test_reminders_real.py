@@ -1,0 +1,203 @@
+"""Reminders with real parts: PostgreSQL under two concurrent dispatches, a real SMTP
+server on loopback, and a real Celery worker against Redis."""
+
+import datetime
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from email import message_from_bytes
+from pathlib import Path
+
+import icalendar
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.db import connection, connections
+from django.utils import timezone
+
+from dit_portal import reminders
+from dit_portal.models import ReminderDelivery
+from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+def start_smtp(port) -> tuple[Controller, Inbox]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, inbox
+
+
+def meeting_with(n):
+    """A meeting six days away, whose n members were invited ten days ago: the 7-day
+    reminder is due now."""
+    start = (timezone.now() + datetime.timedelta(days=6)).replace(microsecond=0)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=10)):
+        return AdvisoryMeetingFactory(
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            members=[
+                AdvisoryMemberFactory(email=f"adviser{i}-{uuid.uuid4().hex[:6]}@example.org")
+                for i in range(n)
+            ],
+        )
+
+
+def calendars(message):
+    return [
+        icalendar.Calendar.from_ical(part.get_payload(decode=True))
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatches_at_once_send_each_reminder_once():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI runs this on PostgreSQL")
+        pytest.skip("Concurrent dispatch is checked on PostgreSQL (set DATABASE_URL)")
+    meeting_with(40)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            reminders.dispatch(enqueue=reminders.deliver)
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(mail.outbox) == 40
+    assert len({m.to[0] for m in mail.outbox}) == 40
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_smtp_down_for_the_first_attempt_still_delivers_exactly_once(settings, smtp_port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp_port, 3
+    meeting_with(1)
+
+    report = reminders.dispatch(enqueue=reminders.deliver)  # nothing listens yet
+    assert report.sent == 0
+    assert ReminderDelivery.objects.get().attempts == 1
+
+    controller, inbox = start_smtp(smtp_port)
+    try:
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+            reminders.dispatch(enqueue=reminders.deliver)
+            reminders.dispatch(enqueue=reminders.deliver)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    (calendar,) = calendars(inbox.messages[0])
+    assert str(calendar["METHOD"]) == "REQUEST"
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
+    return f"postgres://{user}{password}@{host}/{settings['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, settings):
+    from dit_portal.celery import app
+
+    queue = f"test-reminders-{uuid.uuid4().hex[:8]}"
+    controller, inbox = start_smtp(smtp_port)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "DJANGO_SETTINGS_MODULE": "dit_portal.settings",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "dit_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    try:
+        app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+        meeting = meeting_with(3)
+        report = reminders.dispatch(enqueue=reminders.enqueue_task)
+        assert report.queued == 3
+        deadline = time.monotonic() + 60
+        while len(inbox.messages) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        reminders.dispatch(enqueue=reminders.enqueue_task)  # a second scan: nothing new
+        time.sleep(2)
+    finally:
+        app.conf.update(saved)
+        app.pool.force_close_all()
+        app._pool = None  # the next publish opens a pool for the restored broker
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0].decode(errors="replace")
+        controller.stop()
+
+    assert len(inbox.messages) == 3, output
+    (calendar,) = calendars(inbox.messages[0])
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]).startswith(str(meeting.uid))
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
