@@ -1,0 +1,53 @@
+"""Advisory group meetings as a source of reminders (see ``dit_portal.reminders``)."""
+
+from collections import defaultdict
+
+from dit_portal.reminders import Occurrence, Recipient, Source
+
+from .models import AdvisoryMeeting, MeetingAttendance, Rsvp
+
+
+def _occurrence(meeting: AdvisoryMeeting) -> Occurrence:
+    return Occurrence(
+        kind=MeetingSource.kind,
+        pk=meeting.pk,
+        uid=str(meeting.uid),
+        sequence=meeting.sequence,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        location=", ".join(filter(None, [meeting.location, meeting.online_url])),
+        description=meeting.agenda,
+        path=meeting.get_absolute_url(),
+        cancelled=meeting.is_cancelled,
+    )
+
+
+class MeetingSource(Source):
+    """Every invited member who has not said they cannot come is reminded."""
+
+    kind = "meeting"
+
+    def occurrences(self, *, starting_after, starting_before):
+        return [
+            _occurrence(m)
+            for m in AdvisoryMeeting.objects.filter(
+                starts_at__gt=starting_after, starts_at__lte=starting_before
+            )
+        ]
+
+    def occurrences_by_pk(self, pks):
+        return {m.pk: _occurrence(m) for m in AdvisoryMeeting.objects.filter(pk__in=pks)}
+
+    def recipients(self, occurrence_ids, emails=None):
+        found = defaultdict(list)
+        invited = MeetingAttendance.objects.filter(meeting_id__in=occurrence_ids).exclude(
+            rsvp=Rsvp.NO
+        )
+        if emails is not None:
+            invited = invited.filter(member__email__in=emails)
+        for invitation in invited.select_related("member"):
+            found[invitation.meeting_id].append(
+                Recipient(invitation.member.email, invitation.member.name, invitation.invited_at)
+            )
+        return found

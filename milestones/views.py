@@ -1,0 +1,327 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal.access import needs_mfa, staff_required
+
+from . import dates, ical, selectors, services
+from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm
+from .models import Activity, AdvisoryMeeting, AdvisoryMember, Status
+
+EDIT_ROADMAP = "milestones.change_activity"
+EDIT_MEETINGS = "milestones.change_advisorymeeting"
+
+
+def _base_url(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@require_GET
+def roadmap(request):
+    """Public. The roadmap as a timeline grouped by year."""
+    timeline = selectors.roadmap_timeline()
+    activities = [a for group in timeline for a in group.activities]
+    return render(
+        request,
+        "milestones/roadmap.html",
+        {
+            "timeline": timeline,
+            "status_counts": selectors.status_counts(activities),
+            "statuses": Status,
+            "upcoming": selectors.upcoming_events(),
+        },
+    )
+
+
+@require_GET
+def activity_detail(request, slug):
+    """Public, for public activities; staff reach hidden ones through their staff pages."""
+    try:
+        activity = selectors.activity_detail(slug=slug)
+    except Activity.DoesNotExist as missing:
+        raise Http404 from missing
+    return render(request, "milestones/activity_detail.html", {"activity": activity})
+
+
+@require_GET
+def meeting_detail(request, pk):
+    """Public: time, place, agenda, papers, and minutes once published. The list of
+    invitees is for staff; an invited member sees and can change their own reply."""
+    try:
+        meeting = selectors.meeting_detail(pk=pk)
+    except AdvisoryMeeting.DoesNotExist as missing:
+        raise Http404 from missing
+    invitation = selectors.attendance_for_user(meeting=meeting, user=request.user)
+    # The same rule as every staff page: the permission, and MFA set up.
+    is_staff = (
+        request.user.is_authenticated
+        and request.user.has_perm(EDIT_MEETINGS)
+        and not needs_mfa(request.user)
+    )
+    return render(
+        request,
+        "milestones/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "invitation": invitation,
+            "rsvp_form": RsvpForm(initial={"rsvp": invitation.rsvp}) if invitation else None,
+            "can_see_attendees": is_staff,
+            "can_join_online": is_staff or invitation is not None,
+            "rsvp_open": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def meeting_rsvp(request, pk):
+    """An invited advisory group member, signed in, replies to an invitation."""
+    try:
+        meeting = selectors.meeting_detail(pk=pk)
+    except AdvisoryMeeting.DoesNotExist as missing:
+        raise Http404 from missing
+    invitation = selectors.attendance_for_user(meeting=meeting, user=request.user)
+    if invitation is None:
+        raise Http404
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_rsvp(
+                meeting=meeting, member=invitation.member, rsvp=form.cleaned_data["rsvp"]
+            )
+        except services.MeetingClosed as closed:
+            messages.error(request, str(closed))
+        else:
+            messages.success(request, _("Thank you: your reply has been saved."))
+    else:
+        messages.error(request, _("Choose whether you will attend."))
+    return redirect(meeting)
+
+
+@require_GET
+def calendar_feed(request):
+    """Public. Every dated roadmap entry and meeting as iCalendar (RFC 5545)."""
+    activities, meetings = selectors.calendar_entries()
+    body = ical.roadmap_calendar(activities, meetings, base_url=_base_url(request))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="dit-roadmap.ics"'
+    return response
+
+
+@require_GET
+def roadmap_json(request):
+    """Public. The roadmap as JSON: the programme works in the open."""
+    base_url = _base_url(request)
+    activities, meetings = selectors.calendar_entries()
+    data = {
+        "activities": [
+            {
+                "slug": a.slug,
+                "title": a.title,
+                "kind": a.kind,
+                "workstream": a.workstream.name,
+                "description": a.description,
+                "starts": dates.iso(a.starts_on, a.starts_precision),
+                "starts_precision": a.starts_precision,
+                "ends": dates.iso(a.ends_on, a.ends_precision) if a.ends_on else None,
+                "ends_precision": a.ends_precision if a.ends_on else None,
+                "dates": dates.display_range(a),
+                "status": a.status,
+                "deliverables": [d.text for d in a.deliverables.all()],
+                "partners": [p.name for p in a.partners.all()],
+                "url": base_url + a.get_absolute_url(),
+            }
+            for a in activities
+        ],
+        "advisory_meetings": [
+            {
+                "title": m.title,
+                "starts_at": m.starts_at.isoformat(),
+                "ends_at": m.ends_at.isoformat(),
+                "cancelled": m.is_cancelled,
+                "url": base_url + m.get_absolute_url(),
+            }
+            for m in meetings
+        ],
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@never_cache
+@staff_required(perm=EDIT_ROADMAP)
+def staff_roadmap(request):
+    """Commission staff and admins: every activity and meeting, public or not."""
+    return render(
+        request,
+        "milestones/staff_roadmap.html",
+        {
+            "activities": selectors.staff_activity_list(),
+            "meetings": selectors.staff_meeting_list(),
+        },
+    )
+
+
+def _save_with_form(request, form, save):
+    """Run ``save`` and turn a model validation error into form errors."""
+    try:
+        return save()
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+        return None
+
+
+@never_cache
+@staff_required(perm="milestones.add_activity")
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    """Commission staff and admins."""
+    form = ActivityForm(request.POST or None)
+    if form.is_valid():
+        activity = _save_with_form(
+            request, form, lambda: services.activity_create(**form.service_arguments())
+        )
+        if activity:
+            messages.success(request, _("“%(title)s” added to the roadmap.") % {"title": activity})
+            return redirect("milestones:staff_roadmap")
+    return render(request, "milestones/activity_form.html", {"form": form})
+
+
+@never_cache
+@staff_required(perm=EDIT_ROADMAP)
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, slug):
+    """Commission staff and admins."""
+    activity = get_object_or_404(Activity, slug=slug)
+    form = ActivityForm(request.POST or None, initial=ActivityForm.initial_for(activity))
+    if form.is_valid():
+        saved = _save_with_form(
+            request,
+            form,
+            lambda: services.activity_update(activity=activity, **form.service_arguments()),
+        )
+        if saved:
+            messages.success(request, _("“%(title)s” saved.") % {"title": saved})
+            return redirect("milestones:staff_roadmap")
+    return render(request, "milestones/activity_form.html", {"form": form, "activity": activity})
+
+
+@never_cache
+@staff_required(perm="milestones.add_advisorymeeting")
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    """Commission staff and admins."""
+    form = MeetingForm(request.POST or None)
+    if form.is_valid():
+        meeting = _save_with_form(
+            request, form, lambda: services.meeting_create(**form.cleaned_data)
+        )
+        if meeting:
+            messages.success(request, _("Meeting “%(title)s” scheduled.") % {"title": meeting})
+            return redirect("milestones:staff_roadmap")
+    return render(request, "milestones/meeting_form.html", {"form": form})
+
+
+@never_cache
+@staff_required(perm=EDIT_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    """Commission staff and admins."""
+    try:
+        meeting = selectors.meeting_detail(pk=pk)
+    except AdvisoryMeeting.DoesNotExist as missing:
+        raise Http404 from missing
+    form = MeetingForm(
+        request.POST or None, initial=MeetingForm.initial_for(meeting), meeting=meeting
+    )
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        members, papers = data.pop("members"), data.pop("papers")
+
+        def save():
+            saved = services.meeting_update(meeting=meeting, **data)
+            services.meeting_set_invitees(meeting=saved, members=list(members))
+            services.meeting_set_papers(meeting=saved, papers=papers)
+            return saved
+
+        if _save_with_form(request, form, save):
+            messages.success(request, _("Meeting “%(title)s” saved.") % {"title": meeting})
+            return redirect("milestones:staff_roadmap")
+    return render(request, "milestones/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@never_cache
+@staff_required(perm=EDIT_MEETINGS)
+@require_http_methods(["POST"])
+def meeting_cancel(request, pk):
+    """Commission staff and admins."""
+    meeting = get_object_or_404(AdvisoryMeeting, pk=pk)
+    services.meeting_cancel(meeting=meeting)
+    messages.success(request, _("Meeting “%(title)s” cancelled.") % {"title": meeting})
+    return redirect("milestones:staff_roadmap")
+
+
+@never_cache
+@staff_required(perm=EDIT_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request, pk):
+    """Commission staff and admins: record the minutes and who attended."""
+    try:
+        meeting = selectors.meeting_detail(pk=pk)
+    except AdvisoryMeeting.DoesNotExist as missing:
+        raise Http404 from missing
+    initial = {
+        "minutes": meeting.minutes,
+        "minutes_published": meeting.minutes_published,
+        "attended": [str(a.member_id) for a in meeting.attendance.all() if a.attended],
+    }
+    form = MinutesForm(request.POST or None, initial=initial, meeting=meeting)
+    if form.is_valid():
+        services.meeting_update(
+            meeting=meeting,
+            minutes=form.cleaned_data["minutes"],
+            minutes_published=form.cleaned_data["minutes_published"],
+        )
+        services.meeting_record_attendance(
+            meeting=meeting,
+            attended_member_ids={int(pk) for pk in form.cleaned_data["attended"]},
+        )
+        messages.success(request, _("Minutes and attendance saved."))
+        return redirect("milestones:staff_roadmap")
+    return render(request, "milestones/meeting_minutes.html", {"form": form, "meeting": meeting})
+
+
+@never_cache
+@staff_required(perm="milestones.view_advisorymember")
+@require_GET
+def advisory_members(request):
+    """Commission staff and admins: the advisory group, past and present."""
+    return render(
+        request,
+        "milestones/advisory_members.html",
+        {"members": AdvisoryMember.objects.order_by("-is_active", "name")},
+    )
+
+
+@never_cache
+@staff_required(perm="milestones.change_advisorymember")
+@require_http_methods(["GET", "POST"])
+def advisory_member_edit(request, pk=None):
+    """Commission staff and admins: add a member of the advisory group, or change one."""
+    member = get_object_or_404(AdvisoryMember, pk=pk) if pk else None
+    form = AdvisoryMemberForm(request.POST or None, instance=member)
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        saved = _save_with_form(
+            request, form, lambda: services.advisory_member_save(member=member, **fields)
+        )
+        if saved:
+            messages.success(request, _("%(name)s saved.") % {"name": saved})
+            return redirect("milestones:advisory_members")
+    return render(request, "milestones/advisory_member_form.html", {"form": form, "member": member})
