@@ -1,0 +1,227 @@
+"""CSV exports. Both stream: the first bytes leave at once and memory stays flat.
+
+The staff export makes a fixed number of queries however many responses there are: the
+responses, their ticked answers and their themes are each read once, in response order,
+through server-side cursors, and merged as they stream.
+"""
+
+import csv
+from collections.abc import Iterator
+from itertools import groupby
+
+from django.conf import settings
+from django.utils import timezone
+
+from dit_portal.reporting import Breakdown, suppress
+
+from . import analysis
+from .models import Consultation, Option, OptionKind, Response, ResponseOption, ResponseTheme
+
+CHUNK = 2000
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+ANSWER_COLUMNS = [
+    "reference",
+    "submitted_at",
+    "channel",
+    "channel_detail",
+    "barriers",
+    "barriers_other",
+    "changes",
+    "changes_other",
+    "support",
+    "support_other",
+    "interest",
+    "comments",
+    "themes",
+    "age_band",
+    "sex",
+    "gender_same_as_birth",
+    "ethnic_group",
+    "disability",
+    "caring",
+    "employment",
+    "area",
+]
+
+
+def _grouped(pairs: Iterator[tuple[int, object]]):
+    """(response id, value) pairs sorted by response id -> iterator of (id, [values])."""
+    for response_id, items in groupby(pairs, key=lambda pair: pair[0]):
+        yield response_id, [value for _, value in items]
+
+
+def answers_csv(consultation: Consultation) -> Iterator[str]:
+    """Every response with its answers and themes: one row each (5 queries in all)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+    yield writer.writerow(ANSWER_COLUMNS)
+    options = {o.pk: (o.kind, o.label) for o in Option.objects.filter(consultation=consultation)}
+    themes = dict(consultation.themes.values_list("pk", "name"))
+    responses = (
+        Response.objects.filter(consultation=consultation)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "reference",
+            "submitted_at",
+            "channel",
+            "channel_detail",
+            "barriers_other",
+            "changes_other",
+            "support_other",
+            "interest",
+            "comments",
+            "age_band",
+            "sex",
+            "gender_same_as_birth",
+            "ethnic_group",
+            "disability",
+            "caring",
+            "employment",
+            "area",
+            "ward__name",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    ticked = _grouped(
+        ResponseOption.objects.filter(response__consultation=consultation)
+        .order_by("response_id", "option__kind", "option__position", "option_id")
+        .values_list("response_id", "option_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    coded = _grouped(
+        ResponseTheme.objects.filter(response__consultation=consultation)
+        .order_by("response_id", "theme__name")
+        .values_list("response_id", "theme_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    next_ticked, next_coded = next(ticked, None), next(coded, None)
+    kinds = OptionKind.values
+    london = timezone.get_current_timezone()
+    for row in responses:
+        (
+            pk,
+            reference,
+            submitted_at,
+            channel,
+            channel_detail,
+            barriers_other,
+            changes_other,
+            support_other,
+            interest,
+            comments,
+            age_band,
+            sex,
+            gender,
+            ethnic_group,
+            disability,
+            caring,
+            employment,
+            area,
+            ward,
+        ) = row
+        labels = {kind: [] for kind in kinds}
+        if next_ticked and next_ticked[0] == pk:
+            for option_id in next_ticked[1]:
+                kind, label = options[option_id]
+                labels[kind].append(label)
+            next_ticked = next(ticked, None)
+        theme_names = []
+        if next_coded and next_coded[0] == pk:
+            theme_names = [themes[t] for t in next_coded[1]]
+            next_coded = next(coded, None)
+        yield writer.writerow(
+            [
+                reference,
+                submitted_at.astimezone(london).isoformat(timespec="minutes"),
+                channel,
+                channel_detail,
+                "; ".join(labels[OptionKind.BARRIER]),
+                barriers_other,
+                "; ".join(labels[OptionKind.CHANGE]),
+                changes_other,
+                "; ".join(labels[OptionKind.SUPPORT]),
+                support_other,
+                interest,
+                comments,
+                "; ".join(theme_names),
+                age_band,
+                sex,
+                gender,
+                ethnic_group,
+                disability,
+                caring,
+                employment,
+                ward or area,
+            ]
+        )
+
+
+def _shown(figure, threshold: int):
+    if figure.complementary:
+        return "hidden"
+    return f"fewer than {threshold}" if figure.suppressed else figure.count
+
+
+def _breakdown_rows(question: str, dimension_label: str, breakdown: Breakdown, threshold: int):
+    def shown(figure):
+        return _shown(figure, threshold)
+
+    def percent(figure):
+        value = figure.shown_percent
+        return "" if value is None else value
+
+    for row in breakdown.rows:
+        yield [question, row.label, "All respondents", "", shown(row.total), percent(row.total)]
+        for (_, group_label), cell in zip(breakdown.columns, row.cells, strict=True):
+            yield [question, row.label, dimension_label, group_label, shown(cell), percent(cell)]
+
+
+def aggregate_csv(consultation: Consultation, dimension) -> Iterator[str]:
+    """The figures fit for publishing: counts and percentages by group, suppressed."""
+    threshold = settings.SUPPRESSION_THRESHOLD
+    figures = analysis.results(consultation, dimension)
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(
+        ["question", "answer", "grouped by", "group", "count", "percent of group"]
+    )
+    for question, breakdown in (
+        ("Barriers", figures.barriers),
+        ("Changes asked for", figures.changes),
+        ("Support that would help", figures.support),
+        ("Themes in free text", figures.themes),
+    ):
+        suppress(breakdown, threshold)
+        for row in _breakdown_rows(question, str(dimension.label), breakdown, threshold):
+            yield writer.writerow(row)
+    sizes = figures.barriers
+    yield writer.writerow(
+        [
+            "Respondents",
+            "",
+            "All respondents",
+            "",
+            _shown(sizes.respondents, threshold),
+            "",
+        ]
+    )
+    for (_, label), size in zip(sizes.columns, sizes.group_sizes, strict=True):
+        yield writer.writerow(
+            [
+                "Respondents",
+                "",
+                str(dimension.label),
+                label,
+                _shown(size, threshold),
+                "",
+            ]
+        )

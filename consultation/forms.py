@@ -1,0 +1,349 @@
+"""The questionnaire, a few short pages, and the staff forms. Validation only."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AgeBand,
+    Caring,
+    Channel,
+    Consultation,
+    Disability,
+    Employment,
+    EthnicGroup,
+    EthnicHeading,
+    Interest,
+    OptionKind,
+    Sex,
+    Ward,
+    YesNo,
+    ethnic_heading_of,
+)
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+RADIOS = forms.RadioSelect
+
+
+class QuestionForm(forms.Form):
+    """A page of the questionnaire. Carries a honeypot: a field people never see (CSS hides
+    it) and bots tend to fill in."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.fields["website"].widget.attrs["class"] = "honeypot"
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website")))
+
+
+def option_choices(consultation: Consultation, kind: str) -> list[tuple[str, str]]:
+    return [
+        (str(option.pk), option.label)
+        for option in consultation.options.all()
+        if option.kind == kind and option.is_active
+    ]
+
+
+class OptionQuestionForm(QuestionForm):
+    """A "tick all that apply" question with an "other, in your own words" box."""
+
+    kind: str
+    field: str
+    other_field: str
+    required_message = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.field].choices = option_choices(self.consultation, self.kind)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.required_message
+            and not cleaned.get(self.field)
+            and not cleaned.get(self.other_field, "").strip()
+        ):
+            self.add_error(self.field, self.required_message)
+        return cleaned
+
+
+class BarriersForm(OptionQuestionForm):
+    kind, field, other_field = OptionKind.BARRIER, "barriers", "barriers_other"
+    required_message = _("Select at least one barrier, or describe it in your own words")
+
+    barriers = forms.MultipleChoiceField(
+        label=_("What makes it hard for you to get digital tech skills or a job in digital tech?"),
+        help_text=_("Select all that apply."),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    barriers_other = forms.CharField(
+        label=_("Anything else that makes it hard (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class ChangesForm(OptionQuestionForm):
+    kind, field, other_field = OptionKind.CHANGE, "changes", "changes_other"
+    required_message = _("Select at least one change, or describe it in your own words")
+
+    changes = forms.MultipleChoiceField(
+        label=_("What changes would you ask for?"),
+        help_text=_("Select all that apply."),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    changes_other = forms.CharField(
+        label=_("Any other change you would ask for (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class SupportForm(OptionQuestionForm):
+    kind, field, other_field = OptionKind.SUPPORT, "support", "support_other"
+
+    support = forms.MultipleChoiceField(
+        label=_("What support would help you? (optional)"),
+        help_text=_("Select all that apply."),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    support_other = forms.CharField(
+        label=_("Any other support that would help (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    interest = forms.ChoiceField(
+        label=_("How interested are you in a job in digital tech?"),
+        choices=Interest.choices,
+        widget=RADIOS,
+        error_messages={"required": _("Select how interested you are in a digital tech job")},
+    )
+
+
+class CommentsForm(QuestionForm):
+    comments = forms.CharField(
+        label=_("Is there anything else you would like to tell the commission? (optional)"),
+        help_text=_("Please do not include your name or other details that could identify you."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=5000,
+    )
+
+
+def _optional(choices, label, help_text=""):
+    return forms.ChoiceField(
+        label=label, choices=choices, widget=RADIOS, required=False, help_text=help_text
+    )
+
+
+def ethnic_group_choices():
+    """The 19 groups under their 5 headings, as option groups."""
+    headings = dict(EthnicHeading.choices)
+    grouped: dict[str, list] = {}
+    for value, label in EthnicGroup.choices:
+        if value != EthnicGroup.PREFER_NOT_TO_SAY:
+            grouped.setdefault(ethnic_heading_of(value), []).append((value, label))
+    return [
+        ("", _("Select an ethnic group (optional)")),
+        *((headings[heading], groups) for heading, groups in grouped.items()),
+        (EthnicGroup.PREFER_NOT_TO_SAY, EthnicGroup.PREFER_NOT_TO_SAY.label),
+    ]
+
+
+class AboutYouForm(QuestionForm):
+    """Equality monitoring: every question optional, each with "prefer not to say"."""
+
+    age_band = _optional(AgeBand.choices, _("What is your age? (optional)"))
+    sex = _optional(Sex.choices, _("What is your sex? (optional)"))
+    gender_same_as_birth = _optional(
+        YesNo.choices,
+        _("Is the gender you identify with the same as your sex registered at birth? (optional)"),
+    )
+    ethnic_group = forms.ChoiceField(
+        label=_("What is your ethnic group? (optional)"),
+        help_text=_("The groups used in the 2021 Census."),
+        choices=ethnic_group_choices,
+        required=False,
+    )
+
+
+def area_choices():
+    wards = [(f"ward:{w.pk}", w.name) for w in Ward.objects.filter(is_active=True)]
+    return [
+        ("", _("Select your area (optional)")),
+        (_("Wards in the borough"), wards),
+        ("outside", _("I live outside the borough")),
+        ("prefer_not", _("Prefer not to say")),
+    ]
+
+
+class CircumstancesForm(QuestionForm):
+    disability = _optional(
+        Disability.choices,
+        _(
+            "Do you have a physical or mental health condition or illness that has lasted, "
+            "or is expected to last, 12 months or more? (optional)"
+        ),
+    )
+    caring = _optional(Caring.choices, _("Do you look after or care for anyone? (optional)"))
+    employment = _optional(Employment.choices, _("What do you do now? (optional)"))
+    area = forms.ChoiceField(
+        label=_("Where do you live? (optional)"), choices=area_choices, required=False
+    )
+
+
+CONSENT_TEXT = _(
+    "I agree to the Diversity in Tech commission emailing me about digital tech "
+    "opportunities (training, jobs, apprenticeships and events) until I withdraw."
+)
+
+
+class ContactForm(QuestionForm):
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        help_text=_(
+            "Only if you want to hear about opportunities. It is kept apart from your answers."
+        ),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") and not cleaned.get("consent"):
+            self.add_error(
+                "consent", _("Tick the box to agree to emails, or remove your email address")
+            )
+        if cleaned.get("consent") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter your email address, or untick the box"))
+        return cleaned
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type[forms.Form]
+
+
+STEPS = [
+    Step("barriers", _("Barriers"), BarriersForm),
+    Step("changes", _("Changes you would ask for"), ChangesForm),
+    Step("support", _("Support and interest"), SupportForm),
+    Step("comments", _("Anything else"), CommentsForm),
+    Step("about-you", _("About you"), AboutYouForm),
+    Step("circumstances", _("Your circumstances"), CircumstancesForm),
+    Step("contact", _("Hearing about opportunities"), ContactForm),
+]
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+class SubmitForm(QuestionForm):
+    """The "send your answers" button on the check-your-answers page."""
+
+
+class StaffResponseForm(forms.Form):
+    """Staff enter a paper response, or one gathered at a community event, on one page:
+    every question of the questionnaire, none of them required (paper forms come back
+    half-filled, and staff record what is there), plus where and when it was given."""
+
+    channel = forms.ChoiceField(
+        label=_("How was this response given?"),
+        choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
+        widget=RADIOS,
+    )
+    channel_detail = forms.CharField(
+        label=_("Which event? (for event responses)"), required=False, max_length=200
+    )
+    submitted_on = forms.DateField(
+        label=_("Date the response was given"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        for step in STEPS[:-1]:
+            page = step.form_class(consultation=consultation)
+            for name, field in page.fields.items():
+                if name != "website":
+                    field.required = False
+                    self.fields[name] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.EVENT and not cleaned.get("channel_detail"):
+            self.add_error("channel_detail", _("Enter the event the response was gathered at"))
+        return cleaned
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label=_("New theme"), max_length=100)
+    description = forms.CharField(label=_("What it covers (optional)"), required=False)
+
+
+class CodingForm(forms.Form):
+    themes = forms.MultipleChoiceField(
+        label=_("Themes in this answer"),
+        help_text=_("Select all that apply, or none."),
+        widget=CHECKBOXES,
+        required=False,
+    )
+    new_theme = forms.CharField(
+        label=_("Add a new theme and apply it (optional)"), required=False, max_length=100
+    )
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = [(str(t.pk), t.name) for t in themes]
+
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity"]
+        widgets = {"opens_at": DATETIME_LOCAL, "closes_at": DATETIME_LOCAL}
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The consultation must close after it opens."))
+        return cleaned
+
+
+class OptionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Question"), choices=OptionKind.choices)
+    label = forms.CharField(label=_("Answer"), max_length=200)
+    is_active = forms.BooleanField(label=_("Offer this answer"), required=False, initial=True)
+
+
+class WardForm(forms.Form):
+    name = forms.CharField(label=_("Ward name"), max_length=100)
+    is_active = forms.BooleanField(label=_("Offer this ward"), required=False, initial=True)
+
+
+class FindingsForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of findings"),
+        help_text=_("Shown above the published figures. Do not name or describe individuals."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )

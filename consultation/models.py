@@ -1,0 +1,403 @@
+"""The community consultation: what residents say about the barriers to digital tech jobs
+and skills, what changes they ask for, and who they are (optionally).
+
+Answers are anonymous: a response holds no account, IP address or browser details, and the
+optional contact email lives in ``Contact``, which has no link to any response.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Consultation(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    introduction = models.TextField(_("introduction"))
+    privacy_notice = models.TextField(
+        _("privacy notice"),
+        help_text=_("Why the answers are collected, how long they are kept, how to withdraw."),
+    )
+    activity = models.ForeignKey(
+        "milestones.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("roadmap activity"),
+    )
+    findings_published = models.BooleanField(_("findings published"), default=False)
+    findings_summary = models.TextField(_("summary of findings"), blank=True)
+    figures_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text=_(
+            "Bumped with every change to the answers or their codes; keys the figures cache."
+        ),
+    )
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_it_opens",
+                violation_error_message=_("The consultation must close after it opens."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultation:detail", args=[self.slug])
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def has_closed(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.closes_at
+
+
+class OptionKind(models.TextChoices):
+    BARRIER = "barrier", _("Barrier")
+    CHANGE = "change", _("Change asked for")
+    SUPPORT = "support", _("Support that would help")
+
+
+class Option(models.Model):
+    """One answer residents can tick, in a list staff can edit."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="options")
+    kind = models.CharField(_("question"), max_length=10, choices=OptionKind.choices)
+    label = models.CharField(_("answer"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Untick to stop offering it; answers stay.")
+    )
+
+    class Meta:
+        ordering = ["consultation", "kind", "position", "pk"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "kind", "label"], name="option_label_unique_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Ward(models.Model):
+    """An area residents can say they live in. Staff keep the list up to date."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("ward")
+        verbose_name_plural = _("wards")
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper form")
+    EVENT = "event", _("Community event")
+
+
+class Interest(models.TextChoices):
+    VERY = "very", _("Very interested")
+    QUITE = "quite", _("Quite interested")
+    NOT_VERY = "not_very", _("Not very interested")
+    NOT_AT_ALL = "not_at_all", _("Not at all interested")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_25 = "16_24", _("16 to 24")
+    FROM_25 = "25_34", _("25 to 34")
+    FROM_35 = "35_44", _("35 to 44")
+    FROM_45 = "45_54", _("45 to 54")
+    FROM_55 = "55_64", _("55 to 64")
+    FROM_65 = "65_plus", _("65 or over")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class Disability(models.TextChoices):
+    LIMITED_A_LOT = "yes_a_lot", _("Yes, my day-to-day activities are limited a lot")
+    LIMITED_A_LITTLE = "yes_a_little", _("Yes, my day-to-day activities are limited a little")
+    NOT_LIMITED = "yes_not_limited", _("Yes, but my day-to-day activities are not limited")
+    NO = "no", _("No")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class Caring(models.TextChoices):
+    CHILDREN = "children", _("Yes, for children")
+    ADULT = "adult", _("Yes, for an adult (because of illness, disability or old age)")
+    BOTH = "both", _("Yes, for both")
+    NO = "no", _("No")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class Employment(models.TextChoices):
+    FULL_TIME = "full_time", _("Employed full-time")
+    PART_TIME = "part_time", _("Employed part-time")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    APPRENTICE = "apprentice", _("Apprentice")
+    LOOKING = "looking", _("Unemployed and looking for work")
+    EDUCATION = "education", _("In education or training")
+    HOME = "home", _("Looking after home or family")
+    SICK = "sick", _("Long-term sick or disabled")
+    RETIRED = "retired", _("Retired")
+    OTHER = "other", _("Other")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class EthnicGroup(models.TextChoices):
+    """The 2021 Census ethnic groups for England: 19 groups under 5 headings."""
+
+    BANGLADESHI = "asian_bangladeshi", _("Bangladeshi")
+    CHINESE = "asian_chinese", _("Chinese")
+    INDIAN = "asian_indian", _("Indian")
+    PAKISTANI = "asian_pakistani", _("Pakistani")
+    OTHER_ASIAN = "asian_other", _("Any other Asian background")
+    AFRICAN = "black_african", _("African")
+    CARIBBEAN = "black_caribbean", _("Caribbean")
+    OTHER_BLACK = "black_other", _("Any other Black, Black British, or Caribbean background")
+    WHITE_ASIAN = "mixed_white_asian", _("White and Asian")
+    WHITE_BLACK_AFRICAN = "mixed_white_black_african", _("White and Black African")
+    WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", _("White and Black Caribbean")
+    OTHER_MIXED = "mixed_other", _("Any other Mixed or Multiple ethnic background")
+    WHITE_BRITISH = "white_british", _("English, Welsh, Scottish, Northern Irish or British")
+    IRISH = "white_irish", _("Irish")
+    GYPSY_TRAVELLER = "white_gypsy_traveller", _("Gypsy or Irish Traveller")
+    ROMA = "white_roma", _("Roma")
+    OTHER_WHITE = "white_other", _("Any other White background")
+    ARAB = "other_arab", _("Arab")
+    ANY_OTHER = "other_any", _("Any other ethnic group")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+class EthnicHeading(models.TextChoices):
+    ASIAN = "asian", _("Asian, Asian British or Asian Welsh")
+    BLACK = "black", _("Black, Black British, Black Welsh, Caribbean or African")
+    MIXED = "mixed", _("Mixed or Multiple ethnic groups")
+    WHITE = "white", _("White")
+    OTHER = "other", _("Other ethnic group")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+def ethnic_heading_of(group: str) -> str:
+    """The heading a group sits under: the part of its code before the first underscore."""
+    if group == PREFER_NOT[0]:
+        return EthnicHeading.PREFER_NOT_TO_SAY
+    return group.split("_", 1)[0]
+
+
+class AreaChoice(models.TextChoices):
+    WARD = "ward", _("A ward in the borough")
+    OUTSIDE = "outside", _("Outside the borough")
+    PREFER_NOT_TO_SAY = PREFER_NOT
+
+
+def new_reference() -> str:
+    """A reference residents can read out: 8 characters, no 0/O or 1/I, in two groups."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+class Response(models.Model):
+    """One resident's answers. Anonymous: nothing here identifies who gave them."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="responses"
+    )
+    reference = models.CharField(_("reference"), max_length=9, unique=True, default=new_reference)
+    submission_key = models.UUIDField(
+        unique=True,
+        editable=False,
+        help_text=_("Makes sending the same answers twice create one response."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    channel_detail = models.CharField(
+        _("event or place"),
+        max_length=200,
+        blank=True,
+        help_text=_("For responses gathered at an event: which one."),
+    )
+    options = models.ManyToManyField(Option, through="ResponseOption", related_name="responses")
+    barriers_other = models.TextField(_("other barriers"), blank=True)
+    changes_other = models.TextField(_("other changes"), blank=True)
+    support_other = models.TextField(_("other support"), blank=True)
+    interest = models.CharField(
+        _("interest in digital roles"), max_length=12, choices=Interest.choices, blank=True
+    )
+    comments = models.TextField(_("anything else"), blank=True)
+
+    # About you: every question optional, every one with "prefer not to say". Blank means
+    # the question was skipped. Used for equality monitoring only, never about a person.
+    age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    gender_same_as_birth = models.CharField(
+        _("gender identity same as sex registered at birth"),
+        max_length=10,
+        choices=YesNo.choices,
+        blank=True,
+    )
+    ethnic_group = models.CharField(
+        _("ethnic group"), max_length=30, choices=EthnicGroup.choices, blank=True
+    )
+    disability = models.CharField(
+        _("disability"), max_length=16, choices=Disability.choices, blank=True
+    )
+    caring = models.CharField(
+        _("caring responsibilities"), max_length=10, choices=Caring.choices, blank=True
+    )
+    employment = models.CharField(
+        _("employment status"), max_length=14, choices=Employment.choices, blank=True
+    )
+    area = models.CharField(_("area"), max_length=10, choices=AreaChoice.choices, blank=True)
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+
+    themes = models.ManyToManyField(
+        "Theme", through="ResponseTheme", related_name="responses", blank=True
+    )
+    coded_at = models.DateTimeField(
+        _("coded"), null=True, blank=True, help_text=_("When staff last coded its free text.")
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(area=AreaChoice.WARD) & Q(ward__isnull=False))
+                | (~Q(area=AreaChoice.WARD) & Q(ward__isnull=True)),
+                name="response_ward_given_exactly_when_area_is_a_ward",
+            ),
+        ]
+        indexes = [models.Index(fields=["consultation", "submitted_at"])]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def has_free_text(self) -> bool:
+        return any((self.comments, self.barriers_other, self.changes_other, self.support_other))
+
+
+class ResponseOption(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE)
+    option = models.ForeignKey(Option, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "option"], name="response_option_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.response_id}: {self.option_id}"
+
+
+class Theme(models.Model):
+    """A theme staff code free-text answers with."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "name"], name="theme_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ResponseTheme(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE)
+    coded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    coded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "theme"], name="response_theme_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.response_id}: {self.theme_id}"
+
+
+class Contact(models.Model):
+    """An email address a resident left to hear about opportunities, with its consent.
+
+    Deliberately not linked to any response, so it can never be shown beside an answer.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.SET_NULL, null=True, related_name="contacts"
+    )
+    email = models.EmailField(_("email"), blank=True, help_text=_("Erased on withdrawal."))
+    consent_text = models.TextField(_("what they agreed to"))
+    consented_at = models.DateTimeField(_("consented"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-consented_at"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.email
+
+    def get_withdraw_url(self):
+        return reverse("consultation:withdraw_contact", args=[self.token])

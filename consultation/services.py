@@ -1,0 +1,285 @@
+"""Every write to the consultation goes through here."""
+
+import datetime
+import json
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import tasks
+from .models import (
+    AreaChoice,
+    Channel,
+    Consultation,
+    Contact,
+    Option,
+    OptionKind,
+    Response,
+    ResponseOption,
+    ResponseTheme,
+    Theme,
+    Ward,
+)
+
+DEFAULTS = Path(__file__).resolve().parent / "data" / "defaults.json"
+
+# The answers a response is made of, as the questionnaire (and staff entry) collect them.
+TEXT_ANSWERS = ("barriers_other", "changes_other", "support_other", "comments")
+CHOICE_ANSWERS = (
+    "interest",
+    "age_band",
+    "sex",
+    "gender_same_as_birth",
+    "ethnic_group",
+    "disability",
+    "caring",
+    "employment",
+)
+OPTION_ANSWERS = {
+    "barriers": OptionKind.BARRIER,
+    "changes": OptionKind.CHANGE,
+    "support": OptionKind.SUPPORT,
+}
+
+
+def figures_changed(*, consultation_id: int) -> None:
+    """Note that the consultation's figures changed, so cached figures are not used again.
+
+    Call it inside the transaction that changes responses or their codes.
+    """
+    Consultation.objects.filter(pk=consultation_id).update(figures_version=F("figures_version") + 1)
+
+
+def new_submission_key() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class ConsultationClosed(Exception):
+    """Answers were sent outside the consultation's opening and closing times."""
+
+
+def consultation_create(
+    *,
+    title: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    introduction: str,
+    privacy_notice: str,
+    activity=None,
+    slug: str = "",
+) -> Consultation:
+    """Set up a consultation with the starting answer lists, which staff can then edit."""
+    consultation = Consultation(
+        title=title,
+        slug=slug or slugify(title)[:200],
+        opens_at=opens_at,
+        closes_at=closes_at,
+        introduction=introduction,
+        privacy_notice=privacy_notice,
+        activity=activity,
+    )
+    consultation.full_clean()
+    defaults = json.loads(DEFAULTS.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        consultation.save()
+        Option.objects.bulk_create(
+            Option(consultation=consultation, kind=kind, label=label, position=i)
+            for kind in OptionKind.values
+            for i, label in enumerate(defaults[kind])
+        )
+    return consultation
+
+
+def consultation_update(*, consultation: Consultation, **fields) -> Consultation:
+    """Change a consultation's details (title, dates, texts, roadmap activity)."""
+    editable = {"title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(consultation, name, value)
+    consultation.full_clean()
+    consultation.save()
+    return consultation
+
+
+def findings_publish(*, consultation: Consultation, summary: str) -> Consultation:
+    """Publish the aggregate findings of a closed consultation."""
+    if not consultation.has_closed():
+        raise ValidationError(_("Findings can only be published once the consultation closes."))
+    consultation.findings_published = True
+    consultation.findings_summary = summary
+    consultation.save(update_fields=["findings_published", "findings_summary"])
+    return consultation
+
+
+def findings_withdraw(*, consultation: Consultation) -> Consultation:
+    consultation.findings_published = False
+    consultation.save(update_fields=["findings_published"])
+    return consultation
+
+
+def option_save(
+    *,
+    consultation: Consultation,
+    kind: str,
+    label: str,
+    option: Option | None = None,
+    is_active: bool = True,
+    position: int | None = None,
+) -> Option:
+    """Add an answer to one of the lists, or rename, reorder or retire one."""
+    option = option or Option(consultation=consultation, kind=kind)
+    option.label = label.strip()
+    option.is_active = is_active
+    if position is not None:
+        option.position = position
+    elif option.pk is None:
+        last = consultation.options.filter(kind=kind).order_by("-position").first()
+        option.position = last.position + 1 if last else 0
+    option.full_clean()
+    option.save()
+    return option
+
+
+def ward_save(*, name: str, ward: Ward | None = None, is_active: bool = True) -> Ward:
+    """Add a ward to the area list, or rename or retire one."""
+    ward = ward or Ward()
+    ward.name = name.strip()
+    ward.is_active = is_active
+    ward.full_clean()
+    ward.save()
+    return ward
+
+
+def _validated_options(consultation: Consultation, answers: dict) -> list[int]:
+    wanted = {
+        int(pk): kind for field, kind in OPTION_ANSWERS.items() for pk in answers.get(field, ())
+    }
+    found = dict(consultation.options.filter(pk__in=wanted).values_list("pk", "kind"))
+    if found != wanted:
+        raise ValidationError(_("One of the ticked answers is not part of this consultation."))
+    return list(wanted)
+
+
+def response_submit(
+    *,
+    consultation: Consultation,
+    answers: dict,
+    submission_key: uuid.UUID,
+    channel: str = Channel.ONLINE,
+    channel_detail: str = "",
+    submitted_at: datetime.datetime | None = None,
+) -> tuple[Response, bool]:
+    """Save one resident's answers. Returns the response and whether it is new.
+
+    Sending the same answers again (a double click, the back button, a retry) carries the
+    same ``submission_key`` and returns the response already saved instead of a second one.
+    Online answers are taken only while the consultation is open; staff enter paper and
+    event responses, with the date they were given, at any time.
+    """
+    existing = Response.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    if channel == Channel.ONLINE and not consultation.is_open(now):
+        raise ConsultationClosed
+    option_ids = _validated_options(consultation, answers)
+    area = answers.get("area", "")
+    ward_id = None
+    if area.startswith("ward:"):
+        area, ward_id = AreaChoice.WARD, int(area.removeprefix("ward:"))
+    response = Response(
+        consultation=consultation,
+        submission_key=submission_key,
+        channel=channel,
+        channel_detail=channel_detail if channel == Channel.EVENT else "",
+        submitted_at=submitted_at or now,
+        area=area,
+        ward_id=ward_id,
+        **{name: answers.get(name, "").strip() for name in TEXT_ANSWERS},
+        **{name: answers.get(name, "") for name in CHOICE_ANSWERS},
+    )
+    response.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            response.save()
+            ResponseOption.objects.bulk_create(
+                ResponseOption(response=response, option_id=pk) for pk in option_ids
+            )
+            figures_changed(consultation_id=consultation.pk)
+    except IntegrityError:
+        # The same submission won a race with this one: theirs is the response.
+        return Response.objects.get(submission_key=submission_key), False
+    return response, True
+
+
+def contact_add(*, consultation: Consultation, email: str, consent_text: str) -> Contact:
+    """Keep an email address, apart from any answers, to tell its owner about opportunities.
+
+    The confirmation email, with its withdrawal link, is queued once the row is saved.
+    """
+    contact = Contact(
+        consultation=consultation, email=email.strip().lower(), consent_text=consent_text
+    )
+    contact.full_clean()
+    with transaction.atomic():
+        contact.save()
+        transaction.on_commit(lambda: tasks.send_contact_confirmation.delay(contact.pk))
+    return contact
+
+
+def contact_withdraw(*, contact: Contact) -> Contact:
+    """Stop using the address and erase it; the dated consent record remains."""
+    if contact.withdrawn_at is None:
+        contact.withdrawn_at = timezone.now()
+        contact.email = ""
+        contact.save(update_fields=["withdrawn_at", "email"])
+    return contact
+
+
+def retention_apply(*, now: datetime.datetime | None = None) -> int:
+    """Delete contact records older than ``CONTACT_RETENTION_DAYS``. Returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.CONTACT_RETENTION_DAYS)
+    deleted, _ = Contact.objects.filter(consented_at__lt=cutoff).delete()
+    return deleted
+
+
+def theme_create(*, consultation: Consultation, name: str, description: str = "") -> Theme:
+    """Add a theme for coding free text (or return the one with that name)."""
+    name = name.strip()
+    existing = consultation.themes.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    theme = Theme(consultation=consultation, name=name, description=description.strip())
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+def response_code(*, response: Response, themes: list[Theme], coded_by) -> Response:
+    """Tag a response's free text with exactly ``themes`` (any number, none included)."""
+    if any(theme.consultation_id != response.consultation_id for theme in themes):
+        raise ValidationError(_("A theme of another consultation cannot be used here."))
+    wanted = {theme.pk for theme in themes}
+    now = timezone.now()
+    with transaction.atomic():
+        ResponseTheme.objects.filter(response=response).exclude(theme_id__in=wanted).delete()
+        present = set(
+            ResponseTheme.objects.filter(response=response).values_list("theme_id", flat=True)
+        )
+        ResponseTheme.objects.bulk_create(
+            ResponseTheme(response=response, theme_id=pk, coded_by=coded_by, coded_at=now)
+            for pk in wanted - present
+        )
+        response.coded_at = now
+        response.save(update_fields=["coded_at"])
+        figures_changed(consultation_id=response.consultation_id)
+    return response

@@ -1,0 +1,360 @@
+"""Staff pages of the consultation (commission staff and admins), and the public findings."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal.access import staff_required
+from dit_portal.reporting import suppress
+
+from . import analysis, exports, selectors, services
+from .forms import (
+    CodingForm,
+    ConsultationForm,
+    FindingsForm,
+    OptionForm,
+    StaffResponseForm,
+    ThemeForm,
+    WardForm,
+)
+from .models import Consultation, Option, Response, Ward
+
+VIEW_ANSWERS = "consultation.view_response"
+MANAGE = "consultation.change_consultation"
+
+
+def _consultation(slug) -> Consultation:
+    try:
+        return selectors.consultation_with_options(slug=slug)
+    except Consultation.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _dimension(request):
+    return analysis.DIMENSIONS.get(request.GET.get("by", ""), analysis.DIMENSIONS["ethnic_heading"])
+
+
+def _form_errors_from(form, error: ValidationError):
+    for field, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def consultation_list(request):
+    """Commission staff and admins: every consultation, with its number of responses."""
+    return render(
+        request,
+        "consultation/staff/consultation_list.html",
+        {"consultations": selectors.staff_consultations()},
+    )
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, slug=None):
+    """Commission staff and admins: set up a consultation, or change one."""
+    consultation = get_object_or_404(Consultation, slug=slug) if slug else None
+    form = ConsultationForm(request.POST or None, instance=consultation)
+    if form.is_valid():
+        try:
+            if consultation is None:
+                consultation = services.consultation_create(**form.cleaned_data)
+            else:
+                services.consultation_update(consultation=consultation, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("“%(title)s” saved.") % {"title": consultation})
+            return redirect("consultation:staff_detail", slug=consultation.slug)
+    return render(
+        request,
+        "consultation/staff/consultation_form.html",
+        {"form": form, "consultation": consultation},
+    )
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def staff_detail(request, slug):
+    """Commission staff and admins: a consultation's staff home and answer lists."""
+    consultation = _consultation(slug)
+    return render(
+        request,
+        "consultation/staff/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "options": consultation.options.all(),
+            "option_form": OptionForm(),
+            "response_count": consultation.responses.count(),
+            "contact_count": consultation.contacts.filter(withdrawn_at__isnull=True).count(),
+        },
+    )
+
+
+@never_cache
+@staff_required(perm="consultation.change_option")
+@require_http_methods(["GET", "POST"])
+def option_edit(request, slug, pk=None):
+    """Commission staff and admins: add an answer to a list, or rename or retire one."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    option = get_object_or_404(Option, pk=pk, consultation=consultation) if pk else None
+    initial = (
+        {"kind": option.kind, "label": option.label, "is_active": option.is_active}
+        if option
+        else None
+    )
+    form = OptionForm(request.POST or None, initial=initial)
+    if option:
+        form.fields["kind"].disabled = True
+    if form.is_valid():
+        try:
+            services.option_save(consultation=consultation, option=option, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Answer list saved."))
+            return redirect("consultation:staff_detail", slug=slug)
+    return render(
+        request,
+        "consultation/staff/option_form.html",
+        {"form": form, "consultation": consultation, "option": option},
+    )
+
+
+@never_cache
+@staff_required(perm="consultation.change_ward")
+@require_http_methods(["GET", "POST"])
+def wards(request, pk=None):
+    """Commission staff and admins: the list of wards residents choose their area from."""
+    ward = get_object_or_404(Ward, pk=pk) if pk else None
+    initial = {"name": ward.name, "is_active": ward.is_active} if ward else None
+    form = WardForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            services.ward_save(ward=ward, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Ward list saved."))
+            return redirect("consultation:wards")
+    return render(
+        request,
+        "consultation/staff/wards.html",
+        {"form": form, "ward": ward, "wards": Ward.objects.all()},
+    )
+
+
+@never_cache
+@staff_required(perm="consultation.add_response")
+@require_http_methods(["GET", "POST"])
+def response_enter(request, slug):
+    """Commission staff and admins: enter a paper response or one from a community event."""
+    consultation = _consultation(slug)
+    form = StaffResponseForm(request.POST or None, consultation=consultation)
+    if form.is_valid():
+        answers = dict(form.cleaned_data)
+        given_on = answers.pop("submitted_on")
+        submitted_at = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
+        try:
+            response, _created = services.response_submit(
+                consultation=consultation,
+                answers=answers,
+                submission_key=_submission_key(request),
+                channel=answers.pop("channel"),
+                channel_detail=answers.pop("channel_detail"),
+                submitted_at=submitted_at,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request, _("Response %(reference)s saved.") % {"reference": response.reference}
+            )
+            return redirect("consultation:response_enter", slug=slug)
+    return render(
+        request,
+        "consultation/staff/response_form.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "submission_key": _submission_key(request),
+        },
+    )
+
+
+def _submission_key(request) -> uuid.UUID:
+    """The key the form was first shown with, so pressing "save" twice saves once."""
+    try:
+        return uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        return services.new_submission_key()
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def results(request, slug):
+    """Commission staff and admins: the figures, unsuppressed, with any breakdown."""
+    consultation = _consultation(slug)
+    dimension = _dimension(request)
+    return render(
+        request,
+        "consultation/staff/results.html",
+        {
+            "consultation": consultation,
+            "results": analysis.results(consultation, dimension),
+            "dimensions": analysis.DIMENSIONS.values(),
+            "dimension": dimension,
+        },
+    )
+
+
+@never_cache
+@staff_required(perm="consultation.change_response")
+@require_http_methods(["GET", "POST"])
+def coding(request, slug, reference=None):
+    """Commission staff and admins: code free-text answers with themes, one at a time,
+    through the queue of those not yet coded."""
+    consultation = _consultation(slug)
+    if reference:
+        response = get_object_or_404(Response, consultation=consultation, reference=reference)
+    else:
+        response = selectors.next_to_code(consultation=consultation)
+    themes = list(consultation.themes.all())
+    form = CodingForm(
+        request.POST or None,
+        themes=themes,
+        initial={"themes": [str(t.pk) for t in response.themes.all()] if response else []},
+    )
+    if response and form.is_valid():
+        chosen = [t for t in themes if str(t.pk) in form.cleaned_data["themes"]]
+        if form.cleaned_data["new_theme"].strip():
+            chosen.append(
+                services.theme_create(
+                    consultation=consultation, name=form.cleaned_data["new_theme"]
+                )
+            )
+        services.response_code(response=response, themes=chosen, coded_by=request.user)
+        messages.success(request, _("Response %(ref)s coded.") % {"ref": response.reference})
+        return redirect("consultation:coding", slug=slug)
+    return render(
+        request,
+        "consultation/staff/coding.html",
+        {
+            "consultation": consultation,
+            "response": response,
+            "form": form,
+            "theme_form": ThemeForm(),
+            "remaining": selectors.uncoded_count(consultation=consultation),
+        },
+    )
+
+
+@never_cache
+@staff_required(perm="consultation.add_theme")
+@require_http_methods(["POST"])
+def theme_add(request, slug):
+    """Commission staff and admins: add a theme to code with."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = ThemeForm(request.POST)
+    if form.is_valid():
+        services.theme_create(consultation=consultation, **form.cleaned_data)
+        messages.success(request, _("Theme added."))
+    else:
+        messages.error(request, _("Enter a name for the theme."))
+    return redirect("consultation:coding", slug=slug)
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def export_answers(request, slug):
+    """Commission staff and admins: every answer with its codes, as CSV, streamed."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    response = StreamingHttpResponse(
+        exports.answers_csv(consultation), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-answers.csv"'
+    return response
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def export_aggregate(request, slug):
+    """Commission staff and admins: the suppressed figures, fit for publishing, as CSV."""
+    consultation = _consultation(slug)
+    dimension = _dimension(request)
+    response = StreamingHttpResponse(
+        exports.aggregate_csv(consultation, dimension), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slug}-findings-by-{dimension.key}.csv"'
+    )
+    return response
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_http_methods(["GET", "POST"])
+def findings_manage(request, slug):
+    """Commission staff and admins: publish (or withdraw) the findings of a closed consultation."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    form = FindingsForm(request.POST or None, initial={"summary": consultation.findings_summary})
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        services.findings_withdraw(consultation=consultation)
+        messages.success(request, _("The findings are no longer published."))
+        return redirect("consultation:staff_detail", slug=slug)
+    if form.is_valid():
+        try:
+            services.findings_publish(
+                consultation=consultation, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The findings are published."))
+            return redirect("consultation:findings", slug=slug)
+    return render(
+        request,
+        "consultation/staff/findings_form.html",
+        {"consultation": consultation, "form": form},
+    )
+
+
+@require_GET
+def findings(request, slug):
+    """Public, once staff publish them: aggregate figures only, small counts suppressed."""
+    consultation = _consultation(slug)
+    if not consultation.findings_published:
+        raise Http404
+    dimension = _dimension(request)
+    figures = analysis.results(consultation, dimension)
+    threshold = settings.SUPPRESSION_THRESHOLD
+    for breakdown in (figures.barriers, figures.changes, figures.support, figures.themes):
+        suppress(breakdown, threshold)
+    return render(
+        request,
+        "consultation/findings.html",
+        {
+            "consultation": consultation,
+            "results": figures,
+            "dimensions": analysis.DIMENSIONS.values(),
+            "dimension": dimension,
+            "threshold": threshold,
+        },
+    )

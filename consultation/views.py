@@ -1,0 +1,190 @@
+import uuid
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal import ratelimit
+
+from . import selectors, services
+from .drafts import Draft
+from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
+from .models import Consultation, Contact
+
+
+def _consultation_or_404(slug) -> Consultation:
+    try:
+        return selectors.consultation_with_options(slug=slug)
+    except Consultation.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_GET
+def index(request):
+    """Public. Open consultations, and closed ones with published findings."""
+    open_now, published = selectors.public_consultations()
+    return render(
+        request, "consultation/index.html", {"open_now": open_now, "published": published}
+    )
+
+
+@require_GET
+def detail(request, slug):
+    """Public. The consultation's start page: what it is about, and whether it is open."""
+    consultation = _consultation_or_404(slug)
+    return render(
+        request,
+        "consultation/consultation_detail.html",
+        {"consultation": consultation, "first_step": STEPS[0]},
+    )
+
+
+@require_GET
+def privacy(request, slug):
+    """Public. The consultation's own privacy notice, linked from every page of the form."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    return render(request, "consultation/privacy.html", {"consultation": consultation})
+
+
+def _closed(request, consultation):
+    return render(request, "consultation/closed.html", {"consultation": consultation}, status=403)
+
+
+def _bot(request, consultation):
+    # A filled honeypot: say nothing useful, keep nothing.
+    return render(request, "consultation/not_sent.html", {"consultation": consultation}, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request, slug, step_slug):
+    """Public, while the consultation is open. One page of the questionnaire."""
+    consultation = _consultation_or_404(slug)
+    current = STEP_BY_SLUG.get(step_slug)
+    if current is None:
+        raise Http404
+    if not consultation.is_open():
+        return _closed(request, consultation)
+    draft = Draft(request.session, consultation)
+    changing = request.GET.get("change") == "1"
+    if request.method == "POST":
+        form = current.form_class(request.POST, consultation=consultation)
+        if form.is_bot():
+            return _bot(request, consultation)
+        if form.is_valid():
+            draft.save_step(current.slug, form.cleaned_data)
+            following = draft.first_incomplete_step()
+            if changing or following is None:
+                return redirect("consultation:check", slug=consultation.slug)
+            return redirect("consultation:step", slug=consultation.slug, step_slug=following.slug)
+    else:
+        form = current.form_class(initial=draft.answers(), consultation=consultation)
+    index = STEPS.index(current)
+    previous = STEPS[index - 1] if index else None
+    return render(
+        request,
+        "consultation/step.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "step": current,
+            "step_number": index + 1,
+            "step_count": len(STEPS),
+            "previous": previous,
+            "changing": changing,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request, slug):
+    """Public, while open. The resident checks their answers, then sends them."""
+    consultation = _consultation_or_404(slug)
+    draft = Draft(request.session, consultation)
+    form = SubmitForm(request.POST or None, consultation=consultation)
+    if request.method == "POST":
+        if form.is_bot():
+            return _bot(request, consultation)
+        key = request.POST.get("submission_key", "")
+        already = _already_sent(consultation, key)
+        if already is not None:
+            draft.finish(already.reference)
+            return redirect("consultation:done", slug=consultation.slug)
+    if not consultation.is_open():
+        return _closed(request, consultation)
+    missing = draft.first_incomplete_step()
+    if missing is not None:
+        return redirect("consultation:step", slug=consultation.slug, step_slug=missing.slug)
+    answers = draft.answers()
+    if request.method == "POST":
+        if not ratelimit.allow(
+            request,
+            scope="consultation-submit",
+            limit=settings.CONSULTATION_SUBMISSIONS_PER_HOUR,
+            period=3600,
+        ):
+            return render(request, "429.html", status=429)
+        try:
+            response, created = services.response_submit(
+                consultation=consultation,
+                answers=answers,
+                submission_key=draft.submission_key(),
+            )
+        except services.ConsultationClosed:
+            return _closed(request, consultation)
+        if created and answers.get("email") and answers.get("consent"):
+            services.contact_add(
+                consultation=consultation, email=answers["email"], consent_text=str(CONSENT_TEXT)
+            )
+        draft.finish(response.reference)
+        return redirect("consultation:done", slug=consultation.slug)
+    return render(
+        request,
+        "consultation/check.html",
+        {
+            "consultation": consultation,
+            "rows": selectors.check_answer_rows(consultation, answers),
+            "email": answers.get("email") if answers.get("consent") else "",
+            "submission_key": draft.submission_key(),
+            "form": form,
+        },
+    )
+
+
+def _already_sent(consultation, key: str):
+    """The response these answers already made, if a previous press of "send" got through."""
+    try:
+        parsed = uuid.UUID(key)
+    except ValueError:
+        return None
+    return selectors.response_by_submission_key(consultation=consultation, key=parsed)
+
+
+@never_cache
+@require_GET
+def done(request, slug):
+    """Public. The confirmation page, with the reference number, for who just sent answers."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    reference = Draft(request.session, consultation).finished_reference()
+    if reference is None:
+        return redirect(consultation)
+    return render(
+        request,
+        "consultation/done.html",
+        {"consultation": consultation, "reference": reference},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw_contact(request, token):
+    """Anyone holding the link from an email: stop the emails and erase the address."""
+    contact = get_object_or_404(Contact, token=token)
+    if request.method == "POST":
+        services.contact_withdraw(contact=contact)
+        return redirect(reverse("consultation:withdraw_contact", args=[token]))
+    return render(request, "consultation/withdraw_contact.html", {"contact": contact})

@@ -1,0 +1,338 @@
+"""The resident's journey through the questionnaire, as a browser without JavaScript
+would make it: plain GETs and POSTs."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from consultation.forms import STEPS
+from consultation.models import Contact, OptionKind, Response, Ward
+from tests.consultation.factories import ConsultationFactory, option_ids
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation():
+    return ConsultationFactory(title="Digital tech: have your say")
+
+
+def url(consultation, step):
+    return reverse("consultation:step", args=[consultation.slug, step])
+
+
+def page_answers(consultation):
+    """Valid answers for each page, keyed by the page's slug."""
+    return {
+        "barriers": {
+            "barriers": option_ids(consultation, OptionKind.BARRIER, 1, 3),
+            "barriers_other": "No courses near me in the evening",
+        },
+        "changes": {"changes": option_ids(consultation, OptionKind.CHANGE, 0)},
+        "support": {
+            "support": option_ids(consultation, OptionKind.SUPPORT, 2),
+            "interest": "quite",
+        },
+        "comments": {"comments": "More courses at weekends, please."},
+        "about-you": {"age_band": "16_24", "sex": "female", "ethnic_group": "asian_bangladeshi"},
+        "circumstances": {
+            "disability": "prefer_not",
+            "area": f"ward:{Ward.objects.get(name='Homerton').pk}",
+        },
+        "contact": {"email": "", "consent": ""},
+    }
+
+
+def answer_every_page(client, consultation, **changes):
+    pages = page_answers(consultation)
+    pages.update(changes)
+    for step in STEPS:
+        response = client.post(url(consultation, step.slug), pages[step.slug])
+        assert response.status_code == 302, (step.slug, response.content.decode()[:2000])
+    return response
+
+
+def test_a_resident_answers_checks_and_gets_a_reference(client, consultation):
+    start = client.get(consultation.get_absolute_url())
+    assert "Start now" in start.content.decode()
+
+    last = answer_every_page(client, consultation)
+    assert last["Location"] == reverse("consultation:check", args=[consultation.slug])
+
+    check = client.get(last["Location"])
+    html = check.content.decode()
+    assert "Check your answers before sending them" in html
+    assert "No courses near me in the evening" in html
+    assert "Bangladeshi" in html
+    assert "Homerton" in html
+    assert Response.objects.count() == 0  # nothing is saved before the resident sends it
+
+    sent = client.post(last["Location"], {"submission_key": check.context["submission_key"]})
+    done = client.get(sent["Location"])
+
+    response = Response.objects.get()
+    assert response.reference in done.content.decode()
+    assert "Your answers have been sent" in done.content.decode()
+    assert response.barriers_other == "No courses near me in the evening"
+    assert response.ethnic_group == "asian_bangladeshi"
+    assert response.ward.name == "Homerton"
+    assert response.options.count() == 4
+
+
+def test_each_page_shows_its_position_and_the_privacy_notice(client, consultation):
+    for number, step in enumerate(STEPS, start=1):
+        html = client.get(url(consultation, step.slug)).content.decode()
+        assert f"Page {number} of {len(STEPS)}" in html
+        assert reverse("consultation:privacy", args=[consultation.slug]) in html
+
+
+def test_a_missing_answer_is_explained_and_linked(client, consultation):
+    response = client.post(url(consultation, "barriers"), {"barriers_other": ""})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "Select at least one barrier, or describe it in your own words" in html
+    assert '<a href="#id_barriers_0">' in html
+    assert "<title>Error:" in html
+
+
+def test_typed_answers_survive_an_error_elsewhere_on_the_page(client, consultation):
+    response = client.post(
+        url(consultation, "support"),
+        {
+            "support": option_ids(consultation, OptionKind.SUPPORT, 1),
+            "support_other": "A laptop loan",
+        },
+    )
+    html = response.content.decode()
+    assert "Select how interested you are in a digital tech job" in html
+    assert "A laptop loan</textarea>" in html
+    assert f'value="{option_ids(consultation, OptionKind.SUPPORT, 1)[0]}" ' in html
+    assert "checked" in html
+
+
+def test_going_back_shows_what_was_typed(client, consultation):
+    answer_every_page(client, consultation)
+    back = client.get(url(consultation, "barriers"))
+    assert "No courses near me in the evening</textarea>" in back.content.decode()
+
+
+def test_changing_an_answer_returns_to_check_your_answers(client, consultation):
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    change_link = f"{url(consultation, 'comments')}?change=1"
+    assert change_link in client.get(check_url).content.decode()
+
+    response = client.post(change_link, {"comments": "Evening classes, please."})
+
+    assert response["Location"] == check_url
+    html = client.get(check_url).content.decode()
+    assert "Evening classes, please." in html
+    assert "More courses at weekends" not in html
+
+
+def test_check_your_answers_needs_every_page_first(client, consultation):
+    client.post(url(consultation, "barriers"), page_answers(consultation)["barriers"])
+    response = client.get(reverse("consultation:check", args=[consultation.slug]))
+    assert response["Location"] == url(consultation, "changes")
+
+
+def test_about_you_questions_can_all_be_skipped(client, consultation):
+    answer_every_page(client, consultation, **{"about-you": {}, "circumstances": {}})
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    client.post(check_url, {"submission_key": key})
+    response = Response.objects.get()
+    assert (response.age_band, response.sex, response.ethnic_group, response.area) == (
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def test_every_equality_question_offers_prefer_not_to_say(client, consultation):
+    for step in ("about-you", "circumstances"):
+        form = client.get(url(consultation, step)).context["form"]
+        for name, field in form.fields.items():
+            if name == "website":
+                continue
+            values = [v for v, _ in field.choices]
+            values += [v for _, group in field.choices if isinstance(group, list) for v, _ in group]
+            assert "prefer_not" in values, name
+
+
+def test_ethnic_groups_are_the_census_nineteen_under_five_headings(client, consultation):
+    form = client.get(url(consultation, "about-you")).context["form"]
+    groups = [
+        choice for choice in form.fields["ethnic_group"].choices if isinstance(choice[1], list)
+    ]
+    assert [str(heading) for heading, _ in groups] == [
+        "Asian, Asian British or Asian Welsh",
+        "Black, Black British, Black Welsh, Caribbean or African",
+        "Mixed or Multiple ethnic groups",
+        "White",
+        "Other ethnic group",
+    ]
+    assert sum(len(options) for _, options in groups) == 19
+
+
+def test_sending_twice_makes_one_response(client, consultation):
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+
+    first = client.post(check_url, {"submission_key": key})
+    second = client.post(check_url, {"submission_key": key})  # double click, or retry
+
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("consultation:done", args=[consultation.slug])
+    )
+    assert Response.objects.count() == 1
+
+
+def test_the_back_button_after_sending_does_not_send_again(client, consultation):
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    client.post(check_url, {"submission_key": key})
+
+    back = client.get(check_url)  # the draft is gone: the resident is sent to the start
+    assert back["Location"] == url(consultation, "barriers")
+    client.post(check_url, {"submission_key": key})
+    assert Response.objects.count() == 1
+
+
+def test_an_email_for_news_is_kept_apart_with_its_consent(
+    client, consultation, mailoutbox, django_capture_on_commit_callbacks
+):
+    answer_every_page(client, consultation, contact={"email": "ama@example.org", "consent": "on"})
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(check_url, {"submission_key": key})
+
+    contact = Contact.objects.get()
+    assert contact.email == "ama@example.org"
+    assert "I agree to the Diversity in Tech commission emailing me" in contact.consent_text
+    assert len(mailoutbox) == 1
+    withdraw = contact.get_withdraw_url()
+    assert withdraw in mailoutbox[0].body
+    assert "ama@example.org" not in str(Response.objects.values().get())
+
+    client.post(withdraw)
+    contact.refresh_from_db()
+    assert contact.email == ""
+    assert "You will not hear from us again" in client.get(withdraw).content.decode()
+
+
+def test_an_email_needs_the_consent_box_ticked(client, consultation):
+    response = client.post(url(consultation, "contact"), {"email": "ama@example.org"})
+    assert (
+        "Tick the box to agree to emails, or remove your email address" in response.content.decode()
+    )
+    assert 'value="ama@example.org"' in response.content.decode()
+
+
+def test_a_filled_honeypot_saves_nothing(client, consultation):
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    response = client.post(check_url, {"submission_key": key, "website": "http://spam.example"})
+    assert response.status_code == 400
+    assert Response.objects.count() == 0
+
+    page = client.post(url(consultation, "barriers"), {"website": "x", "barriers_other": "spam"})
+    assert page.status_code == 400
+
+
+def test_the_honeypot_is_hidden_from_people(client, consultation):
+    html = client.get(url(consultation, "barriers")).content.decode()
+    assert '<div class="honeypot">' in html
+
+
+def test_submissions_from_one_client_are_rate_limited(client, consultation, settings):
+    settings.CONSULTATION_SUBMISSIONS_PER_HOUR = 2
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    statuses = []
+    for _ in range(3):
+        answer_every_page(client, consultation)
+        key = client.get(check_url).context["submission_key"]
+        statuses.append(client.post(check_url, {"submission_key": key}).status_code)
+    assert statuses == [302, 302, 429]
+    assert Response.objects.count() == 2
+
+
+def test_a_closed_consultation_says_so_and_takes_no_answers(client, consultation):
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    with time_machine.travel(consultation.closes_at + datetime.timedelta(seconds=1)):
+        detail = client.get(consultation.get_absolute_url())
+        assert "This consultation closed on" in detail.content.decode()
+        page = client.get(url(consultation, "barriers"))
+        assert page.status_code == 403
+        assert "This consultation has closed" in page.content.decode()
+        sent = client.post(check_url, {"submission_key": key})
+        assert sent.status_code == 403
+    assert Response.objects.count() == 0
+
+
+def test_a_consultation_not_yet_open_says_when_it_opens(client):
+    future = ConsultationFactory(
+        opens_at=timezone.now() + datetime.timedelta(days=3),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    assert "This consultation opens on" in client.get(future.get_absolute_url()).content.decode()
+    assert client.get(url(future, "barriers")).status_code == 403
+
+
+def test_pages_with_answers_are_never_cached(client, consultation):
+    answer_every_page(client, consultation)
+    for page in (
+        url(consultation, "comments"),
+        reverse("consultation:check", args=[consultation.slug]),
+    ):
+        assert "no-store" in client.get(page)["Cache-Control"]
+
+
+def test_the_listing_shows_open_consultations_and_published_findings(client, consultation):
+    closed = ConsultationFactory(
+        title="Earlier consultation",
+        opens_at=timezone.now() - datetime.timedelta(days=90),
+        closes_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    html = client.get(reverse("consultation:index")).content.decode()
+    assert consultation.title in html
+    assert closed.title not in html
+    closed.findings_published = True
+    closed.save()
+    assert (
+        "Findings of Earlier consultation"
+        in client.get(reverse("consultation:index")).content.decode()
+    )
+
+
+def test_residents_cannot_see_answers(client, consultation):
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    client.post(check_url, {"submission_key": client.get(check_url).context["submission_key"]})
+    reference = Response.objects.get().reference
+
+    from django.test import Client
+
+    stranger = Client()
+    assert (
+        stranger.get(reverse("consultation:done", args=[consultation.slug]))["Location"]
+        == consultation.get_absolute_url()
+    )
+    assert (
+        stranger.get(reverse("consultation:results", args=[consultation.slug])).status_code == 302
+    )
+    assert reference not in stranger.get(consultation.get_absolute_url()).content.decode()

@@ -1,0 +1,365 @@
+import csv
+import datetime
+import io
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from consultation import services
+from consultation.models import Channel, Contact, OptionKind, Response
+from tests.consultation.factories import ConsultationFactory, option_ids, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation():
+    return ConsultationFactory(title="Digital tech: have your say")
+
+
+def staff_urls(consultation):
+    slug = consultation.slug
+    return [
+        reverse("consultation:staff_list"),
+        reverse("consultation:create"),
+        reverse("consultation:wards"),
+        reverse("consultation:staff_detail", args=[slug]),
+        reverse("consultation:edit", args=[slug]),
+        reverse("consultation:option_add", args=[slug]),
+        reverse("consultation:response_enter", args=[slug]),
+        reverse("consultation:results", args=[slug]),
+        reverse("consultation:coding", args=[slug]),
+        reverse("consultation:export_answers", args=[slug]),
+        reverse("consultation:export_aggregate", args=[slug]),
+        reverse("consultation:findings_manage", args=[slug]),
+    ]
+
+
+def test_staff_pages_are_for_commission_staff_and_admins_only(
+    client_for, consultation, member, coordinator, commission_staff, admin, staff_without_mfa
+):
+    submit(consultation, comments="Private words")
+    for url in staff_urls(consultation):
+        anonymous = client_for(None).get(url)
+        assert anonymous.status_code == 302, url
+        assert anonymous["Location"].startswith(reverse("account_login")), url
+        assert client_for(member).get(url).status_code == 403, url
+        assert client_for(coordinator).get(url).status_code == 403, url
+        assert (
+            client_for(staff_without_mfa)
+            .get(url)["Location"]
+            .startswith(reverse("mfa_activate_totp"))
+        ), url
+        assert client_for(commission_staff).get(url).status_code == 200, url
+        assert client_for(admin).get(url).status_code == 200, url
+
+
+def test_staff_set_up_a_consultation_with_the_standard_lists(client_for, commission_staff):
+    response = client_for(commission_staff).post(
+        reverse("consultation:create"),
+        {
+            "title": "Digital skills 2027",
+            "opens_at": "2027-01-10T09:00",
+            "closes_at": "2027-03-31T17:00",
+            "introduction": "Tell us.",
+            "privacy_notice": "Kept 5 years.",
+        },
+    )
+    assert response["Location"] == reverse(
+        "consultation:staff_detail", args=["digital-skills-2027"]
+    )
+    consultation = services.Consultation.objects.get()
+    assert consultation.options.filter(kind=OptionKind.BARRIER).count() == 13
+
+
+def test_closing_before_opening_is_refused(client_for, commission_staff):
+    response = client_for(commission_staff).post(
+        reverse("consultation:create"),
+        {
+            "title": "Backwards",
+            "opens_at": "2027-03-31T17:00",
+            "closes_at": "2027-01-10T09:00",
+            "introduction": "x",
+            "privacy_notice": "x",
+        },
+    )
+    assert "The consultation must close after it opens." in response.content.decode()
+    assert not services.Consultation.objects.exists()
+
+
+def test_staff_add_and_retire_answers(client_for, commission_staff, consultation):
+    client = client_for(commission_staff)
+    client.post(
+        reverse("consultation:option_add", args=[consultation.slug]),
+        {"kind": "barrier", "label": "Travel costs", "is_active": "on"},
+    )
+    option = consultation.options.get(label="Travel costs")
+    client.post(
+        reverse("consultation:option_edit", args=[consultation.slug, option.pk]),
+        {"label": "Cost of travel to courses"},
+    )
+    option.refresh_from_db()
+    assert (option.label, option.is_active, option.kind) == (
+        "Cost of travel to courses",
+        False,
+        "barrier",
+    )
+
+
+def test_staff_enter_an_event_response(client_for, commission_staff, consultation):
+    client = client_for(commission_staff)
+    form = client.get(reverse("consultation:response_enter", args=[consultation.slug]))
+    key = form.context["submission_key"]
+    data = {
+        "submission_key": key,
+        "channel": "event",
+        "channel_detail": "Dalston library drop-in",
+        "submitted_on": "2026-11-01",
+        "barriers": option_ids(consultation, OptionKind.BARRIER, 0),
+        "comments": "Written on the card",
+    }
+    first = client.post(reverse("consultation:response_enter", args=[consultation.slug]), data)
+    client.post(reverse("consultation:response_enter", args=[consultation.slug]), data)
+
+    assert first.status_code == 302
+    response = Response.objects.get()
+    assert (response.channel, response.channel_detail) == (Channel.EVENT, "Dalston library drop-in")
+    assert timezone.localdate(response.submitted_at) == datetime.date(2026, 11, 1)
+    assert response.interest == ""
+
+
+def test_an_event_response_needs_the_event(client_for, commission_staff, consultation):
+    response = client_for(commission_staff).post(
+        reverse("consultation:response_enter", args=[consultation.slug]),
+        {"channel": "event", "submitted_on": "2026-11-01"},
+    )
+    assert "Enter the event the response was gathered at" in response.content.decode()
+
+
+def _spread(consultation, n_african=6, n_irish=2):
+    for _ in range(n_african):
+        submit(consultation, ethnic_group="black_african")
+    for _ in range(n_irish):
+        submit(
+            consultation,
+            ethnic_group="white_irish",
+            barriers=option_ids(consultation, OptionKind.BARRIER, 5),
+        )
+
+
+def test_results_break_answers_down_by_group(client_for, commission_staff, consultation):
+    _spread(consultation)
+    response = client_for(commission_staff).get(
+        reverse("consultation:results", args=[consultation.slug]), {"by": "ethnic_group"}
+    )
+    results = response.context["results"]
+    first_barrier = results.barriers.rows[0]
+    columns = [key for key, _ in results.barriers.columns]
+    assert columns == ["black_african", "white_irish"]
+    assert [c.count for c in first_barrier.cells] == [6, 0]
+    assert first_barrier.cells[0].percent == 100.0
+    assert first_barrier.total.count == 6
+    assert results.total == 8
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_results_by_ethnic_heading_combine_the_groups(client_for, commission_staff, consultation):
+    submit(consultation, ethnic_group="black_african")
+    submit(consultation, ethnic_group="black_caribbean")
+    submit(consultation, ethnic_group="prefer_not")
+    submit(consultation, ethnic_group="")
+    results = (
+        client_for(commission_staff)
+        .get(reverse("consultation:results", args=[consultation.slug]), {"by": "ethnic_heading"})
+        .context["results"]
+    )
+    sizes = dict(
+        zip(
+            [k for k, _ in results.barriers.columns],
+            [s.count for s in results.barriers.group_sizes],
+            strict=False,
+        )
+    )
+    assert sizes == {"black": 2, "prefer_not": 1, "": 1}
+
+
+def test_results_by_area_use_the_ward_names(client_for, commission_staff, consultation):
+    submit(consultation)
+    submit(consultation, area="outside")
+    results = (
+        client_for(commission_staff)
+        .get(reverse("consultation:results", args=[consultation.slug]), {"by": "area"})
+        .context["results"]
+    )
+    assert [str(label) for _, label in results.barriers.columns] == [
+        "Dalston",
+        "Outside the borough",
+    ]
+
+
+def test_results_page_queries_do_not_grow_with_responses(
+    client_for, commission_staff, consultation, django_assert_num_queries
+):
+    client = client_for(commission_staff)
+    url = reverse("consultation:results", args=[consultation.slug])
+    submit(consultation)
+    client.get(url)  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"by": "area"})
+    for _ in range(30):
+        submit(consultation, comments="More words", ethnic_group="other_arab")
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url, {"by": "area"})
+
+
+def test_figures_are_never_stale(client_for, commission_staff, consultation):
+    client = client_for(commission_staff)
+    url = reverse("consultation:results", args=[consultation.slug])
+    submit(consultation)
+    assert client.get(url).context["results"].total == 1
+    assert client.get(url).context["results"].total == 1  # from the cache
+    response = submit(consultation, comments="Late evening courses")
+    assert client.get(url).context["results"].total == 2
+    theme = services.theme_create(consultation=consultation, name="Timing")
+    services.response_code(response=response, themes=[theme], coded_by=commission_staff)
+    themes = client.get(url).context["results"].themes
+    assert [(row.label, row.total.count) for row in themes.rows] == [("Timing", 1)]
+
+
+def test_coding_works_through_the_queue(client_for, commission_staff, consultation):
+    first = submit(consultation, comments="Courses are in the day")
+    submit(consultation)  # no free text: not in the queue
+    second = submit(consultation, changes_other="Evening classes")
+    client = client_for(commission_staff)
+    queue = reverse("consultation:coding", args=[consultation.slug])
+
+    page = client.get(queue)
+    assert page.context["response"] == first
+    assert page.context["remaining"] == 2
+    client.post(
+        reverse("consultation:code_response", args=[consultation.slug, first.reference]),
+        {"new_theme": "Timing of courses"},
+    )
+    page = client.get(queue)
+    assert page.context["response"] == second
+    timing = consultation.themes.get()
+    client.post(
+        reverse("consultation:code_response", args=[consultation.slug, second.reference]),
+        {"themes": [str(timing.pk)]},
+    )
+    done = client.get(queue)
+    assert done.context["response"] is None
+    assert "Every free-text answer has been coded." in done.content.decode()
+    assert list(second.themes.all()) == [timing]
+
+    results = client.get(reverse("consultation:results", args=[consultation.slug])).context[
+        "results"
+    ]
+    assert [(row.label, row.total.count) for row in results.themes.rows] == [
+        ("Timing of courses", 2)
+    ]
+
+
+def _read_csv(response):
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_answers_export_has_every_answer_with_its_codes(client_for, commission_staff, consultation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coded = submit(consultation, comments='Commas, "quotes" and\nnew lines')
+    theme = services.theme_create(consultation=consultation, name="Cost")
+    services.response_code(response=coded, themes=[theme], coded_by=commission_staff)
+    client = client_for(commission_staff)
+    url = reverse("consultation:export_answers", args=[consultation.slug])
+    with CaptureQueriesContext(connection) as one:
+        _read_csv(client.get(url))
+    for _ in range(40):
+        submit(consultation)
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+        rows = _read_csv(response)
+
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert len(rows) == 41
+    first = next(r for r in rows if r["reference"] == coded.reference)
+    assert first["comments"] == 'Commas, "quotes" and\nnew lines'
+    assert first["themes"] == "Cost"
+    assert first["area"] == "Dalston"
+    labels = consultation.options.filter(kind=OptionKind.BARRIER).order_by("position")
+    assert first["barriers"] == f"{labels[0].label}; {labels[2].label}"
+
+
+def test_aggregate_export_suppresses_small_counts(client_for, commission_staff, consultation):
+    _spread(consultation, n_african=7, n_irish=2)
+    response = client_for(commission_staff).get(
+        reverse("consultation:export_aggregate", args=[consultation.slug]), {"by": "ethnic_group"}
+    )
+    rows = _read_csv(response)
+    sizes = {r["group"]: r["count"] for r in rows if r["question"] == "Respondents"}
+    # 2 Irish respondents are too few to show; the 7 African respondents are hidden too,
+    # or 9 - 7 would give the 2 away.
+    assert sizes == {"": "9", "African": "hidden", "Irish": "fewer than 5"}
+    assert not any(r["count"] in {"1", "2", "3", "4"} for r in rows)
+
+
+def test_published_findings_show_aggregates_only_with_suppression(
+    client, client_for, commission_staff, consultation
+):
+    _spread(consultation, n_african=12, n_irish=2)
+    submit(consultation, comments="My name is Ama and I live on Mare Street")
+    findings_url = reverse("consultation:findings", args=[consultation.slug])
+    assert client.get(findings_url).status_code == 404
+
+    with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
+        client_for(commission_staff).post(
+            reverse("consultation:findings_manage", args=[consultation.slug]),
+            {"summary": "Cost and timing were the commonest barriers."},
+        )
+        client.logout()
+        page = client.get(findings_url, {"by": "ethnic_group"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Cost and timing were the commonest barriers." in html
+    assert "fewer than 5" in html
+    assert "Ama" not in html
+    assert "Mare Street" not in html
+    breakdown = page.context["results"].barriers
+    irish = [k for k, _ in breakdown.columns].index("white_irish")
+    assert breakdown.group_sizes[irish].suppressed
+
+
+def test_findings_cannot_be_published_while_open(client_for, commission_staff, consultation):
+    response = client_for(commission_staff).post(
+        reverse("consultation:findings_manage", args=[consultation.slug]), {"summary": "Too soon"}
+    )
+    assert "once the consultation closes" in response.content.decode()
+    consultation.refresh_from_db()
+    assert not consultation.findings_published
+
+
+def test_apply_retention_command_reports_and_can_run_twice(settings):
+    settings.CONTACT_RETENTION_DAYS = 30
+    Contact.objects.create(
+        email="old@example.org",
+        consent_text="I agree",
+        consented_at=timezone.now() - datetime.timedelta(days=31),
+    )
+    out = StringIO()
+    call_command("apply_retention", stdout=out)
+    call_command("apply_retention", stdout=out)
+    assert "Removed 1 contact record older than 30 days." in out.getvalue()
+    assert "Removed 0 contact records older than 30 days." in out.getvalue()
+    assert not Contact.objects.exists()
