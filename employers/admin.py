@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from .models import Employer, EmployerResponse, Invitation, Skill, SkillRank, Survey, SurveyOption
+
+
+class SurveyOptionInline(admin.TabularInline):
+    model = SurveyOption
+    extra = 0
+
+
+class SkillInline(admin.TabularInline):
+    model = Skill
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "opens_at", "closes_at", "findings_published"]
+    list_filter = ["findings_published"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SurveyOptionInline, SkillInline]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "size_band", "in_borough"]
+    list_filter = ["sector", "size_band", "in_borough"]
+    search_fields = ["name"]
+    filter_horizontal = ["contacts"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["employer", "survey", "email", "sent_at", "opened_at", "expires_at"]
+    list_filter = ["survey"]
+    search_fields = ["employer__name", "email"]
+    list_select_related = ["employer", "survey"]
+    readonly_fields = ["salt", "token_hash", "sent_at", "opened_at", "created_at"]
+
+
+class SkillRankInline(admin.TabularInline):
+    model = SkillRank
+    extra = 0
+
+
+@admin.register(EmployerResponse)
+class EmployerResponseAdmin(admin.ModelAdmin):
+    list_display = ["employer", "survey", "status", "updated_at", "submitted_at"]
+    list_filter = ["survey", "status", "employer__sector", "employer__size_band"]
+    search_fields = ["employer__name"]
+    list_select_related = ["employer", "survey"]
+    filter_horizontal = ["options"]
+    inlines = [SkillRankInline]

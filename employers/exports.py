@@ -1,0 +1,114 @@
+"""CSV exports of the employer survey, streamed."""
+
+import csv
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from dit_portal.reporting import suppress
+
+from . import selectors
+from .models import EmployerResponse, OptionKind, ResponseStatus, SkillRank, Survey
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def responses_csv(survey: Survey) -> Iterator[str]:
+    """Every submitted response with its organisation, answers and ranked skills
+    (3 queries, in chunks)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(
+        [
+            "organisation", "sector", "size", "in_borough", "submitted_at", "barriers",
+            "barriers_other", "changes", "changes_other", "skill_1", "skill_2", "skill_3",
+            "skill_4", "skill_5", "entry_level_roles", "apprenticeships", "offers",
+            "offers_other", "contact_name",
+        ]
+    )  # fmt: skip
+    responses = (
+        EmployerResponse.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+        .select_related("employer")
+        .prefetch_related(
+            "options", Prefetch("ranks", queryset=SkillRank.objects.select_related("skill"))
+        )
+        .order_by("employer__name")
+    )
+    for response in responses.iterator(chunk_size=500):
+        chosen = {kind: [] for kind in OptionKind.values}
+        for option in response.options.all():
+            chosen[option.kind].append(option.label)
+        skills = {
+            rank.rank: rank.skill.name if rank.skill else rank.other
+            for rank in response.ranks.all()
+        }
+        yield writer.writerow(
+            [
+                response.employer.name,
+                response.employer.get_sector_display(),
+                response.employer.get_size_band_display(),
+                "yes" if response.employer.in_borough else "no",
+                response.submitted_at.isoformat(timespec="minutes"),
+                "; ".join(chosen[OptionKind.BARRIER]),
+                response.barriers_other,
+                "; ".join(chosen[OptionKind.CHANGE]),
+                response.changes_other,
+                *(skills.get(rank, "") for rank in range(1, 6)),
+                response.entry_level_roles,
+                response.get_apprenticeships_display(),
+                "; ".join(chosen[OptionKind.OFFER]),
+                response.offers_other,
+                response.contact_name,
+            ]
+        )
+
+
+def _shown(figure, threshold):
+    if figure.complementary:
+        return "hidden"
+    return f"fewer than {threshold}" if figure.suppressed else figure.count
+
+
+def findings_csv(survey: Survey, by: str) -> Iterator[str]:
+    """Figures fit for publishing: answers by sector or size band, and the skills
+    ranking, with small counts suppressed."""
+    threshold = settings.SUPPRESSION_THRESHOLD
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(["question", "answer", "group", "count", "percent of group"])
+    questions = dict(OptionKind.choices)
+    for kind, table in selectors.breakdowns(survey=survey, by=by).items():
+        suppress(table, threshold)
+        for row in table.rows:
+            yield writer.writerow(
+                [
+                    questions[kind],
+                    row.label,
+                    "All",
+                    _shown(row.total, threshold),
+                    row.total.shown_percent or "",
+                ]
+            )
+            for (_, group), cell in zip(table.columns, row.cells, strict=True):
+                yield writer.writerow(
+                    [
+                        questions[kind],
+                        row.label,
+                        group,
+                        _shown(cell, threshold),
+                        "" if cell.shown_percent is None else cell.shown_percent,
+                    ]
+                )
+    ranking, _, counted = selectors.skill_ranking(survey=survey)
+    if counted >= threshold:
+        for position, skill in enumerate(ranking, start=1):
+            in_top = (
+                skill.in_top_five if skill.in_top_five >= threshold else f"fewer than {threshold}"
+            )
+            yield writer.writerow(
+                ["Top skills (Borda count)", skill.name, f"rank {position}", skill.points, in_top]
+            )

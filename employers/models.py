@@ -1,0 +1,295 @@
+"""The employer survey: organisations, invitations, and each organisation's one response.
+
+The commission asked employers about the barriers to recruiting locally, the changes they
+would ask for, and the top skills for an entry-level role.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    TECH = "tech", _("Digital and technology")
+    CREATIVE = "creative", _("Creative industries and media")
+    FINANCE = "finance", _("Finance and professional services")
+    PUBLIC = "public", _("Public sector")
+    HEALTH = "health", _("Health and social care")
+    EDUCATION = "education", _("Education")
+    RETAIL = "retail", _("Retail and hospitality")
+    CONSTRUCTION = "construction", _("Construction and property")
+    CHARITY = "charity", _("Charity and voluntary sector")
+    OTHER = "other", _("Other")
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "micro", _("1 to 9 employees")
+    SMALL = "small", _("10 to 49 employees")
+    MEDIUM = "medium", _("50 to 249 employees")
+    LARGE = "large", _("250 or more employees")
+
+
+class Employer(models.Model):
+    """An organisation that employs people."""
+
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices)
+    in_borough = models.BooleanField(_("based in the borough"), default=False)
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="employers",
+        verbose_name=_("people who can answer for it"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="employer_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Survey(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    introduction = models.TextField(_("introduction"))
+    privacy_notice = models.TextField(_("privacy notice"))
+    activity = models.ForeignKey(
+        "milestones.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("roadmap activity"),
+    )
+    findings_published = models.BooleanField(_("findings published"), default=False)
+    findings_summary = models.TextField(_("summary of findings"), blank=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("employer survey")
+        verbose_name_plural = _("employer surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="survey_closes_after_it_opens",
+                violation_error_message=_("The survey must close after it opens."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("employers:survey", args=[self.slug])
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def has_closed(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.closes_at
+
+
+class OptionKind(models.TextChoices):
+    BARRIER = "barrier", _("Barrier to local recruitment")
+    CHANGE = "change", _("Change asked for")
+    OFFER = "offer", _("What the employer would offer")
+
+
+class SurveyOption(models.Model):
+    """An answer employers can tick, in a list staff can edit."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="options")
+    kind = models.CharField(_("question"), max_length=10, choices=OptionKind.choices)
+    label = models.CharField(_("answer"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["survey", "kind", "position", "pk"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "kind", "label"], name="survey_option_label_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Skill(models.Model):
+    """A skill employers can rank among the top five for an entry-level role."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(_("skill"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["survey", "position", "name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "name"], name="skill_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def token_for(salt: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"invitation:{salt}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+class Invitation(models.Model):
+    """A link to the survey for one organisation, sent to one address, until it expires.
+
+    The link's token is an HMAC of a random salt under the SECRET_KEY, so it can be sent
+    again without being stored; only its hash is kept, for looking it up. A leaked
+    database alone does not give working links.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("sent to"))
+    salt = models.CharField(max_length=32, default=new_salt, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.employer} – {self.email}"
+
+    def get_absolute_url(self):
+        return reverse("employers:invitation", args=[self.token])
+
+    def has_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def token(self) -> str:
+        return token_for(self.salt)
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Apprenticeships(models.TextChoices):
+    YES = "yes", _("Yes")
+    PLANNING = "planning", _("Not yet, but we plan to")
+    NO = "no", _("No")
+
+
+class EmployerResponse(models.Model):
+    """An organisation's answers to a survey: a draft until submitted, then read-only."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    options = models.ManyToManyField(SurveyOption, blank=True, related_name="responses")
+    barriers_other = models.TextField(_("other barriers"), blank=True)
+    changes_other = models.TextField(_("other changes"), blank=True)
+    offers_other = models.TextField(_("other offers"), blank=True)
+    entry_level_roles = models.TextField(_("entry-level roles offered"), blank=True)
+    apprenticeships = models.CharField(
+        _("apprenticeships offered"), max_length=10, choices=Apprenticeships.choices, blank=True
+    )
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("employer response")
+        verbose_name_plural = _("employer responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "employer"], name="one_response_per_employer_per_survey"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ResponseStatus.DRAFT) | Q(submitted_at__isnull=False),
+                name="submitted_response_has_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employer} – {self.survey}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+class SkillRank(models.Model):
+    """One of an employer's top five skills, at its rank (1 is the most important)."""
+
+    response = models.ForeignKey(EmployerResponse, on_delete=models.CASCADE, related_name="ranks")
+    rank = models.PositiveSmallIntegerField()
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, null=True, blank=True)
+    other = models.CharField(_("other skill"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["response", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "rank"], name="one_skill_per_rank"),
+            models.UniqueConstraint(
+                fields=["response", "skill"],
+                condition=Q(skill__isnull=False),
+                name="no_skill_ranked_twice",
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=5), name="rank_one_to_five"),
+            models.CheckConstraint(
+                condition=(Q(skill__isnull=False) & Q(other=""))
+                | (Q(skill__isnull=True) & ~Q(other="")),
+                name="rank_is_a_listed_skill_or_other",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.skill or self.other}"

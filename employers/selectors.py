@@ -1,0 +1,183 @@
+"""Reads of the employer survey: access, progress of invitations, and the results in SQL."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Lower
+
+from dit_portal.reporting import Breakdown, build_breakdown
+
+from .models import (
+    Employer,
+    EmployerResponse,
+    Invitation,
+    OptionKind,
+    ResponseStatus,
+    Sector,
+    SizeBand,
+    SkillRank,
+    Survey,
+)
+
+SESSION_KEY = "employer-survey-access"
+
+
+def survey_with_lists(*, slug: str) -> Survey:
+    """A survey with its answer and skills lists (raises ``Survey.DoesNotExist``)."""
+    return Survey.objects.prefetch_related("options", "skills").get(slug=slug)
+
+
+def employer_for(request, survey: Survey) -> Employer | None:
+    """The organisation this visitor may answer for: the one whose invitation link they
+    followed in this session, or one they answer for from their account."""
+    employer_id = request.session.get(SESSION_KEY, {}).get(str(survey.pk))
+    if employer_id is not None:
+        return Employer.objects.filter(pk=employer_id).first()
+    if request.user.is_authenticated:
+        return (
+            Employer.objects.filter(contacts=request.user, invitations__survey=survey)
+            .distinct()
+            .first()
+        )
+    return None
+
+
+def response_for(survey: Survey, employer: Employer) -> EmployerResponse | None:
+    return (
+        EmployerResponse.objects.filter(survey=survey, employer=employer)
+        .prefetch_related(
+            "options", Prefetch("ranks", queryset=SkillRank.objects.select_related("skill"))
+        )
+        .first()
+    )
+
+
+def answers_of(response: EmployerResponse | None) -> dict:
+    """A saved response as the form's initial data."""
+    if response is None:
+        return {}
+    answers = {
+        "barriers_other": response.barriers_other,
+        "changes_other": response.changes_other,
+        "offers_other": response.offers_other,
+        "entry_level_roles": response.entry_level_roles,
+        "apprenticeships": response.apprenticeships,
+        "contact_name": response.contact_name,
+    }
+    for field, kind in (
+        ("barriers", OptionKind.BARRIER),
+        ("changes", OptionKind.CHANGE),
+        ("offers", OptionKind.OFFER),
+    ):
+        answers[field] = [str(o.pk) for o in response.options.all() if o.kind == kind]
+    for rank in response.ranks.all():
+        answers[f"rank_{rank.rank}"] = str(rank.skill_id) if rank.skill_id else "other"
+        if not rank.skill_id:
+            answers["other_skill"] = rank.other
+    return answers
+
+
+def surveys_for_user(user) -> list[Survey]:
+    """Surveys the signed-in person can answer for one of their organisations."""
+    if not user.is_authenticated:
+        return []
+    return list(Survey.objects.filter(invitations__employer__contacts=user).distinct())
+
+
+def invitation_progress(*, survey: Survey):
+    """Each invited organisation with where it has got to: invited, opened, draft,
+    submitted (one query)."""
+    latest = Invitation.objects.filter(survey=survey, employer=OuterRef("pk")).order_by(
+        "-created_at"
+    )
+    responses = EmployerResponse.objects.filter(survey=survey, employer=OuterRef("pk"))
+    return (
+        Employer.objects.filter(invitations__survey=survey)
+        .annotate(
+            invitation_id=Subquery(latest.values("pk")[:1]),
+            invited_email=Subquery(latest.values("email")[:1]),
+            last_sent=Max("invitations__sent_at", filter=Q(invitations__survey=survey)),
+            expires=Max("invitations__expires_at", filter=Q(invitations__survey=survey)),
+            opened=Max("invitations__opened_at", filter=Q(invitations__survey=survey)),
+            has_draft=Exists(responses.filter(status=ResponseStatus.DRAFT)),
+            submitted_at=Subquery(
+                responses.filter(status=ResponseStatus.SUBMITTED).values("submitted_at")[:1]
+            ),
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass
+class RankedSkill:
+    name: str
+    points: int
+    in_top_five: int
+    ranked_first: int
+
+
+def skill_ranking(*, survey: Survey) -> tuple[list[RankedSkill], list[tuple[str, int]], int]:
+    """Skills ranked by Borda count over submitted responses: 5 points for a skill ranked
+    1st, 4 for 2nd, down to 1 for 5th, summed over employers. Ties are broken by how often
+    a skill was ranked first, then by how often it was in a top five.
+
+    Returns the ranking, the "other" skills employers wrote in with how often, and the
+    number of responses counted (3 queries).
+    """
+    ranks = SkillRank.objects.filter(
+        response__survey=survey, response__status=ResponseStatus.SUBMITTED
+    )
+    rows = (
+        ranks.filter(skill__isnull=False)
+        .values(name=F("skill__name"))
+        .annotate(
+            points=Sum(Value(6) - F("rank")),
+            in_top_five=Count("id"),
+            ranked_first=Count("id", filter=Q(rank=1)),
+        )
+        .order_by("-points", "-ranked_first", "-in_top_five", "name")
+    )
+    others = (
+        ranks.filter(skill__isnull=True)
+        .values(text=Lower("other"))
+        .annotate(n=Count("id"))
+        .order_by("-n", "text")
+    )
+    counted = EmployerResponse.objects.filter(
+        survey=survey, status=ResponseStatus.SUBMITTED
+    ).count()
+    return [RankedSkill(**row) for row in rows], [(o["text"], o["n"]) for o in others], counted
+
+
+DIMENSIONS = {"sector": (Sector.choices, "sector"), "size_band": (SizeBand.choices, "size_band")}
+
+
+def breakdowns(*, survey: Survey, by: str) -> dict[str, Breakdown]:
+    """Barriers, changes and offers among submitted responses, by sector or size band
+    (2 queries)."""
+    choices, field = DIMENSIONS[by]
+    submitted = EmployerResponse.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+    sizes = {
+        row["group"]: row["n"]
+        for row in submitted.values(group=F(f"employer__{field}"))
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    counts = {
+        (row["options"], row["group"]): row["n"]
+        for row in submitted.filter(options__isnull=False)
+        .values("options", group=F(f"employer__{field}"))
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    options = list(survey.options.all())
+    return {
+        kind: build_breakdown(
+            rows=[(o.pk, o.label) for o in options if o.kind == kind],
+            columns=list(choices),
+            counts=counts,
+            group_sizes=sizes,
+        )
+        for kind in OptionKind.values
+    }

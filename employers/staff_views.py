@@ -1,0 +1,237 @@
+"""Staff pages of the employer survey (commission staff and admins)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal.access import staff_required
+
+from . import exports, selectors, services
+from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
+from .models import Invitation, Skill, Survey, SurveyOption
+
+VIEW = "employers.view_employerresponse"
+MANAGE = "employers.change_survey"
+
+
+def _survey(slug) -> Survey:
+    try:
+        return selectors.survey_with_lists(slug=slug)
+    except Survey.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _errors_into(form, error: ValidationError):
+    for field, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_GET
+def survey_list(request):
+    """Commission staff and admins: every employer survey."""
+    return render(request, "employers/staff/survey_list.html", {"surveys": Survey.objects.all()})
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_http_methods(["GET", "POST"])
+def survey_edit(request, slug=None):
+    """Commission staff and admins: set up a survey, or change one."""
+    survey = get_object_or_404(Survey, slug=slug) if slug else None
+    form = SurveySettingsForm(request.POST or None, instance=survey)
+    if form.is_valid():
+        try:
+            if survey is None:
+                survey = services.survey_create(**form.cleaned_data)
+            else:
+                services.survey_update(survey=survey, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("“%(title)s” saved.") % {"title": survey})
+            return redirect("employers:staff_survey", slug=survey.slug)
+    return render(request, "employers/staff/survey_form.html", {"form": form, "survey": survey})
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_http_methods(["GET", "POST"])
+def staff_survey(request, slug):
+    """Commission staff and admins: who was invited, who opened, drafted and submitted;
+    invite another organisation."""
+    survey = _survey(slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("employers.add_invitation"):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                employer = data["employer"] or services.employer_save(
+                    name=data["name"],
+                    sector=data["sector"],
+                    size_band=data["size_band"],
+                    in_borough=data["in_borough"],
+                )
+                services.invitation_create(
+                    survey=survey, employer=employer, email=data["email"], invited_by=request.user
+                )
+            except ValidationError as error:
+                _errors_into(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation for %(employer)s sent to %(email)s.")
+                    % {"employer": employer, "email": data["email"]},
+                )
+                return redirect("employers:staff_survey", slug=slug)
+    return render(
+        request,
+        "employers/staff/survey_detail.html",
+        {
+            "survey": survey,
+            "progress": selectors.invitation_progress(survey=survey),
+            "form": form,
+            "now": timezone.now(),
+        },
+    )
+
+
+@never_cache
+@staff_required(perm="employers.change_invitation")
+@require_http_methods(["POST"])
+def invitation_resend(request, slug, pk):
+    """Commission staff and admins: send an invitation's link again, for a full period."""
+    invitation = get_object_or_404(Invitation, pk=pk, survey__slug=slug)
+    services.invitation_resend(invitation=invitation)
+    messages.success(
+        request,
+        _("Invitation sent again to %(email)s.") % {"email": invitation.email},
+    )
+    return redirect("employers:staff_survey", slug=slug)
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_http_methods(["GET", "POST"])
+def list_item_edit(request, slug, kind=None, pk=None):
+    """Commission staff and admins: add to, rename in or retire from the answer and
+    skills lists."""
+    survey = _survey(slug)
+    item = None
+    if pk is not None:
+        item = get_object_or_404(Skill if kind == "skill" else SurveyOption, pk=pk, survey=survey)
+    initial = None
+    if item is not None:
+        initial = {
+            "kind": "skill" if kind == "skill" else item.kind,
+            "label": getattr(item, "name", None) or item.label,
+            "is_active": item.is_active,
+        }
+    form = ListItemForm(request.POST or None, initial=initial)
+    if item is not None:
+        form.fields["kind"].disabled = True
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == "skill":
+                services.skill_save(
+                    survey=survey, name=data["label"], skill=item, is_active=data["is_active"]
+                )
+            else:
+                services.option_save(
+                    survey=survey,
+                    kind=data["kind"],
+                    label=data["label"],
+                    option=item,
+                    is_active=data["is_active"],
+                )
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("List saved."))
+            return redirect("employers:staff_lists", slug=slug)
+    return render(
+        request,
+        "employers/staff/lists.html",
+        {"survey": survey, "form": form, "item": item},
+    )
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_GET
+def results(request, slug):
+    """Commission staff and admins: the figures, unsuppressed."""
+    survey = _survey(slug)
+    by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
+    ranking, others, counted = selectors.skill_ranking(survey=survey)
+    return render(
+        request,
+        "employers/staff/results.html",
+        {
+            "survey": survey,
+            "by": by,
+            "tables": selectors.breakdowns(survey=survey, by=by),
+            "ranking": ranking,
+            "others": others,
+            "counted": counted,
+        },
+    )
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_GET
+def export_responses(request, slug):
+    """Commission staff and admins: every submitted response, as CSV."""
+    survey = get_object_or_404(Survey, slug=slug)
+    response = StreamingHttpResponse(
+        exports.responses_csv(survey), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-responses.csv"'
+    return response
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_GET
+def export_findings(request, slug):
+    """Commission staff and admins: the figures fit for publishing, suppressed, as CSV."""
+    survey = _survey(slug)
+    by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
+    response = StreamingHttpResponse(
+        exports.findings_csv(survey, by), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-findings-by-{by}.csv"'
+    return response
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_http_methods(["GET", "POST"])
+def findings_manage(request, slug):
+    """Commission staff and admins: publish (or withdraw) the findings of a closed survey."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        services.findings_withdraw(survey=survey)
+        messages.success(request, _("The findings are no longer published."))
+        return redirect("employers:staff_survey", slug=slug)
+    form = FindingsForm(request.POST or None, initial={"summary": survey.findings_summary})
+    if form.is_valid():
+        try:
+            services.findings_publish(survey=survey, summary=form.cleaned_data["summary"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The findings are published."))
+            return redirect("employers:findings", slug=slug)
+    return render(request, "employers/staff/findings_form.html", {"survey": survey, "form": form})

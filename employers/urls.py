@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import staff_views, views
+
+app_name = "employers"
+
+urlpatterns = [
+    path("employers/", views.index, name="index"),
+    path("employers/job-advert-checker/", views.advert_checker_view, name="advert_checker"),
+    path("employers/invitation/<str:token>/", views.invitation, name="invitation"),
+    path("employers/survey/<slug:slug>/", views.survey, name="survey"),
+    path("employers/survey/<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("employers/survey/<slug:slug>/findings/", views.findings, name="findings"),
+    path("staff/employers/", staff_views.survey_list, name="staff_list"),
+    path("staff/employers/new/", staff_views.survey_edit, name="create"),
+    path("staff/employers/<slug:slug>/", staff_views.staff_survey, name="staff_survey"),
+    path("staff/employers/<slug:slug>/edit/", staff_views.survey_edit, name="edit"),
+    path("staff/employers/<slug:slug>/lists/", staff_views.list_item_edit, name="staff_lists"),
+    path(
+        "staff/employers/<slug:slug>/lists/<str:kind>/<int:pk>/",
+        staff_views.list_item_edit,
+        name="list_item_edit",
+    ),
+    path(
+        "staff/employers/<slug:slug>/invitations/<int:pk>/resend/",
+        staff_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("staff/employers/<slug:slug>/results/", staff_views.results, name="results"),
+    path(
+        "staff/employers/<slug:slug>/export/responses.csv",
+        staff_views.export_responses,
+        name="export_responses",
+    ),
+    path(
+        "staff/employers/<slug:slug>/export/findings.csv",
+        staff_views.export_findings,
+        name="export_findings",
+    ),
+    path(
+        "staff/employers/<slug:slug>/findings/",
+        staff_views.findings_manage,
+        name="findings_manage",
+    ),
+]

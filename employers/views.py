@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal.reporting import suppress
+
+from . import advert_checker, selectors, services
+from .forms import AdvertForm, SurveyForm
+from .models import Survey
+
+
+def _survey_or_404(slug) -> Survey:
+    try:
+        return selectors.survey_with_lists(slug=slug)
+    except Survey.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_GET
+def index(request):
+    """Public. The employer survey, and the job advert checker."""
+    return render(
+        request,
+        "employers/index.html",
+        {"my_surveys": selectors.surveys_for_user(request.user)},
+    )
+
+
+@never_cache
+@require_GET
+def invitation(request, token):
+    """Anyone holding an invitation link: it opens the survey for that organisation."""
+    try:
+        invited = services.invitation_open(token=token, user=request.user)
+    except services.InvitationInvalid as invalid:
+        return render(
+            request, "employers/invitation_invalid.html", {"reason": invalid.reason}, status=410
+        )
+    access = request.session.get(selectors.SESSION_KEY, {})
+    access[str(invited.survey_id)] = invited.employer_id
+    request.session[selectors.SESSION_KEY] = access
+    return redirect(invited.survey)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey(request, slug):
+    """The invited organisation (by its link, or a signed-in contact of it): its own
+    response only. Editable as a draft while the survey is open; read-only once submitted."""
+    survey = _survey_or_404(slug)
+    employer = selectors.employer_for(request, survey)
+    if employer is None:
+        return render(request, "employers/no_access.html", {"survey": survey}, status=403)
+    response = selectors.response_for(survey, employer)
+    context = {"survey": survey, "employer": employer, "response": response}
+    if response is not None and response.is_submitted:
+        return render(request, "employers/survey_submitted.html", context)
+    if not survey.is_open():
+        return render(request, "employers/survey_closed.html", context, status=403)
+    submitting = request.POST.get("action") == "submit"
+    form = SurveyForm(
+        request.POST or None,
+        survey=survey,
+        complete=submitting,
+        initial=selectors.answers_of(response),
+    )
+    if request.method == "POST" and form.is_valid():
+        arguments = {"survey": survey, "employer": employer, "answers": form.cleaned_data}
+        try:
+            if submitting:
+                services.response_submit(**arguments, user=request.user)
+                return redirect("employers:thanks", slug=survey.slug)
+            services.response_save_draft(**arguments)
+        except services.ResponseLocked:
+            messages.info(request, _("Your organisation's answers were already submitted."))
+            return redirect(survey)
+        except services.SurveyClosed:
+            return render(request, "employers/survey_closed.html", context, status=403)
+        messages.success(
+            request,
+            _(
+                "Your answers are saved. Come back with the link from your invitation "
+                "to finish them before %(closes)s."
+            )
+            % {"closes": date_format(timezone.localtime(survey.closes_at), "j F Y")},
+        )
+        return redirect(survey)
+    return render(request, "employers/survey_form.html", {**context, "form": form})
+
+
+@never_cache
+@require_GET
+def thanks(request, slug):
+    """The organisation that just submitted."""
+    survey = _survey_or_404(slug)
+    if selectors.employer_for(request, survey) is None:
+        return redirect("employers:index")
+    return render(request, "employers/thanks.html", {"survey": survey})
+
+
+@sensitive_post_parameters("advert")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def advert_checker_view(request):
+    """Public. Checks a pasted job advert for gender-coded words; stores nothing."""
+    form = AdvertForm(request.POST or None)
+    result = advert_checker.check(form.cleaned_data["advert"]) if form.is_valid() else None
+    return render(
+        request,
+        "employers/advert_checker.html",
+        {
+            "form": form,
+            "result": result,
+            "masculine_words": advert_checker.MASCULINE,
+            "feminine_words": advert_checker.FEMININE,
+        },
+    )
+
+
+@require_GET
+def findings(request, slug):
+    """Public, once staff publish them: aggregate figures only, small counts suppressed."""
+    survey = _survey_or_404(slug)
+    if not survey.findings_published:
+        raise Http404
+    by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
+    threshold = settings.SUPPRESSION_THRESHOLD
+    tables = selectors.breakdowns(survey=survey, by=by)
+    for table in tables.values():
+        suppress(table, threshold)
+    ranking, _others, counted = selectors.skill_ranking(survey=survey)
+    return render(
+        request,
+        "employers/findings.html",
+        {
+            "survey": survey,
+            "tables": tables,
+            "by": by,
+            "threshold": threshold,
+            # Rankings are published only above the threshold: below it one employer's
+            # answers could be read off the order.
+            "ranking": ranking if counted >= threshold else None,
+            "counted": counted,
+        },
+    )

@@ -1,0 +1,206 @@
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from employers import services
+from employers.models import Employer, Invitation, Sector, SizeBand
+from tests.employers.factories import EmployerFactory, SurveyFactory, complete_answers, option_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey():
+    return SurveyFactory(title="Recruiting locally 2027")
+
+
+def staff_urls(survey):
+    invitation = services.invitation_create(
+        survey=survey, employer=EmployerFactory(), email="a@example.org", invited_by=None
+    )
+    slug = survey.slug
+    return [
+        ("get", reverse("employers:staff_list")),
+        ("get", reverse("employers:create")),
+        ("get", reverse("employers:staff_survey", args=[slug])),
+        ("get", reverse("employers:edit", args=[slug])),
+        ("get", reverse("employers:staff_lists", args=[slug])),
+        ("get", reverse("employers:results", args=[slug])),
+        ("get", reverse("employers:export_responses", args=[slug])),
+        ("get", reverse("employers:export_findings", args=[slug])),
+        ("get", reverse("employers:findings_manage", args=[slug])),
+        ("post", reverse("employers:invitation_resend", args=[slug, invitation.pk])),
+    ]
+
+
+def test_staff_pages_are_for_commission_staff_and_admins_only(
+    client_for, survey, member, coordinator, commission_staff, admin, staff_without_mfa
+):
+    for method, url in staff_urls(survey):
+        anonymous = getattr(client_for(None), method)(url)
+        assert anonymous.status_code == 302, url
+        assert anonymous["Location"].startswith(reverse("account_login")), url
+        assert getattr(client_for(member), method)(url).status_code == 403, url
+        assert getattr(client_for(coordinator), method)(url).status_code == 403, url
+        assert getattr(client_for(staff_without_mfa), method)(url)["Location"].startswith(
+            reverse("mfa_activate_totp")
+        ), url
+        assert getattr(client_for(commission_staff), method)(url).status_code in (200, 302), url
+        assert getattr(client_for(admin), method)(url).status_code in (200, 302), url
+
+
+def test_an_employer_sees_no_staff_page(client, survey):
+    employer = EmployerFactory()
+    invitation = services.invitation_create(
+        survey=survey, employer=employer, email="a@example.org", invited_by=None
+    )
+    client.get(invitation.get_absolute_url())
+    assert client.get(reverse("employers:results", args=[survey.slug])).status_code == 302
+    assert client.get(reverse("employers:export_responses", args=[survey.slug])).status_code == 302
+
+
+def test_staff_invite_a_new_organisation(
+    client_for, commission_staff, survey, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(commission_staff).post(
+            reverse("employers:staff_survey", args=[survey.slug]),
+            {
+                "name": "Hackney Wick Digital",
+                "sector": Sector.CREATIVE,
+                "size_band": SizeBand.MICRO,
+                "in_borough": "on",
+                "email": "jobs@hwd.example",
+            },
+        )
+    assert response.status_code == 302
+    employer = Employer.objects.get(name="Hackney Wick Digital")
+    assert employer.in_borough
+    invitation = Invitation.objects.get(employer=employer)
+    assert invitation.invited_by == commission_staff
+    assert len(mailoutbox) == 1
+    assert invitation.get_absolute_url() in mailoutbox[0].body
+
+
+def test_the_invite_form_explains_what_is_missing(client_for, commission_staff, survey):
+    response = client_for(commission_staff).post(
+        reverse("employers:staff_survey", args=[survey.slug]), {"email": "not an email"}
+    )
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Choose an organisation, or enter the new one's name"]
+    assert errors["email"] == ["Enter a valid email address."]
+    assert not Invitation.objects.exists()
+
+
+def test_staff_see_how_far_each_organisation_has_got(client_for, commission_staff, survey, client):
+    invited, opened, drafted, submitted = (EmployerFactory(name=n) for n in ("A", "B", "C", "D"))
+    invitations = {
+        e.name: services.invitation_create(
+            survey=survey, employer=e, email="x@example.org", invited_by=None
+        )
+        for e in (invited, opened, drafted, submitted)
+    }
+    client.get(invitations["B"].get_absolute_url())
+    services.response_save_draft(survey=survey, employer=drafted, answers=complete_answers(survey))
+    services.response_submit(survey=survey, employer=submitted, answers=complete_answers(survey))
+
+    page = client_for(commission_staff).get(reverse("employers:staff_survey", args=[survey.slug]))
+    progress = {e.name: e for e in page.context["progress"]}
+    assert progress["A"].opened is None
+    assert progress["B"].opened is not None
+    assert progress["C"].has_draft
+    assert progress["D"].submitted_at is not None
+    html = page.content.decode()
+    for status in ("Not opened", "Opened", "Draft saved", "Submitted"):
+        assert status in html
+
+
+def test_staff_add_and_retire_skills(client_for, commission_staff, survey):
+    client = client_for(commission_staff)
+    client.post(
+        reverse("employers:staff_lists", args=[survey.slug]),
+        {"kind": "skill", "label": "Accessibility awareness", "is_active": "on"},
+    )
+    skill = survey.skills.get(name="Accessibility awareness")
+    client.post(
+        reverse("employers:list_item_edit", args=[survey.slug, "skill", skill.pk]),
+        {"label": "Accessibility awareness"},
+    )
+    skill.refresh_from_db()
+    assert not skill.is_active
+
+
+def _respond(survey, sector, size, barrier_positions):
+    employer = EmployerFactory(sector=sector, size_band=size)
+    services.response_submit(
+        survey=survey,
+        employer=employer,
+        answers=complete_answers(
+            survey, barriers=[option_id(survey, "barrier", p) for p in barrier_positions]
+        ),
+    )
+
+
+def test_results_break_barriers_down_by_sector_and_size(client_for, commission_staff, survey):
+    for _ in range(6):
+        _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    for _ in range(2):
+        _respond(survey, Sector.PUBLIC, SizeBand.LARGE, [0, 1])
+    client = client_for(commission_staff)
+
+    by_sector = client.get(reverse("employers:results", args=[survey.slug])).context["tables"]
+    first = by_sector["barrier"].rows[0]
+    assert [key for key, _ in by_sector["barrier"].columns] == ["tech", "public"]
+    assert [c.count for c in first.cells] == [6, 2]
+    assert first.total.count == 8
+
+    by_size = client.get(
+        reverse("employers:results", args=[survey.slug]), {"by": "size_band"}
+    ).context["tables"]
+    assert [key for key, _ in by_size["barrier"].columns] == ["small", "large"]
+    assert by_size["barrier"].rows[1].cells[1].count == 2
+
+
+def test_responses_export_lists_submitted_responses(client_for, commission_staff, survey):
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    services.response_save_draft(
+        survey=survey, employer=EmployerFactory(), answers=complete_answers(survey)
+    )
+    response = client_for(commission_staff).get(
+        reverse("employers:export_responses", args=[survey.slug])
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert len(rows) == 1
+    assert rows[0]["skill_1"] == "Communication"
+    assert rows[0]["sector"] == "Digital and technology"
+
+
+def test_published_findings_suppress_small_numbers(client, client_for, commission_staff):
+    survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=1))
+    for _ in range(7):
+        _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    for _ in range(2):
+        _respond(survey, Sector.PUBLIC, SizeBand.LARGE, [0])
+    url = reverse("employers:findings", args=[survey.slug])
+    assert client.get(url).status_code == 404
+    with time_machine.travel(survey.closes_at + datetime.timedelta(hours=1)):
+        client_for(commission_staff).post(
+            reverse("employers:findings_manage", args=[survey.slug]),
+            {"summary": "Skills gaps were the commonest barrier."},
+        )
+        client.logout()
+        page = client.get(url)
+    html = page.content.decode()
+    assert "Skills gaps were the commonest barrier." in html
+    sizes = page.context["tables"]["barrier"].group_sizes
+    assert [s.suppressed for s in sizes] == [True, True]  # 2 is small; 7 would give it away
+    assert "fewer than 5" in html
+    assert "Employer 0 Ltd" not in html
+    assert page.context["ranking"] is not None  # 9 employers: enough to publish a ranking

@@ -1,0 +1,337 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from employers import selectors, services
+from employers.models import EmployerResponse, Invitation, ResponseStatus, SkillRank
+from tests.employers.factories import (
+    EmployerFactory,
+    SurveyFactory,
+    complete_answers,
+    option_id,
+    skill_id,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey():
+    return SurveyFactory(title="Recruiting locally 2027")
+
+
+@pytest.fixture
+def employer():
+    return EmployerFactory(name="Shoreditch Software")
+
+
+def invite(survey, employer, staff=None, captured=None):
+    invitation = services.invitation_create(
+        survey=survey, employer=employer, email="hr@shoreditch.example", invited_by=staff
+    )
+    return invitation, invitation.get_absolute_url()
+
+
+def form_data(survey, action="save", **overrides):
+    return {"action": action, **complete_answers(survey, **overrides)}
+
+
+def test_an_invitation_email_carries_a_working_link(
+    survey, employer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, link = invite(survey, employer)
+    assert len(mailoutbox) == 1
+    assert link in mailoutbox[0].body
+    assert mailoutbox[0].to == ["hr@shoreditch.example"]
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    assert invitation.token not in str(Invitation.objects.values().get())  # only its hash
+
+
+def test_following_the_link_opens_the_organisations_survey(client, survey, employer):
+    invitation, link = invite(survey, employer)
+    response = client.get(link, follow=True)
+    html = response.content.decode()
+    assert response.request["PATH_INFO"] == survey.get_absolute_url()
+    assert "Answering for <strong>Shoreditch Software</strong>" in html
+    invitation.refresh_from_db()
+    first_opened = invitation.opened_at
+    assert first_opened is not None
+    client.get(link)
+    invitation.refresh_from_db()
+    assert invitation.opened_at == first_opened
+
+
+def test_an_expired_link_is_refused_plainly(client, survey, employer):
+    _, link = invite(survey, employer)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=29)):
+        response = client.get(link)
+    assert response.status_code == 410
+    assert "This invitation link has expired" in response.content.decode()
+
+
+def test_an_unknown_link_is_refused(client):
+    response = client.get(reverse("employers:invitation", args=["not-a-real-token"]))
+    assert response.status_code == 410
+    assert "This invitation link does not work" in response.content.decode()
+
+
+def test_resending_extends_the_same_link(
+    client, survey, employer, mailoutbox, django_capture_on_commit_callbacks
+):
+    invitation, link = invite(survey, employer)
+    with (
+        time_machine.travel(timezone.now() + datetime.timedelta(days=27)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.invitation_resend(invitation=invitation)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=40)):
+        assert client.get(link).status_code == 302
+    assert link in mailoutbox[-1].body
+
+
+def test_a_draft_is_kept_and_resumed_with_the_link(survey, employer):
+    _, link = invite(survey, employer)
+    first = Client()
+    first.get(link)
+    first.post(
+        survey.get_absolute_url(),
+        form_data(survey, barriers_other="Commuting costs", rank_3="other", other_skill="Welsh"),
+    )
+    response = EmployerResponse.objects.get()
+    assert response.status == ResponseStatus.DRAFT
+    assert [(r.rank, r.skill and r.skill.name, r.other) for r in response.ranks.all()] == [
+        (1, "Communication", ""),
+        (2, "Problem solving", ""),
+        (3, None, "Welsh"),
+    ]
+
+    later = Client()  # another day, another browser
+    later.get(link)
+    page = later.get(survey.get_absolute_url()).content.decode()
+    assert "Commuting costs</textarea>" in page
+    assert 'value="Welsh"' in page
+    assert "Draft last saved" in page
+
+
+def test_a_draft_can_be_partial_but_submitting_needs_the_answers(client, survey, employer):
+    _, link = invite(survey, employer)
+    client.get(link)
+    draft = client.post(survey.get_absolute_url(), {"action": "save", "contact_name": "Dee"})
+    assert draft.status_code == 302
+    submit = client.post(survey.get_absolute_url(), {"action": "submit", "contact_name": "Dee"})
+    html = submit.content.decode()
+    assert "Select at least one barrier, or describe it" in html
+    assert "Choose at least the most important skill" in html
+    assert 'value="Dee"' in html
+    assert EmployerResponse.objects.get().status == ResponseStatus.DRAFT
+
+
+def test_submitting_locks_the_response(client, survey, employer):
+    _, link = invite(survey, employer)
+    client.get(link)
+    response = client.post(survey.get_absolute_url(), form_data(survey, action="submit"))
+    assert response["Location"] == reverse("employers:thanks", args=[survey.slug])
+    thanks = client.get(response["Location"]).content.decode()
+    assert reverse("employers:advert_checker") in thanks
+
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert "submitted its answers" in page
+    assert '<form method="post" novalidate>' not in page
+
+    again = client.post(
+        survey.get_absolute_url(), form_data(survey, action="submit", contact_name="Eve")
+    )
+    assert again.status_code == 200
+    saved = EmployerResponse.objects.get()
+    assert (saved.status, saved.contact_name) == (ResponseStatus.SUBMITTED, "Dee")
+
+
+def test_the_link_after_submitting_shows_the_answers_read_only(survey, employer):
+    _, link = invite(survey, employer)
+    services.response_submit(survey=survey, employer=employer, answers=complete_answers(survey))
+    visitor = Client()
+    page = visitor.get(link, follow=True).content.decode()
+    assert "They can no longer be changed" in page
+    assert "Communication" in page
+
+
+def test_the_service_refuses_a_second_submission():
+    survey, employer = SurveyFactory(), EmployerFactory()
+    services.response_submit(survey=survey, employer=employer, answers=complete_answers(survey))
+    with pytest.raises(services.ResponseLocked):
+        services.response_submit(survey=survey, employer=employer, answers=complete_answers(survey))
+    with pytest.raises(services.ResponseLocked):
+        services.response_save_draft(
+            survey=survey, employer=employer, answers=complete_answers(survey)
+        )
+
+
+def test_one_response_per_organisation_per_survey_in_the_database():
+    survey, employer = SurveyFactory(), EmployerFactory()
+    EmployerResponse.objects.create(survey=survey, employer=employer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmployerResponse.objects.create(survey=survey, employer=employer)
+
+
+def test_the_closing_date_is_enforced(client, employer):
+    survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=2))
+    _, link = invite(survey, employer)
+    client.get(link)
+    client.post(survey.get_absolute_url(), form_data(survey))
+    with time_machine.travel(survey.closes_at + datetime.timedelta(minutes=1)):
+        page = client.get(survey.get_absolute_url())
+        assert page.status_code == 403
+        assert "This survey has closed" in page.content.decode()
+        client.post(survey.get_absolute_url(), form_data(survey, action="submit"))
+        with pytest.raises(services.SurveyClosed):
+            services.response_submit(
+                survey=survey, employer=employer, answers=complete_answers(survey)
+            )
+    assert EmployerResponse.objects.get().status == ResponseStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("ranks", "field", "message"),
+    [
+        ({"rank_2": "Communication"}, "rank_2", "You chose this skill at rank 1 already"),
+        (
+            {"rank_2": "", "rank_3": "Teamwork"},
+            "rank_2",
+            "Choose a skill for rank 2, or move the ones below it up",
+        ),
+        ({"rank_3": "other"}, "other_skill", "Write in the other skill you chose"),
+    ],
+)
+def test_ranking_mistakes_are_explained(client, survey, employer, ranks, field, message):
+    _, link = invite(survey, employer)
+    client.get(link)
+    values = {k: (skill_id(survey, v) if v not in ("", "other") else v) for k, v in ranks.items()}
+    response = client.post(survey.get_absolute_url(), form_data(survey, **values))
+    assert message in response.context["form"].errors[field][0]
+    assert not EmployerResponse.objects.exists()
+
+
+def test_the_database_refuses_a_skill_ranked_twice():
+    survey, employer = SurveyFactory(), EmployerFactory()
+    response = services.response_save_draft(
+        survey=survey, employer=employer, answers=complete_answers(survey)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SkillRank.objects.create(
+            response=response, rank=4, skill=survey.skills.get(name="Communication")
+        )
+
+
+def test_answers_from_another_survey_are_refused():
+    survey, other, employer = SurveyFactory(), SurveyFactory(), EmployerFactory()
+    with pytest.raises(ValidationError):
+        services.response_save_draft(
+            survey=survey,
+            employer=employer,
+            answers=complete_answers(survey, barriers=[option_id(other, "barrier")]),
+        )
+
+
+def test_an_organisation_sees_only_its_own_response(survey):
+    mine, theirs = EmployerFactory(name="Mine Ltd"), EmployerFactory(name="Theirs Ltd")
+    services.response_save_draft(
+        survey=survey,
+        employer=theirs,
+        answers=complete_answers(survey, barriers_other="Secret plans"),
+    )
+    _, my_link = invite(survey, mine)
+    client = Client()
+    client.get(my_link)
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert "Answering for <strong>Mine Ltd</strong>" in page
+    assert "Secret plans" not in page
+
+
+def test_without_an_invitation_no_one_sees_the_survey(
+    client_for, survey, employer, member, coordinator
+):
+    services.response_save_draft(survey=survey, employer=employer, answers=complete_answers(survey))
+    for user in (None, member, coordinator):
+        response = client_for(user).get(survey.get_absolute_url())
+        assert response.status_code == 403
+        assert "Use your invitation link" in response.content.decode()
+
+
+def test_a_signed_in_contact_resumes_from_their_account(client_for, survey, employer, member):
+    _, link = invite(survey, employer)
+    client = client_for(member)
+    client.get(link)  # following the link while signed in links the account
+    assert member in employer.contacts.all()
+
+    fresh = client_for(member)
+    fresh.session.flush()
+    fresh.force_login(member)
+    page = fresh.get(survey.get_absolute_url()).content.decode()
+    assert "Answering for <strong>Shoreditch Software</strong>" in page
+    assert survey.title in fresh.get(reverse("employers:index")).content.decode()
+
+
+def test_borda_count_on_a_hand_worked_example():
+    survey = SurveyFactory()
+    for name, ranks in (
+        ("A", ["Communication", "Problem solving", "Teamwork"]),
+        ("B", ["Problem solving", "Communication", "Digital literacy"]),
+        ("C", ["Teamwork", "Communication"]),
+    ):
+        answers = complete_answers(
+            survey,
+            **{f"rank_{i}": skill_id(survey, skill) for i, skill in enumerate(ranks, start=1)},
+        )
+        services.response_submit(
+            survey=survey, employer=EmployerFactory(name=name), answers=answers
+        )
+    services.response_save_draft(  # drafts do not count
+        survey=survey, employer=EmployerFactory(), answers=complete_answers(survey)
+    )
+
+    ranking, others, counted = selectors.skill_ranking(survey=survey)
+
+    # Communication 5 + 4 + 4 = 13; Problem solving 4 + 5 = 9; Teamwork 3 + 5 = 8;
+    # Digital literacy 3.
+    assert [(s.name, s.points, s.in_top_five, s.ranked_first) for s in ranking] == [
+        ("Communication", 13, 3, 1),
+        ("Problem solving", 9, 2, 1),
+        ("Teamwork", 8, 2, 1),
+        ("Digital literacy", 3, 1, 0),
+    ]
+    assert counted == 3
+    assert others == []
+
+
+def test_ties_are_broken_by_first_places():
+    survey = SurveyFactory()
+    # Teamwork: 5 (one first). Communication: 4 + 1 = 5 (no first).
+    services.response_submit(
+        survey=survey,
+        employer=EmployerFactory(),
+        answers=complete_answers(
+            survey, rank_1=skill_id(survey, "Teamwork"), rank_2=skill_id(survey, "Communication")
+        ),
+    )
+    services.response_submit(
+        survey=survey,
+        employer=EmployerFactory(),
+        answers=complete_answers(
+            survey,
+            rank_1=skill_id(survey, "Creativity"),
+            rank_2=skill_id(survey, "Problem solving"),
+            rank_3=skill_id(survey, "Time management"),
+            rank_4=skill_id(survey, "Customer focus"),
+            rank_5=skill_id(survey, "Communication"),
+        ),
+    )
+    names = [s.name for s in selectors.skill_ranking(survey=survey)[0]]
+    assert names.index("Teamwork") < names.index("Communication")
