@@ -1,0 +1,77 @@
+"""The network's one-off emails."""
+
+from django.conf import settings
+
+from dit_portal.notify import send_once
+
+from .models import EventRsvp, MatchStatus, Membership, MentoringMatch, Place, RsvpStatus
+
+
+def _url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_decision(*, membership_id: int) -> bool:
+    """Tell an applicant whether they were approved or declined, with the coordinator's
+    message."""
+    membership = Membership.objects.select_related("user").get(pk=membership_id)
+    if membership.user is None:
+        return False
+    return send_once(
+        key=f"membership-decision:{membership.pk}:{membership.status}",
+        to=membership.user.email,
+        template="network/email/decision",
+        context={"membership": membership, "network_url": _url("/network/")},
+    )
+
+
+def send_place_offer(*, place_id: int) -> bool:
+    """Tell someone on the waiting list that a course place is now theirs."""
+    place = Place.objects.select_related("member__user", "cohort").get(pk=place_id)
+    if place.member.user is None:
+        return False
+    return send_once(
+        key=f"place-offer:{place.pk}",
+        to=place.member.user.email,
+        template="network/email/place_offer",
+        context={"place": place},
+    )
+
+
+def send_event_place(*, rsvp_id: int) -> bool:
+    """Tell someone on an event's waiting list that they now have a place."""
+    rsvp = EventRsvp.objects.select_related("member__user", "event").get(pk=rsvp_id)
+    if rsvp.status != RsvpStatus.GOING or rsvp.member.user is None:
+        return False
+    return send_once(
+        key=f"event-place:{rsvp.pk}",
+        to=rsvp.member.user.email,
+        template="network/email/event_place",
+        context={"rsvp": rsvp, "event_url": _url(rsvp.event.get_absolute_url())},
+    )
+
+
+def send_match(*, match_id: int) -> bool:
+    """Tell both sides of a confirmed mentoring pair."""
+    match = MentoringMatch.objects.select_related("mentor__user", "mentee__user").get(pk=match_id)
+    if match.status != MatchStatus.CONFIRMED:
+        return False
+    sent = False
+    for role, person, other in (
+        ("mentor", match.mentor, match.mentee),
+        ("mentee", match.mentee, match.mentor),
+    ):
+        if person.user is not None:
+            sent |= send_once(
+                key=f"match:{match.pk}:{role}",
+                to=person.user.email,
+                template="network/email/match",
+                context={
+                    "role": role,
+                    "person": person,
+                    "other": other,
+                    "other_email": other.user.email if other.user else "",
+                    "match": match,
+                },
+            )
+    return sent

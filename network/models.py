@@ -1,0 +1,417 @@
+"""The Women's Digital Leaders Network of London councils: member organisations, members,
+the confidence-course cohorts with their places and reflection sessions, events, and
+mentoring.
+
+The network is open to women, non-binary and gender-nonconforming people working in
+councils' digital, data and IT teams, at every level from apprentice to Chief Digital Officer.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dit_portal.fields import HttpsURLField
+
+
+class Organisation(models.Model):
+    """A London council or partner. Members of the network fund and nominate places."""
+
+    class Kind(models.TextChoices):
+        BOROUGH = "borough", _("London borough")
+        CITY = "city", _("City of London")
+        PARTNER = "partner", _("Partner organisation")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    is_member = models.BooleanField(_("member of the network"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Seniority(models.IntegerChoices):
+    """An ordered scale: a mentor must be further up it than their mentee."""
+
+    APPRENTICE = 1, _("Apprentice")
+    ENTRY = 2, _("Assistant or junior")
+    PRACTITIONER = 3, _("Officer or practitioner")
+    SENIOR = 4, _("Senior practitioner")
+    LEAD = 5, _("Lead or principal")
+    MANAGER = 6, _("Manager")
+    HEAD = 7, _("Head of service")
+    DIRECTOR = 8, _("Director or assistant director")
+    CDO = 9, _("Chief Digital Officer or equivalent")
+
+
+class Discipline(models.TextChoices):
+    DIGITAL = "digital", _("Digital")
+    DATA = "data", _("Data")
+    IT = "it", _("IT")
+
+
+class Topic(models.Model):
+    """Something members mentor or want mentoring in."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mentoring topic")
+        verbose_name_plural = _("mentoring topics")
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Member")
+    DECLINED = "declined", _("Declined")
+    LEFT = "left", _("Left")
+
+
+class Membership(models.Model):
+    """A person's application to the network and, once approved, their member profile.
+
+    When a member leaves, everything personal is erased and the link to their account
+    removed; the row stays, anonymous, so that places and attendance still add up.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.APPLIED,
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    role = models.CharField(_("job title"), max_length=150, blank=True)
+    seniority = models.PositiveSmallIntegerField(_("level"), choices=Seniority.choices)
+    discipline = models.CharField(_("discipline"), max_length=10, choices=Discipline.choices)
+    statement = models.BooleanField(
+        _("I am a woman, non-binary or gender-nonconforming"), default=False
+    )
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_message = models.TextField(_("message to the applicant"), blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    # Profile: shown in the directory only where the member chose.
+    bio = models.TextField(_("about me"), blank=True)
+    listed = models.BooleanField(_("list me in the member directory"), default=True)
+    show_email = models.BooleanField(_("show my email address"), default=False)
+    show_role = models.BooleanField(_("show my job title"), default=True)
+    show_organisation = models.BooleanField(_("show my organisation"), default=True)
+    show_seniority = models.BooleanField(_("show my level"), default=False)
+    show_bio = models.BooleanField(_("show “about me”"), default=True)
+
+    # Mentoring.
+    offers_mentoring = models.BooleanField(_("I can mentor"), default=False)
+    seeks_mentoring = models.BooleanField(_("I would like a mentor"), default=False)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="members")
+    mentee_capacity = models.PositiveSmallIntegerField(_("how many mentees I can take"), default=1)
+    prefers_other_organisation = models.BooleanField(
+        _("I prefer a match from another organisation"), default=True
+    )
+    receives_optional_email = models.BooleanField(
+        _("email me news of the network"),
+        default=True,
+        help_text=_("Reminders of things you said you would attend still come."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mentee_capacity__lte=5), name="mentee_capacity_at_most_five"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(_("Former member"))
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == MembershipStatus.APPROVED
+
+
+class Cohort(models.Model):
+    """A confidence-course cohort: six weeks, a capacity, places funded by the network up
+    to a limit, one of them per organisation before the organisation's own budget pays."""
+
+    course_name = models.CharField(_("course"), max_length=150, default="UPFRONT confidence course")
+    provider = models.CharField(_("provider"), max_length=150, default="Lauren Currie (UPFRONT)")
+    starts_on = models.DateField(_("starts"))
+    weeks = models.PositiveSmallIntegerField(_("weeks"), default=6)
+    cost_per_place = models.DecimalField(
+        _("cost per place (GBP)"), max_digits=8, decimal_places=2, default=Decimal("590.00")
+    )
+    capacity = models.PositiveSmallIntegerField(_("places in all"), default=66)
+    network_funded_places = models.PositiveSmallIntegerField(
+        _("places the network funds"), default=40
+    )
+    funded_per_organisation = models.PositiveSmallIntegerField(
+        _("network-funded places per organisation"),
+        default=1,
+        help_text=_("Further places for the same organisation are funded by the organisation."),
+    )
+    target_per_organisation = models.PositiveSmallIntegerField(
+        _("aim: people from each member organisation"), default=2
+    )
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network_funded_places__lte=models.F("capacity")),
+                name="cohort_funded_places_within_capacity",
+                violation_error_message=_("The network cannot fund more places than there are."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course_name}, {self.starts_on:%B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("network:cohort", args=[self.pk])
+
+
+class PlaceStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    COMPLETED = "completed", _("Completed")
+
+
+ACTIVE_PLACE = (PlaceStatus.NOMINATED, PlaceStatus.CONFIRMED, PlaceStatus.COMPLETED)
+
+
+class Funder(models.TextChoices):
+    NETWORK = "network", _("The network")
+    ORGANISATION = "organisation", _("The member's organisation")
+
+
+class Place(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="places")
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="places")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="places")
+    status = models.CharField(_("status"), max_length=10, choices=PlaceStatus.choices)
+    active_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When it became a place, not a waiting one (for reminders)."),
+    )
+    funder = models.CharField(_("funded by"), max_length=12, choices=Funder.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cohort", "created_at", "pk"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "member"],
+                condition=~Q(status=PlaceStatus.WITHDRAWN),
+                name="one_current_place_per_member_per_cohort",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[PlaceStatus.WAITING, PlaceStatus.WITHDRAWN])
+                | ~Q(funder=""),
+                name="active_place_has_a_funder",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.cohort}"
+
+
+class ReflectionSession(models.Model):
+    """One of a cohort's three fortnightly reflection sessions."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("session"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = HttpsURLField(_("online link"), blank=True)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["cohort", "number"]
+        verbose_name = _("reflection session")
+        verbose_name_plural = _("reflection sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="session_number_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Reflection session %(n)s") % {"n": self.number}
+
+
+class SessionAttendance(models.Model):
+    session = models.ForeignKey(
+        ReflectionSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "place"], name="attendance_once_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session}: {self.place}"
+
+
+class Event(models.Model):
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Format(models.TextChoices):
+        LED = "led", _("Led session")
+        UNCONFERENCE = "unconference", _("Unconference")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    mode = models.CharField(_("where"), max_length=10, choices=Mode.choices)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = HttpsURLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"))
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("The event must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="event_has_a_place",
+                violation_error_message=_("An event needs at least one place."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("network:event", args=[self.slug])
+
+
+class RsvpStatus(models.TextChoices):
+    GOING = "going", _("Going")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EventRsvp(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="rsvps")
+    status = models.CharField(max_length=10, choices=RsvpStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    going_since = models.DateTimeField(
+        null=True, blank=True, help_text=_("When they got a place (for reminders).")
+    )
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "member"], name="one_rsvp_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.event}"
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+    ENDED = "ended", _("Ended")
+
+
+class MentoringMatch(models.Model):
+    """A 1-2-1 pair: proposed by matching, then confirmed, changed or rejected by a
+    coordinator."""
+
+    mentor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="mentoring")
+    mentee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="mentored_by")
+    status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mentoring match")
+        verbose_name_plural = _("mentoring matches")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")), name="no_self_mentoring"
+            ),
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=Q(status__in=["proposed", "confirmed"]),
+                name="one_current_mentor_per_mentee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} → {self.mentee}"

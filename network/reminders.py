@@ -1,0 +1,125 @@
+"""Reflection sessions and network events as sources of reminders
+(see ``dit_portal.reminders``). Reminders go whatever a member's choice about optional
+email: they asked to attend."""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from dit_portal.reminders import Occurrence, Recipient, Source
+
+from .models import (
+    ACTIVE_PLACE,
+    Event,
+    EventRsvp,
+    Place,
+    PlaceStatus,
+    ReflectionSession,
+    RsvpStatus,
+)
+
+
+def _session(session: ReflectionSession) -> Occurrence:
+    return Occurrence(
+        kind=SessionSource.kind,
+        pk=session.pk,
+        uid=f"session-{session.uid}",
+        sequence=session.sequence,
+        title=_("%(session)s: %(course)s")
+        % {"session": session, "course": session.cohort.course_name},
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        location=", ".join(filter(None, [session.location, session.online_url])),
+        description=_("A reflection session of the confidence course."),
+        path="/network/",
+        cancelled=session.is_cancelled,
+    )
+
+
+class SessionSource(Source):
+    """Everyone with a place (not waiting, not withdrawn) in the session's cohort."""
+
+    kind = "session"
+
+    def occurrences(self, *, starting_after, starting_before):
+        return [
+            _session(s)
+            for s in ReflectionSession.objects.filter(
+                starts_at__gt=starting_after, starts_at__lte=starting_before
+            ).select_related("cohort")
+        ]
+
+    def occurrences_by_pk(self, pks):
+        return {
+            s.pk: _session(s)
+            for s in ReflectionSession.objects.filter(pk__in=pks).select_related("cohort")
+        }
+
+    def recipients(self, occurrence_ids, emails=None):
+        sessions = dict(
+            ReflectionSession.objects.filter(pk__in=occurrence_ids).values_list("pk", "cohort_id")
+        )
+        by_cohort = defaultdict(list)
+        places = Place.objects.filter(
+            cohort_id__in=set(sessions.values()), status__in=ACTIVE_PLACE
+        ).exclude(status=PlaceStatus.COMPLETED)
+        if emails is not None:
+            places = places.filter(member__user__email__in=emails)
+        for place in places.select_related("member__user"):
+            if place.member.user is not None:
+                by_cohort[place.cohort_id].append(
+                    Recipient(
+                        place.member.user.email,
+                        place.member.name,
+                        place.active_since or place.created_at,
+                    )
+                )
+        return {pk: by_cohort[cohort_id] for pk, cohort_id in sessions.items()}
+
+
+def _event(event: Event) -> Occurrence:
+    return Occurrence(
+        kind=EventSource.kind,
+        pk=event.pk,
+        uid=f"event-{event.uid}",
+        sequence=event.sequence,
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=", ".join(filter(None, [event.location, event.online_url])),
+        description=event.description,
+        path=event.get_absolute_url(),
+        cancelled=event.is_cancelled,
+    )
+
+
+class EventSource(Source):
+    """Everyone with a place at the event (not the waiting list)."""
+
+    kind = "event"
+
+    def occurrences(self, *, starting_after, starting_before):
+        return [
+            _event(e)
+            for e in Event.objects.filter(
+                starts_at__gt=starting_after, starts_at__lte=starting_before
+            )
+        ]
+
+    def occurrences_by_pk(self, pks):
+        return {e.pk: _event(e) for e in Event.objects.filter(pk__in=pks)}
+
+    def recipients(self, occurrence_ids, emails=None):
+        found = defaultdict(list)
+        rsvps = EventRsvp.objects.filter(
+            event_id__in=occurrence_ids, status=RsvpStatus.GOING, member__user__isnull=False
+        )
+        if emails is not None:
+            rsvps = rsvps.filter(member__user__email__in=emails)
+        for rsvp in rsvps.select_related("member__user"):
+            found[rsvp.event_id].append(
+                Recipient(
+                    rsvp.member.user.email, rsvp.member.name, rsvp.going_since or rsvp.created_at
+                )
+            )
+        return found

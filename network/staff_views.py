@@ -1,0 +1,283 @@
+"""Coordinators' pages of the network (network coordinators and admins)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal import roles
+from dit_portal.access import staff_required
+
+from . import selectors, services
+from .forms import (
+    AttendanceForm,
+    ChangeMentorForm,
+    CohortForm,
+    DecisionForm,
+    EventForm,
+    NominateForm,
+    SessionForm,
+)
+from .models import (
+    ACTIVE_PLACE,
+    Cohort,
+    Event,
+    MatchStatus,
+    Membership,
+    MembershipStatus,
+    MentoringMatch,
+    Organisation,
+    Place,
+    ReflectionSession,
+    RsvpStatus,
+)
+
+coordinators = staff_required(roles_allowed=(roles.NETWORK_COORDINATORS,))
+
+
+@never_cache
+@coordinators
+@require_GET
+def applications(request):
+    """Coordinators: applications waiting for a decision."""
+    return render(
+        request,
+        "network/staff/applications.html",
+        {"applications": selectors.applications(), "organisations": Organisation.objects.all()},
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    """Coordinators: approve or decline one application, with a message."""
+    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.membership_decide(
+                membership=membership,
+                approve=form.cleaned_data["decision"] == "approve",
+                message=form.cleaned_data["message"],
+                decided_by=request.user,
+            )
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("Decision saved and %(name)s emailed.") % {"name": membership.name}
+            )
+        return redirect("network:applications")
+    return render(request, "network/staff/decide.html", {"membership": membership, "form": form})
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def cohorts(request):
+    """Coordinators: course cohorts, and setting up a new one."""
+    form = CohortForm(request.POST or None)
+    if form.is_valid():
+        cohort = services.cohort_create(**form.cleaned_data)
+        messages.success(request, _("Cohort set up, with its three reflection sessions."))
+        return redirect(cohort)
+    return render(
+        request, "network/staff/cohorts.html", {"cohorts": Cohort.objects.all(), "form": form}
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def cohort(request, pk):
+    """Coordinators: a cohort's places by organisation, the organisations below the aim,
+    the waiting list, the budget by funder, and nominating."""
+    cohort = get_object_or_404(Cohort, pk=pk)
+    form = NominateForm(request.POST or None, cohort=cohort)
+    if form.is_valid():
+        try:
+            place = services.place_nominate(cohort=cohort, member=form.cleaned_data["member"])
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {"name": place.member, "status": place.get_status_display()},
+            )
+        return redirect(cohort)
+    return render(
+        request,
+        "network/staff/cohort.html",
+        {
+            "summary": selectors.cohort_summary(cohort=cohort),
+            "form": form,
+            "sessions": cohort.sessions.all(),
+        },
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["POST"])
+def place_action(request, pk, action):
+    """Coordinators: confirm, complete or withdraw a place."""
+    place = get_object_or_404(Place.objects.select_related("cohort", "member"), pk=pk)
+    actions = {
+        "confirm": services.place_confirm,
+        "complete": services.place_complete,
+        "withdraw": services.place_withdraw,
+    }
+    if action not in actions:
+        raise Http404
+    try:
+        offered = actions[action](place=place)
+    except services.NotAllowed as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Place updated."))
+        if action == "withdraw" and offered is not None:
+            messages.info(
+                request,
+                _("%(name)s, first on the waiting list, has been offered the place.")
+                % {"name": offered.member},
+            )
+    return redirect(place.cohort)
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def session(request, pk):
+    """Coordinators: move a reflection session, and record who attended."""
+    session = get_object_or_404(ReflectionSession.objects.select_related("cohort"), pk=pk)
+    places = list(session.cohort.places.filter(status__in=ACTIVE_PLACE).select_related("member"))
+    attended = {a.place_id for a in session.attendance.filter(attended=True)}
+    form = SessionForm(
+        request.POST if request.POST.get("form") == "session" else None,
+        initial={
+            k: getattr(session, k) for k in ("starts_at", "ends_at", "location", "online_url")
+        },
+    )
+    attendance = AttendanceForm(
+        request.POST if request.POST.get("form") == "attendance" else None,
+        people=[(str(p.pk), str(p.member)) for p in places],
+        initial={"attended": [str(pk) for pk in attended]},
+    )
+    if form.is_valid():
+        services.session_update(session=session, **form.cleaned_data)
+        messages.success(request, _("Session saved."))
+        return redirect("network:session", pk=pk)
+    if attendance.is_valid():
+        services.attendance_record(
+            session=session,
+            attended_place_ids={int(x) for x in attendance.cleaned_data["attended"]},
+        )
+        messages.success(request, _("Attendance saved."))
+        return redirect("network:session", pk=pk)
+    return render(
+        request,
+        "network/staff/session.html",
+        {"session": session, "form": form, "attendance": attendance},
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def event_edit(request, slug=None):
+    """Coordinators: set up an event, or change one."""
+    event = get_object_or_404(Event, slug=slug) if slug else None
+    form = EventForm(request.POST or None, instance=event)
+    if form.is_valid():
+        event = services.event_save(event=event, **form.cleaned_data)
+        messages.success(request, _("Event saved."))
+        return redirect(event)
+    return render(request, "network/staff/event_form.html", {"form": form, "event": event})
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def event_attendance(request, slug):
+    """Coordinators: who is going, the waiting list, and who came."""
+    event = get_object_or_404(Event, slug=slug)
+    going = list(event.rsvps.filter(status=RsvpStatus.GOING).select_related("member"))
+    form = AttendanceForm(
+        request.POST or None,
+        people=[(str(r.member_id), str(r.member)) for r in going],
+        initial={"attended": [str(r.member_id) for r in going if r.attended]},
+    )
+    if request.method == "POST" and request.POST.get("action") == "cancel_event":
+        services.event_cancel(event=event)
+        messages.success(request, _("Event cancelled."))
+        return redirect("network:event_attendance", slug=slug)
+    if form.is_valid():
+        services.event_record_attendance(
+            event=event, attended_member_ids={int(x) for x in form.cleaned_data["attended"]}
+        )
+        messages.success(request, _("Attendance saved."))
+        return redirect("network:event_attendance", slug=slug)
+    return render(
+        request,
+        "network/staff/event_attendance.html",
+        {
+            "event": event,
+            "going": going,
+            "waiting": event.rsvps.filter(status=RsvpStatus.WAITING).select_related("member"),
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def mentoring(request):
+    """Coordinators: run matching for the whole network, and see why each pair was proposed."""
+    if request.method == "POST":
+        proposals = services.matching_run(run_by=request.user)
+        messages.success(request, _("%(n)s pairs proposed.") % {"n": len(proposals)})
+        return redirect("network:mentoring")
+    return render(
+        request,
+        "network/staff/mentoring.html",
+        {
+            "proposed": selectors.matches(status=MatchStatus.PROPOSED),
+            "confirmed": selectors.matches(status=MatchStatus.CONFIRMED),
+            "change_form": ChangeMentorForm(),
+            "seeking": Membership.objects.filter(
+                status=MembershipStatus.APPROVED, seeks_mentoring=True
+            ).count(),
+        },
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["POST"])
+def match_action(request, pk, action):
+    """Coordinators: confirm, reject or change the mentor of a proposed pair."""
+    match = get_object_or_404(MentoringMatch.objects.select_related("mentee", "mentor"), pk=pk)
+    try:
+        if action == "confirm":
+            services.match_confirm(match=match, decided_by=request.user)
+        elif action == "reject":
+            services.match_reject(match=match, decided_by=request.user)
+        elif action == "change":
+            form = ChangeMentorForm(request.POST)
+            if not form.is_valid():
+                raise services.NotAllowed(_("Choose a mentor."))
+            services.match_change_mentor(
+                match=match, mentor=form.cleaned_data["mentor"], decided_by=request.user
+            )
+        else:
+            raise Http404
+    except services.NotAllowed as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Pair updated."))
+    return redirect("network:mentoring")

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import staff_views, views
+
+app_name = "network"
+
+urlpatterns = [
+    path("network/", views.index, name="index"),
+    path("network/apply/", views.apply, name="apply"),
+    path("network/members/", views.members, name="members"),
+    path("network/profile/", views.profile, name="profile"),
+    path("network/leave/", views.leave, name="leave"),
+    path("network/events/", views.events, name="events"),
+    path("network/events/<slug:slug>/", views.event, name="event"),
+    path("network/events/<slug:slug>/event.ics", views.event_ics, name="event_ics"),
+    path("staff/network/applications/", staff_views.applications, name="applications"),
+    path("staff/network/applications/<int:pk>/", staff_views.decide, name="decide"),
+    path("staff/network/cohorts/", staff_views.cohorts, name="cohorts"),
+    path("staff/network/cohorts/<int:pk>/", staff_views.cohort, name="cohort"),
+    path(
+        "staff/network/places/<int:pk>/<str:action>/", staff_views.place_action, name="place_action"
+    ),
+    path("staff/network/sessions/<int:pk>/", staff_views.session, name="session"),
+    path("staff/network/events/new/", staff_views.event_edit, name="event_create"),
+    path("staff/network/events/<slug:slug>/", staff_views.event_edit, name="event_edit"),
+    path(
+        "staff/network/events/<slug:slug>/attendance/",
+        staff_views.event_attendance,
+        name="event_attendance",
+    ),
+    path("staff/network/mentoring/", staff_views.mentoring, name="mentoring"),
+    path(
+        "staff/network/mentoring/<int:pk>/<str:action>/",
+        staff_views.match_action,
+        name="match_action",
+    ),
+]

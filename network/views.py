@@ -1,0 +1,174 @@
+"""Public and members' pages of the network."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dit_portal.access import member_required
+from dit_portal.ical import new_calendar, timed_event
+
+from . import selectors, services
+from .forms import ApplicationForm, ProfileForm
+from .models import Event, Membership, MembershipStatus
+
+
+def _membership(user) -> Membership | None:
+    return (
+        Membership.objects.filter(user=user).select_related("organisation").first()
+        if user.is_authenticated
+        else None
+    )
+
+
+@require_GET
+def index(request):
+    """Public. What the network is, and how to join."""
+    return render(request, "network/index.html", {"membership": _membership(request.user)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    """Anyone signed in: apply to join (or see how an application stands)."""
+    membership = _membership(request.user)
+    if membership and membership.status in (MembershipStatus.APPLIED, MembershipStatus.APPROVED):
+        return render(request, "network/application_status.html", {"membership": membership})
+    form = ApplicationForm(request.POST or None, initial={"name": request.user.full_name})
+    if form.is_valid():
+        try:
+            services.membership_apply(user=request.user, **form.cleaned_data)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Thank you: your application has been sent to the network's coordinators."),
+            )
+        return redirect("network:apply")
+    return render(request, "network/apply.html", {"form": form, "membership": membership})
+
+
+@never_cache
+@member_required
+@require_GET
+def members(request):
+    """Members only: the directory, each member showing only what they chose to show."""
+    return render(request, "network/members.html", {"entries": selectors.directory()})
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The member: their profile, what the directory shows, and their mentoring offer."""
+    membership = _membership(request.user)
+    if membership is None:
+        raise Http404
+    form = ProfileForm(request.POST or None, instance=membership)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        services.profile_update(membership=membership, topics=list(data.pop("topics")), **data)
+        messages.success(request, _("Your profile is saved."))
+        return redirect("network:profile")
+    return render(
+        request,
+        "network/profile.html",
+        {"form": form, "matches": selectors.my_matches(membership)},
+    )
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def leave(request):
+    """The member: leave the network and have their personal data removed from it."""
+    membership = _membership(request.user)
+    if membership is None:
+        raise Http404
+    if request.method == "POST":
+        services.membership_leave(membership=membership)
+        messages.success(
+            request, _("You have left the network, and your details have been removed from it.")
+        )
+        return redirect("network:index")
+    return render(request, "network/leave.html")
+
+
+@member_required
+@require_GET
+def events(request):
+    """Members: events to come."""
+    return render(request, "network/events.html", {"events": selectors.upcoming_events()})
+
+
+def _event(slug) -> Event:
+    try:
+        return selectors.event_with_counts(slug=slug)
+    except Event.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def event(request, slug):
+    """Members: an event, and their RSVP to it."""
+    event = _event(slug)
+    membership = _membership(request.user)
+    if request.method == "POST" and membership is not None:
+        try:
+            if request.POST.get("action") == "cancel":
+                services.event_cancel_rsvp(event=event, member=membership)
+                messages.success(request, _("You have given up your place."))
+            else:
+                rsvp = services.event_rsvp(event=event, member=membership)
+                messages.success(
+                    request,
+                    _("You have a place.")
+                    if rsvp.status == "going"
+                    else _("The event is full: you are on the waiting list."),
+                )
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        return redirect(event)
+    rsvp = selectors.rsvp_of(event, membership)
+    return render(
+        request,
+        "network/event.html",
+        {
+            "event": event,
+            "rsvp": rsvp,
+            "position": selectors.waiting_position(rsvp)
+            if rsvp and rsvp.status == "waiting"
+            else None,
+        },
+    )
+
+
+@member_required
+@require_GET
+def event_ics(request, slug):
+    """Members: the event as an iCalendar file."""
+    event = _event(slug)
+    calendar = new_calendar(name=event.title, method="PUBLISH")
+    calendar.add_component(
+        timed_event(
+            uid=f"event-{event.uid}",
+            sequence=event.sequence,
+            summary=event.title,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            location=", ".join(filter(None, [event.location, event.online_url])),
+            description=event.description,
+            cancelled=event.is_cancelled,
+            url=request.build_absolute_uri(event.get_absolute_url()),
+        )
+    )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response

@@ -1,0 +1,61 @@
+import datetime
+import itertools
+
+from network import services
+from network.models import Discipline, Organisation, Topic
+from tests.conftest import make_user
+
+_counter = itertools.count()
+
+
+def organisation(name="Hackney"):
+    return Organisation.objects.get(name=name)
+
+
+def member(
+    name=None,
+    *,
+    org="Hackney",
+    seniority=3,
+    approve=True,
+    offers=False,
+    seeks=False,
+    topics=(),
+    capacity=1,
+    prefers_other=True,
+    decided_by=None,
+    **profile,
+):
+    """A member set up as a person would be: signs up, applies, is approved."""
+    n = next(_counter)
+    name = name or f"Member {n}"
+    user = make_user(f"{name.lower().replace(' ', '.')}.{n}@example.org")
+    membership = services.membership_apply(
+        user=user,
+        organisation=organisation(org),
+        name=name,
+        role="Developer",
+        seniority=seniority,
+        discipline=Discipline.DIGITAL,
+        statement=True,
+    )
+    if approve:
+        services.membership_decide(
+            membership=membership, approve=True, message="", decided_by=decided_by
+        )
+        services.profile_update(
+            membership=membership,
+            offers_mentoring=offers,
+            seeks_mentoring=seeks,
+            mentee_capacity=capacity,
+            prefers_other_organisation=prefers_other,
+            topics=[Topic.objects.get_or_create(name=t)[0] for t in topics],
+            **profile,
+        )
+    membership.refresh_from_db()
+    return membership
+
+
+def cohort(**fields):
+    fields.setdefault("starts_on", datetime.date(2027, 3, 1))
+    return services.cohort_create(**fields)

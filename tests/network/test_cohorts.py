@@ -1,0 +1,216 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from network import selectors, services
+from network.models import Funder, PlaceStatus
+from tests.network.factories import cohort, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cohort_comes_with_three_fortnightly_sessions_within_six_weeks():
+    course = cohort(starts_on=datetime.date(2027, 3, 1))
+    sessions = list(course.sessions.all())
+    days = [timezone.localtime(s.starts_at).date() for s in sessions]
+    assert [s.number for s in sessions] == [1, 2, 3]
+    assert days == [
+        datetime.date(2027, 3, 12),
+        datetime.date(2027, 3, 26),
+        datetime.date(2027, 4, 9),
+    ]
+    assert all(d < datetime.date(2027, 3, 1) + datetime.timedelta(weeks=6) for d in days)
+    assert days[1] - days[0] == days[2] - days[1] == datetime.timedelta(days=14)
+
+
+def test_the_first_place_per_organisation_is_network_funded_and_the_second_is_not():
+    course = cohort()
+    first, second = member(org="Camden"), member(org="Camden")
+    other = member(org="Brent")
+    assert services.place_nominate(cohort=course, member=first).funder == Funder.NETWORK
+    assert services.place_nominate(cohort=course, member=second).funder == Funder.ORGANISATION
+    assert services.place_nominate(cohort=course, member=other).funder == Funder.NETWORK
+
+
+def test_the_network_funds_no_more_than_its_budget():
+    course = cohort(network_funded_places=2, capacity=10)
+    places = [
+        services.place_nominate(cohort=course, member=member(org=o))
+        for o in ("Brent", "Camden", "Ealing")
+    ]
+    assert [p.funder for p in places] == [Funder.NETWORK, Funder.NETWORK, Funder.ORGANISATION]
+
+
+def test_beyond_capacity_members_go_on_the_waiting_list():
+    course = cohort(capacity=2, network_funded_places=2)
+    a, b, c = (member(org=o) for o in ("Brent", "Camden", "Ealing"))
+    services.place_nominate(cohort=course, member=a)
+    services.place_nominate(cohort=course, member=b)
+    waiting = services.place_nominate(cohort=course, member=c)
+    assert (waiting.status, waiting.funder) == (PlaceStatus.WAITING, "")
+
+
+def test_a_member_cannot_take_two_places_in_a_cohort():
+    course, someone = cohort(), member()
+    services.place_nominate(cohort=course, member=someone)
+    with pytest.raises(services.NotAllowed):
+        services.place_nominate(cohort=course, member=someone)
+
+
+def test_a_withdrawn_place_goes_to_the_first_on_the_waiting_list(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    course = cohort(capacity=2, network_funded_places=2)
+    brent, camden = member(org="Brent"), member(org="Camden")
+    first_waiting, second_waiting = member(org="Ealing", name="Esi"), member(org="Enfield")
+    brent_place = services.place_nominate(cohort=course, member=brent)
+    services.place_confirm(place=brent_place)
+    services.place_nominate(cohort=course, member=camden)
+    services.place_nominate(cohort=course, member=first_waiting)
+    services.place_nominate(cohort=course, member=second_waiting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offered = services.place_withdraw(place=brent_place)
+
+    assert offered.member == first_waiting
+    assert (offered.status, offered.funder) == (PlaceStatus.NOMINATED, Funder.NETWORK)
+    assert course.places.get(member=second_waiting).status == PlaceStatus.WAITING
+    assert "A place has come free" in mailoutbox[0].body
+
+
+def test_a_promoted_place_is_funded_by_the_rules_as_they_stand():
+    course = cohort(capacity=2, network_funded_places=2)
+    camden_one = services.place_nominate(cohort=course, member=member(org="Camden"))
+    services.place_nominate(cohort=course, member=member(org="Camden"))  # organisation-funded
+    services.place_nominate(cohort=course, member=member(org="Camden"))  # waiting
+    offered = services.place_withdraw(place=course.places.get(funder=Funder.ORGANISATION))
+    assert offered.funder == Funder.ORGANISATION  # Camden still has its network place
+    camden_one.refresh_from_db()
+    assert camden_one.funder == Funder.NETWORK
+
+
+def test_withdrawing_from_the_waiting_list_offers_nothing():
+    course = cohort(capacity=1, network_funded_places=1)
+    services.place_nominate(cohort=course, member=member(org="Brent"))
+    waiting = services.place_nominate(cohort=course, member=member(org="Camden"))
+    assert services.place_withdraw(place=waiting) is None
+
+
+def test_a_place_moves_through_its_states_in_order():
+    course = cohort()
+    place = services.place_nominate(cohort=course, member=member())
+    with pytest.raises(services.NotAllowed):
+        services.place_complete(place=place)
+    services.place_confirm(place=place)
+    services.place_complete(place=place)
+    with pytest.raises(services.NotAllowed):
+        services.place_withdraw(place=place)
+    assert place.status == PlaceStatus.COMPLETED
+
+
+def test_the_cohort_page_shows_places_below_two_the_waiting_list_and_the_budget(
+    client_for, coordinator, django_assert_max_num_queries
+):
+    course = cohort(capacity=3, network_funded_places=2)
+    for org in ("Camden", "Camden", "Brent", "Ealing"):
+        services.place_nominate(cohort=course, member=member(org=org))
+    client = client_for(coordinator)
+    client.get(course.get_absolute_url())
+    with django_assert_max_num_queries(20):
+        page = client.get(course.get_absolute_url())
+    summary = page.context["summary"]
+
+    assert (summary.network_places, summary.organisation_places, summary.active) == (2, 1, 3)
+    assert summary.network_budget == Decimal("1180.00")
+    assert summary.organisation_budget == Decimal("590.00")
+    assert summary.total_budget == Decimal("1770.00")
+    assert [p.organisation.name for p in summary.waiting] == ["Ealing"]
+    below = {o.organisation.name for o in summary.below_target}
+    assert "Camden" not in below
+    assert {"Brent", "Ealing", "Hackney"} <= below
+    assert len(below) == 32
+    html = page.content.decode()
+    assert "£1180.00" in html
+
+
+def test_staff_set_up_a_cohort_and_nominate(client_for, coordinator):
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("network:cohorts"),
+        {
+            "course_name": "UPFRONT confidence course",
+            "provider": "Lauren Currie",
+            "starts_on": "2027-04-05",
+            "weeks": 6,
+            "cost_per_place": "590.00",
+            "capacity": 66,
+            "network_funded_places": 40,
+            "funded_per_organisation": 1,
+            "target_per_organisation": 2,
+        },
+    )
+    course = services.Cohort.objects.get()
+    assert response["Location"] == course.get_absolute_url()
+    assert course.sessions.count() == 3
+    someone = member(org="Harrow")
+    client.post(course.get_absolute_url(), {"member": someone.pk})
+    assert course.places.get().funder == Funder.NETWORK
+
+
+def test_cohort_rules_are_checked_on_input(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("network:cohorts"),
+        {
+            "course_name": "x",
+            "provider": "y",
+            "starts_on": "2027-04-05",
+            "weeks": 6,
+            "cost_per_place": "590",
+            "capacity": 10,
+            "network_funded_places": 40,
+            "funded_per_organisation": 1,
+            "target_per_organisation": 2,
+        },
+    )
+    assert "The network cannot fund more places than there are." in response.content.decode()
+
+
+def test_session_attendance_is_recorded(coordinator, client_for):
+    course = cohort()
+    a, b = (
+        services.place_nominate(cohort=course, member=member(org=o)) for o in ("Brent", "Camden")
+    )
+    session = course.sessions.first()
+    client_for(coordinator).post(
+        reverse("network:session", args=[session.pk]),
+        {"form": "attendance", "attended": [str(a.pk)]},
+    )
+    assert dict(session.attendance.values_list("place_id", "attended")) == {a.pk: True, b.pk: False}
+
+
+def test_moving_a_session_bumps_its_calendar_sequence(coordinator, client_for):
+    session = cohort().sessions.first()
+    client_for(coordinator).post(
+        reverse("network:session", args=[session.pk]),
+        {
+            "form": "session",
+            "starts_at": "2027-03-12T13:00",
+            "ends_at": "2027-03-12T14:00",
+            "online_url": "meet.example.org/x",
+        },
+    )
+    session.refresh_from_db()
+    assert timezone.localtime(session.starts_at).hour == 13
+    assert session.sequence == 1
+    assert session.online_url == "https://meet.example.org/x"
+
+
+def test_summary_counts_come_from_sql():
+    course = cohort()
+    services.place_nominate(cohort=course, member=member(org="Brent"))
+    summary = selectors.cohort_summary(cohort=course)
+    brent = next(o for o in summary.by_organisation if o.organisation.name == "Brent")
+    assert (brent.places, brent.network_funded, brent.organisation_funded) == (1, 1, 0)

@@ -1,0 +1,123 @@
+import datetime
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from network import services
+from network.models import Event, RsvpStatus
+from tests.network.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def make_event(capacity=2, **fields):
+    start = timezone.now() + datetime.timedelta(days=10)
+    values = {
+        "title": "Unconference: data in councils",
+        "description": "Bring a topic.",
+        "mode": Event.Mode.HYBRID,
+        "format": Event.Format.UNCONFERENCE,
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=3),
+        "location": "City Hall",
+        "online_url": "https://meet.example.org/dit",
+        "capacity": capacity,
+    }
+    values.update(fields)
+    return services.event_save(**values)
+
+
+def test_places_then_a_waiting_list_that_moves_up_on_cancellation(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    event = make_event(capacity=2)
+    a, b, c, d = (member(name) for name in ("Ada", "Bea", "Cy", "Di"))
+    statuses = [services.event_rsvp(event=event, member=m).status for m in (a, b, c, d)]
+    assert statuses == ["going", "going", "waiting", "waiting"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel_rsvp(event=event, member=a)
+
+    assert dict(event.rsvps.values_list("member__name", "status")) == {
+        "Ada": "cancelled",
+        "Bea": "going",
+        "Cy": "going",
+        "Di": "waiting",
+    }
+    assert len(mailoutbox) == 1
+    assert "A place came free" in mailoutbox[0].body
+
+
+def test_rsvp_through_the_page(client_for):
+    event = make_event(capacity=1)
+    first, second = member("Eve"), member("Flo")
+    client_for(first.user).post(event.get_absolute_url(), {"action": "rsvp"})
+    page = client_for(second.user).post(event.get_absolute_url(), {"action": "rsvp"}, follow=True)
+    assert "You are number 1 on the waiting list." in page.content.decode()
+    client_for(first.user).post(event.get_absolute_url(), {"action": "cancel"})
+    assert event.rsvps.get(member=second).status == RsvpStatus.GOING
+
+
+def test_more_places_promote_the_waiting_list():
+    event = make_event(capacity=1)
+    services.event_rsvp(event=event, member=member())
+    waiting = services.event_rsvp(event=event, member=member())
+    services.event_save(event=event, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == RsvpStatus.GOING
+
+
+def test_a_cancelled_or_past_event_takes_no_replies():
+    event = make_event()
+    services.event_cancel(event=event)
+    with pytest.raises(services.NotAllowed):
+        services.event_rsvp(event=event, member=member())
+
+
+def test_hybrid_events_need_both_place_and_link(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("network:event_create"),
+        {
+            "title": "x",
+            "mode": "hybrid",
+            "format": "led",
+            "starts_at": "2027-05-01T18:00",
+            "ends_at": "2027-05-01T20:00",
+            "capacity": 10,
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["location"] == ["Give the place for an in-person or hybrid event"]
+    assert errors["online_url"] == ["Give the link for an online or hybrid event"]
+
+
+def test_each_event_has_an_ics(client_for):
+    event = make_event()
+    response = client_for(member().user).get(reverse("network:event_ics", args=[event.slug]))
+    calendar = icalendar.Calendar.from_ical(response.content)
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent.decoded("DTSTART") == event.starts_at.replace(microsecond=0)
+    assert str(vevent["UID"]).startswith(f"event-{event.uid}@")
+    assert "City Hall" in str(vevent["LOCATION"])
+
+
+def test_attendance_is_recorded(client_for, coordinator):
+    event = make_event(capacity=3)
+    a, b = member(), member()
+    services.event_rsvp(event=event, member=a)
+    services.event_rsvp(event=event, member=b)
+    client_for(coordinator).post(
+        reverse("network:event_attendance", args=[event.slug]), {"attended": [str(a.pk)]}
+    )
+    assert dict(event.rsvps.values_list("member_id", "attended")) == {a.pk: True, b.pk: False}
+
+
+def test_leaving_gives_up_future_event_places():
+    event = make_event(capacity=1)
+    leaver, waiting = member(), member()
+    services.event_rsvp(event=event, member=leaver)
+    services.event_rsvp(event=event, member=waiting)
+    services.membership_leave(membership=leaver)
+    assert event.rsvps.get(member=waiting).status == RsvpStatus.GOING
