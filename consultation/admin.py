@@ -1,4 +1,7 @@
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+
+from dit_portal.audit import AuditedAdmin
 
 from .models import Consultation, Contact, Option, Response, ResponseTheme, Theme, Ward
 from .services import figures_changed
@@ -10,7 +13,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(AuditedAdmin):
     list_display = ["title", "opens_at", "closes_at", "findings_published"]
     list_filter = ["findings_published"]
     search_fields = ["title", "introduction"]
@@ -54,14 +57,16 @@ class ResponseAdmin(FiguresChangeAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(FiguresChangeAdmin):
+class ThemeAdmin(AuditlogHistoryAdminMixin, FiguresChangeAdmin):
+    show_auditlog_history_link = True
     list_display = ["name", "consultation", "description"]
     list_filter = ["consultation"]
     search_fields = ["name", "description"]
 
 
 @admin.register(ResponseTheme)
-class ResponseThemeAdmin(FiguresChangeAdmin):
+class ResponseThemeAdmin(AuditlogHistoryAdminMixin, FiguresChangeAdmin):
+    show_auditlog_history_link = True
     list_display = ["response", "theme", "coded_by", "coded_at"]
     list_filter = ["theme__consultation", "theme"]
     raw_id_fields = ["response"]
@@ -78,7 +83,7 @@ class ResponseThemeAdmin(FiguresChangeAdmin):
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(AuditedAdmin):
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["name"]

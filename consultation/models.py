@@ -8,6 +8,7 @@ optional contact email lives in ``Contact``, which has no link to any response.
 import secrets
 import uuid
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -401,3 +402,9 @@ class Contact(models.Model):
 
     def get_withdraw_url(self):
         return reverse("consultation:withdraw_contact", args=[self.token])
+
+
+# Staff's set-up and coding are audited; residents' answers and contact details are not
+# copied into the audit log.
+for model in (Consultation, Option, Ward, Theme, ResponseTheme):
+    auditlog.register(model)

@@ -85,3 +85,17 @@ def is_network_member(user) -> bool:
 
     membership = getattr(user, "membership", None)
     return membership is not None and membership.status == MembershipStatus.APPROVED
+
+
+def login_identifier(request, credentials) -> str:
+    """The address a sign-in attempt is for, however it came in (allauth passes ``email``,
+    Django's own forms ``username``), lower-cased so case changes do not dodge a lockout."""
+    credentials = credentials or {}
+    identifier = (
+        credentials.get("email")
+        or credentials.get("username")
+        or request.POST.get("login")
+        or request.POST.get("username")
+        or ""
+    )
+    return identifier.strip().lower()

@@ -1,3 +1,4 @@
+from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -183,3 +184,9 @@ class ReminderDelivery(models.Model):
             days = hours // 24
             return ngettext("%(n)s day before", "%(n)s days before", days) % {"n": days}
         return ngettext("%(n)s hour before", "%(n)s hours before", hours) % {"n": hours}
+
+
+# Who gave whom which role, and who switched an account off.
+auditlog.register(
+    User, include_fields=["is_active", "is_staff", "is_superuser"], m2m_fields={"groups"}
+)

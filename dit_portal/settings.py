@@ -50,10 +50,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
+    "auditlog",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,8 +67,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "dit_portal.middleware.AdminRequiresMFAMiddleware",
     "dit_portal.middleware.DatabaseUnavailableMiddleware",
+    # Last, so it turns a locked-out sign-in anywhere into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dit_portal.urls"
@@ -104,6 +111,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "dit_portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out sign-in before any other backend checks a password.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -200,13 +209,50 @@ if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION):
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
+# Content Security Policy: everything from the portal itself, no inline script or style
+# anywhere (charts are server-drawn SVG), nothing may frame the portal. Bootstrap's form
+# controls draw their arrows and ticks as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in lockout (django-axes) on top of allauth's rate limits, for every way in,
+# the admin included: a person-and-address pair is locked out after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "dit_portal.access.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "dit_portal.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_RESET_ON_SUCCESS = True
+# Collect the least: failed attempts only, no log of every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Audit history (django-auditlog) of what staff and admins edit: who changed what, when.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failed sign-ins and lockouts are warnings; every successful one is not news.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The programme's own settings.

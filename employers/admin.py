@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dit_portal.audit import AuditedAdmin
+
 from .models import Employer, EmployerResponse, Invitation, Skill, SkillRank, Survey, SurveyOption
 
 
@@ -14,7 +16,7 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(AuditedAdmin):
     list_display = ["title", "opens_at", "closes_at", "findings_published"]
     list_filter = ["findings_published"]
     search_fields = ["title"]
@@ -23,7 +25,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(AuditedAdmin):
     list_display = ["name", "sector", "size_band", "in_borough"]
     list_filter = ["sector", "size_band", "in_borough"]
     search_fields = ["name"]
@@ -31,7 +33,7 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdmin):
     list_display = ["employer", "survey", "email", "sent_at", "opened_at", "expires_at"]
     list_filter = ["survey"]
     search_fields = ["employer__name", "email"]

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -293,3 +294,9 @@ class SkillRank(models.Model):
 
     def __str__(self):
         return f"{self.rank}. {self.skill or self.other}"
+
+
+for model in (Survey, SurveyOption, Skill, Employer):
+    auditlog.register(model)
+# Invitations are audited without their token hash.
+auditlog.register(Invitation, exclude_fields=["token_hash"])

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dit_portal.audit import AuditedAdmin
+
 from .models import (
     Activity,
     AdvisoryMeeting,
@@ -13,7 +15,7 @@ from .models import (
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(admin.ModelAdmin):
+class WorkstreamAdmin(AuditedAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -21,7 +23,7 @@ class WorkstreamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "website"]
     search_fields = ["name"]
 
@@ -32,7 +34,7 @@ class DeliverableInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(AuditedAdmin):
     list_display = [
         "title",
         "kind",
@@ -54,7 +56,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdvisoryMember)
-class AdvisoryMemberAdmin(admin.ModelAdmin):
+class AdvisoryMemberAdmin(AuditedAdmin):
     list_display = ["name", "organisation", "role", "email", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "email", "organisation", "role"]
@@ -73,7 +75,7 @@ class MeetingAttendanceInline(admin.TabularInline):
 
 
 @admin.register(AdvisoryMeeting)
-class AdvisoryMeetingAdmin(admin.ModelAdmin):
+class AdvisoryMeetingAdmin(AuditedAdmin):
     list_display = ["title", "starts_at", "location", "is_cancelled", "minutes_published"]
     list_filter = ["is_cancelled", "minutes_published"]
     search_fields = ["title", "agenda", "minutes", "location"]
@@ -84,7 +86,7 @@ class AdvisoryMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingAttendance)
-class MeetingAttendanceAdmin(admin.ModelAdmin):
+class MeetingAttendanceAdmin(AuditedAdmin):
     list_display = ["member", "meeting", "rsvp", "attended", "replied_at"]
     list_filter = ["rsvp", "attended"]
     search_fields = ["member__name", "meeting__title"]

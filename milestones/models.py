@@ -11,6 +11,7 @@ import calendar
 import datetime
 import uuid
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -336,3 +337,10 @@ class MeetingAttendance(models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.meeting}"
+
+
+for model in (Workstream, Partner, Activity, Deliverable, AdvisoryMeeting, MeetingPaper):
+    auditlog.register(model)
+# Advisers are people: their changes are recorded without their contact details.
+auditlog.register(AdvisoryMember, exclude_fields=["email"])
+auditlog.register(MeetingAttendance)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dit_portal.audit import AuditedAdmin
+
 from .models import (
     Cohort,
     Event,
@@ -14,7 +16,7 @@ from .models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "is_member"]
     list_filter = ["kind", "is_member"]
     list_editable = ["is_member"]
@@ -22,12 +24,12 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["name", "organisation", "status", "seniority", "discipline", "applied_at"]
     list_filter = [
         "status",
@@ -55,7 +57,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(AuditedAdmin):
     list_display = [
         "course_name",
         "starts_on",
@@ -67,7 +69,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(AuditedAdmin):
     list_display = ["member", "organisation", "cohort", "status", "funder"]
     list_filter = ["cohort", "status", "funder", "organisation"]
     list_select_related = ["member", "organisation", "cohort"]
@@ -75,7 +77,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedAdmin):
     list_display = ["title", "starts_at", "mode", "format", "capacity", "is_cancelled"]
     list_filter = ["mode", "format", "is_cancelled"]
     search_fields = ["title", "description"]
@@ -91,7 +93,7 @@ class EventRsvpAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentoringMatch)
-class MentoringMatchAdmin(admin.ModelAdmin):
+class MentoringMatchAdmin(AuditedAdmin):
     list_display = ["mentor", "mentee", "status", "score", "created_at"]
     list_filter = ["status"]
     list_select_related = ["mentor", "mentee"]

@@ -9,6 +9,7 @@ councils' digital, data and IT teams, at every level from apprentice to Chief Di
 import uuid
 from decimal import Decimal
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -415,3 +416,12 @@ class MentoringMatch(models.Model):
 
     def __str__(self):
         return f"{self.mentor} → {self.mentee}"
+
+
+for model in (Organisation, Topic, Cohort, ReflectionSession, Event):
+    auditlog.register(model)
+# Coordinators' decisions about people are audited, never the people's own details; a
+# member who leaves takes this history with them (see services.membership_leave).
+auditlog.register(Membership, include_fields=["status", "organisation", "seniority", "discipline"])
+auditlog.register(Place, include_fields=["status", "funder"])
+auditlog.register(MentoringMatch, include_fields=["status"])

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dit_portal import audit
+
 from . import tasks
 from .models import (
     ACTIVE_PLACE,
@@ -139,6 +141,16 @@ def membership_leave(*, membership: Membership) -> Membership:
         membership.status = MembershipStatus.LEFT
         membership.left_at = timezone.now()
         membership.save()
+        # The audit log names them in its entries about their application, places and
+        # pairings: that history leaves with them.
+        audit.forget(Membership, [membership.pk])
+        audit.forget(Place, membership.places.values_list("pk", flat=True))
+        audit.forget(
+            MentoringMatch,
+            MentoringMatch.objects.filter(Q(mentor=membership) | Q(mentee=membership)).values_list(
+                "pk", flat=True
+            ),
+        )
     return membership
 
 

@@ -1,5 +1,7 @@
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 
 from network import services
@@ -210,6 +212,10 @@ def test_leaving_removes_personal_data_but_keeps_the_numbers(client_for):
     course = cohort()
     place = services.place_nominate(cohort=course, member=someone)
     user = someone.user
+    history = LogEntry.objects.filter(
+        Q(object_repr="Ivy") | Q(object_repr__startswith="Ivy –"), actor=None
+    )
+    assert history.count() == 2  # the application and the place
 
     client_for(user).post(reverse("network:leave"))
 
@@ -221,3 +227,5 @@ def test_leaving_removes_personal_data_but_keeps_the_numbers(client_for):
     place.refresh_from_db()
     assert place.organisation.name == "Ealing"  # the place still counts for Ealing
     assert str(someone) == "Former member"
+    assert not history.exists()
+    assert not LogEntry.objects.get_for_object(someone).exists()

@@ -1,0 +1,129 @@
+"""Hardening a person would notice: the browser is told to run nothing but the portal's own
+files, repeated wrong passwords lock a sign-in out (the admin's included), and every change
+staff make is on record."""
+
+import datetime
+
+import pytest
+import time_machine
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+
+from milestones import services as roadmap
+from milestones.models import Activity
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _directives(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+
+def test_pages_forbid_inline_script_and_style_and_framing(client):
+    policy = _directives(client.get(reverse("home")))
+
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["object-src"] == "'none'"
+    assert "unsafe" not in " ".join(policy.values())
+
+
+def test_error_pages_carry_the_policy_too(client):
+    assert "script-src 'self'" in client.get("/no-such-page/")["Content-Security-Policy"]
+
+
+def _sign_in(client, email, password, next_url="/"):
+    return client.post(
+        f"{reverse('account_login')}?next={next_url}", {"login": email, "password": password}
+    )
+
+
+def test_repeated_wrong_passwords_for_the_admin_lock_the_sign_in_out(client, admin):
+    admin_home = reverse("admin:index")
+    assert client.get(admin_home).status_code == 302  # the admin signs in through allauth
+
+    responses = [_sign_in(client, admin.email, "wrong", admin_home) for _ in range(5)]
+
+    assert [r.status_code for r in responses] == [200] * 4 + [429]
+    assert "<h1>Too many attempts</h1>" in responses[-1].content.decode()
+
+    # allauth's own limit has long passed; the lockout still holds, right password or not.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=10)):
+        still = _sign_in(client, admin.email, PASSWORD, admin_home)
+    assert still.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+    # Each refused try starts the 15 minutes again.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=26)):
+        after = _sign_in(client, admin.email, PASSWORD, admin_home)
+    assert after.status_code == 302  # on to the second factor
+    assert reverse("mfa_authenticate") in after["Location"]
+
+
+def test_a_lockout_is_for_that_account_from_that_address_only(client, member, other_member):
+    for _ in range(5):
+        _sign_in(client, member.email.upper(), "wrong")
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        assert _sign_in(client, member.email, PASSWORD).status_code == 429
+        assert _sign_in(client, other_member.email, PASSWORD).status_code == 302
+
+
+def test_a_staff_edit_is_recorded_with_who_made_it(client_for, commission_staff, admin):
+    roadmap.roadmap_load()
+    activity = Activity.objects.get(slug="cabinet-paper")
+    client = client_for(commission_staff)
+
+    client.post(
+        reverse("milestones:activity_edit", args=[activity.slug]),
+        {
+            "title": "Cabinet paper agreed",
+            "workstream": activity.workstream_id,
+            "kind": "paper",
+            "starts_month": "7",
+            "starts_year": "2021",
+            "is_public": "on",
+        },
+    )
+
+    entry = LogEntry.objects.get_for_object(activity).latest("timestamp")
+    assert entry.actor == commission_staff
+    assert entry.changes_dict["title"] == ["Cabinet Paper", "Cabinet paper agreed"]
+
+    history = client_for(admin).get(
+        reverse("admin:milestones_activity_auditlog", args=[activity.pk])
+    )
+    assert history.status_code == 200
+    assert "Cabinet paper agreed" in history.content.decode()
+    assert str(commission_staff) in history.content.decode()
+
+
+def test_a_change_of_role_is_recorded(client_for, admin, member):
+    from django.contrib.auth.models import Group
+
+    from dit_portal import roles
+
+    client = client_for(admin)
+    group = Group.objects.get(name=roles.COMMISSION_STAFF)
+    response = client.post(
+        reverse("admin:dit_portal_user_change", args=[member.pk]),
+        {
+            "email": member.email,
+            "full_name": member.full_name,
+            "is_active": "on",
+            "groups": [group.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": member.date_joined.strftime("%d/%m/%Y"),
+            "date_joined_1": member.date_joined.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    entry = LogEntry.objects.get_for_object(member).latest("timestamp")
+    assert entry.actor == admin
+    assert roles.COMMISSION_STAFF in str(entry.changes_dict["groups"])
