@@ -400,6 +400,13 @@ class Contact(models.Model):
     def __str__(self):
         return self.email
 
+    @property
+    def masked_email(self) -> str:
+        """Enough of the address for its owner to recognise it, not for anyone else
+        holding the link to learn it."""
+        local, _at, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
+
     def get_withdraw_url(self):
         return reverse("consultation:withdraw_contact", args=[self.token])
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 from .access import needs_mfa, redirect_to_mfa_setup
 
@@ -21,6 +22,21 @@ class AdminRequiresMFAMiddleware:
         if request.path.startswith(self.admin_prefix) and needs_mfa(request.user):
             return redirect_to_mfa_setup(request)
         return self.get_response(request)
+
+
+class PrivateForSignedInMiddleware:
+    """Whatever a signed-in person is shown may be about them: no browser or proxy keeps
+    it. Pages that anonymous visitors fill in (the consultation) say so themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class DatabaseUnavailableMiddleware:

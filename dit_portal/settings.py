@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "dit_portal.middleware.PrivateForSignedInMiddleware",
     "dit_portal.middleware.AdminRequiresMFAMiddleware",
     "dit_portal.middleware.DatabaseUnavailableMiddleware",
     # Last, so it turns a locked-out sign-in anywhere into the lockout page.

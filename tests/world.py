@@ -1,0 +1,276 @@
+"""A whole portal in use, for the gates that visit every page: the roadmap, an open and a
+closed consultation with answers, an employer survey with two invited organisations, the
+network with members, a cohort, an event and proposed mentoring pairs, and one person in
+each role. Built through the services, as people would build it.
+
+Private words are planted where only some roles may see them (``SECRETS``), so the gates can
+check that no page shows them to anyone else.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.utils import timezone
+
+from consultation import demo as consultation_demo
+from consultation import services as consultation_services
+from consultation.models import OptionKind, Ward
+from dit_portal import roles
+from employers import demo as employer_demo
+from employers import services as employer_services
+from employers.models import Employer, Sector, SizeBand
+from milestones import services as roadmap_services
+from milestones.models import Activity, AdvisoryMember
+from network import demo as network_demo
+from network import services as network_services
+from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
+from tests.conftest import make_user
+
+ROLES = (
+    "anonymous",
+    "member",
+    "other_member",
+    "employer",
+    "other_employer",
+    "staff",
+    "coordinator",
+    "admin",
+)
+
+# Planted words, and the roles that may see each.
+SECRETS = {
+    "Resident-free-text-7Q2": {"staff", "admin"},
+    "Employer-draft-answer-4K9": {"employer", "staff", "admin"},
+    "Member-hidden-bio-8R3": {"member", "coordinator", "admin"},
+    "resident.contact.5t1@example.org": {"admin"},
+}
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)  # URL name -> kwargs to reverse it with
+
+
+def build() -> World:
+    world = World()
+    users = world.users
+    users["anonymous"] = None
+    users["member"] = make_user("member@example.org")
+    users["other_member"] = make_user("other.member@example.org")
+    users["employer"] = make_user("employer@example.org")
+    users["other_employer"] = make_user("other.employer@example.org")
+    users["staff"] = make_user("staff@example.org", groups=(roles.COMMISSION_STAFF,), mfa=True)
+    users["coordinator"] = make_user(
+        "coordinator@example.org", groups=(roles.NETWORK_COORDINATORS,), mfa=True
+    )
+    users["admin"] = make_user("admin@example.org", superuser=True, mfa=True)
+
+    _roadmap(world)
+    _consultation(world)
+    _employers(world)
+    _network(world)
+    _accounts(world)
+    return world
+
+
+def _roadmap(world):
+    roadmap_services.roadmap_load()
+    adviser = roadmap_services.advisory_member_save(
+        name="Ade Adviser",
+        email=world.users["member"].email,
+        organisation="Hackney CVS",
+    )
+    start = (timezone.localtime() + datetime.timedelta(days=21)).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
+    meeting = roadmap_services.meeting_create(
+        title="Advisory Group Meeting",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        location="Hackney Town Hall",
+        agenda="1. Welcome",
+        members=[adviser],
+    )
+    activity = Activity.objects.get(slug="cabinet-paper")
+    for name in ("meeting_detail", "meeting_rsvp", "meeting_edit", "meeting_minutes"):
+        world.params[f"milestones:{name}"] = {"pk": meeting.pk}
+    world.params["milestones:meeting_cancel"] = {"pk": meeting.pk}
+    world.params["milestones:activity_detail"] = {"slug": activity.slug}
+    world.params["milestones:activity_edit"] = {"slug": activity.slug}
+    world.params["milestones:advisory_member_edit"] = {"pk": AdvisoryMember.objects.first().pk}
+
+
+def _consultation(world):
+    open_one, closed = consultation_demo.seed(
+        activity=Activity.objects.filter(slug="community-consultation").first()
+    )
+    response, _ = consultation_services.response_submit(
+        consultation=open_one,
+        answers={
+            "barriers": [str(open_one.options.filter(kind=OptionKind.BARRIER).first().pk)],
+            "comments": "Resident-free-text-7Q2: evening courses near Dalston would help.",
+        },
+        submission_key=uuid.uuid4(),
+    )
+    contact = consultation_services.contact_add(
+        consultation=open_one,
+        email="resident.contact.5t1@example.org",
+        consent_text="Email me about opportunities.",
+    )
+    consultation_services.theme_create(consultation=open_one, name="Course times")
+    slug = {"slug": open_one.slug}
+    for name in (
+        "detail",
+        "privacy",
+        "check",
+        "done",
+        "staff_detail",
+        "edit",
+        "option_add",
+        "response_enter",
+        "results",
+        "coding",
+        "theme_add",
+        "export_answers",
+        "export_aggregate",
+        "findings_manage",
+    ):
+        world.params[f"consultation:{name}"] = slug
+    world.params["consultation:findings"] = {"slug": closed.slug}
+    world.params["consultation:step"] = {**slug, "step_slug": _first_step_slug()}
+    world.params["consultation:option_edit"] = {**slug, "pk": open_one.options.first().pk}
+    world.params["consultation:code_response"] = {**slug, "reference": response.reference}
+    world.params["consultation:ward_edit"] = {"pk": Ward.objects.first().pk}
+    world.params["consultation:withdraw_contact"] = {"token": contact.token}
+    world.consultation = open_one
+
+
+def _first_step_slug():
+    from consultation.forms import STEPS
+
+    return STEPS[0].slug
+
+
+def _employers(world):
+    survey, invitation = employer_demo.seed(
+        contact=world.users["employer"],
+        activity=Activity.objects.filter(slug="employer-survey").first(),
+    )
+    employer = invitation.employer
+    employer_services.response_save_draft(
+        survey=survey,
+        employer=employer,
+        answers={"entry_level_roles": "Employer-draft-answer-4K9 support apprentices"},
+    )
+    other = employer_services.employer_save(
+        name="Other Organisation Ltd",
+        sector=Sector.PUBLIC,
+        size_band=SizeBand.LARGE,
+        in_borough=False,
+    )
+    other.contacts.add(world.users["other_employer"])
+    employer_services.invitation_create(
+        survey=survey, employer=other, email=world.users["other_employer"].email, invited_by=None
+    )
+    slug = {"slug": survey.slug}
+    for name in (
+        "survey",
+        "thanks",
+        "staff_survey",
+        "edit",
+        "staff_lists",
+        "results",
+        "export_responses",
+        "export_findings",
+        "findings_manage",
+    ):
+        world.params[f"employers:{name}"] = slug
+    closed = employer_services.survey_create(
+        title="Recruiting locally, last year",
+        slug="recruiting-locally-last-year",
+        opens_at=timezone.now() - datetime.timedelta(days=400),
+        closes_at=timezone.now() - datetime.timedelta(days=300),
+        introduction="Last year's survey.",
+        privacy_notice="Answers are kept for five years.",
+    )
+    employer_services.findings_publish(survey=closed, summary="What employers told us.")
+    world.params["employers:findings"] = {"slug": closed.slug}
+    world.params["employers:invitation"] = {"token": invitation.token}
+    world.params["employers:invitation_resend"] = {**slug, "pk": invitation.pk}
+    world.params["employers:list_item_edit"] = {
+        **slug,
+        "kind": "skill",
+        "pk": survey.skills.first().pk,
+    }
+    world.survey, world.employer = survey, employer
+    assert Employer.objects.count() == 2
+
+
+def _network(world):
+    network_demo.seed(member_user=world.users["member"])
+    membership = world.users["member"].membership
+    network_services.profile_update(
+        membership=membership, bio="Member-hidden-bio-8R3", show_bio=False
+    )
+    other = network_services.membership_apply(
+        user=world.users["other_member"],
+        organisation=Organisation.objects.get(name="Camden"),
+        name="Olu Other",
+        role="Data analyst",
+        seniority=2,
+        discipline=Discipline.DATA,
+        statement=True,
+    )
+    network_services.membership_decide(
+        membership=other, approve=True, message="", decided_by=world.users["coordinator"]
+    )
+    applicant = network_services.membership_apply(
+        user=make_user("applicant@example.org"),
+        organisation=Organisation.objects.get(name="Islington"),
+        name="Ayo Applicant",
+        role="Apprentice",
+        seniority=1,
+        discipline=Discipline.IT,
+        statement=True,
+    )
+    cohort = Cohort.objects.first()
+    network_services.place_nominate(cohort=cohort, member=membership)
+    place = Place.objects.filter(cohort=cohort).first()
+    event = Event.objects.first()
+    network_services.event_rsvp(event=event, member=membership)
+    matches = network_services.matching_run(run_by=world.users["coordinator"])
+    assert matches, "the demo network should propose at least one mentoring pair"
+    world.params["network:event"] = {"slug": event.slug}
+    world.params["network:event_ics"] = {"slug": event.slug}
+    world.params["network:event_edit"] = {"slug": event.slug}
+    world.params["network:event_attendance"] = {"slug": event.slug}
+    world.params["network:decide"] = {"pk": applicant.pk}
+    world.params["network:cohort"] = {"pk": cohort.pk}
+    world.params["network:session"] = {"pk": cohort.sessions.first().pk}
+    world.params["network:place_action"] = {"pk": place.pk, "action": "confirm"}
+    world.params["network:match_action"] = {"pk": matches[0].pk, "action": "confirm"}
+    assert Membership.objects.filter(pk=other.pk).exists()
+
+
+def _accounts(world):
+    """Links from allauth's emails: confirming an address, and resetting a password."""
+    someone = make_user("unconfirmed@example.org")
+    address = EmailAddress.objects.get(user=someone)
+    address.verified = False
+    address.save()
+    world.params["account_confirm_email"] = {"key": EmailConfirmationHMAC(address).key}
+    world.params["account_reset_password_from_key"] = {
+        "uidb36": user_pk_to_url_str(someone),
+        "key": default_token_generator.make_token(someone),
+    }
+
+
+def first_user_pk() -> int:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
