@@ -11,8 +11,10 @@ from .models import (
     Organisation,
     Place,
     ReflectionSession,
+    SessionAttendance,
     Topic,
 )
+from .services import session_update
 
 
 @admin.register(Organisation)
@@ -52,8 +54,17 @@ class PlaceInline(admin.TabularInline):
 
 
 class SessionInline(admin.TabularInline):
+    """Shown here; changed on each session's own page, which tells those reminded."""
+
     model = ReflectionSession
     extra = 0
+    fields = ["number", "starts_at", "ends_at", "location", "is_cancelled"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Cohort)
@@ -65,6 +76,7 @@ class CohortAdmin(AuditedAdmin):
         "network_funded_places",
         "cost_per_place",
     ]
+    search_fields = ["course_name", "provider"]
     inlines = [SessionInline, PlaceInline]
 
 
@@ -90,6 +102,7 @@ class EventRsvpAdmin(admin.ModelAdmin):
     list_display = ["member", "event", "status", "attended", "created_at"]
     list_filter = ["status", "event"]
     list_select_related = ["member", "event"]
+    search_fields = ["member__name", "event__title"]
 
 
 @admin.register(MentoringMatch)
@@ -98,3 +111,32 @@ class MentoringMatchAdmin(AuditedAdmin):
     list_filter = ["status"]
     list_select_related = ["mentor", "mentee"]
     search_fields = ["mentor__name", "mentee__name"]
+
+
+@admin.register(ReflectionSession)
+class ReflectionSessionAdmin(AuditedAdmin):
+    list_display = ["__str__", "cohort", "starts_at", "location", "is_cancelled"]
+    list_filter = ["cohort", "is_cancelled"]
+    search_fields = ["cohort__course_name", "location"]
+    fields = ["cohort", "number", "starts_at", "ends_at", "location", "online_url", "is_cancelled"]
+    readonly_fields = ["cohort", "number", "is_cancelled"]
+
+    def has_add_permission(self, request):
+        return False  # a cohort creates its own sessions
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, as the coordinators' page does: a new time or place bumps
+        the calendar SEQUENCE, which sends the change to everyone already reminded."""
+        session_update(
+            session=ReflectionSession.objects.get(pk=obj.pk),
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        obj.refresh_from_db()
+
+
+@admin.register(SessionAttendance)
+class SessionAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "place", "attended"]
+    list_filter = ["attended", "session__cohort"]
+    list_select_related = ["session__cohort", "place__member"]
+    search_fields = ["place__member__name", "place__organisation__name"]

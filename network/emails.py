@@ -15,10 +15,13 @@ def send_decision(*, membership_id: int) -> bool:
     """Tell an applicant whether they were approved or declined, with the coordinator's
     message."""
     membership = Membership.objects.select_related("user").get(pk=membership_id)
-    if membership.user is None:
-        return False
+    if membership.user is None or membership.decided_at is None:
+        return False  # left, or applied again before this email went
+    # Someone declined may apply again and be decided on again: each decision is its own
+    # email, told apart by when it was taken.
     return send_once(
-        key=f"membership-decision:{membership.pk}:{membership.status}",
+        key=f"membership-decision:{membership.pk}:{membership.status}:"
+        f"{membership.decided_at:%Y%m%dT%H%M%S.%f}",
         to=membership.user.email,
         template="network/email/decision",
         context={"membership": membership, "network_url": _url("/network/")},

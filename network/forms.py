@@ -1,10 +1,14 @@
 from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .models import (
     Cohort,
     Discipline,
     Event,
+    MatchStatus,
     Membership,
     Organisation,
     Seniority,
@@ -64,6 +68,14 @@ class ProfileForm(forms.ModelForm):
             "prefers_other_organisation", "receives_optional_email",
         ]  # fmt: skip
         widgets = {"seniority": forms.RadioSelect, "discipline": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As on applying: member organisations only, though a member whose organisation has
+        # since left the network can keep it.
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(is_member=True) | Q(pk=self.instance.organisation_id)
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -196,3 +208,27 @@ class ChangeMentorForm(forms.Form):
         self.fields["mentor"].queryset = Membership.objects.filter(
             status="approved", offers_mentoring=True
         ).order_by("name")
+
+
+class SwapMentorsForm(forms.Form):
+    first = forms.ModelChoiceField(
+        label=_("First pair"), queryset=Membership.objects.none(), empty_label=_("Choose a pair")
+    )
+    second = forms.ModelChoiceField(
+        label=_("Second pair"), queryset=Membership.objects.none(), empty_label=_("Choose a pair")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = selectors.matches(status=MatchStatus.PROPOSED)
+            self.fields[name].label_from_instance = lambda match: (
+                gettext("%(mentor)s to mentor %(mentee)s")
+                % {"mentor": match.mentor, "mentee": match.mentee}
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
+            self.add_error("second", _("Choose a different pair from the first"))
+        return cleaned

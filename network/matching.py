@@ -140,8 +140,23 @@ def reasons_for(mentor: Membership, mentee: Membership) -> list[str]:
     return reasons
 
 
-def why_not(*, mentor: Membership, mentee: Membership) -> str:
-    """Why ``mentor`` cannot mentor ``mentee``, or "" if they can."""
+def fit(mentor: Membership, mentee: Membership) -> float:
+    """The fit score of one pair, by the same rules as ``propose`` (0 if not possible)."""
+    topic_ids = sorted({t.pk for t in mentor.topics.all()} | {t.pk for t in mentee.topics.all()})
+    topic_index = {pk: i for i, pk in enumerate(topic_ids)}
+    return float(_scores([mentee], [mentor], topic_index, set())[0, 0])
+
+
+def why_not(
+    *,
+    mentor: Membership,
+    mentee: Membership,
+    excluding=(),
+    counting=(MatchStatus.CONFIRMED, MatchStatus.PROPOSED),
+) -> str:
+    """Why ``mentor`` cannot mentor ``mentee``, or "" if they can. Their pairs with a status
+    in ``counting`` fill their capacity, apart from the pairs in ``excluding`` (those about
+    to change). Callers that write hold a lock on the mentor's row."""
     if mentor.pk == mentee.pk:
         return _("A member cannot mentor themselves.")
     if not (mentor.is_member and mentor.offers_mentoring):
@@ -150,9 +165,7 @@ def why_not(*, mentor: Membership, mentee: Membership) -> str:
         return _("A mentor must be more senior than their mentee.")
     if not {t.pk for t in mentor.topics.all()} & {t.pk for t in mentee.topics.all()}:
         return _("They share no mentoring topic.")
-    taken = mentor.mentoring.filter(
-        status__in=[MatchStatus.CONFIRMED, MatchStatus.PROPOSED]
-    ).count()
+    taken = mentor.mentoring.filter(status__in=counting).exclude(pk__in=list(excluding)).count()
     if taken >= mentor.mentee_capacity:
         return _("%(name)s has no room for another mentee.") % {"name": mentor}
     return ""

@@ -194,6 +194,15 @@ class Cohort(models.Model):
                 name="cohort_funded_places_within_capacity",
                 violation_error_message=_("The network cannot fund more places than there are."),
             ),
+            # Three fortnightly reflection sessions span four weeks and fall within the course.
+            models.CheckConstraint(
+                condition=Q(weeks__gte=5),
+                name="cohort_fits_three_fortnightly_sessions",
+                violation_error_message=_(
+                    "A cohort runs for at least five weeks, to fit its three fortnightly "
+                    "reflection sessions."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from .models import (
     Membership,
     MembershipStatus,
     MentoringMatch,
+    Organisation,
     Place,
     PlaceStatus,
     ReflectionSession,
@@ -111,13 +112,25 @@ def profile_update(*, membership: Membership, topics=None, **fields) -> Membersh
 
 def membership_leave(*, membership: Membership) -> Membership:
     """Leave the network: personal data is erased and the account unlinked. The anonymous
-    row stays so that places and attendance still count; current mentoring ends and
-    future event places are given up (the waiting list moves up)."""
+    row stays so that places and attendance still count; current mentoring ends, and
+    future event places, course places in cohorts not yet started and every place on a
+    course waiting list are given up (the waiting lists move up). Completed places and
+    places in cohorts under way stay, anonymous, for the numbers."""
     with transaction.atomic():
         for rsvp in membership.rsvps.filter(
             status__in=[RsvpStatus.GOING, RsvpStatus.WAITING], event__starts_at__gt=timezone.now()
         ):
             event_cancel_rsvp(event=rsvp.event, member=membership)
+        # A waiting place is given up even in a cohort under way: left there, it would later
+        # be offered to "Former member".
+        for place in membership.places.filter(
+            Q(status=PlaceStatus.WAITING)
+            | Q(
+                status__in=[PlaceStatus.NOMINATED, PlaceStatus.CONFIRMED],
+                cohort__starts_on__gt=timezone.localdate(),
+            )
+        ).select_related("cohort"):
+            place_withdraw(place=place)
         MentoringMatch.objects.filter(
             Q(mentor=membership) | Q(mentee=membership),
             status__in=[MatchStatus.PROPOSED, MatchStatus.CONFIRMED],
@@ -160,14 +173,15 @@ def membership_leave(*, membership: Membership) -> Membership:
 def cohort_create(
     *, starts_on: datetime.date, session_time=datetime.time(12, 30), **fields
 ) -> Cohort:
-    """Set up a cohort and its three fortnightly reflection sessions within its six weeks
-    (at the end of weeks 2, 4 and 6; online, an hour, editable afterwards)."""
+    """Set up a cohort and its three fortnightly reflection sessions within its weeks: the
+    last at the end of the final week (the Friday, for a Monday start), the others two and
+    four weeks before it (online, an hour, editable afterwards)."""
     cohort = Cohort(starts_on=starts_on, **fields)
     cohort.full_clean()
     with transaction.atomic():
         cohort.save()
         for number in (1, 2, 3):
-            day = starts_on + datetime.timedelta(days=14 * number - 3)
+            day = starts_on + datetime.timedelta(weeks=cohort.weeks - 2 * (3 - number), days=-3)
             starts_at = timezone.make_aware(datetime.datetime.combine(day, session_time))
             ReflectionSession.objects.create(
                 cohort=cohort,
@@ -193,12 +207,15 @@ def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession
     return session
 
 
-def _funder_for(cohort: Cohort, organisation_id: int) -> str:
-    """The network funds a place while it has funded places left and the organisation has
-    fewer than its share of them; otherwise the organisation funds it."""
+def _funder_for(cohort: Cohort, organisation: Organisation) -> str:
+    """The network funds places for its member organisations only: while it has funded
+    places left and the organisation has fewer than its share of them. Otherwise the
+    organisation funds the place."""
+    if not organisation.is_member:
+        return Funder.ORGANISATION
     funded = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE, funder=Funder.NETWORK)
     counts = funded.aggregate(
-        total=Count("id"), here=Count("id", filter=Q(organisation_id=organisation_id))
+        total=Count("id"), here=Count("id", filter=Q(organisation=organisation))
     )
     if (
         counts["total"] < cohort.network_funded_places
@@ -213,15 +230,38 @@ def _lock(cohort: Cohort) -> Cohort:
     return Cohort.objects.select_for_update().get(pk=cohort.pk)
 
 
+def _offer_free_places(cohort: Cohort) -> list[Place]:
+    """Offer the cohort's free places to the waiting list, first come first served, each
+    funded by the rules as they stand. The caller holds the cohort's lock."""
+    free = cohort.capacity - Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE).count()
+    if free <= 0:
+        return []
+    offered = list(
+        Place.objects.filter(cohort=cohort, status=PlaceStatus.WAITING)
+        .select_related("organisation")
+        .order_by("created_at", "pk")[:free]
+    )
+    for place in offered:
+        place.status = PlaceStatus.NOMINATED
+        place.funder = _funder_for(cohort, place.organisation)
+        place.active_since = timezone.now()
+        place.save(update_fields=["status", "funder", "active_since", "changed_at"])
+        transaction.on_commit(lambda pk=place.pk: tasks.send_place_offer.delay(pk))
+    return offered
+
+
 def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
-    """Nominate a member: a place with its funder while places remain, else the waiting list."""
+    """Nominate a member: a place with its funder while places remain, else the waiting list.
+    Anyone already waiting is offered a free place before a new nominee."""
     if not member.is_member:
         raise NotAllowed(_("Only members of the network can take a place."))
     with transaction.atomic():
         cohort = _lock(cohort)
+        # Places can be free while people wait, when a coordinator raises the capacity.
+        _offer_free_places(cohort)
         active = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE).count()
         if active < cohort.capacity:
-            status, funder = PlaceStatus.NOMINATED, _funder_for(cohort, member.organisation_id)
+            status, funder = PlaceStatus.NOMINATED, _funder_for(cohort, member.organisation)
         else:
             status, funder = PlaceStatus.WAITING, ""
         try:
@@ -267,41 +307,32 @@ def place_complete(*, place: Place) -> Place:
 
 
 def place_withdraw(*, place: Place) -> Place | None:
-    """Withdraw a place. If it held one of the cohort's places, the first on the waiting
+    """Withdraw a place. If that frees one of the cohort's places, the first on the waiting
     list is offered it, funded by the rules as they stand. Returns the place offered."""
     with transaction.atomic():
         cohort = _lock(place.cohort)
         place.refresh_from_db()
         if place.status in (PlaceStatus.WITHDRAWN, PlaceStatus.COMPLETED):
             raise NotAllowed(_("This place cannot be withdrawn now."))
-        freed = place.status in ACTIVE_PLACE
         place.status, place.funder = PlaceStatus.WITHDRAWN, ""
         place.save(update_fields=["status", "funder", "changed_at"])
-        if not freed:
-            return None
-        waiting = (
-            Place.objects.filter(cohort=cohort, status=PlaceStatus.WAITING)
-            .order_by("created_at", "pk")
-            .first()
-        )
-        if waiting is None:
-            return None
-        waiting.status = PlaceStatus.NOMINATED
-        waiting.funder = _funder_for(cohort, waiting.organisation_id)
-        waiting.active_since = timezone.now()
-        waiting.save(update_fields=["status", "funder", "active_since", "changed_at"])
-        transaction.on_commit(lambda: tasks.send_place_offer.delay(waiting.pk))
-        return waiting
+        offered = _offer_free_places(cohort)
+    return offered[0] if offered else None
 
 
 def attendance_record(*, session: ReflectionSession, attended_place_ids: set[int]) -> None:
-    """Record who came to a reflection session, from the cohort's current places."""
-    places = session.cohort.places.filter(status__in=ACTIVE_PLACE)
-    with transaction.atomic():
-        for place in places:
-            SessionAttendance.objects.update_or_create(
-                session=session, place=place, defaults={"attended": place.pk in attended_place_ids}
-            )
+    """Record who came to a reflection session, from the cohort's current places (2 queries,
+    however many places)."""
+    place_ids = session.cohort.places.filter(status__in=ACTIVE_PLACE).values_list("pk", flat=True)
+    SessionAttendance.objects.bulk_create(
+        [
+            SessionAttendance(session=session, place_id=pk, attended=pk in attended_place_ids)
+            for pk in place_ids
+        ],
+        update_conflicts=True,
+        unique_fields=["session", "place"],
+        update_fields=["attended"],
+    )
 
 
 # Events
@@ -312,16 +343,21 @@ def event_save(*, event: Event | None = None, **fields) -> Event:
     places promote people from the waiting list."""
     schedule = ("starts_at", "ends_at", "location", "online_url")
     creating = event is None
-    event = event or Event(slug=_unique_event_slug(fields["title"], fields["starts_at"]))
-    if not creating and any(getattr(event, k) != fields[k] for k in schedule if k in fields):
-        event.sequence += 1
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.full_clean()
     with transaction.atomic():
+        if creating:
+            event = Event(slug=_unique_event_slug(fields["title"], fields["starts_at"]))
+        else:
+            # Compared with the row as stored: the instance passed in may carry the new
+            # values already (an EventForm writes them onto it when it validates).
+            event = Event.objects.select_for_update().get(pk=event.pk)
+            if any(getattr(event, k) != fields[k] for k in schedule if k in fields):
+                event.sequence += 1
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.full_clean()
         event.save()
         if not creating:
-            _promote_waiting(Event.objects.select_for_update().get(pk=event.pk))
+            _promote_waiting(event)
     return event
 
 
@@ -394,46 +430,97 @@ def event_record_attendance(*, event: Event, attended_member_ids: set[int]) -> N
 # Mentoring
 
 
+def _lock_mentors(mentor_ids) -> dict[int, Membership]:
+    # A mentor's pairs are counted against their capacity and then written, so the mentor's
+    # row is locked first. Rows are always locked mentors first, in order of pk, and pairs
+    # after them, so that matching, confirming, changing and swapping queue behind one
+    # another and never wait on each other in a circle. NO KEY UPDATE still lets new pairs
+    # refer to the row.
+    return {
+        m.pk: m
+        for m in Membership.objects.select_for_update(no_key=True)
+        .filter(pk__in=mentor_ids)
+        .order_by("pk")
+    }
+
+
+def _lock_proposed(*pks: int, refusal: str, more_mentors=()):
+    """Lock proposed pairs and their mentors (and ``more_mentors``). Returns the pairs, in
+    the order asked, and the locked mentors by pk."""
+    mentor_ids = MentoringMatch.objects.filter(pk__in=pks).values_list("mentor_id", flat=True)
+    mentors = _lock_mentors({*mentor_ids, *more_mentors})
+    found = (
+        MentoringMatch.objects.select_for_update()
+        .filter(pk__in=pks, status=MatchStatus.PROPOSED)
+        .in_bulk()
+    )
+    if len(found) != len(set(pks)):
+        raise NotAllowed(refusal)
+    if any(match.mentor_id not in mentors for match in found.values()):
+        raise NotAllowed(_("Someone else changed this pair a moment ago. Look at it again."))
+    return [found[pk] for pk in pks], mentors
+
+
 def matching_run(*, run_by) -> list[MentoringMatch]:
     """Propose 1-2-1 pairs for the whole network at once (see ``network.matching``).
     Earlier proposals not yet decided are replaced; confirmed pairs stay."""
     from . import matching
 
-    with transaction.atomic():
-        MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).delete()
-        proposals = matching.propose()
-        return MentoringMatch.objects.bulk_create(
-            MentoringMatch(
-                mentor_id=p.mentor_id, mentee_id=p.mentee_id, score=p.score, reasons=p.reasons
+    try:
+        with transaction.atomic():
+            # Two runs at once would each propose a mentor for the same mentees: the second
+            # waits here for the first, then replaces its proposals.
+            _lock_mentors(
+                Membership.objects.filter(
+                    status=MembershipStatus.APPROVED, offers_mentoring=True
+                ).values_list("pk", flat=True)
             )
-            for p in proposals
-        )
+            MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).delete()
+            proposals = matching.propose()
+            return MentoringMatch.objects.bulk_create(
+                MentoringMatch(
+                    mentor_id=p.mentor_id, mentee_id=p.mentee_id, score=p.score, reasons=p.reasons
+                )
+                for p in proposals
+            )
+    except IntegrityError as error:
+        # Only if someone became a mentor in the middle of a run: nothing was saved.
+        raise NotAllowed(_("Matching was run twice at the same moment. Run it again.")) from error
 
 
 def match_confirm(*, match: MentoringMatch, decided_by) -> MentoringMatch:
-    """Confirm a proposed pair; both are emailed."""
+    """Confirm a proposed pair, if the mentor still has room among their confirmed pairs and
+    can still mentor the mentee; both are emailed."""
+    from . import matching
+
     with transaction.atomic():
-        if (
-            MentoringMatch.objects.filter(pk=match.pk, status=MatchStatus.PROPOSED).update(
-                status=MatchStatus.CONFIRMED, decided_at=timezone.now(), decided_by=decided_by
-            )
-            == 0
-        ):
-            raise NotAllowed(_("Only a proposed pair can be confirmed."))
+        (match,), mentors = _lock_proposed(
+            match.pk, refusal=_("Only a proposed pair can be confirmed.")
+        )
+        problem = matching.why_not(
+            mentor=mentors[match.mentor_id],
+            mentee=match.mentee,
+            excluding=[match.pk],
+            counting=[MatchStatus.CONFIRMED],
+        )
+        if problem:
+            raise NotAllowed(problem)
+        match.status = MatchStatus.CONFIRMED
+        match.decided_at, match.decided_by = timezone.now(), decided_by
+        match.save(update_fields=["status", "decided_at", "decided_by"])
         transaction.on_commit(lambda: tasks.send_match.delay(match.pk))
-    match.refresh_from_db()
     return match
 
 
 def match_reject(*, match: MentoringMatch, decided_by) -> MentoringMatch:
-    if (
-        MentoringMatch.objects.filter(pk=match.pk, status=MatchStatus.PROPOSED).update(
-            status=MatchStatus.REJECTED, decided_at=timezone.now(), decided_by=decided_by
+    """Reject a proposed pair: matching will not propose it again."""
+    with transaction.atomic():
+        (match,), _mentors = _lock_proposed(
+            match.pk, refusal=_("Only a proposed pair can be rejected.")
         )
-        == 0
-    ):
-        raise NotAllowed(_("Only a proposed pair can be rejected."))
-    match.refresh_from_db()
+        match.status = MatchStatus.REJECTED
+        match.decided_at, match.decided_by = timezone.now(), decided_by
+        match.save(update_fields=["status", "decided_at", "decided_by"])
     return match
 
 
@@ -441,14 +528,50 @@ def match_change_mentor(*, match: MentoringMatch, mentor: Membership, decided_by
     """Give a proposed pair's mentee a different mentor, who must be able to mentor them."""
     from . import matching
 
-    problem = matching.why_not(mentor=mentor, mentee=match.mentee)
-    if problem:
-        raise NotAllowed(problem)
     with transaction.atomic():
-        match = MentoringMatch.objects.select_for_update().get(pk=match.pk)
-        if match.status != MatchStatus.PROPOSED:
-            raise NotAllowed(_("Only a proposed pair can be changed."))
-        match.mentor = mentor
-        match.reasons = [*matching.reasons_for(mentor, match.mentee), _("Chosen by a coordinator")]
-        match.save(update_fields=["mentor", "reasons"])
+        (match,), mentors = _lock_proposed(
+            match.pk, refusal=_("Only a proposed pair can be changed."), more_mentors=[mentor.pk]
+        )
+        mentor = mentors[mentor.pk]
+        problem = matching.why_not(mentor=mentor, mentee=match.mentee, excluding=[match.pk])
+        if problem:
+            raise NotAllowed(problem)
+        _set_mentor(match, mentor, _("Chosen by a coordinator"))
     return match
+
+
+def match_swap(
+    *, match: MentoringMatch, other: MentoringMatch, decided_by
+) -> tuple[MentoringMatch, MentoringMatch]:
+    """Swap the mentors of two proposed pairs. Each mentor must be able to mentor their new
+    mentee; the two pairs being swapped do not count against either mentor's capacity,
+    since each mentor gives up one mentee for another."""
+    from . import matching
+
+    if match.pk == other.pk:
+        raise NotAllowed(_("Choose two different pairs."))
+    with transaction.atomic():
+        (first, second), mentors = _lock_proposed(
+            match.pk, other.pk, refusal=_("Only proposed pairs can be swapped.")
+        )
+        if first.mentor_id == second.mentor_id:
+            raise NotAllowed(_("These pairs have the same mentor."))
+        swapped = ((first, mentors[second.mentor_id]), (second, mentors[first.mentor_id]))
+        for pair, mentor in swapped:
+            problem = matching.why_not(
+                mentor=mentor, mentee=pair.mentee, excluding=[first.pk, second.pk]
+            )
+            if problem:
+                raise NotAllowed(problem)
+        for pair, mentor in swapped:
+            _set_mentor(pair, mentor, _("Swapped by a coordinator"))
+    return first, second
+
+
+def _set_mentor(match: MentoringMatch, mentor: Membership, why: str) -> None:
+    from . import matching
+
+    match.mentor = mentor
+    match.score = matching.fit(mentor, match.mentee)
+    match.reasons = [*matching.reasons_for(mentor, match.mentee), why]
+    match.save(update_fields=["mentor", "score", "reasons"])

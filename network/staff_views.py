@@ -19,6 +19,7 @@ from .forms import (
     EventForm,
     NominateForm,
     SessionForm,
+    SwapMentorsForm,
 )
 from .models import (
     ACTIVE_PLACE,
@@ -237,10 +238,29 @@ def event_attendance(request, slug):
 @coordinators
 @require_http_methods(["GET", "POST"])
 def mentoring(request):
-    """Coordinators: run matching for the whole network, and see why each pair was proposed."""
-    if request.method == "POST":
-        proposals = services.matching_run(run_by=request.user)
-        messages.success(request, _("%(n)s pairs proposed.") % {"n": len(proposals)})
+    """Coordinators: run matching for the whole network, see why each pair was proposed, and
+    swap the mentors of two proposed pairs."""
+    swapping = request.POST.get("action") == "swap"
+    swap_form = SwapMentorsForm(request.POST if swapping else None)
+    if swap_form.is_valid():
+        try:
+            services.match_swap(
+                match=swap_form.cleaned_data["first"],
+                other=swap_form.cleaned_data["second"],
+                decided_by=request.user,
+            )
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Mentors swapped."))
+        return redirect("network:mentoring")
+    if request.method == "POST" and not swapping:
+        try:
+            proposals = services.matching_run(run_by=request.user)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("%(n)s pairs proposed.") % {"n": len(proposals)})
         return redirect("network:mentoring")
     return render(
         request,
@@ -249,6 +269,7 @@ def mentoring(request):
             "proposed": selectors.matches(status=MatchStatus.PROPOSED),
             "confirmed": selectors.matches(status=MatchStatus.CONFIRMED),
             "change_form": ChangeMentorForm(),
+            "swap_form": swap_form,
             "seeking": Membership.objects.filter(
                 status=MembershipStatus.APPROVED, seeks_mentoring=True
             ).count(),

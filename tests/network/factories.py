@@ -1,8 +1,10 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from network import services
-from network.models import Discipline, Organisation, Topic
+from network.models import Discipline, Event, Organisation, Topic
 from tests.conftest import make_user
 
 _counter = itertools.count()
@@ -24,12 +26,14 @@ def member(
     capacity=1,
     prefers_other=True,
     decided_by=None,
+    user=None,
     **profile,
 ):
-    """A member set up as a person would be: signs up, applies, is approved."""
+    """A member set up as a person would be: signs up (or uses ``user``), applies, is
+    approved."""
     n = next(_counter)
     name = name or f"Member {n}"
-    user = make_user(f"{name.lower().replace(' ', '.')}.{n}@example.org")
+    user = user or make_user(f"{name.lower().replace(' ', '.')}.{n}@example.org")
     membership = services.membership_apply(
         user=user,
         organisation=organisation(org),
@@ -59,3 +63,20 @@ def member(
 def cohort(**fields):
     fields.setdefault("starts_on", datetime.date(2027, 3, 1))
     return services.cohort_create(**fields)
+
+
+def event(capacity=2, **fields):
+    start = timezone.now() + datetime.timedelta(days=10)
+    values = {
+        "title": "Unconference: data in councils",
+        "description": "Bring a topic.",
+        "mode": Event.Mode.HYBRID,
+        "format": Event.Format.UNCONFERENCE,
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=3),
+        "location": "City Hall",
+        "online_url": "https://meet.example.org/dit",
+        "capacity": capacity,
+    }
+    values.update(fields)
+    return services.event_save(**values)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network import selectors, services
-from network.models import Funder, PlaceStatus
+from network.models import Cohort, Funder, Organisation, PlaceStatus
 from tests.network.factories import cohort, member
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_staff_set_up_a_cohort_and_nominate(client_for, coordinator):
             "target_per_organisation": 2,
         },
     )
-    course = services.Cohort.objects.get()
+    course = Cohort.objects.get()
     assert response["Location"] == course.get_absolute_url()
     assert course.sessions.count() == 3
     someone = member(org="Harrow")
@@ -214,3 +214,75 @@ def test_summary_counts_come_from_sql():
     summary = selectors.cohort_summary(cohort=course)
     brent = next(o for o in summary.by_organisation if o.organisation.name == "Brent")
     assert (brent.places, brent.network_funded, brent.organisation_funded) == (1, 1, 0)
+
+
+def test_a_longer_course_spreads_its_sessions_to_its_end():
+    course = cohort(starts_on=datetime.date(2027, 3, 1), weeks=8)
+    days = [timezone.localtime(s.starts_at).date() for s in course.sessions.all()]
+    assert days == [
+        datetime.date(2027, 3, 26),
+        datetime.date(2027, 4, 9),
+        datetime.date(2027, 4, 23),
+    ]
+    assert days[-1] < datetime.date(2027, 3, 1) + datetime.timedelta(weeks=8)
+
+
+def test_a_course_too_short_for_three_fortnightly_sessions_is_refused(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("network:cohorts"),
+        {
+            "course_name": "Short course",
+            "provider": "y",
+            "starts_on": "2027-04-05",
+            "weeks": 4,
+            "cost_per_place": "590",
+            "capacity": 10,
+            "network_funded_places": 5,
+            "funded_per_organisation": 1,
+            "target_per_organisation": 2,
+        },
+    )
+    assert (
+        "A cohort runs for at least five weeks, to fit its three fortnightly reflection "
+        "sessions." in response.content.decode()
+    )
+    assert not Cohort.objects.exists()
+
+
+def test_the_network_funds_places_for_its_member_organisations_only():
+    Organisation.objects.create(
+        name="Partner trust", kind=Organisation.Kind.PARTNER, is_member=False
+    )
+    course = cohort()
+    partner_place = services.place_nominate(cohort=course, member=member(org="Partner trust"))
+    borough_place = services.place_nominate(cohort=course, member=member(org="Brent"))
+    assert (partner_place.funder, borough_place.funder) == (Funder.ORGANISATION, Funder.NETWORK)
+
+
+def test_a_new_nominee_does_not_jump_the_waiting_list():
+    course = cohort(capacity=1, network_funded_places=1)
+    services.place_nominate(cohort=course, member=member(org="Brent"))
+    waiting = services.place_nominate(cohort=course, member=member(org="Camden"))
+    # A coordinator makes room for one more in the admin.
+    Cohort.objects.filter(pk=course.pk).update(capacity=2, network_funded_places=2)
+
+    late = services.place_nominate(cohort=course, member=member(org="Ealing"))
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.funder) == (PlaceStatus.NOMINATED, Funder.NETWORK)
+    assert late.status == PlaceStatus.WAITING
+
+
+def test_attendance_is_saved_in_a_fixed_number_of_queries(django_assert_num_queries):
+    course = cohort()
+    places = [services.place_nominate(cohort=course, member=member(org="Brent")) for _ in range(6)]
+    session = course.sessions.first()
+    services.attendance_record(session=session, attended_place_ids={places[0].pk})
+
+    came = {p.pk for p in places[1:4]}
+    with django_assert_num_queries(2):
+        services.attendance_record(session=session, attended_place_ids=came)
+
+    assert dict(session.attendance.values_list("place_id", "attended")) == {
+        p.pk: p.pk in came for p in places
+    }

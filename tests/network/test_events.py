@@ -1,5 +1,3 @@
-import datetime
-
 import icalendar
 import pytest
 from django.urls import reverse
@@ -7,26 +5,10 @@ from django.utils import timezone
 
 from network import services
 from network.models import Event, RsvpStatus
+from tests.network.factories import event as make_event
 from tests.network.factories import member
 
 pytestmark = pytest.mark.django_db
-
-
-def make_event(capacity=2, **fields):
-    start = timezone.now() + datetime.timedelta(days=10)
-    values = {
-        "title": "Unconference: data in councils",
-        "description": "Bring a topic.",
-        "mode": Event.Mode.HYBRID,
-        "format": Event.Format.UNCONFERENCE,
-        "starts_at": start,
-        "ends_at": start + datetime.timedelta(hours=3),
-        "location": "City Hall",
-        "online_url": "https://meet.example.org/dit",
-        "capacity": capacity,
-    }
-    values.update(fields)
-    return services.event_save(**values)
 
 
 def test_places_then_a_waiting_list_that_moves_up_on_cancellation(
@@ -121,3 +103,50 @@ def test_leaving_gives_up_future_event_places():
     services.event_rsvp(event=event, member=waiting)
     services.membership_leave(membership=leaver)
     assert event.rsvps.get(member=waiting).status == RsvpStatus.GOING
+
+
+def event_form(**changes):
+    data = {
+        "title": "Data leaders' evening",
+        "description": "Talks and time to talk.",
+        "mode": "hybrid",
+        "format": "led",
+        "starts_at": "2027-05-01T18:00",
+        "ends_at": "2027-05-01T20:00",
+        "location": "City Hall",
+        "online_url": "https://meet.example.org/evening",
+        "capacity": 30,
+    }
+    data.update(changes)
+    return data
+
+
+def ics_sequence(client, event) -> int:
+    calendar = icalendar.Calendar.from_ical(
+        client.get(reverse("network:event_ics", args=[event.slug])).content
+    )
+    (vevent,) = calendar.walk("VEVENT")
+    return int(vevent["SEQUENCE"])
+
+
+def test_rescheduling_on_the_coordinators_page_updates_calendars(client_for, coordinator):
+    client = client_for(coordinator)
+    client.post(reverse("network:event_create"), event_form())
+    event = Event.objects.get()
+    edit = reverse("network:event_edit", args=[event.slug])
+
+    client.post(edit, event_form(description="Talks, and time to talk."))
+    assert ics_sequence(client, event) == 0  # same time and place: calendars keep it as is
+
+    client.post(edit, event_form(starts_at="2027-05-08T18:00", ends_at="2027-05-08T20:00"))
+    event.refresh_from_db()
+    assert timezone.localtime(event.starts_at).day == 8
+    assert event.sequence == 1
+    assert ics_sequence(client, event) == 1
+
+    client.post(
+        edit,
+        event_form(starts_at="2027-05-08T18:00", ends_at="2027-05-08T20:00", location="Guildhall"),
+    )
+    event.refresh_from_db()
+    assert (event.location, event.sequence) == ("Guildhall", 2)

@@ -1,8 +1,13 @@
+import os
+import threading
+import time
+
 import pytest
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from network import matching, services
-from network.models import MatchStatus, MentoringMatch
+from network.models import MatchStatus, MentoringMatch, Organisation
 from tests.network.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +145,169 @@ def test_a_coordinator_can_change_the_mentor_only_to_a_possible_one(client_for, 
     client.post(reverse("network:match_action", args=[match.pk, "change"]), {"mentor": better.pk})
     match.refresh_from_db()
     assert match.mentor == better
+
+
+def pair_of(mentee):
+    return MentoringMatch.objects.get(mentee=mentee, status=MatchStatus.PROPOSED)
+
+
+def test_a_coordinator_swaps_the_mentors_of_two_pairs(client_for, coordinator):
+    # Both mentors can take one mentee only: a swap must not count the two pairs being
+    # swapped against them.
+    ada = member("Ada", org="Brent", seniority=7, offers=True, topics=["Leadership"])
+    bel = member("Bel", org="Ealing", seniority=8, offers=True, topics=["Leadership"])
+    cat = member("Cat", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    dot = member("Dot", org="Harrow", seniority=3, seeks=True, topics=["Leadership"])
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))
+    before = {pair_of(cat).mentor, pair_of(dot).mentor}
+    assert before == {ada, bel}
+    page = client.get(reverse("network:mentoring")).content.decode()
+    assert "Swap the mentors of two pairs" in page
+
+    response = client.post(
+        reverse("network:mentoring"),
+        {"action": "swap", "first": pair_of(cat).pk, "second": pair_of(dot).pk},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Mentors swapped." in page
+    cat_pair, dot_pair = pair_of(cat), pair_of(dot)
+    assert (cat_pair.mentor, dot_pair.mentor) in {(ada, bel), (bel, ada)}
+    assert {cat_pair.mentor, dot_pair.mentor} == before
+    assert f"{cat_pair.mentor.name} to mentor Cat" in page
+    assert "Swapped by a coordinator" in page
+    assert cat_pair.score == matching.fit(cat_pair.mentor, cat)
+    assert MentoringMatch.objects.count() == 2
+
+
+def test_a_swap_is_refused_if_a_new_pair_could_not_work(client_for, coordinator):
+    head = member("Head", org="Brent", seniority=7, offers=True, topics=["Leadership"])
+    officer = member("Officer", org="Ealing", seniority=3, offers=True, topics=["Leadership"])
+    apprentice = member("Apprentice", org="Camden", seniority=1, seeks=True, topics=["Leadership"])
+    lead = member("Lead", org="Harrow", seniority=5, seeks=True, topics=["Leadership"])
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))
+    assert (pair_of(apprentice).mentor, pair_of(lead).mentor) == (officer, head)
+
+    response = client.post(
+        reverse("network:mentoring"),
+        {"action": "swap", "first": pair_of(apprentice).pk, "second": pair_of(lead).pk},
+        follow=True,
+    )
+
+    assert "A mentor must be more senior than their mentee." in response.content.decode()
+    assert (pair_of(apprentice).mentor, pair_of(lead).mentor) == (officer, head)
+
+
+def test_swapping_needs_two_different_pairs(client_for, coordinator):
+    member("Ada", org="Brent", seniority=7, offers=True, topics=["Leadership"])
+    member("Bel", org="Ealing", seniority=8, offers=True, topics=["Leadership"])
+    cat = member("Cat", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    member("Dot", org="Harrow", seniority=2, seeks=True, topics=["Leadership"])
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))
+    mentor = pair_of(cat).mentor
+
+    response = client.post(
+        reverse("network:mentoring"),
+        {"action": "swap", "first": pair_of(cat).pk, "second": pair_of(cat).pk},
+    )
+
+    assert "Choose a different pair from the first" in response.content.decode()
+    assert pair_of(cat).mentor == mentor
+
+
+def test_confirming_rechecks_the_mentors_capacity(coordinator):
+    mentor = member("Mentor", seniority=7, offers=True, capacity=2, topics=["Leadership"])
+    member("One", seniority=2, seeks=True, topics=["Leadership"])
+    member("Two", seniority=2, seeks=True, topics=["Leadership"])
+    first, second = services.matching_run(run_by=coordinator)
+    services.profile_update(membership=mentor, mentee_capacity=1)  # she has less time now
+
+    services.match_confirm(match=first, decided_by=coordinator)
+    with pytest.raises(services.NotAllowed, match=r"Mentor has no room for another mentee\."):
+        services.match_confirm(match=second, decided_by=coordinator)
+
+    second.refresh_from_db()
+    assert second.status == MatchStatus.PROPOSED
+    assert mentor.mentoring.filter(status=MatchStatus.CONFIRMED).count() == 1
+
+
+def test_a_mentor_who_is_full_cannot_be_given_another_mentee(coordinator):
+    full = member("Full", org="Brent", seniority=8, offers=True, topics=["Leadership"])
+    member("Free", org="Ealing", seniority=7, offers=True, topics=["Leadership"])
+    member("Ann", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    member("Bea", org="Harrow", seniority=2, seeks=True, topics=["Leadership"])
+    taken, other = sorted(services.matching_run(run_by=coordinator), key=lambda m: m.mentor != full)
+    services.match_confirm(match=taken, decided_by=coordinator)
+    with pytest.raises(services.NotAllowed, match=r"Full has no room for another mentee\."):
+        services.match_change_mentor(match=other, mentor=full, decided_by=coordinator)
+
+
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI runs this on PostgreSQL")
+        pytest.skip("Concurrent writes are checked on PostgreSQL (set DATABASE_URL)")
+    # Tests on real transactions start from what the one before left, which may be an
+    # empty database: the organisation these members join is set up here.
+    Organisation.objects.get_or_create(name="Hackney", defaults={"kind": Organisation.Kind.BOROUGH})
+
+
+def _in_a_second_connection(action):
+    """Start ``action`` in a thread with its own database connection; returns the thread
+    and a list that will hold what it returned or raised."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(action())
+        except Exception as error:  # checked by the test
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_at_once_cannot_overfill_a_mentor():
+    _needs_postgresql()
+    mentor = member("Mentor", seniority=7, offers=True, capacity=2, topics=["Leadership"])
+    member("One", seniority=2, seeks=True, topics=["Leadership"])
+    member("Two", seniority=2, seeks=True, topics=["Leadership"])
+    first, second = services.matching_run(run_by=None)
+    services.profile_update(membership=mentor, mentee_capacity=1)
+
+    with transaction.atomic():
+        services.match_confirm(match=first, decided_by=None)
+        # A second coordinator confirms the other pair while the first is still saving.
+        thread, outcome = _in_a_second_connection(
+            lambda: services.match_confirm(match=second, decided_by=None)
+        )
+        time.sleep(0.5)
+    thread.join(timeout=10)
+
+    assert isinstance(outcome[0], services.NotAllowed)
+    assert mentor.mentoring.filter(status=MatchStatus.CONFIRMED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_matching_runs_at_once_propose_one_mentor_per_mentee():
+    _needs_postgresql()
+    member("Mentor", seniority=7, offers=True, topics=["Leadership"])
+    mentee = member("Mentee", seniority=2, seeks=True, topics=["Leadership"])
+
+    with transaction.atomic():
+        services.matching_run(run_by=None)
+        thread, outcome = _in_a_second_connection(lambda: services.matching_run(run_by=None))
+        time.sleep(0.5)
+    thread.join(timeout=10)
+
+    assert not isinstance(outcome[0], Exception), outcome[0]
+    assert [m.mentee for m in outcome[0]] == [mentee]
+    assert MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).count() == 1

@@ -1,13 +1,23 @@
+import datetime
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from network import services
-from network.models import MembershipStatus
+from network.models import (
+    Cohort,
+    Event,
+    MembershipStatus,
+    MentoringMatch,
+    Organisation,
+    PlaceStatus,
+)
 from tests.conftest import make_user
-from tests.network.factories import member, organisation
+from tests.network.factories import cohort, event, member, organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -126,62 +136,223 @@ def test_the_decision_email_is_sent_once_even_if_the_task_runs_twice(mailoutbox,
     assert len(mailoutbox) == 1
 
 
+def test_a_new_decision_after_applying_again_is_emailed_too(
+    coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    applicant = member("Rae", approve=False)
+    fields = {
+        "organisation": organisation(),
+        "name": "Rae",
+        "role": "Analyst",
+        "seniority": 3,
+        "discipline": "data",
+        "statement": True,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_decide(
+            membership=applicant, approve=False, message="First: not yet.", decided_by=coordinator
+        )
+    services.membership_apply(user=applicant.user, **fields)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_decide(
+            membership=applicant, approve=False, message="Second: not yet.", decided_by=coordinator
+        )
+    services.membership_apply(user=applicant.user, **fields)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_decide(
+            membership=applicant, approve=True, message="Welcome.", decided_by=coordinator
+        )
+
+    assert [m.to for m in mailoutbox] == [[applicant.user.email]] * 3
+    assert ["First: not yet." in mailoutbox[0].body, "Second: not yet." in mailoutbox[1].body] == [
+        True,
+        True,
+    ]
+    assert "has been approved" in mailoutbox[2].body
+
+
 def test_the_directory_shows_only_what_each_member_chose(client_for):
-    viewer = member("Viewer")
+    viewer = member("Viewer", org="Hackney")
     member(
         "Open Olu",
         org="Camden",
+        seniority=8,
+        role="Role-shown-K7Q",
+        bio="Bio-shown-K7Q",
         show_email=True,
         show_role=True,
+        show_organisation=True,
         show_seniority=True,
-        bio="Ask me about data.",
         show_bio=True,
     )
-    member(
+    private = member(
         "Private Pat",
-        org="Brent",
+        org="Sutton",
+        seniority=9,
+        role="Role-hidden-Z4W",
+        bio="Bio-hidden-Z4W",
+        show_email=False,
         show_role=False,
         show_organisation=False,
-        bio="Secret",
+        show_seniority=False,
         show_bio=False,
     )
     member("Unlisted Una", listed=False)
 
     html = client_for(viewer.user).get(reverse("network:members")).content.decode()
+
     assert "Open Olu" in html
-    assert "Ask me about data." in html
-    assert "open.olu" in html  # the email she chose to show
+    for shown in ("Role-shown-K7Q", "Camden", "Director or assistant director", "Bio-shown-K7Q"):
+        assert shown in html
+    assert "open.olu" in html  # her email address, which she chose to show
     assert "Private Pat" in html
-    assert "Brent" not in html
-    assert "Secret" not in html
+    for hidden in (
+        "Role-hidden-Z4W",
+        "Sutton",
+        "Chief Digital Officer or equivalent",
+        "Bio-hidden-Z4W",
+        private.user.email,
+    ):
+        assert hidden not in html, hidden
     assert "Unlisted Una" not in html
 
 
 def test_members_only_pages_are_closed_to_everyone_else(client_for, commission_staff):
+    party = event()
     applicant = member("Eve", approve=False)
+    declined = member("Dora", approve=False)
+    services.membership_decide(
+        membership=declined, approve=False, message="Not for us.", decided_by=None
+    )
     outsider = make_user("outsider@example.org")
-    for url in (reverse("network:members"), reverse("network:events"), reverse("network:profile")):
-        assert client_for(None).get(url).status_code == 302
-        assert client_for(outsider).get(url).status_code == 403
-        assert client_for(applicant.user).get(url).status_code == 403
-        assert client_for(commission_staff).get(url).status_code == 403
+    pages = [
+        reverse("network:members"),
+        reverse("network:events"),
+        reverse("network:event", args=[party.slug]),
+        reverse("network:event_ics", args=[party.slug]),
+        reverse("network:profile"),
+        reverse("network:leave"),
+    ]
+    for url in pages:
+        assert client_for(None).get(url).status_code == 302, url
+        for user in (outsider, applicant.user, declined.user, commission_staff):
+            assert client_for(user).get(url).status_code == 403, (url, user)
+
+    for url in (reverse("network:event", args=[party.slug]), reverse("network:leave")):
+        for user in (outsider, applicant.user, commission_staff):
+            assert client_for(user).post(url).status_code == 403, (url, user)
+    assert not party.rsvps.exists()
+    applicant.refresh_from_db()
+    assert applicant.status == MembershipStatus.APPLIED
 
 
-def test_members_cannot_run_the_network(client_for):
-    someone = member("Fay")
-    applicant = member("Gia", approve=False)
-    client = client_for(someone.user)
+def _network_to_run(coordinator):
+    """One of everything a coordinator acts on: an application, a cohort with a nominated
+    place, its sessions, an event with someone going, and two proposed mentoring pairs."""
+    applicant = member("Applicant Abi", approve=False)
+    course = cohort()
+    place = services.place_nominate(cohort=course, member=member("Nominee Nell", org="Brent"))
+    party = event()
+    services.event_rsvp(event=party, member=member("Going Gita"))
+    member("Mentor Mo", org="Brent", seniority=7, offers=True, topics=["Leadership"])
+    member("Mentor Meg", org="Ealing", seniority=8, offers=True, topics=["Leadership"])
+    member("Mentee Ola", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    member("Mentee Pam", org="Harrow", seniority=2, seeks=True, topics=["Leadership"])
+    pairs = services.matching_run(run_by=coordinator)
+    return applicant, course, place, party, pairs
+
+
+def _state(applicant, course, place, party, pairs):
+    applicant.refresh_from_db()
+    place.refresh_from_db()
+    party.refresh_from_db()
+    session = course.sessions.first()
+    return (
+        applicant.status,
+        place.status,
+        session.starts_at,
+        session.sequence,
+        session.attendance.count(),
+        party.is_cancelled,
+        party.starts_at,
+        list(party.rsvps.values_list("attended", flat=True)),
+        sorted(MentoringMatch.objects.values_list("pk", "mentor_id", "status")),
+        Cohort.objects.count(),
+        Event.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("who", ["member", "commission_staff"])
+def test_only_coordinators_run_the_network(who, client_for, request, coordinator):
+    applicant, course, place, party, pairs = _network_to_run(coordinator)
+    user = request.getfixturevalue(who)
+    if who == "member":
+        member("Fay", user=user)
+    session = course.sessions.first()
+    before = _state(applicant, course, place, party, pairs)
+    client = client_for(user)
+
     for url in (
         reverse("network:applications"),
         reverse("network:decide", args=[applicant.pk]),
         reverse("network:cohorts"),
-        reverse("network:mentoring"),
+        reverse("network:cohort", args=[course.pk]),
+        reverse("network:session", args=[session.pk]),
         reverse("network:event_create"),
+        reverse("network:event_edit", args=[party.slug]),
+        reverse("network:event_attendance", args=[party.slug]),
+        reverse("network:mentoring"),
     ):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("network:mentoring")).status_code == 403
-    applicant.refresh_from_db()
-    assert applicant.status == MembershipStatus.APPLIED
+
+    someone = member("Someone", org="Harrow")
+    when = {"starts_at": "2027-03-12T15:00", "ends_at": "2027-03-12T16:00"}
+    event_fields = {
+        "title": "Changed",
+        "mode": "online",
+        "format": "led",
+        "online_url": "https://meet.example.org/x",
+        "capacity": 5,
+        **when,
+    }
+    posts = [
+        (reverse("network:decide", args=[applicant.pk]), {"decision": "approve"}),
+        (reverse("network:cohorts"), {"starts_on": "2027-04-05", "weeks": 6}),
+        (reverse("network:cohort", args=[course.pk]), {"member": someone.pk}),
+        *(
+            (reverse("network:place_action", args=[place.pk, action]), {})
+            for action in ("confirm", "complete", "withdraw")
+        ),
+        (reverse("network:session", args=[session.pk]), {"form": "session", **when}),
+        (
+            reverse("network:session", args=[session.pk]),
+            {"form": "attendance", "attended": [str(place.pk)]},
+        ),
+        (reverse("network:event_create"), event_fields),
+        (reverse("network:event_edit", args=[party.slug]), event_fields),
+        (
+            reverse("network:event_attendance", args=[party.slug]),
+            {"attended": [str(r.member_id) for r in party.rsvps.all()]},
+        ),
+        (reverse("network:event_attendance", args=[party.slug]), {"action": "cancel_event"}),
+        (reverse("network:mentoring"), {"action": "match"}),
+        (
+            reverse("network:mentoring"),
+            {"action": "swap", "first": pairs[0].pk, "second": pairs[1].pk},
+        ),
+        *(
+            (reverse("network:match_action", args=[pairs[0].pk, action]), {})
+            for action in ("confirm", "reject")
+        ),
+        (
+            reverse("network:match_action", args=[pairs[0].pk, "change"]),
+            {"mentor": pairs[1].mentor_id},
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, (url, data)
+
+    assert _state(applicant, course, place, party, pairs) == before
 
 
 def test_a_member_edits_their_profile(client_for):
@@ -206,8 +377,6 @@ def test_a_member_edits_their_profile(client_for):
 
 
 def test_leaving_removes_personal_data_but_keeps_the_numbers(client_for):
-    from tests.network.factories import cohort
-
     someone = member("Ivy", org="Ealing", bio="About me", offers=True, topics=["Leadership"])
     course = cohort()
     place = services.place_nominate(cohort=course, member=someone)
@@ -229,3 +398,69 @@ def test_leaving_removes_personal_data_but_keeps_the_numbers(client_for):
     assert str(someone) == "Former member"
     assert not history.exists()
     assert not LogEntry.objects.get_for_object(someone).exists()
+
+
+def test_leaving_gives_up_course_places_to_come_and_every_waiting_list_place(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    leaver = member("Lou", org="Ealing")
+    next_course = cohort(
+        starts_on=today + datetime.timedelta(days=30), capacity=1, network_funded_places=1
+    )
+    full_course = cohort(
+        starts_on=today + datetime.timedelta(days=60), capacity=1, network_funded_places=1
+    )
+    running = cohort(
+        starts_on=today - datetime.timedelta(days=7), capacity=1, network_funded_places=1
+    )
+    finished = cohort(starts_on=today - datetime.timedelta(days=120))
+
+    nominated = services.place_nominate(cohort=next_course, member=leaver)
+    next_in_line = services.place_nominate(cohort=next_course, member=member("Nia", org="Brent"))
+    holder = services.place_nominate(cohort=full_course, member=member("Hal", org="Brent"))
+    waiting = services.place_nominate(cohort=full_course, member=leaver)
+    after_leaver = services.place_nominate(cohort=full_course, member=member("Ona", org="Harrow"))
+    under_way = services.place_confirm(place=services.place_nominate(cohort=running, member=leaver))
+    completed = services.place_nominate(cohort=finished, member=leaver)
+    services.place_complete(place=services.place_confirm(place=completed))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_leave(membership=leaver)
+
+    for place in (nominated, next_in_line, waiting, under_way, completed, after_leaver):
+        place.refresh_from_db()
+    assert (nominated.status, waiting.status) == (PlaceStatus.WITHDRAWN, PlaceStatus.WITHDRAWN)
+    assert next_in_line.status == PlaceStatus.NOMINATED  # the waiting list moved up
+    assert [m.to for m in mailoutbox] == [[next_in_line.member.user.email]]
+    assert (under_way.status, completed.status) == (PlaceStatus.CONFIRMED, PlaceStatus.COMPLETED)
+
+    # Later, when the place in the full course comes free, it goes to a member, not to
+    # "Former member".
+    offered = services.place_withdraw(place=holder)
+    assert offered == after_leaver
+    assert str(offered.member) == "Ona"
+
+
+def test_the_profile_offers_the_same_organisations_as_applying(client_for):
+    partner = Organisation.objects.create(
+        name="Partner trust", kind=Organisation.Kind.PARTNER, is_member=False
+    )
+    someone = member("Kim", org="Camden")
+    form = client_for(someone.user).get(reverse("network:profile")).context["form"]
+    assert partner not in form.fields["organisation"].queryset
+    assert organisation("Camden") in form.fields["organisation"].queryset
+
+    # A member whose organisation has since left the network can still save her profile.
+    Organisation.objects.filter(name="Camden").update(is_member=False)
+    response = client_for(someone.user).post(
+        reverse("network:profile"),
+        {
+            "name": "Kim",
+            "organisation": organisation("Camden").pk,
+            "seniority": 3,
+            "discipline": "digital",
+            "mentee_capacity": 1,
+        },
+    )
+    assert response.status_code == 302
