@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ReminderDelivery, SentNotification, User
 
 
 @admin.register(User)
@@ -23,3 +23,43 @@ class UserAdmin(AuditlogHistoryAdminMixin, BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """What the portal sent, for admins to read. Rows are written only by the portal: a
+    row edited or deleted by hand would let the same email go twice."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentNotification)
+class SentNotificationAdmin(RecordAdmin):
+    list_display = ["key", "recipient", "claimed_at", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "claimed_at"]
+    search_fields = ["recipient", "key"]
+    date_hierarchy = "claimed_at"
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(RecordAdmin):
+    list_display = [
+        "recipient",
+        "kind",
+        "occurrence_id",
+        "purpose",
+        "offset_minutes",
+        "sequence",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "purpose"]
+    search_fields = ["recipient", "note"]
+    date_hierarchy = "created_at"

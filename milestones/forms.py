@@ -9,11 +9,15 @@ from .models import (
     Activity,
     ActivityKind,
     AdvisoryMember,
+    MeetingPaper,
     Partner,
     Status,
     Workstream,
     validate_link,
 )
+
+URL_MAX_LENGTH = MeetingPaper._meta.get_field("url").max_length
+TITLE_MAX_LENGTH = MeetingPaper._meta.get_field("title").max_length
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -179,7 +183,15 @@ class MeetingForm(forms.Form):
                     _("Line %(number)s: write the paper's title, a vertical bar, then its link."),
                     params={"number": number},
                 )
-            papers.append((title[:200], url))
+            if len(url) > URL_MAX_LENGTH:
+                raise forms.ValidationError(
+                    _(
+                        "Line %(number)s: the link is %(length)s characters long; it can be at "
+                        "most %(limit)s. Use a shorter link to the paper."
+                    ),
+                    params={"number": number, "length": len(url), "limit": URL_MAX_LENGTH},
+                )
+            papers.append((title[:TITLE_MAX_LENGTH], url))
         return papers
 
     def clean(self):
@@ -215,6 +227,7 @@ class RsvpForm(forms.Form):
         label=_("Will you attend?"),
         choices=[("yes", _("Yes, I will attend")), ("no", _("No, I cannot attend"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you will attend.")},
     )
 
 

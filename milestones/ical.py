@@ -15,9 +15,7 @@ from .models import Activity, AdvisoryMeeting
 
 def activity_event(activity: Activity, *, base_url: str) -> icalendar.Event:
     event = icalendar.Event()
-    # The slug never changes, so subscribers keep one event per activity even if the
-    # database is rebuilt from the roadmap file.
-    event.add("uid", f"activity-{activity.slug}@{settings.CALENDAR_UID_DOMAIN}")
+    event.add("uid", f"{activity.calendar_uid}@{settings.CALENDAR_UID_DOMAIN}")
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     event.add("last-modified", activity.updated_at.astimezone(datetime.UTC))
     event.add("summary", activity.title)

@@ -13,6 +13,7 @@ import uuid
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -53,6 +54,23 @@ def validate_link(value: str) -> None:
     URLValidator(schemes=["https", "http"])(value)
 
 
+# Addresses other pages use: an activity called "new" could never be edited, as
+# /staff/roadmap/activities/new/ adds one; /roadmap/meetings/ is where meetings live.
+RESERVED_SLUGS = frozenset({"new", "meetings"})
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page; choose another."),
+            params={"slug": value},
+        )
+
+
+def new_calendar_uid() -> str:
+    return f"activity-{uuid.uuid4().hex}"
+
+
 def last_day_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
@@ -62,6 +80,15 @@ class Workstream(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source_key = models.SlugField(
+        _("roadmap source key"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set for workstreams of the commission's roadmap document."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -96,7 +123,9 @@ class Activity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, validators=[validate_not_reserved]
+    )
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts"))
     starts_precision = models.CharField(
@@ -141,6 +170,11 @@ class Activity(models.Model):
         blank=True,
         editable=False,
         help_text=_("Set for activities loaded from the commission's roadmap document."),
+    )
+    # The calendar feed's UID. It outlives changes of title and address, so subscribers'
+    # calendars keep one event per activity.
+    calendar_uid = models.CharField(
+        _("calendar UID"), max_length=220, unique=True, editable=False, default=new_calendar_uid
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,6 +235,22 @@ class Activity(models.Model):
 
     def get_status_display(self) -> str:
         return Status(self.status).label
+
+
+class LoadedRoadmapRow(models.Model):
+    """A row of the roadmap document already loaded. It stays when staff delete the
+    activity the row became, so loading the roadmap again does not bring it back."""
+
+    key = models.SlugField(_("roadmap source key"), max_length=80, unique=True)
+    loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["loaded_at", "key"]
+        verbose_name = _("loaded roadmap row")
+        verbose_name_plural = _("loaded roadmap rows")
+
+    def __str__(self):
+        return self.key
 
 
 class Deliverable(models.Model):
@@ -339,7 +389,15 @@ class MeetingAttendance(models.Model):
         return f"{self.member} – {self.meeting}"
 
 
-for model in (Workstream, Partner, Activity, Deliverable, AdvisoryMeeting, MeetingPaper):
+for model in (
+    Workstream,
+    Partner,
+    Activity,
+    LoadedRoadmapRow,
+    Deliverable,
+    AdvisoryMeeting,
+    MeetingPaper,
+):
     auditlog.register(model)
 # Advisers are people: their changes are recorded without their contact details.
 auditlog.register(AdvisoryMember, exclude_fields=["email"])

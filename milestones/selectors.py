@@ -125,7 +125,18 @@ def _as_date(value):
 
 
 def calendar_entries() -> tuple[list[Activity], list[AdvisoryMeeting]]:
-    """Everything with a date, for the iCalendar feed: public activities and meetings."""
+    """Everything with a date, for the iCalendar feed: public activities and meetings.
+    As in ``upcoming_events``, a roadmap entry with a meeting scheduled is in the feed once,
+    as the meeting, not also as a day or month-long event beside it."""
+    return (
+        list(public_activities().exclude(meetings__isnull=False)),
+        list(AdvisoryMeeting.objects.order_by("starts_at")),
+    )
+
+
+def roadmap_export() -> tuple[list[Activity], list[AdvisoryMeeting]]:
+    """The whole public roadmap for the JSON export: every public activity, with or
+    without meetings, and every meeting."""
     return (
         list(public_activities()),
         list(AdvisoryMeeting.objects.order_by("starts_at")),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,15 +14,18 @@ from django.utils.translation import gettext as _
 
 from . import dates
 from .models import (
+    RESERVED_SLUGS,
     Activity,
     AdvisoryMeeting,
     AdvisoryMember,
     Deliverable,
+    LoadedRoadmapRow,
     MeetingAttendance,
     MeetingPaper,
     Partner,
     Rsvp,
     Workstream,
+    new_calendar_uid,
 )
 
 ROADMAP_DATA = Path(__file__).resolve().parent / "data" / "roadmap.json"
@@ -38,33 +42,29 @@ class LoadReport:
 def roadmap_load(*, data: dict | None = None) -> LoadReport:
     """Load the commission's roadmap (``data/roadmap.json`` unless ``data`` is given).
 
-    Idempotent: a row already present (matched by its source key) is left exactly as it
-    is, so running it again changes nothing and never overwrites what staff have edited.
+    Idempotent: each row is loaded once, ever. A row loaded before is skipped whether staff
+    have since edited the activity it became or deleted it, so running it again changes
+    nothing and never overwrites, or brings back, what staff have done.
     """
     if data is None:
         data = json.loads(ROADMAP_DATA.read_text(encoding="utf-8"))
     report = LoadReport()
     with transaction.atomic():
+        loaded = set(LoadedRoadmapRow.objects.values_list("key", flat=True))
+        to_load = [row for row in data["activities"] if row["key"] not in loaded]
+        report.activities_kept = len(data["activities"]) - len(to_load)
+        # Workstreams are looked up only for rows still to load, so one staff have
+        # removed is not added back for rows already loaded.
+        workstream_rows = {
+            row["key"]: (position, row) for position, row in enumerate(data["workstreams"])
+        }
         workstreams = {}
-        for position, row in enumerate(data["workstreams"]):
-            workstream, created = Workstream.objects.get_or_create(
-                slug=row["key"],
-                defaults={
-                    "name": row["name"],
-                    "description": row.get("description", ""),
-                    "position": position,
-                },
-            )
-            workstreams[row["key"]] = workstream
-            report.workstreams_created += created
-
-        existing = set(
-            Activity.objects.filter(source_key__isnull=False).values_list("source_key", flat=True)
-        )
-        for row in data["activities"]:
-            if row["key"] in existing:
-                report.activities_kept += 1
-                continue
+        for row in to_load:
+            if row["workstream"] not in workstreams:
+                position, workstream_row = workstream_rows[row["workstream"]]
+                workstream, created = _roadmap_workstream(workstream_row, position=position)
+                workstreams[row["workstream"]] = workstream
+                report.workstreams_created += created
             partners = []
             for name in row["partners"]:
                 partner, created = Partner.objects.get_or_create(name=name)
@@ -86,21 +86,56 @@ def roadmap_load(*, data: dict | None = None) -> LoadReport:
                 deliverables=row["deliverables"],
                 partners=partners,
             )
+            LoadedRoadmapRow.objects.create(key=row["key"])
             report.activities_created += 1
     return report
 
 
-RESERVED_SLUGS = {"new", "calendar.ics", "meetings"}  # paths of other roadmap pages
+def _roadmap_workstream(row: dict, *, position: int) -> tuple[Workstream, bool]:
+    """The workstream for a workstream row of the document: the one loaded from it before,
+    else one with its name (found by name, staff may have changed its address), else a
+    new one. Returns it and whether it is new."""
+    workstream = Workstream.objects.filter(source_key=row["key"]).first()
+    if workstream is None:
+        workstream = Workstream.objects.filter(name=row["name"]).first()
+        if workstream is not None and workstream.source_key is None:
+            workstream.source_key = row["key"]
+            workstream.save(update_fields=["source_key"])
+    if workstream is not None:
+        return workstream, False
+    taken = Workstream.objects.filter(slug=row["key"]).exists()
+    workstream = Workstream(
+        name=row["name"],
+        slug=_unique_slug(Workstream, row["name"]) if taken else row["key"],
+        description=row.get("description", ""),
+        position=position,
+        source_key=row["key"],
+    )
+    workstream.full_clean()
+    workstream.save()
+    return workstream, True
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:190] or "activity"
-    taken = set(Activity.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+def _unique_slug(model, text: str) -> str:
+    """An address made from ``text`` that no row of ``model`` has and no page needs."""
+    base = slugify(text)[:190] or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _calendar_uid(source_key: str | None) -> str:
+    """A loaded row's calendar UID comes from its source key, so that a database built
+    afresh from the roadmap file gives subscribers the same events; any other activity's
+    is random. Neither depends on the address, which staff may change."""
+    if source_key:
+        uid = f"activity-{source_key}"
+        if not Activity.objects.filter(calendar_uid=uid).exists():
+            return uid
+    return new_calendar_uid()
 
 
 def _set_deliverables(activity: Activity, texts: list[str]) -> None:
@@ -135,7 +170,7 @@ def activity_create(
         workstream=workstream,
         kind=kind,
         title=title,
-        slug=slug or _unique_slug(title),
+        slug=slug or _unique_slug(Activity, title),
         description=description,
         starts_on=starts_on,
         starts_precision=starts_precision,
@@ -146,6 +181,7 @@ def activity_create(
         questionnaire_url=questionnaire_url,
         results_url=results_url,
         source_key=source_key,
+        calendar_uid=_calendar_uid(source_key),
     )
     activity.full_clean()
     with transaction.atomic():
@@ -228,16 +264,24 @@ def meeting_create(
         activity=activity,
     )
     meeting.full_clean()
+    paper_rows = _checked_papers(papers)
     with transaction.atomic():
         meeting.save()
         meeting_set_invitees(meeting=meeting, members=members)
-        meeting_set_papers(meeting=meeting, papers=papers)
+        _replace_papers(meeting, paper_rows)
     return meeting
 
 
-def meeting_update(*, meeting: AdvisoryMeeting, **fields) -> AdvisoryMeeting:
-    """Change a meeting. A new time or place bumps its calendar SEQUENCE so that calendar
-    programs replace the old entry rather than add a second one."""
+def meeting_update(
+    *,
+    meeting: AdvisoryMeeting,
+    members: list[AdvisoryMember] | None = None,
+    papers: list[tuple[str, str]] | None = None,
+    **fields,
+) -> AdvisoryMeeting:
+    """Change a meeting, and its invitees and papers when given, all or nothing. A new
+    time or place bumps its calendar SEQUENCE so that calendar programs replace the old
+    entry rather than add a second one, and reminders send the change to those reminded."""
     unknown = set(fields) - set(MEETING_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -251,7 +295,13 @@ def meeting_update(*, meeting: AdvisoryMeeting, **fields) -> AdvisoryMeeting:
     if rescheduled:
         meeting.sequence += 1
     meeting.full_clean()
-    meeting.save()
+    paper_rows = None if papers is None else _checked_papers(papers)
+    with transaction.atomic():
+        meeting.save()
+        if members is not None:
+            meeting_set_invitees(meeting=meeting, members=members)
+        if paper_rows is not None:
+            _replace_papers(meeting, paper_rows)
     return meeting
 
 
@@ -275,14 +325,45 @@ def meeting_set_invitees(*, meeting: AdvisoryMeeting, members: list[AdvisoryMemb
         )
 
 
-def meeting_set_papers(*, meeting: AdvisoryMeeting, papers: list[tuple[str, str]]) -> None:
-    """Replace the meeting's papers with ``papers``, a list of (title, link)."""
+def _checked_papers(papers: list[tuple[str, str]]) -> list[MeetingPaper]:
+    """``papers``, a list of (title, link), as meeting papers checked as the model
+    requires, before anything is written: ``bulk_create`` checks nothing, and PostgreSQL
+    refuses a link too long for its column with an error page."""
+    rows, problems = [], []
+    for position, (title, url) in enumerate(papers):
+        paper = MeetingPaper(title=title, url=url, position=position)
+        try:
+            paper.full_clean(exclude=["meeting"])
+        except ValidationError as error:
+            problems += [
+                _("Paper %(number)s: %(problem)s") % {"number": position + 1, "problem": problem}
+                for problem in error.messages
+            ]
+        rows.append(paper)
+    if problems:
+        raise ValidationError({"papers": problems})
+    return rows
+
+
+def _replace_papers(meeting: AdvisoryMeeting, paper_rows: list[MeetingPaper]) -> None:
+    meeting.papers.all().delete()
+    for paper in paper_rows:
+        paper.meeting = meeting
+    MeetingPaper.objects.bulk_create(paper_rows)
+
+
+def meeting_record_minutes(
+    *,
+    meeting: AdvisoryMeeting,
+    minutes: str,
+    minutes_published: bool,
+    attended_member_ids: set[int],
+) -> AdvisoryMeeting:
+    """Record the minutes of a meeting and who came, together."""
     with transaction.atomic():
-        meeting.papers.all().delete()
-        MeetingPaper.objects.bulk_create(
-            MeetingPaper(meeting=meeting, title=title, url=url, position=i)
-            for i, (title, url) in enumerate(papers)
-        )
+        meeting_update(meeting=meeting, minutes=minutes, minutes_published=minutes_published)
+        meeting_record_attendance(meeting=meeting, attended_member_ids=attended_member_ids)
+    return meeting
 
 
 def meeting_record_attendance(*, meeting: AdvisoryMeeting, attended_member_ids: set[int]) -> None:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from dit_portal.access import needs_mfa, staff_required
 
@@ -52,11 +52,41 @@ def activity_detail(request, slug):
 def meeting_detail(request, pk):
     """Public: time, place, agenda, papers, and minutes once published. The list of
     invitees is for staff; an invited member sees and can change their own reply."""
+    meeting = _meeting_or_404(pk)
+    invitation = selectors.attendance_for_user(meeting=meeting, user=request.user)
+    rsvp_form = RsvpForm(initial={"rsvp": invitation.rsvp}) if invitation else None
+    return _render_meeting(request, meeting, invitation, rsvp_form)
+
+
+@require_http_methods(["POST"])
+def meeting_rsvp(request, pk):
+    """An invited advisory group member, signed in, replies to an invitation."""
+    meeting = _meeting_or_404(pk)
+    invitation = selectors.attendance_for_user(meeting=meeting, user=request.user)
+    if invitation is None:
+        raise Http404
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_rsvp(
+                meeting=meeting, member=invitation.member, rsvp=form.cleaned_data["rsvp"]
+            )
+        except services.MeetingClosed as closed:
+            form.add_error(None, str(closed))
+        else:
+            messages.success(request, _("Thank you: your reply has been saved."))
+            return redirect(meeting)
+    return _render_meeting(request, meeting, invitation, form)
+
+
+def _meeting_or_404(pk) -> AdvisoryMeeting:
     try:
-        meeting = selectors.meeting_detail(pk=pk)
+        return selectors.meeting_detail(pk=pk)
     except AdvisoryMeeting.DoesNotExist as missing:
         raise Http404 from missing
-    invitation = selectors.attendance_for_user(meeting=meeting, user=request.user)
+
+
+def _render_meeting(request, meeting, invitation, rsvp_form):
     # The same rule as every staff page: the permission, and MFA set up.
     is_staff = (
         request.user.is_authenticated
@@ -69,7 +99,7 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "invitation": invitation,
-            "rsvp_form": RsvpForm(initial={"rsvp": invitation.rsvp}) if invitation else None,
+            "rsvp_form": rsvp_form,
             "can_see_attendees": is_staff,
             "can_join_online": is_staff or invitation is not None,
             "rsvp_open": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
@@ -77,32 +107,7 @@ def meeting_detail(request, pk):
     )
 
 
-@require_http_methods(["POST"])
-def meeting_rsvp(request, pk):
-    """An invited advisory group member, signed in, replies to an invitation."""
-    try:
-        meeting = selectors.meeting_detail(pk=pk)
-    except AdvisoryMeeting.DoesNotExist as missing:
-        raise Http404 from missing
-    invitation = selectors.attendance_for_user(meeting=meeting, user=request.user)
-    if invitation is None:
-        raise Http404
-    form = RsvpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.meeting_rsvp(
-                meeting=meeting, member=invitation.member, rsvp=form.cleaned_data["rsvp"]
-            )
-        except services.MeetingClosed as closed:
-            messages.error(request, str(closed))
-        else:
-            messages.success(request, _("Thank you: your reply has been saved."))
-    else:
-        messages.error(request, _("Choose whether you will attend."))
-    return redirect(meeting)
-
-
-@require_GET
+@require_safe
 def calendar_feed(request):
     """Public. Every dated roadmap entry and meeting as iCalendar (RFC 5545)."""
     activities, meetings = selectors.calendar_entries()
@@ -116,7 +121,7 @@ def calendar_feed(request):
 def roadmap_json(request):
     """Public. The roadmap as JSON: the programme works in the open."""
     base_url = _base_url(request)
-    activities, meetings = selectors.calendar_entries()
+    activities, meetings = selectors.roadmap_export()
     data = {
         "activities": [
             {
@@ -233,25 +238,18 @@ def meeting_create(request):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
     """Commission staff and admins."""
-    try:
-        meeting = selectors.meeting_detail(pk=pk)
-    except AdvisoryMeeting.DoesNotExist as missing:
-        raise Http404 from missing
+    meeting = _meeting_or_404(pk)
     form = MeetingForm(
         request.POST or None, initial=MeetingForm.initial_for(meeting), meeting=meeting
     )
     if form.is_valid():
         data = dict(form.cleaned_data)
-        members, papers = data.pop("members"), data.pop("papers")
-
-        def save():
-            saved = services.meeting_update(meeting=meeting, **data)
-            services.meeting_set_invitees(meeting=saved, members=list(members))
-            services.meeting_set_papers(meeting=saved, papers=papers)
-            return saved
-
-        if _save_with_form(request, form, save):
-            messages.success(request, _("Meeting “%(title)s” saved.") % {"title": meeting})
+        data["members"] = list(data["members"])
+        saved = _save_with_form(
+            request, form, lambda: services.meeting_update(meeting=meeting, **data)
+        )
+        if saved:
+            messages.success(request, _("Meeting “%(title)s” saved.") % {"title": saved})
             return redirect("milestones:staff_roadmap")
     return render(request, "milestones/meeting_form.html", {"form": form, "meeting": meeting})
 
@@ -272,10 +270,7 @@ def meeting_cancel(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request, pk):
     """Commission staff and admins: record the minutes and who attended."""
-    try:
-        meeting = selectors.meeting_detail(pk=pk)
-    except AdvisoryMeeting.DoesNotExist as missing:
-        raise Http404 from missing
+    meeting = _meeting_or_404(pk)
     initial = {
         "minutes": meeting.minutes,
         "minutes_published": meeting.minutes_published,
@@ -283,13 +278,10 @@ def meeting_minutes(request, pk):
     }
     form = MinutesForm(request.POST or None, initial=initial, meeting=meeting)
     if form.is_valid():
-        services.meeting_update(
+        services.meeting_record_minutes(
             meeting=meeting,
             minutes=form.cleaned_data["minutes"],
             minutes_published=form.cleaned_data["minutes_published"],
-        )
-        services.meeting_record_attendance(
-            meeting=meeting,
             attended_member_ids={int(pk) for pk in form.cleaned_data["attended"]},
         )
         messages.success(request, _("Minutes and attendance saved."))

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.template import loader
+from django.test import Client
 from django.urls import reverse
 
 PUBLIC_PAGES = [
@@ -89,3 +90,25 @@ def test_staff_home_is_for_staff_roles_and_admins_only(
     assert client_for(member).get(url).status_code == 403
     for user in (commission_staff, coordinator, admin):
         assert client_for(user).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_load_balancers_can_check_health_with_head(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert client.head(reverse("healthz")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_expired_form_is_explained_in_the_layout(member):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+
+    response = browser.post(reverse("account_change_password"), {"oldpassword": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert "<h1>The form has expired</h1>" in html
+    assert "Go back, reload the page and try again." in html
+    assert '<main id="main-content"' in html
+    assert "CSRF" not in html

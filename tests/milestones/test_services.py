@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from milestones import services
-from milestones.models import Activity, MeetingAttendance, Precision, Rsvp, Status
+from milestones.models import Activity, AdvisoryMeeting, MeetingAttendance, Precision, Rsvp, Status
 from tests.milestones.factories import (
     ActivityFactory,
     AdvisoryMeetingFactory,
@@ -167,3 +167,68 @@ def test_workstream_in_use_cannot_be_deleted():
     ActivityFactory(workstream=workstream)
     with pytest.raises(ProtectedError):
         workstream.delete()
+
+
+LONG_LINK = "https://example.org/papers/" + "a" * 200
+
+
+def test_a_failed_meeting_edit_changes_nothing():
+    ada, ben = AdvisoryMemberFactory.create_batch(2)
+    meeting = AdvisoryMeetingFactory(
+        members=[ada], papers=[("Progress report", "https://example.org/progress.pdf")]
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_update(
+            meeting=meeting,
+            title="Moved meeting",
+            location="Online",
+            members=[ada, ben],
+            papers=[("Too long", LONG_LINK)],
+        )
+
+    assert refused.value.message_dict == {
+        "papers": ["Paper 1: Ensure this value has at most 200 characters (it has 227)."]
+    }
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.location, meeting.sequence) == (
+        "Advisory Group Meeting",
+        "Hackney Town Hall",
+        0,
+    )
+    assert [p.title for p in meeting.papers.all()] == ["Progress report"]
+    assert list(meeting.attendance.values_list("member", flat=True)) == [ada.pk]
+
+
+def test_a_meeting_with_a_bad_paper_is_not_scheduled():
+    with pytest.raises(ValidationError, match="Paper 2"):
+        AdvisoryMeetingFactory(
+            papers=[("Fine", "https://example.org/fine.pdf"), ("Too long", LONG_LINK)]
+        )
+    assert not AdvisoryMeeting.objects.exists()
+
+
+def test_minutes_and_attendance_are_saved_together_or_not_at_all():
+    meeting = AdvisoryMeetingFactory(members=[AdvisoryMemberFactory()])
+
+    with pytest.raises(ValueError, match="expected a number"):
+        services.meeting_record_minutes(
+            meeting=meeting,
+            minutes="Agreed the plan.",
+            minutes_published=True,
+            attended_member_ids={"not a member"},
+        )
+
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.minutes_published) == ("", False)
+
+
+def test_the_calendar_uid_does_not_follow_the_address():
+    activity = ActivityFactory(title="Careers fair")
+    uid = activity.calendar_uid
+
+    Activity.objects.filter(pk=activity.pk).update(slug="jobs-fair")
+
+    activity.refresh_from_db()
+    assert activity.calendar_uid == uid
+    assert "careers-fair" not in uid  # made up, not taken from the address

@@ -6,7 +6,7 @@ from milestones.services import roadmap_load
 class Command(BaseCommand):
     help = (
         "Load the commission roadmap (every activity, bullet point and partner). Safe to run "
-        "again: what is already there, including staff edits, is left as it is."
+        "again: each row is loaded once, so staff edits and deletions are left as they are."
     )
 
     def handle(self, *args, **options):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Roadmap: {report.activities_created} activities added, "
-                f"{report.activities_kept} already present and left as they are "
+                f"{report.activities_kept} loaded before and left as staff have them "
                 f"({report.workstreams_created} workstreams and "
                 f"{report.partners_created} partners added)."
             )
