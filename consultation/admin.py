@@ -3,7 +3,16 @@ from django.contrib import admin
 
 from dit_portal.audit import AuditedAdmin
 
-from .models import Consultation, Contact, Option, Response, ResponseTheme, Theme, Ward
+from .models import (
+    Consultation,
+    Contact,
+    Option,
+    Response,
+    ResponseOption,
+    ResponseTheme,
+    Theme,
+    Ward,
+)
 from .services import figures_changed
 
 
@@ -71,6 +80,7 @@ class ResponseThemeAdmin(AuditlogHistoryAdminMixin, FiguresChangeAdmin):
     list_filter = ["theme__consultation", "theme"]
     raw_id_fields = ["response"]
     list_select_related = ["response", "theme", "coded_by"]
+    search_fields = ["response__reference", "theme__name"]
 
     def consultation_id_of(self, obj):
         return obj.theme.consultation_id
@@ -97,3 +107,29 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ["consultation"]
     search_fields = ["email"]
     readonly_fields = ["consent_text", "consented_at", "withdrawn_at", "confirmation_sent_at"]
+
+
+@admin.register(Option)
+class OptionAdmin(AuditedAdmin):
+    list_display = ["label", "kind", "consultation", "position", "is_active"]
+    list_filter = ["consultation", "kind", "is_active"]
+    search_fields = ["label"]
+
+
+@admin.register(ResponseOption)
+class ResponseOptionAdmin(admin.ModelAdmin):
+    """Part of a resident's answer: shown, never changed by hand."""
+
+    list_display = ["response", "option"]
+    list_filter = ["option__kind", "option__consultation"]
+    list_select_related = ["response", "option"]
+    search_fields = ["response__reference", "option__label"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -28,6 +28,13 @@ class DatePartsWidget(forms.MultiWidget):
         # The fieldset's legend names the group; each part has a label of its own.
         return ""
 
+    def get_context(self, name, value, attrs):
+        # MultiWidget takes any tuple as already split into parts; a (date, precision)
+        # pair is not, so split it here.
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], datetime.date):
+            value = self.decompress(value)
+        return super().get_context(name, value, attrs)
+
     def decompress(self, value):
         if value is None:
             return [None, None, None]

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "dit_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -242,6 +242,8 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # Audit history (django-auditlog) of what staff and admins edit: who changed what, when.
 AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Loading data (loaddata, restoring a test database) is not an edit by anyone.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -18,7 +19,14 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("accessibility/", views.accessibility_statement, name="accessibility_statement"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says (the admin says nothing).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
+    # One place to change a password, with allauth's checks: the admin's own link goes there.
+    path(
+        f"{settings.ADMIN_URL}password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("milestones.urls")),
     path("", include("consultation.urls")),

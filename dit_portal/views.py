@@ -1,7 +1,8 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from milestones import selectors as roadmap_selectors
 
@@ -55,7 +56,7 @@ def accessibility_statement(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Public, for load balancers: 200 when every dependency answers, else 503."""
     checks = health.run_checks()
@@ -67,3 +68,9 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+def favicon(request):
+    """Public. Browsers ask for /favicon.ico whatever a page says (the admin says nothing)."""
+    return redirect(static("images/favicon.svg"), permanent=True)

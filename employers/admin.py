@@ -54,3 +54,36 @@ class EmployerResponseAdmin(admin.ModelAdmin):
     list_select_related = ["employer", "survey"]
     filter_horizontal = ["options"]
     inlines = [SkillRankInline]
+
+
+@admin.register(SurveyOption)
+class SurveyOptionAdmin(AuditedAdmin):
+    list_display = ["label", "kind", "survey", "position", "is_active"]
+    list_filter = ["survey", "kind", "is_active"]
+    search_fields = ["label"]
+
+
+@admin.register(Skill)
+class SkillAdmin(AuditedAdmin):
+    list_display = ["name", "survey", "position", "is_active"]
+    list_filter = ["survey", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(SkillRank)
+class SkillRankAdmin(admin.ModelAdmin):
+    """Part of an employer's answer: shown, never changed by hand."""
+
+    list_display = ["response", "rank", "skill", "other"]
+    list_filter = ["rank", "response__survey"]
+    list_select_related = ["response__employer", "response__survey", "skill"]
+    search_fields = ["response__employer__name", "skill__name", "other"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

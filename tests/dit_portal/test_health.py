@@ -31,7 +31,7 @@ def test_reachable_broker_is_reported(client, settings, redis_url):
 
 
 @pytest.fixture
-def database_down(transactional_db):
+def database_down(transactional_db, django_db_serialized_rollback):
     """Point the connection somewhere no database answers, for real, then back again."""
     key, value = ("NAME", "/nonexistent/dir/db.sqlite3")
     if connection.vendor != "sqlite":

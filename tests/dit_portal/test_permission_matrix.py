@@ -1,6 +1,6 @@
-"""Who may open what: every URL of the portal, for every kind of visitor, against the rule
-written for it here. The URLs come from the URLconf, so a new view without a rule fails
-this test until someone says who may use it.
+"""Who may open what: every URL of the portal, for every kind of visitor, against the
+rule written for it in ``tests/gates.py``. The URLs come from the URLconf, so a new view
+without a rule fails this test until someone says who may use it.
 
 Each request runs on a copy of the same world and is rolled back, so what one visit does
 (following an invitation link, say) cannot open a door for the next. Every page that
@@ -10,224 +10,24 @@ invitation tells browsers and proxies not to store it.
 """
 
 import pytest
-from django.contrib import admin as django_admin
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from tests import world
-from tests.gates import url_names
+from tests.gates import (
+    ADMIN,
+    EMPLOYER,
+    MEMBER,
+    PUBLIC,
+    RULES,
+    STAFF,
+    admin_params,
+    expected,
+    url_names,
+)
 
 pytestmark = pytest.mark.django_db
-
-ANONYMOUS, MEMBER, OTHER_MEMBER, EMPLOYER, OTHER_EMPLOYER, STAFF, COORDINATOR, ADMIN = world.ROLES
-SIGNED_IN = set(world.ROLES) - {ANONYMOUS}
-MEMBERS = {MEMBER, OTHER_MEMBER, COORDINATOR, ADMIN}
-MFA_USERS = {STAFF, COORDINATOR, ADMIN}
-
-
-def rule(allowed, *, ok=200, anonymous=302, denied=403, **overrides):
-    """Expected status for each role: ``ok`` for the allowed, sign in first (302) for an
-    anonymous visitor who is not allowed, ``denied`` for anyone else."""
-    codes = {}
-    for role in world.ROLES:
-        if role in allowed:
-            codes[role] = ok
-        elif role == ANONYMOUS:
-            codes[role] = anonymous
-        else:
-            codes[role] = denied
-    codes.update(overrides)
-    return codes
-
-
-PUBLIC = rule(set(world.ROLES))
-COMMISSION = rule({STAFF, ADMIN})
-COORDINATORS = rule({COORDINATOR, ADMIN})
-STAFF_ROLES = rule({STAFF, COORDINATOR, ADMIN})
-ACCOUNT = rule(SIGNED_IN)
-SIGNED_OUT_ONLY = rule({ANONYMOUS}, denied=302)  # signed-in people are sent on
-ALWAYS_REDIRECTS = rule(set(world.ROLES), ok=302)  # nothing to show without a step before it
-POST_ONLY = 405  # an action: its own tests post to it; a GET is refused once access is granted
-
-RULES = {
-    "home": PUBLIC,
-    "staff_home": STAFF_ROLES,
-    "reminder_log": STAFF_ROLES,
-    "privacy_notice": PUBLIC,
-    "accessibility_statement": PUBLIC,
-    "healthz": PUBLIC,
-    # allauth
-    "account_login": SIGNED_OUT_ONLY,
-    "account_signup": SIGNED_OUT_ONLY,
-    "account_logout": rule(SIGNED_IN),
-    "account_inactive": PUBLIC,
-    "account_reauthenticate": ACCOUNT,
-    "account_email": ACCOUNT,
-    "account_email_verification_sent": PUBLIC,
-    "account_change_password": ACCOUNT,
-    "account_set_password": ALWAYS_REDIRECTS,  # everyone here has a password: to "change"
-    "account_reset_password": PUBLIC,
-    "account_confirm_login_code": ALWAYS_REDIRECTS,  # only after asking for a code
-    "account_confirm_email": PUBLIC,  # the emailed link is the permission
-    "account_reset_password_from_key_done": PUBLIC,
-    "account_reset_password_from_key": ALWAYS_REDIRECTS,  # the key moves into the session
-    "account_reset_password_done": PUBLIC,
-    "mfa_index": ACCOUNT,
-    "mfa_authenticate": ALWAYS_REDIRECTS,  # only in the middle of signing in
-    "mfa_reauthenticate": rule(MFA_USERS, denied=302),
-    "mfa_activate_totp": ALWAYS_REDIRECTS,  # asks for the password again first
-    "mfa_generate_recovery_codes": ALWAYS_REDIRECTS,  # likewise
-    # Only for someone with an authenticator, after the password again; 404 for the rest.
-    "mfa_deactivate_totp": rule(MFA_USERS, ok=302, denied=404),
-    "mfa_view_recovery_codes": rule(MFA_USERS, ok=302, denied=404),
-    "mfa_download_recovery_codes": rule(MFA_USERS, ok=302, denied=404),
-    # roadmap
-    "milestones:roadmap": PUBLIC,
-    "milestones:calendar": PUBLIC,
-    "milestones:roadmap_json": PUBLIC,
-    "milestones:meeting_detail": PUBLIC,
-    "milestones:meeting_rsvp": rule(set(world.ROLES), ok=POST_ONLY),
-    "milestones:activity_detail": PUBLIC,
-    "milestones:staff_roadmap": COMMISSION,
-    "milestones:activity_create": COMMISSION,
-    "milestones:activity_edit": COMMISSION,
-    "milestones:advisory_members": COMMISSION,
-    "milestones:advisory_member_create": COMMISSION,
-    "milestones:advisory_member_edit": COMMISSION,
-    "milestones:meeting_create": COMMISSION,
-    "milestones:meeting_edit": COMMISSION,
-    "milestones:meeting_minutes": COMMISSION,
-    "milestones:meeting_cancel": rule({STAFF, ADMIN}, ok=POST_ONLY),
-    # consultation
-    "consultation:index": PUBLIC,
-    "consultation:withdraw_contact": PUBLIC,  # the emailed link is the permission
-    "consultation:detail": PUBLIC,
-    "consultation:privacy": PUBLIC,
-    "consultation:step": PUBLIC,
-    "consultation:check": ALWAYS_REDIRECTS,  # nothing answered yet: back to the questions
-    "consultation:done": ALWAYS_REDIRECTS,  # nothing sent yet
-    "consultation:findings": PUBLIC,
-    "consultation:staff_list": COMMISSION,
-    "consultation:create": COMMISSION,
-    "consultation:wards": COMMISSION,
-    "consultation:ward_edit": COMMISSION,
-    "consultation:staff_detail": COMMISSION,
-    "consultation:edit": COMMISSION,
-    "consultation:option_add": COMMISSION,
-    "consultation:option_edit": COMMISSION,
-    "consultation:response_enter": COMMISSION,
-    "consultation:results": COMMISSION,
-    "consultation:coding": COMMISSION,
-    "consultation:code_response": COMMISSION,
-    "consultation:theme_add": rule({STAFF, ADMIN}, ok=POST_ONLY),
-    "consultation:export_answers": COMMISSION,
-    "consultation:export_aggregate": COMMISSION,
-    "consultation:findings_manage": COMMISSION,
-    # employers
-    "employers:index": PUBLIC,
-    "employers:advert_checker": PUBLIC,
-    "employers:invitation": rule(set(world.ROLES), ok=302),  # the link is the permission
-    # Each invited organisation sees its own response (the secrets check shows it is only
-    # its own); anyone else is refused (signing in would not help, so no sign-in redirect).
-    "employers:survey": rule({EMPLOYER, OTHER_EMPLOYER}, anonymous=403),
-    "employers:thanks": rule({EMPLOYER, OTHER_EMPLOYER}, denied=302),
-    "employers:findings": PUBLIC,
-    "employers:staff_list": COMMISSION,
-    "employers:create": COMMISSION,
-    "employers:staff_survey": COMMISSION,
-    "employers:edit": COMMISSION,
-    "employers:staff_lists": COMMISSION,
-    "employers:list_item_edit": COMMISSION,
-    "employers:invitation_resend": rule({STAFF, ADMIN}, ok=POST_ONLY),
-    "employers:results": COMMISSION,
-    "employers:export_responses": COMMISSION,
-    "employers:export_findings": COMMISSION,
-    "employers:findings_manage": COMMISSION,
-    # network
-    "network:index": PUBLIC,
-    "network:apply": ACCOUNT,
-    "network:members": rule(MEMBERS),
-    # A member's own profile: coordinators and admins who are not members have none.
-    "network:profile": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
-    "network:leave": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
-    "network:events": rule(MEMBERS),
-    "network:event": rule(MEMBERS),
-    "network:event_ics": rule(MEMBERS),
-    "network:applications": COORDINATORS,
-    "network:decide": COORDINATORS,
-    "network:cohorts": COORDINATORS,
-    "network:cohort": COORDINATORS,
-    "network:place_action": rule({COORDINATOR, ADMIN}, ok=POST_ONLY),
-    "network:session": COORDINATORS,
-    "network:event_create": COORDINATORS,
-    "network:event_edit": COORDINATORS,
-    "network:event_attendance": COORDINATORS,
-    "network:mentoring": COORDINATORS,
-    "network:match_action": rule({COORDINATOR, ADMIN}, ok=POST_ONLY),
-}
-
-# The Django admin is for admins: everyone else signed in is refused, anyone signed out is
-# sent to sign in (through allauth, with its rate limits and MFA).
-# (Django's admin sends a signed-in non-admin to its login, which allauth's guard refuses.)
-ADMIN_SITE = rule({ADMIN}, denied=302)
-ADMIN_LOGIN = rule({ANONYMOUS, ADMIN}, ok=302)
-ADMIN_SPECIAL = {
-    "admin:login": ADMIN_LOGIN,
-    "admin:logout": rule({ADMIN}, ok=POST_ONLY, denied=302),
-    "admin:view_on_site": rule({ADMIN}, ok=302, denied=302),  # on to the object's own page
-    "admin:autocomplete": rule({ADMIN}, ok=403, denied=302),  # only with a field to complete
-}
-# What nobody adds or deletes by hand, even in the admin: answers come from residents,
-# codes from the coding page, lockouts and the audit log from the portal itself.
-ADMIN_REFUSED = {
-    "admin:consultation_response_add",
-    "admin:consultation_responsetheme_add",
-    "admin:axes_accessattempt_add",
-    "admin:axes_accesslog_add",
-    "admin:axes_accessfailurelog_add",
-    "admin:auditlog_logentry_add",
-    "admin:auditlog_logentry_delete",
-}
-
-
-def _admin_params(name: str) -> dict | None:
-    """Arguments for an admin URL, from the world's rows; None if there is no row to use."""
-    action = name.rsplit("_", 1)[-1]
-    if name == "admin:auth_user_password_change":  # UserAdmin's own name, whatever the model
-        return {"id": world.first_user_pk()}
-    if name == "admin:app_list":
-        return {"app_label": "milestones"}
-    if name == "admin:view_on_site":
-        from milestones.models import Activity
-
-        activity = Activity.objects.first()
-        return {
-            "content_type_id": ContentType.objects.get_for_model(Activity).pk,
-            "object_id": activity.pk,
-        }
-    for model in django_admin.site._registry:
-        opts = model._meta
-        if name == f"admin:{opts.app_label}_{opts.model_name}_{action}" and action in {
-            "change",
-            "delete",
-            "history",
-            "auditlog",
-        }:
-            row = model._default_manager.order_by("pk").first()
-            return None if row is None else {"object_id": row.pk}
-    return {}
-
-
-def _expected(name: str) -> dict:
-    if name in ADMIN_SPECIAL:
-        return ADMIN_SPECIAL[name]
-    if name in ADMIN_REFUSED:
-        return rule({ADMIN}, ok=403, denied=302)
-    if name.startswith("admin:"):
-        return ADMIN_SITE
-    return RULES[name]
 
 
 def _visit(user, url):
@@ -252,14 +52,14 @@ def test_each_role_gets_what_the_rules_say(role):
     user = built.users[role]
     wrong, leaks, stored = [], [], []
     for name in url_names():
-        params = _admin_params(name) if name.startswith("admin:") else built.params.get(name, {})
+        params = admin_params(name) if name.startswith("admin:") else built.params.get(name, {})
         if params is None:
             continue
         url = reverse(name, kwargs=params)
         response = _visit(user, url)
-        expected = _expected(name)[role]
-        if response.status_code != expected:
-            wrong.append(f"{name} {url}: {response.status_code}, expected {expected}")
+        wanted = expected(name)[role]
+        if response.status_code != wanted:
+            wrong.append(f"{name} {url}: {response.status_code}, expected {wanted}")
         if response.status_code != 200 or getattr(response, "streaming", False):
             continue
         text = response.content.decode(errors="replace")
@@ -268,7 +68,7 @@ def test_each_role_gets_what_the_rules_say(role):
             for secret, allowed in world.SECRETS.items()
             if role not in allowed and secret in text
         ]
-        public = _expected(name) == PUBLIC or name.startswith("account_")
+        public = expected(name) == PUBLIC or name.startswith("account_")
         if not public and "no-store" not in response.get("Cache-Control", ""):
             stored.append(name)
     assert wrong == [], "\n".join(wrong)

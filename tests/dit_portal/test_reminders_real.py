@@ -79,7 +79,7 @@ def calendars(message):
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_dispatches_at_once_send_each_reminder_once():
     if connection.vendor != "postgresql":
         if os.environ.get("CI"):
@@ -141,7 +141,7 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}/{settings['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, settings):
     from dit_portal.celery import app
 

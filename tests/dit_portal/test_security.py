@@ -127,3 +127,10 @@ def test_a_change_of_role_is_recorded(client_for, admin, member):
     entry = LogEntry.objects.get_for_object(member).latest("timestamp")
     assert entry.actor == admin
     assert roles.COMMISSION_STAFF in str(entry.changes_dict["groups"])
+
+
+def test_the_admin_may_style_inline_but_never_script(client_for, admin):
+    policy = _directives(client_for(admin).get(reverse("admin:index")))
+
+    assert policy["style-src"] == "'self' 'unsafe-inline'"
+    assert policy["script-src"] == "'self'"
