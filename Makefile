@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format migrate clean
+.PHONY: help install run test lint format migrate clean e2e-deps
 
 help:
 	@echo "make run     set up and run the portal (SQLite, eager Celery, console mail, demo accounts)"
 	@echo "make test    run the whole test suite"
 	@echo "make lint    ruff check and format check"
+	@echo "make e2e-deps  install Chromium and Java for the browser gates (Debian, as root)"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make clean   remove the virtual environment, local database and caches"
 
@@ -40,6 +41,12 @@ run: migrate
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser gates in `make test` use Debian's Chromium and any Java for the Nu Html
+# Checker; without them they are skipped with a message saying to run this.
+e2e-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
