@@ -78,6 +78,7 @@ class Visitor:
 
     def __init__(self, browser, base_url, *, user=None, javascript=True, width=1280):
         self.base_url = base_url
+        self.javascript = javascript
         self.context = browser.new_context(
             base_url=base_url,
             java_script_enabled=javascript,
@@ -125,6 +126,16 @@ class Visitor:
             )
             for v in results.response["violations"]
         ]
+
+    def check(self):
+        """What every page a journey passes through must be: no axe violations, and at a
+        phone's width nothing wider than the screen. Findings pile up in ``problems``."""
+        if not self.javascript:
+            return  # axe runs as a script in the page
+        self.problems += [text for _rule, text in self.axe()]
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            self.problems.append(f"{self.page.url}: {overflow}px wider than the screen")
 
     def close(self):
         self.context.close()
