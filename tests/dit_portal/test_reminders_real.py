@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from dit_portal import reminders
 from dit_portal.models import ReminderDelivery
@@ -190,8 +191,12 @@ def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, se
         time.sleep(2)
     finally:
         app.conf.update(saved)
+        # Forget the pools opened for the test's broker, so the next publish (eager or
+        # not) opens new ones for the restored settings instead of a closed one.
         app.pool.force_close_all()
-        app._pool = None  # the next publish opens a pool for the restored broker
+        app._pool = None
+        app.amqp._producer_pool = None
+        kombu_pools.reset()
         worker.terminate()
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
         controller.stop()

@@ -49,6 +49,23 @@ def _missing(what: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_connections_closed(django_db_setup, django_db_blocker):
+    """The live server answers each request in a thread of its own, and one still winding
+    down when the run ends keeps a connection that stops PostgreSQL dropping the test
+    database. Close them before it is dropped (this runs first at teardown)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def browser():
     if not Path(CHROMIUM).exists():
