@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dit_portal.queueing import enqueue_on_commit
+
 from . import tasks
 from .models import (
     AreaChoice,
@@ -232,7 +234,7 @@ def contact_add(*, consultation: Consultation, email: str, consent_text: str) ->
     contact.full_clean()
     with transaction.atomic():
         contact.save()
-        transaction.on_commit(lambda: tasks.send_contact_confirmation.delay(contact.pk))
+        enqueue_on_commit(tasks.send_contact_confirmation, contact.pk)
     return contact
 
 

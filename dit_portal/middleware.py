@@ -66,8 +66,12 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.exception("Database unavailable", exc_info=exception)
-        # Rendered without the request: the layout must not touch the database again.
-        body = loader.get_template("503.html").render()
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = "60"
-        return response
+        return database_unavailable()
+
+
+def database_unavailable() -> HttpResponse:
+    """The portal's 503 page, rendered without the request: the layout must not touch the
+    database again."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "60"
+    return response

@@ -12,6 +12,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("DiT Portal administration")
 admin.site.site_title = _("DiT Portal admin")
 
+handler500 = "dit_portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff_home"),

@@ -1,5 +1,9 @@
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -8,6 +12,7 @@ from milestones import selectors as roadmap_selectors
 
 from . import health, selectors
 from .access import staff_required
+from .middleware import database_unavailable
 
 
 @require_GET
@@ -74,3 +79,13 @@ def healthz(request):
 def favicon(request):
     """Public. Browsers ask for /favicon.ico whatever a page says (the admin says nothing)."""
     return redirect(static("images/favicon.svg"), permanent=True)
+
+
+def server_error(request):
+    """Django's last resort for an error nothing else handled. A database that went away
+    while the request was being finished (the session, say) is an outage, not a bug: it
+    answers 503 like ``DatabaseUnavailableMiddleware`` does."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return database_unavailable()
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dit_portal.queueing import enqueue_on_commit
+
 from . import tasks
 from .models import (
     Employer,
@@ -157,7 +159,7 @@ def invitation_create(*, survey: Survey, employer: Employer, email: str, invited
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
-        transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+        enqueue_on_commit(tasks.send_invitation, invitation.pk)
     return invitation
 
 
@@ -168,7 +170,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     )
     with transaction.atomic():
         invitation.save(update_fields=["expires_at"])
-        transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+        enqueue_on_commit(tasks.send_invitation, invitation.pk)
     return invitation
 
 

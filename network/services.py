@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dit_portal import audit
+from dit_portal.queueing import enqueue_on_commit
 
 from . import tasks
 from .models import (
@@ -90,7 +91,7 @@ def membership_decide(
         )
         if not updated:
             raise NotAllowed(_("This application has already been decided."))
-        transaction.on_commit(lambda: tasks.send_decision.delay(membership.pk))
+        enqueue_on_commit(tasks.send_decision, membership.pk)
     membership.refresh_from_db()
     return membership
 
@@ -246,7 +247,7 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
         place.funder = _funder_for(cohort, place.organisation)
         place.active_since = timezone.now()
         place.save(update_fields=["status", "funder", "active_since", "changed_at"])
-        transaction.on_commit(lambda pk=place.pk: tasks.send_place_offer.delay(pk))
+        enqueue_on_commit(tasks.send_place_offer, place.pk)
     return offered
 
 
@@ -377,7 +378,7 @@ def _promote_waiting(event: Event) -> None:
         rsvp.status = RsvpStatus.GOING
         rsvp.going_since = timezone.now()
         rsvp.save(update_fields=["status", "going_since", "changed_at"])
-        transaction.on_commit(lambda pk=rsvp.pk: tasks.send_event_place.delay(pk))
+        enqueue_on_commit(tasks.send_event_place, rsvp.pk)
 
 
 def event_rsvp(*, event: Event, member: Membership) -> EventRsvp:
@@ -508,7 +509,7 @@ def match_confirm(*, match: MentoringMatch, decided_by) -> MentoringMatch:
         match.status = MatchStatus.CONFIRMED
         match.decided_at, match.decided_by = timezone.now(), decided_by
         match.save(update_fields=["status", "decided_at", "decided_by"])
-        transaction.on_commit(lambda: tasks.send_match.delay(match.pk))
+        enqueue_on_commit(tasks.send_match, match.pk)
     return match
 
 

@@ -1,10 +1,12 @@
 """Fixtures every test shares: people in each role, set up the way the portal sets them up."""
 
+import contextlib
 import os
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
+from django.db import connection
 
 from dit_portal import roles
 from dit_portal.services import user_create_verified, user_reset_mfa
@@ -110,3 +112,43 @@ def redis_url():
             pytest.fail("CI must set CELERY_BROKER_URL to the machine's Redis.")
         pytest.skip("Needs CELERY_BROKER_URL pointing at a Redis server.")
     return url
+
+
+@contextlib.contextmanager
+def database_outage():
+    """Point the connection somewhere no database answers, for real, then back again."""
+    key, value = ("NAME", "/nonexistent/dir/db.sqlite3")
+    if connection.vendor != "sqlite":
+        key, value = ("PORT", "1")  # nothing listens on port 1
+    original = connection.settings_dict[key]
+    connection.settings_dict[key] = value
+    connection.close()
+    try:
+        yield
+    finally:
+        connection.settings_dict[key] = original
+        connection.close()
+
+
+@pytest.fixture
+def database_down(transactional_db, django_db_serialized_rollback):
+    with database_outage():
+        yield
+
+
+@contextlib.contextmanager
+def broker_outage():
+    """Celery publishing to a broker address where nothing listens, for real."""
+    from kombu import pools
+
+    from dit_portal.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    app._pool, app.amqp._producer_pool = None, None
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app._pool, app.amqp._producer_pool = None, None
+        pools.reset()

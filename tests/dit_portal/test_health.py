@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 
@@ -28,20 +27,6 @@ def test_reachable_broker_is_reported(client, settings, redis_url):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
-
-
-@pytest.fixture
-def database_down(transactional_db, django_db_serialized_rollback):
-    """Point the connection somewhere no database answers, for real, then back again."""
-    key, value = ("NAME", "/nonexistent/dir/db.sqlite3")
-    if connection.vendor != "sqlite":
-        key, value = ("PORT", "1")  # nothing listens on port 1
-    original = connection.settings_dict[key]
-    connection.settings_dict[key] = value
-    connection.close()
-    yield
-    connection.settings_dict[key] = original
-    connection.close()
 
 
 def test_healthz_reports_a_database_outage(client, database_down):
