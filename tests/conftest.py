@@ -143,8 +143,12 @@ def broker_outage():
 
     from dit_portal.celery import app
 
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    keys = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
+    closed = "redis://127.0.0.1:1/0"
+    app.conf.update(
+        broker_url=closed, broker_read_url=closed, broker_write_url=closed, task_always_eager=False
+    )
     app._pool, app.amqp._producer_pool = None, None
     try:
         yield
@@ -152,3 +156,22 @@ def broker_outage():
         app.conf.update(saved)
         app._pool, app.amqp._producer_pool = None, None
         pools.reset()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test on real transactions restores the migrated data (roles, boroughs, wards)
+    afterwards. One that did not would flush it and let Django recreate content types under
+    new ids, which breaks every later test that restores it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(
+                pytest.mark.django_db(
+                    *marker.args, **{**marker.kwargs, "serialized_rollback": True}
+                ),
+                append=False,
+            )
