@@ -113,9 +113,9 @@ class SentNotification(models.Model):
 
 
 class ReminderDelivery(models.Model):
-    """One email about an occurrence (an advisory meeting, a reflection session, an event)
-    to one recipient: a reminder at one offset before it starts, or an update or
-    cancellation at one version (SEQUENCE) of it.
+    """One email about one version (SEQUENCE) of an occurrence (an advisory meeting, a
+    reflection session, an event) to one recipient: a reminder at one offset before it
+    starts, or an update or cancellation.
 
     The table is the record of what was sent, and its unique constraint is what makes a
     reminder go at most once, however many scans, workers or retries there are: a send
@@ -139,8 +139,10 @@ class ReminderDelivery(models.Model):
     recipient = models.EmailField()
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     offset_minutes = models.PositiveIntegerField(default=0)
+    # Part of the unique key: a reminder belongs to one start time, so a moved occurrence
+    # gets fresh reminders for the offsets still ahead of it.
     sequence = models.PositiveIntegerField(
-        default=0, help_text=_("The version an update or cancellation is about (0 for reminders).")
+        default=0, help_text=_("The version (SEQUENCE) of the occurrence this email is about.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

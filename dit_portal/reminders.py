@@ -13,24 +13,27 @@ next scan queues it. Nothing is ever scheduled as a delayed Celery task.
 Reminders go at ``REMINDER_OFFSETS`` before the start (7 days and 1 day by default). Only
 the latest offset already due is sent: after an outage nobody gets a week-before reminder
 the day before. People who joined after an offset's moment get the next one only. A
-changed time or place sends an update to those already reminded, a cancellation a
+changed time or place sends an update to those already emailed, a cancellation a
 cancellation, each with an iCalendar attachment carrying the occurrence's stable UID and
-its current SEQUENCE.
+its current SEQUENCE; reminders still ahead of the new time follow it.
 """
 
 import datetime
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .ical import new_calendar, timed_event
 from .models import ReminderDelivery
@@ -38,6 +41,10 @@ from .models import ReminderDelivery
 logger = logging.getLogger(__name__)
 
 Status, Purpose = ReminderDelivery.Status, ReminderDelivery.Purpose
+
+# Seconds to wait for the mail server at each step (settings.REMINDER_SMTP_TIMEOUT): a
+# server that accepts and never answers would otherwise hold a batch's claims forever.
+DEFAULT_SMTP_TIMEOUT = 30
 
 
 @dataclass
@@ -69,7 +76,9 @@ class Source:
 
     kind: str
 
-    def occurrences(self, *, starting_after, starting_before) -> list[Occurrence]:
+    def upcoming(self, *, now, horizon) -> list[Occurrence]:
+        """Occurrences starting after ``now`` that start by ``horizon`` or have changed
+        (SEQUENCE above 0, however far ahead: their updates are owed now)."""
         raise NotImplementedError
 
     def recipients(self, occurrence_ids, emails=None) -> dict[int, list[Recipient]]:
@@ -103,58 +112,78 @@ class DispatchReport:
 def scan(*, now: datetime.datetime | None = None) -> None:
     """Record every delivery now due that is not recorded yet (rows already there are
     left alone). A fixed number of queries per source, however many occurrences and
-    recipients."""
+    recipients.
+
+    A reminder row belongs to one version (SEQUENCE) of its occurrence: a moved occurrence
+    gets fresh rows for the offsets still ahead of it. Someone told of an earlier version
+    gets an update instead of any reminder whose moment had passed when they were last
+    told, so a change never brings back a week-before reminder a few days before.
+    """
     now = now or timezone.now()
     all_offsets = offsets()
+    horizon = now + all_offsets[0]
     rows = []
     for source in sources().values():
-        upcoming = source.occurrences(starting_after=now, starting_before=now + all_offsets[0])
-        if not upcoming:
+        found = source.upcoming(now=now, horizon=horizon)
+        if not found:
             continue
-        recipients = source.recipients([o.pk for o in upcoming if not o.cancelled])
-        for occurrence in upcoming:
-            if occurrence.cancelled:
-                continue
+        changed = {o.pk: o for o in found if o.sequence > 0}
+        told = _told(source.kind, changed)
+        rows += _changes(source.kind, changed, told)
+        remindable = [o for o in found if not o.cancelled and o.starts_at <= horizon]
+        recipients = source.recipients([o.pk for o in remindable]) if remindable else {}
+        for occurrence in remindable:
             due = [o for o in all_offsets if occurrence.starts_at - o <= now]
             if not due:
                 continue
             latest = due[-1]
+            moment = occurrence.starts_at - latest
             for person in recipients.get(occurrence.pk, []):
-                if person.joined_at <= occurrence.starts_at - latest:
-                    rows.append(
-                        ReminderDelivery(
-                            kind=source.kind,
-                            occurrence_id=occurrence.pk,
-                            recipient=person.email.lower(),
-                            purpose=Purpose.REMINDER,
-                            offset_minutes=int(latest.total_seconds() // 60),
-                        )
+                email = person.email.lower()
+                if person.joined_at > moment:
+                    continue
+                last = told.get((occurrence.pk, email))
+                if last and (last["version"] < occurrence.sequence or last["at"] >= moment):
+                    continue
+                rows.append(
+                    ReminderDelivery(
+                        kind=source.kind,
+                        occurrence_id=occurrence.pk,
+                        recipient=email,
+                        purpose=Purpose.REMINDER,
+                        offset_minutes=int(latest.total_seconds() // 60),
+                        sequence=occurrence.sequence,
                     )
-        rows += _changes(source, [o for o in upcoming if o.sequence > 0])
+                )
     ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
-def _changes(source: Source, changed: list[Occurrence]) -> list[ReminderDelivery]:
-    """Updates and cancellations owed to people reminded of an earlier version."""
+def _told(kind: str, changed: dict[int, Occurrence]) -> dict[tuple[int, str], dict]:
+    """For each (occurrence, recipient) already emailed about a changed occurrence: the
+    newest version they were sent and when they were last sent anything. Read from the
+    delivery table, so an occurrence moved far beyond the reminder window still gets its
+    update."""
     if not changed:
-        return []
-    by_pk = {o.pk: o for o in changed}
-    reminded = (
-        ReminderDelivery.objects.filter(
-            kind=source.kind, occurrence_id__in=by_pk, status=Status.SENT
-        )
+        return {}
+    rows = (
+        ReminderDelivery.objects.filter(kind=kind, occurrence_id__in=changed, status=Status.SENT)
         .values("occurrence_id", "recipient")
-        .annotate(latest=Max("sent_sequence"))
+        .annotate(version=Max("sent_sequence"), at=Max("sent_at"))
     )
+    return {(row["occurrence_id"], row["recipient"]): row for row in rows}
+
+
+def _changes(kind: str, changed: dict[int, Occurrence], told) -> list[ReminderDelivery]:
+    """Updates and cancellations owed to people sent an earlier version."""
     rows = []
-    for row in reminded:
-        occurrence = by_pk[row["occurrence_id"]]
-        if row["latest"] is not None and row["latest"] < occurrence.sequence:
+    for (pk, recipient), last in told.items():
+        occurrence = changed[pk]
+        if last["version"] < occurrence.sequence:
             rows.append(
                 ReminderDelivery(
-                    kind=source.kind,
-                    occurrence_id=occurrence.pk,
-                    recipient=row["recipient"],
+                    kind=kind,
+                    occurrence_id=pk,
+                    recipient=recipient,
                     purpose=Purpose.CANCELLATION if occurrence.cancelled else Purpose.UPDATE,
                     sequence=occurrence.sequence,
                 )
@@ -164,7 +193,7 @@ def _changes(source: Source, changed: list[Occurrence]) -> list[ReminderDelivery
 
 def due_ids(*, now: datetime.datetime | None = None) -> list[int]:
     """Rows waiting to be sent whose time has come; claims left by a worker that died are
-    handed back first."""
+    handed back first (a live one gives its claims up well before: see ``deliver``)."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS)
     ReminderDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
@@ -187,9 +216,14 @@ def dispatch(*, enqueue: Callable[[list[int]], object], now=None) -> DispatchRep
     ``enqueue`` failing (the broker is down) loses nothing: the rows stay pending and the
     next scan offers them again.
     """
-    scan(now=now)
+    # Durable: the scan commits before anything is queued, so a worker never looks for
+    # rows that are not there yet, and a caller's transaction rolling back can never leave
+    # queued ids pointing at nothing. Called inside someone else's transaction it refuses
+    # to run rather than queue before that commit.
+    with transaction.atomic(durable=True):
+        scan(now=now)
+        due = due_ids(now=now)
     report = DispatchReport()
-    due = due_ids(now=now)
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         try:
@@ -209,10 +243,11 @@ def deliver(pks: list[int]) -> dict[str, int]:
     """Send the given rows that are still pending and still right; returns how many ended
     in each status. Rows another worker claimed are left alone.
 
-    Each occurrence is read again now: a reminder for something cancelled or already
-    started is not sent; one for something moved later waits until it is due again; the
-    email always carries the occurrence's current time and place. A fixed number of
-    queries per batch, and one connection to the mail server.
+    Each occurrence is read again now: a row for something cancelled, already started or
+    changed since the row was made is not sent (the scan makes one for the current
+    version). Each row is marked sent as soon as its email is accepted, so nothing a
+    worker dies after sending is sent again. A fixed number of queries per batch plus one
+    per row, and one connection to the mail server.
     """
     claim, now = uuid.uuid4().hex, timezone.now()
     ReminderDelivery.objects.filter(pk__in=pks, status=Status.PENDING).update(
@@ -229,54 +264,55 @@ def deliver(pks: list[int]) -> dict[str, int]:
         for pk, people in registry[kind].recipients(list(ids), emails=emails).items():
             attending |= {(kind, pk, person.email.lower()) for person in people}
     outcomes: dict[str, int] = {}
-    sent: dict[int, list[int]] = {}  # sequence sent -> rows, marked together at the end
     contents: dict[tuple, tuple[str, str, bytes, str]] = {}
-    connection = get_connection()
+    # Stop starting sends well before the claims could be taken as a dead worker's and
+    # handed to another (``due_ids``); the mail server timeout bounds each send.
+    deadline = time.monotonic() + settings.REMINDER_CLAIM_TIMEOUT_SECONDS / 2
+    tried = set()
+    connection = get_connection(
+        timeout=getattr(settings, "REMINDER_SMTP_TIMEOUT", DEFAULT_SMTP_TIMEOUT)
+    )
     try:
         for delivery in claimed:
+            if time.monotonic() > deadline:
+                break
+            tried.add(delivery.pk)
             occurrence = occurrences.get((delivery.kind, delivery.occurrence_id))
             status = _deliver_one(delivery, occurrence, attending, connection, contents, now)
-            if status == Status.SENT:
-                sent.setdefault(occurrence.sequence, []).append(delivery.pk)
             outcomes[status] = outcomes.get(status, 0) + 1
     finally:
         connection.close()
-        for sequence, pks in sent.items():
-            ReminderDelivery.objects.filter(pk__in=pks).update(
-                status=Status.SENT,
-                claim="",
-                sent_at=timezone.now(),
-                sent_sequence=sequence,
-                note="",
+        # Rows never tried (the deadline, or the task's time limit, stopped the batch) go
+        # back to the next scan now rather than after the claim timeout. The row being
+        # sent when the time limit struck stays claimed: it may have gone.
+        untried = [d.pk for d in claimed if d.pk not in tried]
+        if untried:
+            ReminderDelivery.objects.filter(pk__in=untried, claim=claim).update(
+                status=Status.PENDING, claim=""
             )
     return outcomes
 
 
 def _deliver_one(delivery, occurrence, attending, connection, contents, now) -> str:
-    """Send one claimed row, or settle why not. Returns its status; a sent row is marked
-    by the caller, with the rest of the batch."""
+    """Send one claimed row and mark it, or settle why not. Returns its status."""
     pk = delivery.pk
     if occurrence is None or occurrence.starts_at <= now:
-        return _finish(pk, Status.SKIPPED, note="It has started, or no longer exists.")
-    if delivery.purpose == Purpose.REMINDER:
-        if occurrence.cancelled:
-            return _finish(pk, Status.SKIPPED, note="Cancelled before the reminder was sent.")
-        due_at = occurrence.starts_at - datetime.timedelta(minutes=delivery.offset_minutes)
-        if now < due_at:
-            return _finish(pk, Status.PENDING, next_attempt_at=due_at)
-        if (delivery.kind, occurrence.pk, delivery.recipient) not in attending:
-            return _finish(pk, Status.SKIPPED, note="No longer attending.")
-    # Everyone reminded of the same thing at the same moment gets the same words and
-    # calendar: build them once per batch.
-    key = (
-        delivery.kind,
-        occurrence.pk,
-        delivery.purpose,
-        delivery.offset_minutes,
-        occurrence.sequence,
-    )
+        return _finish(pk, Status.SKIPPED, note=_("It has started, or no longer exists."))
+    if delivery.purpose != Purpose.CANCELLATION and occurrence.cancelled:
+        return _finish(pk, Status.SKIPPED, note=_("Cancelled before this was sent."))
+    if delivery.sequence != occurrence.sequence:
+        return _finish(
+            pk, Status.SKIPPED, note=_("Changed before this was sent; the new version goes.")
+        )
+    if delivery.purpose == Purpose.REMINDER and (
+        (delivery.kind, occurrence.pk, delivery.recipient) not in attending
+    ):
+        return _finish(pk, Status.SKIPPED, note=_("No longer attending."))
+    # Everyone emailed about the same version in one batch gets the same words and
+    # calendar: build them once.
+    key = (delivery.kind, occurrence.pk, delivery.purpose, occurrence.sequence)
     if key not in contents:
-        contents[key] = _content(delivery, occurrence)
+        contents[key] = _content(delivery, occurrence, now)
     try:
         _message(delivery.recipient, *contents[key], connection).send()
     except (smtplib.SMTPException, OSError) as error:
@@ -290,7 +326,9 @@ def _deliver_one(delivery, occurrence, attending, connection, contents, now) -> 
             next_attempt_at=now + datetime.timedelta(minutes=2**attempts),
             note=str(error)[:300],
         )
-    return Status.SENT
+    return _finish(
+        pk, Status.SENT, sent_at=timezone.now(), sent_sequence=occurrence.sequence, note=""
+    )
 
 
 def _finish(pk: int, status: str, **fields) -> str:
@@ -316,15 +354,17 @@ def calendar_for(occurrence: Occurrence, *, cancel: bool = False) -> bytes:
     return calendar.to_ical()
 
 
-def _content(delivery, occurrence: Occurrence) -> tuple[str, str, bytes, str]:
-    """Subject, body, calendar and calendar method of a delivery's email."""
+def _content(delivery, occurrence: Occurrence, now) -> tuple[str, str, bytes, str]:
+    """Subject, body, calendar and calendar method of a delivery's email. The time left
+    is counted from now, not from the offset: a late or moved reminder tells the truth."""
     cancel = delivery.purpose == Purpose.CANCELLATION
+    hours = max(1, round((occurrence.starts_at - now).total_seconds() / 3600))
     context = {
         "delivery": delivery,
         "occurrence": occurrence,
         "url": settings.SITE_URL.rstrip("/") + occurrence.path,
-        "days": delivery.offset_minutes // (60 * 24),
-        "hours": delivery.offset_minutes // 60,
+        "days": (hours + 12) // 24 if hours >= 24 else 0,
+        "hours": hours,
     }
     return (
         render_to_string("dit_portal/email/reminder_subject.txt", context).strip(),

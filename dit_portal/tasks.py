@@ -1,9 +1,13 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import reminders
 
 
-@shared_task(acks_late=True)
+# The time limit is a backstop below the claim timeout: a send still running when its
+# claims could be handed to another worker would mean the same email twice. ``deliver``
+# itself stops starting sends at half the claim timeout.
+@shared_task(acks_late=True, soft_time_limit=settings.REMINDER_CLAIM_TIMEOUT_SECONDS * 3 // 4)
 def send_reminders(delivery_ids: list[int]) -> dict[str, int]:
     """Send a batch of reminder rows; safe to run twice (each row is claimed first)."""
     return reminders.deliver(delivery_ids)

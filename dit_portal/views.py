@@ -1,7 +1,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -37,14 +37,28 @@ def staff_home(request):
 @require_GET
 def reminder_log(request):
     """Commission staff (advisory meetings), network coordinators (sessions and events) and
-    admins (all): who was reminded of what, when, and what failed."""
+    admins (all): who was reminded of what, when, and what failed; all of it, or one
+    occurrence's (``?kind=meeting&id=3``)."""
     user, kinds = request.user, set()
     if user.is_commission_staff:
         kinds.add("meeting")
     if user.is_network_coordinator:
         kinds |= {"session", "event"}
+    kind, pk, focus = request.GET.get("kind"), request.GET.get("id"), None
+    if kind is not None or pk is not None:
+        if kind not in kinds or not (pk or "").isdigit():
+            raise Http404
+        focus = selectors.reminder_occurrence(kind=kind, pk=int(pk))
+        if focus is None:
+            raise Http404
     return render(
-        request, "dit_portal/reminder_log.html", {"rows": selectors.reminder_log(kinds=kinds)}
+        request,
+        "dit_portal/reminder_log.html",
+        {
+            "focus": focus,
+            "rows": selectors.reminder_log(kinds=kinds, occurrence=focus),
+            "summaries": [] if focus else selectors.reminder_summaries(kinds=kinds),
+        },
     )
 
 

@@ -2,6 +2,9 @@
 
 from collections import defaultdict
 
+from django.db.models import Q
+from django.db.models.functions import Lower
+
 from dit_portal.reminders import Occurrence, Recipient, Source
 
 from .models import AdvisoryMeeting, MeetingAttendance, Rsvp
@@ -28,11 +31,11 @@ class MeetingSource(Source):
 
     kind = "meeting"
 
-    def occurrences(self, *, starting_after, starting_before):
+    def upcoming(self, *, now, horizon):
         return [
             _occurrence(m)
             for m in AdvisoryMeeting.objects.filter(
-                starts_at__gt=starting_after, starts_at__lte=starting_before
+                Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
             )
         ]
 
@@ -45,7 +48,8 @@ class MeetingSource(Source):
             rsvp=Rsvp.NO
         )
         if emails is not None:
-            invited = invited.filter(member__email__in=emails)
+            # Delivery rows hold addresses lowercased; people type them any way.
+            invited = invited.alias(email=Lower("member__email")).filter(email__in=emails)
         for invitation in invited.select_related("member"):
             found[invitation.meeting_id].append(
                 Recipient(invitation.member.email, invitation.member.name, invitation.invited_at)

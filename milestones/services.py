@@ -285,18 +285,20 @@ def meeting_update(
     unknown = set(fields) - set(MEETING_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    rescheduled = any(
-        getattr(meeting, name) != value
-        for name, value in fields.items()
-        if name in MEETING_SCHEDULE_FIELDS
-    )
-    for name, value in fields.items():
-        setattr(meeting, name, value)
-    if rescheduled:
-        meeting.sequence += 1
-    meeting.full_clean()
     paper_rows = None if papers is None else _checked_papers(papers)
     with transaction.atomic():
+        # Compared with, and counted from, the row as stored and locked: two changes at
+        # once must give two SEQUENCE numbers, or calendars keep the wrong one.
+        stored = AdvisoryMeeting.objects.select_for_update().get(pk=meeting.pk)
+        rescheduled = any(
+            getattr(stored, name) != value
+            for name, value in fields.items()
+            if name in MEETING_SCHEDULE_FIELDS
+        )
+        for name, value in fields.items():
+            setattr(meeting, name, value)
+        meeting.sequence = stored.sequence + 1 if rescheduled else stored.sequence
+        meeting.full_clean()
         meeting.save()
         if members is not None:
             meeting_set_invitees(meeting=meeting, members=members)
@@ -307,10 +309,13 @@ def meeting_update(
 
 def meeting_cancel(*, meeting: AdvisoryMeeting) -> AdvisoryMeeting:
     """Cancel a meeting. It stays on record, marked cancelled."""
-    if not meeting.is_cancelled:
-        meeting.is_cancelled = True
-        meeting.sequence += 1
-        meeting.save(update_fields=["is_cancelled", "sequence"])
+    with transaction.atomic():
+        stored = AdvisoryMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if not stored.is_cancelled:
+            stored.is_cancelled = True
+            stored.sequence += 1
+            stored.save(update_fields=["is_cancelled", "sequence"])
+    meeting.is_cancelled, meeting.sequence = stored.is_cancelled, stored.sequence
     return meeting
 
 

@@ -4,6 +4,8 @@ email: they asked to attend."""
 
 from collections import defaultdict
 
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from dit_portal.reminders import Occurrence, Recipient, Source
@@ -41,11 +43,11 @@ class SessionSource(Source):
 
     kind = "session"
 
-    def occurrences(self, *, starting_after, starting_before):
+    def upcoming(self, *, now, horizon):
         return [
             _session(s)
             for s in ReflectionSession.objects.filter(
-                starts_at__gt=starting_after, starts_at__lte=starting_before
+                Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
             ).select_related("cohort")
         ]
 
@@ -64,7 +66,8 @@ class SessionSource(Source):
             cohort_id__in=set(sessions.values()), status__in=ACTIVE_PLACE
         ).exclude(status=PlaceStatus.COMPLETED)
         if emails is not None:
-            places = places.filter(member__user__email__in=emails)
+            # Delivery rows hold addresses lowercased; people type them any way.
+            places = places.alias(email=Lower("member__user__email")).filter(email__in=emails)
         for place in places.select_related("member__user"):
             if place.member.user is not None:
                 by_cohort[place.cohort_id].append(
@@ -98,11 +101,11 @@ class EventSource(Source):
 
     kind = "event"
 
-    def occurrences(self, *, starting_after, starting_before):
+    def upcoming(self, *, now, horizon):
         return [
             _event(e)
             for e in Event.objects.filter(
-                starts_at__gt=starting_after, starts_at__lte=starting_before
+                Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
             )
         ]
 
@@ -115,7 +118,7 @@ class EventSource(Source):
             event_id__in=occurrence_ids, status=RsvpStatus.GOING, member__user__isnull=False
         )
         if emails is not None:
-            rsvps = rsvps.filter(member__user__email__in=emails)
+            rsvps = rsvps.alias(email=Lower("member__user__email")).filter(email__in=emails)
         for rsvp in rsvps.select_related("member__user"):
             found[rsvp.event_id].append(
                 Recipient(

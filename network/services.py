@@ -199,12 +199,29 @@ def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession
     unknown = set(fields) - editable
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    if any(getattr(session, k) != v for k, v in fields.items()):
-        session.sequence += 1
-    for name, value in fields.items():
-        setattr(session, name, value)
-    session.full_clean()
-    session.save()
+    with transaction.atomic():
+        # Compared with, and counted from, the row as stored and locked: two changes at
+        # once must give two SEQUENCE numbers, or calendars keep the wrong one.
+        stored = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+        changed = any(getattr(stored, k) != v for k, v in fields.items())
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.sequence = stored.sequence + 1 if changed else stored.sequence
+        session.full_clean()
+        session.save()
+    return session
+
+
+def session_cancel(*, session: ReflectionSession) -> ReflectionSession:
+    """Cancel a reflection session: it stays on record, marked cancelled, and those
+    already reminded get a calendar cancellation."""
+    with transaction.atomic():
+        stored = ReflectionSession.objects.select_for_update().get(pk=session.pk)
+        if not stored.is_cancelled:
+            stored.is_cancelled = True
+            stored.sequence += 1
+            stored.save(update_fields=["is_cancelled", "sequence"])
+    session.is_cancelled, session.sequence = stored.is_cancelled, stored.sequence
     return session
 
 
@@ -414,10 +431,13 @@ def event_cancel_rsvp(*, event: Event, member: Membership) -> None:
 
 def event_cancel(*, event: Event) -> Event:
     """Cancel an event: it stays listed, marked cancelled."""
-    if not event.is_cancelled:
-        event.is_cancelled = True
-        event.sequence += 1
-        event.save(update_fields=["is_cancelled", "sequence"])
+    with transaction.atomic():
+        stored = Event.objects.select_for_update().get(pk=event.pk)
+        if not stored.is_cancelled:
+            stored.is_cancelled = True
+            stored.sequence += 1
+            stored.save(update_fields=["is_cancelled", "sequence"])
+    event.is_cancelled, event.sequence = stored.is_cancelled, stored.sequence
     return event
 
 

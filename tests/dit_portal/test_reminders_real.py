@@ -132,6 +132,55 @@ def test_smtp_down_for_the_first_attempt_still_delivers_exactly_once(settings, s
     assert str(calendar["METHOD"]) == "REQUEST"
 
 
+@pytest.mark.django_db
+def test_a_mail_server_that_never_answers_delays_but_does_not_double(settings, smtp_port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp_port, None
+    settings.REMINDER_SMTP_TIMEOUT = 1
+    meeting_with(2)
+
+    # Listens, so connecting succeeds, and never says a word.
+    with socket.create_server(("127.0.0.1", smtp_port)):
+        started = time.monotonic()
+        first = reminders.dispatch(enqueue=reminders.deliver)
+        second = reminders.dispatch(enqueue=reminders.deliver)
+        assert time.monotonic() - started < 15
+    assert first.sent == second.sent == 0
+    assert set(ReminderDelivery.objects.values_list("status", "attempts")) == {("pending", 1)}
+
+    controller, inbox = start_smtp(smtp_port)
+    try:
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+            reminders.dispatch(enqueue=reminders.deliver)
+            reminders.dispatch(enqueue=reminders.deliver)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 2
+
+
+@pytest.mark.django_db
+def test_a_batch_stops_sending_before_its_claims_could_go_to_another_worker(settings, smtp_port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp_port, None
+    settings.REMINDER_SMTP_TIMEOUT = 1.5
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 2
+    meeting_with(4)
+    reminders.scan()
+    pks = list(ReminderDelivery.objects.values_list("pk", flat=True))
+
+    with socket.create_server(("127.0.0.1", smtp_port)):
+        outcomes = reminders.deliver(pks)
+    # A try waits 1.5 seconds; after half the claim timeout nothing new is started, and the
+    # rows not tried are handed straight back, not left claimed.
+    assert outcomes == {"pending": 1}
+    assert sorted(ReminderDelivery.objects.values_list("status", "attempts", "claim")) == [
+        ("pending", 0, ""),
+        ("pending", 0, ""),
+        ("pending", 0, ""),
+        ("pending", 1, ""),
+    ]
+
+
 def _database_url() -> str:
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
