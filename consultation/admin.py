@@ -103,10 +103,10 @@ class WardAdmin(AuditedAdmin):
 class ContactAdmin(admin.ModelAdmin):
     """Contact details only: no answer is ever shown beside an address."""
 
-    list_display = ["email", "consultation", "consented_at", "withdrawn_at"]
+    list_display = ["email", "consultation", "consented_on", "withdrawn_at"]
     list_filter = ["consultation"]
     search_fields = ["email"]
-    readonly_fields = ["consent_text", "consented_at", "withdrawn_at", "confirmation_sent_at"]
+    readonly_fields = ["consent_text", "consented_on", "withdrawn_at", "confirmation_sent_on"]
 
 
 @admin.register(Option)

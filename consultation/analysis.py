@@ -91,6 +91,18 @@ DIMENSIONS = {
     )
 }
 
+# What may be published (the findings page, the aggregate CSV): every breakdown but the 19
+# ethnic groups. The groups nest inside the 5 headings, so each heading's count is the sum
+# of its groups' counts. Suppressing each level on its own then fails: with African 7,
+# Caribbean 2, Any other Black 9 and Irish 6, the groups show Caribbean as "fewer than 5"
+# (and Irish hidden beside it), yet the headings show Black 18 and White 6, so Caribbean is
+# 18 - 7 - 9 and Irish is 6. Making the two levels consistent would mean suppressing them
+# together across every answer row, and hiding so much that the finer level shows little a
+# borough-sized consultation can use. Publishing one level, the headings, cannot be
+# worked back by any subtraction between levels. No other pair of breakdowns nests, and
+# staff still see the 19 groups, unsuppressed, on the results page.
+PUBLIC_DIMENSIONS = {key: d for key, d in DIMENSIONS.items() if key != "ethnic_group"}
+
 
 def _group_sizes(consultation: Consultation, dimension: Dimension) -> dict[str, int]:
     rows = (

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationConfig(AppConfig):
     name = "consultation"
     verbose_name = _("Community consultation")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .drafts import forget_on_sign_in
+
+        user_logged_in.connect(forget_on_sign_in, dispatch_uid="consultation-forget-drafts")

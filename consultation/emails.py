@@ -19,8 +19,8 @@ def send_contact_confirmation(*, contact_id: int) -> bool:
     fails the claim is released and the error raised, so a retry can send it.
     """
     claimed = Contact.objects.filter(
-        pk=contact_id, withdrawn_at__isnull=True, confirmation_sent_at__isnull=True
-    ).update(confirmation_sent_at=timezone.now())
+        pk=contact_id, withdrawn_at__isnull=True, confirmation_sent_on__isnull=True
+    ).update(confirmation_sent_on=timezone.localdate())
     if not claimed:
         return False
     contact = Contact.objects.get(pk=contact_id)
@@ -35,6 +35,6 @@ def send_contact_confirmation(*, contact_id: int) -> bool:
             recipient_list=[contact.email],
         )
     except Exception:
-        Contact.objects.filter(pk=contact_id).update(confirmation_sent_at=None)
+        Contact.objects.filter(pk=contact_id).update(confirmation_sent_on=None)
         raise
     return True

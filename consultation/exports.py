@@ -27,6 +27,27 @@ class _Echo:
         return value
 
 
+# A spreadsheet reads a cell starting with one of these as a formula: typed answers (and
+# staff's own labels) must never run as one. OWASP's advice: prefix such a cell with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer over ``_Echo`` that makes every cell inert before writing it."""
+
+    def __init__(self):
+        self._writer = csv.writer(_Echo())
+
+    def writerow(self, row):
+        return self._writer.writerow([_inert(value) for value in row])
+
+
 ANSWER_COLUMNS = [
     "reference",
     "submitted_at",
@@ -60,7 +81,7 @@ def _grouped(pairs: Iterator[tuple[int, object]]):
 
 def answers_csv(consultation: Consultation) -> Iterator[str]:
     """Every response with its answers and themes: one row each (5 queries in all)."""
-    writer = csv.writer(_Echo())
+    writer = _SafeWriter()
     yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
     yield writer.writerow(ANSWER_COLUMNS)
     options = {o.pk: (o.kind, o.label) for o in Option.objects.filter(consultation=consultation)}
@@ -189,7 +210,7 @@ def aggregate_csv(consultation: Consultation, dimension) -> Iterator[str]:
     """The figures fit for publishing: counts and percentages by group, suppressed."""
     threshold = settings.SUPPRESSION_THRESHOLD
     figures = analysis.results(consultation, dimension)
-    writer = csv.writer(_Echo())
+    writer = _SafeWriter()
     yield "\ufeff"
     yield writer.writerow(
         ["question", "answer", "grouped by", "group", "count", "percent of group"]

@@ -188,35 +188,37 @@ class Employment(models.TextChoices):
 
 
 class EthnicGroup(models.TextChoices):
-    """The 2021 Census ethnic groups for England: 19 groups under 5 headings."""
+    """The 2021 Census ethnic groups for England: 19 groups under 5 headings, worded and
+    ordered as on the England questionnaire. The stored keys begin with their heading's key
+    (see ``ethnic_heading_of``); they predate this order and stay as they are."""
 
-    BANGLADESHI = "asian_bangladeshi", _("Bangladeshi")
-    CHINESE = "asian_chinese", _("Chinese")
-    INDIAN = "asian_indian", _("Indian")
-    PAKISTANI = "asian_pakistani", _("Pakistani")
-    OTHER_ASIAN = "asian_other", _("Any other Asian background")
-    AFRICAN = "black_african", _("African")
-    CARIBBEAN = "black_caribbean", _("Caribbean")
-    OTHER_BLACK = "black_other", _("Any other Black, Black British, or Caribbean background")
-    WHITE_ASIAN = "mixed_white_asian", _("White and Asian")
-    WHITE_BLACK_AFRICAN = "mixed_white_black_african", _("White and Black African")
-    WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", _("White and Black Caribbean")
-    OTHER_MIXED = "mixed_other", _("Any other Mixed or Multiple ethnic background")
     WHITE_BRITISH = "white_british", _("English, Welsh, Scottish, Northern Irish or British")
     IRISH = "white_irish", _("Irish")
     GYPSY_TRAVELLER = "white_gypsy_traveller", _("Gypsy or Irish Traveller")
     ROMA = "white_roma", _("Roma")
     OTHER_WHITE = "white_other", _("Any other White background")
+    WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", _("White and Black Caribbean")
+    WHITE_BLACK_AFRICAN = "mixed_white_black_african", _("White and Black African")
+    WHITE_ASIAN = "mixed_white_asian", _("White and Asian")
+    OTHER_MIXED = "mixed_other", _("Any other Mixed or multiple ethnic background")
+    INDIAN = "asian_indian", _("Indian")
+    PAKISTANI = "asian_pakistani", _("Pakistani")
+    BANGLADESHI = "asian_bangladeshi", _("Bangladeshi")
+    CHINESE = "asian_chinese", _("Chinese")
+    OTHER_ASIAN = "asian_other", _("Any other Asian background")
+    CARIBBEAN = "black_caribbean", _("Caribbean")
+    AFRICAN = "black_african", _("African")
+    OTHER_BLACK = "black_other", _("Any other Black, Black British or Caribbean background")
     ARAB = "other_arab", _("Arab")
     ANY_OTHER = "other_any", _("Any other ethnic group")
     PREFER_NOT_TO_SAY = PREFER_NOT
 
 
 class EthnicHeading(models.TextChoices):
-    ASIAN = "asian", _("Asian, Asian British or Asian Welsh")
-    BLACK = "black", _("Black, Black British, Black Welsh, Caribbean or African")
-    MIXED = "mixed", _("Mixed or Multiple ethnic groups")
     WHITE = "white", _("White")
+    MIXED = "mixed", _("Mixed or multiple ethnic groups")
+    ASIAN = "asian", _("Asian or Asian British")
+    BLACK = "black", _("Black, Black British, Caribbean or African")
     OTHER = "other", _("Other ethnic group")
     PREFER_NOT_TO_SAY = PREFER_NOT
 
@@ -387,13 +389,15 @@ class Contact(models.Model):
     )
     email = models.EmailField(_("email"), blank=True, help_text=_("Erased on withdrawal."))
     consent_text = models.TextField(_("what they agreed to"))
-    consented_at = models.DateTimeField(_("consented"), default=timezone.now)
+    # Dates, not times: a contact is saved a moment after the resident's response, so a time
+    # of day would match the address to its answers.
+    consented_on = models.DateField(_("consented on"), default=timezone.localdate)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmation_sent_on = models.DateField(_("confirmation sent on"), null=True, blank=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
-        ordering = ["-consented_at"]
+        ordering = ["-consented_on", "email"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 

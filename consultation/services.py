@@ -249,8 +249,9 @@ def contact_withdraw(*, contact: Contact) -> Contact:
 
 def retention_apply(*, now: datetime.datetime | None = None) -> int:
     """Delete contact records older than ``CONTACT_RETENTION_DAYS``. Returns how many."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.CONTACT_RETENTION_DAYS)
-    deleted, _ = Contact.objects.filter(consented_at__lt=cutoff).delete()
+    today = timezone.localdate(now or timezone.now())
+    cutoff = today - datetime.timedelta(days=settings.CONTACT_RETENTION_DAYS)
+    deleted, _ = Contact.objects.filter(consented_on__lt=cutoff).delete()
     return deleted
 
 

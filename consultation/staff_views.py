@@ -39,8 +39,9 @@ def _consultation(slug) -> Consultation:
         raise Http404 from missing
 
 
-def _dimension(request):
-    return analysis.DIMENSIONS.get(request.GET.get("by", ""), analysis.DIMENSIONS["ethnic_heading"])
+def _dimension(request, dimensions=analysis.DIMENSIONS):
+    """The breakdown asked for, if it is one of ``dimensions``; otherwise ethnic headings."""
+    return dimensions.get(request.GET.get("by", ""), dimensions["ethnic_heading"])
 
 
 def _form_errors_from(form, error: ValidationError):
@@ -298,7 +299,7 @@ def export_answers(request, slug):
 def export_aggregate(request, slug):
     """Commission staff and admins: the suppressed figures, fit for publishing, as CSV."""
     consultation = _consultation(slug)
-    dimension = _dimension(request)
+    dimension = _dimension(request, analysis.PUBLIC_DIMENSIONS)
     response = StreamingHttpResponse(
         exports.aggregate_csv(consultation, dimension), content_type="text/csv; charset=utf-8"
     )
@@ -340,9 +341,11 @@ def findings_manage(request, slug):
 def findings(request, slug):
     """Public, once staff publish them: aggregate figures only, small counts suppressed."""
     consultation = _consultation(slug)
-    if not consultation.findings_published:
+    # Reopening a consultation (moving its close into the future) takes its findings down
+    # until it closes again: figures published mid-consultation would change under readers.
+    if not (consultation.findings_published and consultation.has_closed()):
         raise Http404
-    dimension = _dimension(request)
+    dimension = _dimension(request, analysis.PUBLIC_DIMENSIONS)
     figures = analysis.results(consultation, dimension)
     threshold = settings.SUPPRESSION_THRESHOLD
     for breakdown in (figures.barriers, figures.changes, figures.support, figures.themes):
@@ -353,7 +356,7 @@ def findings(request, slug):
         {
             "consultation": consultation,
             "results": figures,
-            "dimensions": analysis.DIMENSIONS.values(),
+            "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,
             "threshold": threshold,
         },

@@ -80,8 +80,9 @@ def step(request, slug, step_slug):
             if changing or following is None:
                 return redirect("consultation:check", slug=consultation.slug)
             return redirect("consultation:step", slug=consultation.slug, step_slug=following.slug)
+        draft.save_typed(current.slug, form)
     else:
-        form = current.form_class(initial=draft.answers(), consultation=consultation)
+        form = current.form_class(initial=draft.initial(current.slug), consultation=consultation)
     index = STEPS.index(current)
     previous = STEPS[index - 1] if index else None
     return render(
@@ -167,9 +168,10 @@ def _already_sent(consultation, key: str):
 @never_cache
 @require_GET
 def done(request, slug):
-    """Public. The confirmation page, with the reference number, for who just sent answers."""
+    """Public. The confirmation page, with the reference number, for who just sent answers.
+    Shown once: reloading it leads back to the consultation's start page."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    reference = Draft(request.session, consultation).finished_reference()
+    reference = Draft(request.session, consultation).take_finished_reference()
     if reference is None:
         return redirect(consultation)
     return render(

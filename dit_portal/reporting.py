@@ -9,6 +9,10 @@ gave it. Every respondent is in exactly one group, so each row's cells add up to
 total: a row is a partition. Suppression hides every count below the threshold and then,
 wherever exactly one cell of a partition is hidden while its total is shown, hides the next
 smallest too, so no hidden count can be worked back by subtraction.
+
+That protects one breakdown at a time. Two breakdowns where one's groups nest inside the
+other's (ethnic groups inside ethnic headings) can be subtracted from each other, so only
+one level of such a classification may leave the staff area.
 """
 
 from dataclasses import dataclass, field

@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from consultation.forms import STEPS
-from consultation.models import Contact, OptionKind, Response, Ward
-from tests.consultation.factories import ConsultationFactory, option_ids
+from consultation.models import Contact, EthnicHeading, OptionKind, Response, Ward
+from tests.conftest import PASSWORD
+from tests.consultation.factories import ConsultationFactory, option_ids, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +123,39 @@ def test_going_back_shows_what_was_typed(client, consultation):
     assert "No courses near me in the evening</textarea>" in back.content.decode()
 
 
+def test_typing_survives_an_error_then_leaving_by_the_back_link(client, consultation):
+    answer_every_page(client, consultation)
+    support = option_ids(consultation, OptionKind.SUPPORT, 1)
+    invalid = client.post(
+        url(consultation, "support"),
+        {"support": support, "support_other": "A laptop loan, please", "interest": ""},
+    )
+    assert invalid.status_code == 200
+
+    client.get(url(consultation, "changes"))  # the page's Back link
+    check = client.get(reverse("consultation:check", args=[consultation.slug]))
+    again = client.get(url(consultation, "support"))
+
+    # The page is not done until it passes: the check page sends the resident back to it.
+    assert check["Location"] == url(consultation, "support")
+    html = again.content.decode()
+    assert "A laptop loan, please</textarea>" in html
+    assert again.context["form"].initial["support"] == support
+    assert again.context["form"].initial["interest"] == ""
+    assert "There is a problem" not in html
+
+
+def test_a_page_put_right_after_an_error_counts_as_done(client, consultation):
+    answer_every_page(client, consultation)
+    client.post(url(consultation, "support"), {"support_other": "A laptop loan", "interest": ""})
+    client.post(url(consultation, "support"), {"support_other": "A mentor", "interest": "quite"})
+
+    check = client.get(reverse("consultation:check", args=[consultation.slug]))
+    assert check.status_code == 200
+    assert "A mentor" in check.content.decode()
+    assert "A mentor</textarea>" in client.get(url(consultation, "support")).content.decode()
+
+
 def test_changing_an_answer_returns_to_check_your_answers(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
@@ -166,19 +201,52 @@ def test_every_equality_question_offers_prefer_not_to_say(client, consultation):
             assert "prefer_not" in values, name
 
 
+CENSUS_2021_ENGLAND = [
+    (
+        "White",
+        [
+            "English, Welsh, Scottish, Northern Irish or British",
+            "Irish",
+            "Gypsy or Irish Traveller",
+            "Roma",
+            "Any other White background",
+        ],
+    ),
+    (
+        "Mixed or multiple ethnic groups",
+        [
+            "White and Black Caribbean",
+            "White and Black African",
+            "White and Asian",
+            "Any other Mixed or multiple ethnic background",
+        ],
+    ),
+    (
+        "Asian or Asian British",
+        ["Indian", "Pakistani", "Bangladeshi", "Chinese", "Any other Asian background"],
+    ),
+    (
+        "Black, Black British, Caribbean or African",
+        ["Caribbean", "African", "Any other Black, Black British or Caribbean background"],
+    ),
+    ("Other ethnic group", ["Arab", "Any other ethnic group"]),
+]
+
+
 def test_ethnic_groups_are_the_census_nineteen_under_five_headings(client, consultation):
     form = client.get(url(consultation, "about-you")).context["form"]
     groups = [
-        choice for choice in form.fields["ethnic_group"].choices if isinstance(choice[1], list)
+        (str(heading), [str(label) for _, label in options])
+        for heading, options in form.fields["ethnic_group"].choices
+        if isinstance(options, list)
     ]
-    assert [str(heading) for heading, _ in groups] == [
-        "Asian, Asian British or Asian Welsh",
-        "Black, Black British, Black Welsh, Caribbean or African",
-        "Mixed or Multiple ethnic groups",
-        "White",
-        "Other ethnic group",
-    ]
-    assert sum(len(options) for _, options in groups) == 19
+    assert groups == CENSUS_2021_ENGLAND
+    assert sum(len(labels) for _, labels in groups) == 19
+
+
+def test_ethnic_headings_of_the_figures_use_the_census_wording():
+    choices = [str(label) for _, label in EthnicHeading.choices]
+    assert choices[:-1] == [heading for heading, _ in CENSUS_2021_ENGLAND]
 
 
 def test_sending_twice_makes_one_response(client, consultation):
@@ -336,3 +404,69 @@ def test_residents_cannot_see_answers(client, consultation):
         stranger.get(reverse("consultation:results", args=[consultation.slug])).status_code == 302
     )
     assert reference not in stranger.get(consultation.get_absolute_url()).content.decode()
+
+
+def _consultation_keys(session_data):
+    return [key for key in session_data if key.startswith("consultation-")]
+
+
+def _send(client, consultation, **changes):
+    answer_every_page(client, consultation, **changes)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    return client.post(check_url, {"submission_key": key})
+
+
+def test_a_signed_in_residents_session_keeps_no_link_to_their_answers(client, consultation, member):
+    client.force_login(member)
+    sent = _send(client, consultation, contact={"email": "ama@example.org", "consent": "on"})
+
+    done = client.get(sent["Location"])
+    assert Response.objects.get().reference in done.content.decode()
+    for session in Session.objects.all():
+        assert _consultation_keys(session.get_decoded()) == []
+    # Shown once: coming back to it leads to the start page, not to the reference.
+    assert client.get(sent["Location"])["Location"] == consultation.get_absolute_url()
+
+
+def test_signing_in_forgets_answers_typed_before(client, consultation, member):
+    client.post(url(consultation, "barriers"), page_answers(consultation)["barriers"])
+    client.post(url(consultation, "comments"), {"comments": "My own words"})
+    assert _consultation_keys(client.session.keys())
+
+    signed_in = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+
+    assert signed_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+    assert _consultation_keys(client.session.keys()) == []
+    assert "My own words" not in client.get(url(consultation, "comments")).content.decode()
+
+
+def test_signing_out_forgets_answers_typed_while_signed_in(client, consultation, member):
+    client.force_login(member)
+    client.post(url(consultation, "comments"), {"comments": "My own words"})
+    assert _consultation_keys(client.session.keys())
+
+    client.post(reverse("account_logout"))
+
+    assert "_auth_user_id" not in client.session
+    assert _consultation_keys(client.session.keys()) == []
+    for session in Session.objects.all():
+        assert _consultation_keys(session.get_decoded()) == []
+
+
+def test_a_contact_carries_no_time_that_lines_up_with_a_response(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    submit(consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(client, consultation, contact={"email": "ama@example.org", "consent": "on"})
+    submit(consultation)
+
+    contact = Contact.objects.get()
+    values = {f.name: getattr(contact, f.name) for f in Contact._meta.concrete_fields}
+    assert not [name for name, v in values.items() if isinstance(v, datetime.datetime)], values
+    assert contact.consented_on == contact.confirmation_sent_on == timezone.localdate()
+    # The three responses of the day share the contact's date: none stands out.
+    days = {timezone.localdate(r.submitted_at) for r in Response.objects.all()}
+    assert days == {contact.consented_on}

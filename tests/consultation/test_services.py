@@ -189,7 +189,7 @@ def test_retention_removes_old_contact_details_only(settings):
     old = Contact.objects.create(
         email="old@example.org",
         consent_text="I agree",
-        consented_at=timezone.now() - datetime.timedelta(days=366),
+        consented_on=timezone.localdate() - datetime.timedelta(days=366),
     )
     recent = Contact.objects.create(email="new@example.org", consent_text="I agree")
 

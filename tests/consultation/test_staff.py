@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import uuid
 from io import StringIO
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation import services
-from consultation.models import Channel, Contact, OptionKind, Response
+from consultation.models import Channel, Contact, Option, OptionKind, Response, Theme, Ward
 from tests.consultation.factories import ConsultationFactory, option_ids, submit
 
 pytestmark = pytest.mark.django_db
@@ -159,9 +160,9 @@ def test_results_break_answers_down_by_group(client_for, commission_staff, consu
     results = response.context["results"]
     first_barrier = results.barriers.rows[0]
     columns = [key for key, _ in results.barriers.columns]
-    assert columns == ["black_african", "white_irish"]
-    assert [c.count for c in first_barrier.cells] == [6, 0]
-    assert first_barrier.cells[0].percent == 100.0
+    assert columns == ["white_irish", "black_african"]  # in the census questionnaire's order
+    assert [c.count for c in first_barrier.cells] == [0, 6]
+    assert first_barrier.cells[1].percent == 100.0
     assert first_barrier.total.count == 6
     assert results.total == 8
     assert "no-store" in response["Cache-Control"]
@@ -304,13 +305,18 @@ def test_answers_export_has_every_answer_with_its_codes(client_for, commission_s
 def test_aggregate_export_suppresses_small_counts(client_for, commission_staff, consultation):
     _spread(consultation, n_african=7, n_irish=2)
     response = client_for(commission_staff).get(
-        reverse("consultation:export_aggregate", args=[consultation.slug]), {"by": "ethnic_group"}
+        reverse("consultation:export_aggregate", args=[consultation.slug]),
+        {"by": "ethnic_heading"},
     )
     rows = _read_csv(response)
     sizes = {r["group"]: r["count"] for r in rows if r["question"] == "Respondents"}
-    # 2 Irish respondents are too few to show; the 7 African respondents are hidden too,
+    # 2 White respondents are too few to show; the 7 Black respondents are hidden too,
     # or 9 - 7 would give the 2 away.
-    assert sizes == {"": "9", "African": "hidden", "Irish": "fewer than 5"}
+    assert sizes == {
+        "": "9",
+        "Black, Black British, Caribbean or African": "hidden",
+        "White": "fewer than 5",
+    }
     assert not any(r["count"] in {"1", "2", "3", "4"} for r in rows)
 
 
@@ -328,7 +334,7 @@ def test_published_findings_show_aggregates_only_with_suppression(
             {"summary": "Cost and timing were the commonest barriers."},
         )
         client.logout()
-        page = client.get(findings_url, {"by": "ethnic_group"})
+        page = client.get(findings_url, {"by": "ethnic_heading"})
 
     html = page.content.decode()
     assert page.status_code == 200
@@ -337,8 +343,8 @@ def test_published_findings_show_aggregates_only_with_suppression(
     assert "Ama" not in html
     assert "Mare Street" not in html
     breakdown = page.context["results"].barriers
-    irish = [k for k, _ in breakdown.columns].index("white_irish")
-    assert breakdown.group_sizes[irish].suppressed
+    white = [k for k, _ in breakdown.columns].index("white")
+    assert breakdown.group_sizes[white].suppressed
 
 
 def test_findings_cannot_be_published_while_open(client_for, commission_staff, consultation):
@@ -355,7 +361,7 @@ def test_apply_retention_command_reports_and_can_run_twice(settings):
     Contact.objects.create(
         email="old@example.org",
         consent_text="I agree",
-        consented_at=timezone.now() - datetime.timedelta(days=31),
+        consented_on=timezone.localdate() - datetime.timedelta(days=31),
     )
     out = StringIO()
     call_command("apply_retention", stdout=out)
@@ -363,3 +369,201 @@ def test_apply_retention_command_reports_and_can_run_twice(settings):
     assert "Removed 1 contact record older than 30 days." in out.getvalue()
     assert "Removed 0 contact records older than 30 days." in out.getvalue()
     assert not Contact.objects.exists()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A9)"]
+
+
+def test_answers_export_never_writes_a_formula(client_for, commission_staff, consultation):
+    for formula in FORMULAS:
+        submit(consultation, comments=formula, barriers_other=formula)
+    for start in ("\t", "\r"):
+        # Free text is stripped when saved; the event name is written as staff typed it.
+        services.response_submit(
+            consultation=consultation,
+            answers={"changes": option_ids(consultation, OptionKind.CHANGE, 0)},
+            submission_key=uuid.uuid4(),
+            channel=Channel.EVENT,
+            channel_detail=f"{start}=1+1",
+        )
+    theme = services.theme_create(consultation=consultation, name="=Cost")
+    services.response_code(
+        response=Response.objects.first(), themes=[theme], coded_by=commission_staff
+    )
+
+    rows = _read_csv(
+        client_for(commission_staff).get(
+            reverse("consultation:export_answers", args=[consultation.slug])
+        )
+    )
+
+    assert sorted(r["comments"] for r in rows if r["comments"]) == sorted(f"'{f}" for f in FORMULAS)
+    assert sorted(r["barriers_other"] for r in rows if r["barriers_other"]) == sorted(
+        f"'{f}" for f in FORMULAS
+    )
+    assert sorted(r["channel_detail"] for r in rows if r["channel_detail"]) == [
+        "'\t=1+1",
+        "'\r=1+1",
+    ]
+    assert [r["themes"] for r in rows if r["themes"]] == ["'=Cost"]
+    cells = [value for row in rows for value in row.values()]
+    assert not [v for v in cells if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_aggregate_export_never_writes_a_formula(client_for, commission_staff, consultation):
+    option = services.option_save(
+        consultation=consultation, kind=OptionKind.BARRIER, label="@cmd|' /C calc'!A0"
+    )
+    for _ in range(6):
+        submit(consultation, barriers=[str(option.pk)])
+
+    rows = _read_csv(
+        client_for(commission_staff).get(
+            reverse("consultation:export_aggregate", args=[consultation.slug])
+        )
+    )
+
+    assert "'@cmd|' /C calc'!A0" in {r["answer"] for r in rows}
+    cells = [value for row in rows for value in row.values()]
+    assert not [v for v in cells if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def _publish(consultation, summary="Findings."):
+    with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
+        services.findings_publish(consultation=consultation, summary=summary)
+
+
+def _nested_case(consultation):
+    """African 7, Caribbean 2, Any other Black 9, Irish 6: by group alone Caribbean is
+    "fewer than 5"; by heading Black is 18 and White 6, so 18 - 7 - 9 would give it away."""
+    for group, n in [
+        ("black_african", 7),
+        ("black_caribbean", 2),
+        ("white_irish", 6),
+        ("black_other", 9),
+    ]:
+        for _ in range(n):
+            submit(consultation, ethnic_group=group)
+
+
+GROUP_ONLY_LABELS = [">Caribbean<", ">African<", "Any other Black", "Irish"]
+
+
+def test_published_findings_cannot_be_subtracted_between_ethnic_levels(client, consultation):
+    _nested_case(consultation)
+    _publish(consultation)
+    findings_url = reverse("consultation:findings", args=[consultation.slug])
+
+    with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=2)):
+        pages = [
+            client.get(findings_url, {"by": by})
+            for by in ("ethnic_group", "ethnic_heading", "age_band", "area")
+        ]
+
+    # Only the headings are published: asking for the 19 groups gives the headings.
+    by_group, by_heading = pages[0], pages[1]
+    for page in (by_group, by_heading):
+        breakdown = page.context["results"].barriers
+        sizes = {
+            k: (None if f.suppressed else f.count)
+            for (k, _), f in zip(breakdown.columns, breakdown.group_sizes, strict=True)
+        }
+        assert sizes == {"white": 6, "black": 18}
+    for page in pages:
+        html = page.content.decode()
+        assert 'value="ethnic_group"' not in html
+        for label in GROUP_ONLY_LABELS:
+            assert label not in html, label
+        columns = {key for key, _ in page.context["results"].barriers.columns}
+        assert not columns & {"black_caribbean", "black_african", "black_other", "white_irish"}
+
+
+def test_aggregate_export_cannot_be_subtracted_between_ethnic_levels(
+    client_for, commission_staff, consultation
+):
+    _nested_case(consultation)
+    client = client_for(commission_staff)
+    export_url = reverse("consultation:export_aggregate", args=[consultation.slug])
+
+    by_group = client.get(export_url, {"by": "ethnic_group"})
+    rows = _read_csv(by_group)
+
+    assert "findings-by-ethnic_heading.csv" in by_group["Content-Disposition"]
+    assert {r["grouped by"] for r in rows} == {"All respondents", "Ethnic group (5 headings)"}
+    sizes = {r["group"]: r["count"] for r in rows if r["question"] == "Respondents"}
+    assert sizes == {"": "24", "White": "6", "Black, Black British, Caribbean or African": "18"}
+    groups = {r["group"] for r in rows}
+    assert not groups & {
+        "Caribbean",
+        "African",
+        "Irish",
+        "Any other Black, Black British or Caribbean background",
+    }
+
+
+def test_findings_come_down_while_a_consultation_is_reopened(client, consultation):
+    submit(consultation)
+    _publish(consultation)
+    findings_url = reverse("consultation:findings", args=[consultation.slug])
+    later = consultation.closes_at + datetime.timedelta(days=1)
+
+    with time_machine.travel(later):
+        assert client.get(findings_url).status_code == 200
+        services.consultation_update(
+            consultation=consultation, closes_at=later + datetime.timedelta(days=14)
+        )
+        assert client.get(findings_url).status_code == 404
+        listing = client.get(reverse("consultation:index"))
+        assert findings_url not in listing.content.decode()
+
+    with time_machine.travel(later + datetime.timedelta(days=15)):
+        assert client.get(findings_url).status_code == 200
+
+
+def test_staff_posts_by_anyone_else_change_nothing(client_for, consultation, member, coordinator):
+    response = submit(consultation, comments="Cost of courses")
+    theme = services.theme_create(consultation=consultation, name="Cost")
+    option = consultation.options.first()
+    ward = Ward.objects.first()
+    slug = consultation.slug
+    posts = [
+        (reverse("consultation:theme_add", args=[slug]), {"name": "Sneaky"}),
+        (
+            reverse("consultation:code_response", args=[slug, response.reference]),
+            {"themes": [str(theme.pk)], "new_theme": "Sneaky"},
+        ),
+        (
+            reverse("consultation:response_enter", args=[slug]),
+            {
+                "channel": Channel.PAPER,
+                "submitted_on": "2026-01-05",
+                "comments": "Sneaky",
+                "submission_key": str(uuid.uuid4()),
+            },
+        ),
+        (
+            reverse("consultation:option_edit", args=[slug, option.pk]),
+            {"kind": option.kind, "label": "Sneaky", "is_active": ""},
+        ),
+        (reverse("consultation:ward_edit", args=[ward.pk]), {"name": "Sneaky", "is_active": ""}),
+    ]
+
+    def state():
+        return (
+            list(Theme.objects.values_list("name", flat=True)),
+            list(Response.objects.values_list("reference", "coded_at", "comments")),
+            list(response.themes.values_list("pk", flat=True)),
+            list(Option.objects.values_list("label", "is_active")),
+            list(Ward.objects.values_list("name", "is_active")),
+        )
+
+    before = state()
+    for user in (None, member, coordinator):
+        for url, data in posts:
+            answer = client_for(user).post(url, data)
+            if user is None:
+                assert answer.status_code == 302, url
+                assert answer["Location"].startswith(reverse("account_login")), url
+            else:
+                assert answer.status_code == 403, (url, user)
+    assert state() == before
