@@ -42,18 +42,45 @@ class InvitationAdmin(AuditedAdmin):
 
 
 class SkillRankInline(admin.TabularInline):
+    """An employer's ranking is written only by the survey service, which checks it (no
+    skill twice, no gaps): shown here, never changed by hand."""
+
     model = SkillRank
     extra = 0
+    fields = ["rank", "skill", "other"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EmployerResponse)
-class EmployerResponseAdmin(admin.ModelAdmin):
+class EmployerResponseAdmin(AuditedAdmin):
+    """A submitted response is the organisation's answer as given: admins can read it but
+    not change or delete it."""
+
     list_display = ["employer", "survey", "status", "updated_at", "submitted_at"]
     list_filter = ["survey", "status", "employer__sector", "employer__size_band"]
     search_fields = ["employer__name"]
     list_select_related = ["employer", "survey"]
     filter_horizontal = ["options"]
     inlines = [SkillRankInline]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(SurveyOption)

@@ -14,14 +14,21 @@ avoids them:
 - words that begin with a stem but mean something unrelated ("committee" is not
   "commitment", "tender" in procurement is not "tenderness", a "competency" framework is
   not "competitive"), listed in UNRELATED;
-- product and technology names ("Active Directory", "SharePoint", "Salesforce"), and any
-  word written in CamelCase, which is how product names are written.
+- product and technology names ("Active Directory", "SharePoint", "Salesforce",
+  "Trustpilot"), and any word written in CamelCase, which is how product names are written;
+- names of organisations and set phrases common in UK adverts that say nothing about the
+  job ("NHS Trust", "the Trust's values", "Kind regards", "depending on experience"),
+  listed in SET_PHRASES and ORGANISATION_NAMES.
+
+Hyphens are spelt both ways in adverts ("co-operative", "inter-personal"), so a hyphenated
+word that is not in a list itself is also looked up with its hyphens removed, then part by
+part ("team-leading").
 
 Nothing pasted is stored or logged: the text lives only in the request that checks it.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -54,6 +61,7 @@ UNRELATED = {
     "dependency", "dependencies",
     "kinds",
     "objectives",
+    "kindly",
     "trustee", "trustees",
     "leaflet", "leaflets",
 }  # fmt: skip
@@ -61,8 +69,15 @@ UNRELATED = {
 # Product and technology names that contain a coded word.
 PRODUCT_NAMES = [
     "Active Directory", "Azure Active Directory", "ActiveX", "ActiveMQ", "SharePoint",
-    "Salesforce", "Kindle", "Dependabot", "Power Automate",
+    "Salesforce", "Kindle", "Dependabot", "Power Automate", "Trustpilot", "Forcepoint",
 ]  # fmt: skip
+
+# Set phrases that contain a coded word but say nothing about the job.
+SET_PHRASES = ["Kind regards", "depending on experience"]
+
+# "Trust" as the name of an organisation (an NHS trust, "the Trust's values"), told apart
+# from trust the quality by its capital letter; so matched with case.
+ORGANISATION_NAMES = re.compile(r"\b(?:NHS|Foundation) Trusts?\b|\bTrust['’]s\b")
 
 # Plainer words for the commonest masculine-coded words, by stem.
 ALTERNATIVES = {
@@ -117,7 +132,9 @@ _MASCULINE = _compile(MASCULINE)
 _FEMININE = _compile(FEMININE)
 _PRODUCTS = re.compile(
     r"\b(?:"
-    + "|".join(re.escape(name) for name in sorted(PRODUCT_NAMES, key=len, reverse=True))
+    + "|".join(
+        re.escape(name) for name in sorted([*PRODUCT_NAMES, *SET_PHRASES], key=len, reverse=True)
+    )
     + r")\b",
     re.IGNORECASE,
 )
@@ -216,7 +233,11 @@ def verdict_for(masculine: int, feminine: int) -> str:
 def check(text: str) -> Result:
     """Find the gender-coded words in ``text``."""
     result = Result(text=text)
-    masked = [(m.start(), m.end()) for m in _PRODUCTS.finditer(text)]
+    masked = [
+        (m.start(), m.end())
+        for pattern in (_PRODUCTS, ORGANISATION_NAMES)
+        for m in pattern.finditer(text)
+    ]
     result.ignored = sorted({text[start:end] for start, end in masked})
     for token in WORD.finditer(text):
         word = token.group()
@@ -226,6 +247,10 @@ def check(text: str) -> Result:
             result.ignored.append(word)
             continue
         match = _match(word, token.start())
+        if match is None and "-" in word:
+            match = _match(word.replace("-", ""), token.start())
+            if match is not None:
+                match = replace(match, end=token.end(), word=word)
         if match is None and "-" in word:
             # "team-leading": look at each part of a hyphenated word on its own.
             offset = token.start()

@@ -1,25 +1,28 @@
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from dit_portal.notify import send_once
 
 from .models import Invitation
 
 
 def send_invitation(*, invitation_id: int) -> bool:
-    """Email an invitation link. Staff may send it again on purpose, so each send is
-    recorded rather than refused; a task retried after the mail server failed sends it
-    once, because ``sent_at`` moves on only after the mail server took it."""
+    """Email an invitation link, once per link. The send is claimed in the database before
+    the mail goes (``send_once``), so a task run twice, or redelivered after a worker died
+    (the task acks late), sends one email. Re-sending gives the invitation a new link, and
+    so a new key: a deliberate re-send is not mistaken for a repeat."""
     invitation = Invitation.objects.select_related("survey", "employer").get(pk=invitation_id)
     context = {
         "invitation": invitation,
         "link": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
     }
-    send_mail(
-        subject=render_to_string("employers/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("employers/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    sent = send_once(
+        # The token's hash, not the token: the key is stored and shown in the admin.
+        key=f"employers.invitation:{invitation.pk}:{invitation.token_hash}",
+        to=invitation.email,
+        template="employers/email/invitation",
+        context=context,
     )
-    Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())
-    return True
+    if sent:
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=timezone.now())
+    return sent

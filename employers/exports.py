@@ -74,8 +74,10 @@ def _shown(figure, threshold):
 
 
 def findings_csv(survey: Survey, by: str) -> Iterator[str]:
-    """Figures fit for publishing: answers by sector or size band, and the skills
-    ranking, with small counts suppressed."""
+    """Figures fit for publishing, with small counts suppressed, in two sections with a
+    header each, separated by an empty line: answers by sector or size band, then the
+    skills ranking (only the skills ``publishable_ranking`` lets out; no rows when too few
+    employers answered)."""
     threshold = settings.SUPPRESSION_THRESHOLD
     writer = csv.writer(_Echo())
     yield "\ufeff"
@@ -103,12 +105,8 @@ def findings_csv(survey: Survey, by: str) -> Iterator[str]:
                         "" if cell.shown_percent is None else cell.shown_percent,
                     ]
                 )
-    ranking, _, counted = selectors.skill_ranking(survey=survey)
-    if counted >= threshold:
-        for position, skill in enumerate(ranking, start=1):
-            in_top = (
-                skill.in_top_five if skill.in_top_five >= threshold else f"fewer than {threshold}"
-            )
-            yield writer.writerow(
-                ["Top skills (Borda count)", skill.name, f"rank {position}", skill.points, in_top]
-            )
+    yield writer.writerow([])
+    yield writer.writerow(["skill", "rank", "Borda points", "in a top five"])
+    ranking, _counted = selectors.publishable_ranking(survey=survey, threshold=threshold)
+    for position, skill in enumerate(ranking or [], start=1):
+        yield writer.writerow([skill.name, position, skill.points, skill.in_top_five])

@@ -1,10 +1,19 @@
 """The employer survey form, the job advert checker form, and staff forms. Validation only."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .advert_checker import MAX_LENGTH
-from .models import Apprenticeships, Employer, OptionKind, Sector, SizeBand, Survey
+from .models import (
+    Apprenticeships,
+    Employer,
+    EmployerResponse,
+    OptionKind,
+    Sector,
+    SizeBand,
+    Survey,
+)
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 RANK_WORDS = {
@@ -17,8 +26,9 @@ RANK_WORDS = {
 
 
 class SurveyForm(forms.Form):
-    """One page, in fieldsets. ``complete=True`` (submitting) asks for every answer the
-    commission needs; saving a draft checks only that what is there makes sense."""
+    """One page, in fieldsets. The form checks only the shape of each answer; the rules
+    (no skill twice, no gaps in the ranks, what submitting needs) are the service's, and
+    the view shows the service's errors on this form."""
 
     barriers = forms.MultipleChoiceField(
         label=_("What makes it hard to recruit local people into digital tech roles?"),
@@ -84,65 +94,50 @@ class SurveyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
-    def __init__(self, *args, survey: Survey, complete: bool = False, **kwargs):
+    def __init__(self, *args, survey: Survey, response: EmployerResponse | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.complete = complete
+        # A retired option or skill stays a choice for a response that already chose it,
+        # so saving the draft again does not quietly drop the answer.
+        kept_options, kept_skills = set(), set()
+        if response is not None:
+            kept_options = {o.pk for o in response.options.all()}
+            kept_skills = {r.skill_id for r in response.ranks.all() if r.skill_id}
         for field, kind in (
             ("barriers", OptionKind.BARRIER),
             ("changes", OptionKind.CHANGE),
             ("offers", OptionKind.OFFER),
         ):
             self.fields[field].choices = [
-                (str(o.pk), o.label) for o in survey.options.all() if o.kind == kind and o.is_active
+                (str(o.pk), _label(o.label, o.is_active))
+                for o in survey.options.all()
+                if o.kind == kind and (o.is_active or o.pk in kept_options)
             ]
         skills = [
             ("", _("Choose a skill")),
-            *((str(s.pk), s.name) for s in survey.skills.all() if s.is_active),
+            *(
+                (str(s.pk), _label(s.name, s.is_active))
+                for s in survey.skills.all()
+                if s.is_active or s.pk in kept_skills
+            ),
+            ("other", _("Other (write it in below)")),
         ]
-        skills.append(("other", _("Other (write it in below)")))
         for rank in range(1, 6):
             self.fields[f"rank_{rank}"].choices = skills
 
     def rank_fields(self):
         return [self[f"rank_{rank}"] for rank in range(1, 6)]
 
-    def clean(self):
-        cleaned = super().clean()
-        chosen = [cleaned.get(f"rank_{rank}", "") for rank in range(1, 6)]
-        seen = {}
-        for rank, value in enumerate(chosen, start=1):
-            if value and value in seen:
-                self.add_error(
-                    f"rank_{rank}",
-                    _("You chose this skill at rank %(first)s already; choose a different one")
-                    % {"first": seen[value]},
-                )
-            seen.setdefault(value, rank)
-            if not value and any(chosen[rank:]):
-                self.add_error(
-                    f"rank_{rank}",
-                    _("Choose a skill for rank %(rank)s, or move the ones below it up")
-                    % {"rank": rank},
-                )
-        if "other" in chosen and not cleaned.get("other_skill", "").strip():
-            self.add_error("other_skill", _("Write in the other skill you chose"))
-        if cleaned.get("other_skill", "").strip() and "other" not in chosen:
-            self.add_error(
-                "other_skill", _("Choose “Other” at one of the ranks, or clear this box")
-            )
-        if self.complete:
-            self._require_complete(cleaned, chosen)
-        return cleaned
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's errors beside their fields (and so in the error summary)."""
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
-    def _require_complete(self, cleaned, chosen):
-        if not cleaned.get("barriers") and not cleaned.get("barriers_other", "").strip():
-            self.add_error("barriers", _("Select at least one barrier, or describe it"))
-        if not cleaned.get("changes") and not cleaned.get("changes_other", "").strip():
-            self.add_error("changes", _("Select at least one change, or describe it"))
-        if not chosen[0]:
-            self.add_error("rank_1", _("Choose at least the most important skill"))
-        if not cleaned.get("apprenticeships"):
-            self.add_error("apprenticeships", _("Say whether you offer apprenticeships"))
+
+def _label(text: str, is_active: bool) -> str:
+    if is_active:
+        return text
+    return _("%(answer)s (no longer offered)") % {"answer": text}
 
 
 class AdvertForm(forms.Form):

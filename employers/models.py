@@ -298,5 +298,9 @@ class SkillRank(models.Model):
 
 for model in (Survey, SurveyOption, Skill, Employer):
     auditlog.register(model)
-# Invitations are audited without their token hash.
-auditlog.register(Invitation, exclude_fields=["token_hash"])
+# Responses are audited by status only: copying the answers into the audit history would
+# keep them after the response itself is deleted under the retention rules.
+auditlog.register(EmployerResponse, include_fields=["status", "submitted_at", "submitted_by"])
+# Invitations are audited without their salt and token hash: with the SECRET_KEY the salt
+# gives the working link, and the audit history is shown to every admin.
+auditlog.register(Invitation, exclude_fields=["salt", "token_hash"])

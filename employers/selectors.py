@@ -150,6 +150,19 @@ def skill_ranking(*, survey: Survey) -> tuple[list[RankedSkill], list[tuple[str,
     return [RankedSkill(**row) for row in rows], [(o["text"], o["n"]) for o in others], counted
 
 
+def publishable_ranking(*, survey: Survey, threshold: int) -> tuple[list[RankedSkill] | None, int]:
+    """The skills ranking fit to leave the staff area, and the number of responses
+    counted. The ranking is None when too few employers answered to publish one (below
+    the threshold one employer's answers could be read off the order). A skill in fewer
+    than ``threshold`` top fives is left out altogether: its points alone would give away
+    how those few employers ranked it (3 points from one appearance is one employer's
+    3rd place)."""
+    ranking, _others, counted = skill_ranking(survey=survey)
+    if counted < threshold:
+        return None, counted
+    return [skill for skill in ranking if skill.in_top_five >= threshold], counted
+
+
 DIMENSIONS = {"sector": (Sector.choices, "sector"), "size_band": (SizeBand.choices, "size_band")}
 
 

@@ -25,6 +25,7 @@ from .models import (
     Survey,
     SurveyOption,
     hash_token,
+    new_salt,
     token_for,
 )
 
@@ -164,12 +165,27 @@ def invitation_create(*, survey: Survey, employer: Employer, email: str, invited
 
 
 def invitation_resend(*, invitation: Invitation) -> Invitation:
-    """Send the same link again, valid for another full period."""
+    """Send the invitation again with a new link, valid for a full period. The old link
+    stops working, so a forwarded or leaked copy of it cannot be used. Refused once the
+    organisation has submitted or the survey has closed: the link could do nothing then."""
+    if invitation.survey.has_closed():
+        raise ValidationError(_("The survey has closed, so the invitation cannot be sent again."))
+    if EmployerResponse.objects.filter(
+        survey_id=invitation.survey_id,
+        employer_id=invitation.employer_id,
+        status=ResponseStatus.SUBMITTED,
+    ).exists():
+        raise ValidationError(
+            _("%(employer)s has already submitted, so the invitation was not sent again.")
+            % {"employer": invitation.employer}
+        )
+    invitation.salt = new_salt()
+    invitation.token_hash = hash_token(token_for(invitation.salt))
     invitation.expires_at = timezone.now() + datetime.timedelta(
         days=settings.INVITATION_EXPIRY_DAYS
     )
     with transaction.atomic():
-        invitation.save(update_fields=["expires_at"])
+        invitation.save(update_fields=["salt", "token_hash", "expires_at"])
         enqueue_on_commit(tasks.send_invitation, invitation.pk)
     return invitation
 
@@ -195,32 +211,105 @@ def invitation_open(*, token: str, user=None) -> Invitation:
     return invitation
 
 
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _validated(
-    survey: Survey, answers: dict
+    survey: Survey, response: EmployerResponse, answers: dict, *, complete: bool
 ) -> tuple[list[int], list[tuple[int, int | None, str]]]:
-    wanted = {
-        int(pk): kind for field, kind in OPTION_ANSWERS.items() for pk in answers.get(field, ())
-    }
-    found = dict(survey.options.filter(pk__in=wanted).values_list("pk", "kind"))
-    if found != wanted:
-        raise ValidationError(_("One of the ticked answers is not part of this survey."))
-    ranks = []
-    skill_ids = set(survey.skills.values_list("pk", flat=True))
-    for rank in RANKS:
-        value = answers.get(f"rank_{rank}", "")
+    """The ticked options and the ranks, checked against the survey's rules; every
+    mistake found is raised at once, keyed by the form field it belongs to.
+
+    Retired options and skills can no longer be chosen, except by a response that chose
+    them before they were retired: its draft is saved again without losing them.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def error(field, message):
+        errors.setdefault(field, []).append(message)
+
+    kept_options = set(response.options.values_list("pk", flat=True)) if response.pk else set()
+    kept_skills = (
+        set(response.ranks.filter(skill__isnull=False).values_list("skill_id", flat=True))
+        if response.pk
+        else set()
+    )
+    options = {o.pk: o for o in survey.options.all()}
+    skills = {s.pk: s for s in survey.skills.all()}
+
+    option_ids = []
+    for field, kind in OPTION_ANSWERS.items():
+        for value in answers.get(field, ()):
+            option = options.get(_int_or_none(value))
+            if option is None or option.kind != kind:
+                error(field, _("One of the ticked answers is not part of this survey."))
+            elif not option.is_active and option.pk not in kept_options:
+                error(field, _("“%(answer)s” is no longer offered.") % {"answer": option})
+            else:
+                option_ids.append(option.pk)
+
+    ranks, seen = [], {}
+    chosen = [answers.get(f"rank_{rank}", "") or "" for rank in RANKS]
+    other_skill = (answers.get("other_skill") or "").strip()
+    for rank, value in zip(RANKS, chosen, strict=True):
+        field = f"rank_{rank}"
+        if not value:
+            if any(chosen[rank:]):
+                error(
+                    field,
+                    _("Choose a skill for rank %(rank)s, or move the ones below it up")
+                    % {"rank": rank},
+                )
+            continue
+        if value in seen:
+            error(
+                field,
+                _("You chose this skill at rank %(first)s already; choose a different one")
+                % {"first": seen[value]},
+            )
+            continue
+        seen[value] = rank
         if value == "other":
-            ranks.append((rank, None, answers.get("other_skill", "").strip()))
-        elif value:
-            if int(value) not in skill_ids:
-                raise ValidationError(_("One of the ranked skills is not part of this survey."))
-            ranks.append((rank, int(value), ""))
-    return list(wanted), ranks
+            ranks.append((rank, None, other_skill))
+            continue
+        skill = skills.get(_int_or_none(value))
+        if skill is None:
+            error(field, _("This skill is not part of this survey."))
+        elif not skill.is_active and skill.pk not in kept_skills:
+            error(field, _("“%(skill)s” is no longer offered; choose another") % {"skill": skill})
+        else:
+            ranks.append((rank, skill.pk, ""))
+    if "other" in seen and not other_skill:
+        error("other_skill", _("Write in the other skill you chose"))
+    if other_skill and "other" not in seen:
+        error("other_skill", _("Choose “Other” at one of the ranks, or clear this box"))
+
+    if complete:
+        for field, message in (
+            ("barriers", _("Select at least one barrier, or describe it")),
+            ("changes", _("Select at least one change, or describe it")),
+        ):
+            if not answers.get(field) and not (answers.get(f"{field}_other") or "").strip():
+                error(field, message)
+        if not chosen[0]:
+            error("rank_1", _("Choose at least the most important skill"))
+        if not answers.get("apprenticeships"):
+            error("apprenticeships", _("Say whether you offer apprenticeships"))
+    if errors:
+        raise ValidationError(errors)
+    return option_ids, ranks
 
 
-def _write(response: EmployerResponse, answers: dict, survey: Survey) -> None:
-    option_ids, ranks = _validated(survey, answers)
+def _write(
+    response: EmployerResponse, answers: dict, survey: Survey, *, complete: bool = False
+) -> None:
+    option_ids, ranks = _validated(survey, response, answers, complete=complete)
     for name in TEXT_ANSWERS:
-        setattr(response, name, answers.get(name, "").strip())
+        setattr(response, name, (answers.get(name) or "").strip())
     response.full_clean(exclude=["survey", "employer"])
     response.save()
     response.options.set(option_ids)
@@ -242,7 +331,8 @@ def _locked_response(survey: Survey, employer: Employer) -> EmployerResponse:
 
 
 def response_save_draft(*, survey: Survey, employer: Employer, answers: dict) -> EmployerResponse:
-    """Keep what the employer has answered so far, to come back to."""
+    """Keep what the employer has answered so far, to come back to. A draft may be partial,
+    but what is there must make sense (raises ``ValidationError``, keyed by field)."""
     if not survey.is_open():
         raise SurveyClosed
     with transaction.atomic():
@@ -257,14 +347,15 @@ def response_submit(
     *, survey: Survey, employer: Employer, answers: dict, user=None
 ) -> EmployerResponse:
     """Submit the organisation's answers. Once submitted they are read-only; submitting
-    again, from a second tab or a double click, is refused rather than overwriting."""
+    again, from a second tab or a double click, is refused rather than overwriting.
+    Every answer the commission needs must be there (raises ``ValidationError``)."""
     if not survey.is_open():
         raise SurveyClosed
     with transaction.atomic():
         response = _locked_response(survey, employer)
         if response.is_submitted:
             raise ResponseLocked
-        _write(response, answers, survey)
+        _write(response, answers, survey, complete=True)
         response.status = ResponseStatus.SUBMITTED
         response.submitted_at = timezone.now()
         response.submitted_by = user if user is not None and user.is_authenticated else None

@@ -109,13 +109,22 @@ def staff_survey(request, slug):
 @staff_required(perm="employers.change_invitation")
 @require_http_methods(["POST"])
 def invitation_resend(request, slug, pk):
-    """Commission staff and admins: send an invitation's link again, for a full period."""
-    invitation = get_object_or_404(Invitation, pk=pk, survey__slug=slug)
-    services.invitation_resend(invitation=invitation)
-    messages.success(
-        request,
-        _("Invitation sent again to %(email)s.") % {"email": invitation.email},
+    """Commission staff and admins: send an invitation again, with a new link valid for a
+    full period."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("survey", "employer"), pk=pk, survey__slug=slug
     )
+    try:
+        services.invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Invitation sent again to %(email)s, with a new link; the old link no longer works.")
+            % {"email": invitation.email},
+        )
     return redirect("employers:staff_survey", slug=slug)
 
 

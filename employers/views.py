@@ -1,5 +1,8 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +17,9 @@ from dit_portal.reporting import suppress
 from . import advert_checker, selectors, services
 from .forms import AdvertForm, SurveyForm
 from .models import Survey
+
+logger = logging.getLogger(__name__)
+REDACTED_PATH = "/employers/invitation/<token>/"
 
 
 def _survey_or_404(slug) -> Survey:
@@ -40,9 +46,16 @@ def invitation(request, token):
     try:
         invited = services.invitation_open(token=token, user=request.user)
     except services.InvitationInvalid as invalid:
-        return render(
+        response = render(
             request, "employers/invitation_invalid.html", {"reason": invalid.reason}, status=410
         )
+        # 410 tells browsers and crawlers the link is gone for good, but Django's request
+        # logger would record it with the full path, token and all, where anyone reading
+        # the logs could try it. It skips responses marked as logged, so log it here,
+        # without the token.
+        logger.warning("Invitation link refused (%s): %s", invalid.reason, REDACTED_PATH)
+        response._has_been_logged = True
+        return response
     access = request.session.get(selectors.SESSION_KEY, {})
     access[str(invited.survey_id)] = invited.employer_id
     request.session[selectors.SESSION_KEY] = access
@@ -68,7 +81,7 @@ def survey(request, slug):
     form = SurveyForm(
         request.POST or None,
         survey=survey,
-        complete=submitting,
+        response=response,
         initial=selectors.answers_of(response),
     )
     if request.method == "POST" and form.is_valid():
@@ -78,6 +91,9 @@ def survey(request, slug):
                 services.response_submit(**arguments, user=request.user)
                 return redirect("employers:thanks", slug=survey.slug)
             services.response_save_draft(**arguments)
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return render(request, "employers/survey_form.html", {**context, "form": form})
         except services.ResponseLocked:
             messages.info(request, _("Your organisation's answers were already submitted."))
             return redirect(survey)
@@ -135,7 +151,7 @@ def findings(request, slug):
     tables = selectors.breakdowns(survey=survey, by=by)
     for table in tables.values():
         suppress(table, threshold)
-    ranking, _others, counted = selectors.skill_ranking(survey=survey)
+    ranking, counted = selectors.publishable_ranking(survey=survey, threshold=threshold)
     return render(
         request,
         "employers/findings.html",
@@ -144,9 +160,7 @@ def findings(request, slug):
             "tables": tables,
             "by": by,
             "threshold": threshold,
-            # Rankings are published only above the threshold: below it one employer's
-            # answers could be read off the order.
-            "ranking": ranking if counted >= threshold else None,
+            "ranking": ranking,
             "counted": counted,
         },
     )

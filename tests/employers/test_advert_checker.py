@@ -1,9 +1,12 @@
 """The job advert checker on adverts worked out by hand."""
 
+import logging
+import time
+
 import pytest
 from django.urls import reverse
 
-from employers.advert_checker import check, verdict_for
+from employers.advert_checker import FEMININE, MASCULINE, MAX_LENGTH, check, verdict_for
 
 
 def coded(text):
@@ -159,3 +162,70 @@ def test_a_long_advert_is_checked_in_full():
     text = "We value a supportive and competitive culture. " * 420  # about 20,000 characters
     result = check(text[:20000])
     assert len(result.masculine) == len(result.feminine) == 420
+
+
+def test_the_word_lists_are_those_of_gaucher_friesen_and_kay_appendix_a():
+    # Gaucher, Friesen & Kay (2011), Appendix A, in the paper's order; "*" marks a stem.
+    assert MASCULINE == [
+        "active", "adventurous", "aggress*", "ambitio*", "analy*", "assert*", "athlet*",
+        "autonom*", "boast*", "challeng*", "compet*", "confident", "courag*", "decide",
+        "decisive", "decision*", "determin*", "dominant", "domina*", "force*", "greedy",
+        "headstrong", "hierarch*", "hostil*", "impulsive", "independen*", "individual*",
+        "intellect*", "lead*", "logic", "masculine", "objective", "opinion", "outspoken",
+        "persist", "principle*", "reckless", "stubborn", "superior", "self-confiden*",
+        "self-relian*", "self-sufficien*",
+    ]  # fmt: skip
+    assert FEMININE == [
+        "affectionate", "child*", "cheer*", "commit*", "communal", "compassion*", "connect*",
+        "considerate", "cooperat*", "depend*", "emotiona*", "empath*", "feminine",
+        "flatterable", "gentle", "honest", "interpersonal", "interdependen*", "interpersona*",
+        "kind", "kinship", "loyal*", "modesty", "nag", "nurtur*", "pleasant*", "polite",
+        "quiet*", "respon*", "sensitiv*", "submissive", "support*", "sympath*", "tender*",
+        "together*", "trust*", "understand*", "warm*", "whin*", "yield*",
+    ]  # fmt: skip
+
+
+def test_hyphenated_spellings_match_as_the_unhyphenated_word():
+    _, feminine = coded("A co-operative team: co-operate, with inter-personal skills.")
+    assert feminine == ["co-operative", "co-operate", "inter-personal"]
+
+
+def test_uk_names_set_phrases_and_products_are_not_counted():
+    result = check(
+        "Barts Health NHS Trust, a Foundation Trust, and the Trust's values. "
+        "Kindly apply by Friday; salary depending on experience. See us on Trustpilot; "
+        "we use Forcepoint. Kind regards, HR"
+    )
+    assert result.matches == []
+    assert {"NHS Trust", "Foundation Trust", "Trust's", "Trustpilot", "Forcepoint"} <= set(
+        result.ignored
+    )
+    # The same words as qualities still count.
+    assert coded("We trust you to be kind.") == ([], ["trust", "kind"])
+
+
+@pytest.mark.django_db
+def test_the_page_checks_20000_characters_quickly(client):
+    sentence = "We value a supportive and competitive culture. "
+    advert = sentence * 425
+    advert += "x" * (MAX_LENGTH - len(advert))  # up to the limit exactly
+    assert len(advert) == MAX_LENGTH
+    started = time.perf_counter()
+    response = client.post(reverse("employers:advert_checker"), {"advert": advert})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert len(result.masculine) == len(result.feminine) == 425
+    assert elapsed < 2  # a generous bound for a slow CI machine; it takes a fraction of that
+
+
+@pytest.mark.django_db
+def test_pasted_text_appears_in_no_log(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    marker = "Zanzibarqux competitive"
+    url = reverse("employers:advert_checker")
+    assert client.post(url, {"advert": marker}).status_code == 200
+    assert client.post(url, {"advert": marker + "x" * MAX_LENGTH}).status_code == 200
+    assert client.post(url, {"advert": marker, "unexpected": marker}).status_code == 200
+    logged = caplog.text + "".join(f"{r.args}{r.__dict__}" for r in caplog.records)
+    assert "Zanzibarqux" not in logged

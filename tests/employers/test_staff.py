@@ -13,6 +13,10 @@ from tests.employers.factories import EmployerFactory, SurveyFactory, complete_a
 
 pytestmark = pytest.mark.django_db
 
+# Whatever the number of organisations and responses (asserted at two sizes below).
+STAFF_PAGE_QUERIES = 14
+FINDINGS_QUERIES = 8
+
 
 @pytest.fixture
 def survey():
@@ -204,3 +208,175 @@ def test_published_findings_suppress_small_numbers(client, client_for, commissio
     assert "fewer than 5" in html
     assert "Employer 0 Ltd" not in html
     assert page.context["ranking"] is not None  # 9 employers: enough to publish a ranking
+
+
+def _submit_ranking(survey, *names):
+    answers = complete_answers(
+        survey,
+        **{f"rank_{i}": str(survey.skills.get(name=n).pk) for i, n in enumerate(names, start=1)},
+    )
+    services.response_submit(survey=survey, employer=EmployerFactory(), answers=answers)
+
+
+def _published(survey, client_for, commission_staff):
+    with time_machine.travel(survey.closes_at + datetime.timedelta(hours=1)):
+        client_for(commission_staff).post(
+            reverse("employers:findings_manage", args=[survey.slug]),
+            {"summary": "What employers told us."},
+        )
+
+
+@pytest.fixture
+def ranked_survey():
+    """Six employers: Communication in all six top fives; Teamwork third in one only."""
+    survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=1))
+    for _ in range(5):
+        _submit_ranking(survey, "Communication", "Problem solving")
+    _submit_ranking(survey, "Communication", "Problem solving", "Teamwork")
+    return survey
+
+
+def test_published_ranking_leaves_out_skills_in_few_top_fives(
+    client, client_for, commission_staff, ranked_survey
+):
+    _published(ranked_survey, client_for, commission_staff)
+    client.logout()
+    with time_machine.travel(ranked_survey.closes_at + datetime.timedelta(hours=2)):
+        page = client.get(reverse("employers:findings", args=[ranked_survey.slug]))
+    assert [(s.name, s.points, s.in_top_five) for s in page.context["ranking"]] == [
+        ("Communication", 30, 6),
+        ("Problem solving", 24, 6),
+    ]
+    html = page.content.decode()
+    assert "Teamwork" not in html  # its 3 points would show one employer ranked it 3rd
+    assert "Skills in fewer than 5 employers' top fives are not shown." in html
+
+    results = reverse("employers:results", args=[ranked_survey.slug])
+    staff = client_for(commission_staff).get(results)
+    assert "Teamwork" in staff.content.decode()  # staff see everything
+
+
+def _sections(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    answers, ranking = text.split("\r\n\r\n")
+    return list(csv.reader(io.StringIO(answers))), list(csv.reader(io.StringIO(ranking)))
+
+
+def test_findings_export_writes_answers_and_ranking_under_their_own_headings(
+    client_for, commission_staff, ranked_survey
+):
+    response = client_for(commission_staff).get(
+        reverse("employers:export_findings", args=[ranked_survey.slug])
+    )
+    answers, ranking = _sections(response)
+    assert answers[0] == ["question", "answer", "group", "count", "percent of group"]
+    first = dict(zip(answers[0], answers[1], strict=True))
+    assert (first["group"], first["count"]) == ("All", "6")
+    assert all(len(row) == 5 for row in answers)
+    assert ranking == [
+        ["skill", "rank", "Borda points", "in a top five"],
+        ["Communication", "1", "30", "6"],
+        ["Problem solving", "2", "24", "6"],
+    ]  # Teamwork, in one top five, is left out
+
+
+def test_findings_export_has_no_ranking_from_too_few_employers(client_for, commission_staff):
+    survey = SurveyFactory()
+    for _ in range(4):
+        _submit_ranking(survey, "Teamwork")
+    response = client_for(commission_staff).get(
+        reverse("employers:export_findings", args=[survey.slug])
+    )
+    answers, ranking = _sections(response)
+    assert ranking == [["skill", "rank", "Borda points", "in a top five"]]
+    assert "fewer than 5" in [row[3] for row in answers[1:]]
+
+
+def test_submitted_responses_and_their_ranks_are_read_only_in_the_admin(client_for, admin, survey):
+    draft_employer, submitted_employer = EmployerFactory(), EmployerFactory()
+    draft = services.response_save_draft(
+        survey=survey, employer=draft_employer, answers=complete_answers(survey)
+    )
+    submitted = services.response_submit(
+        survey=survey, employer=submitted_employer, answers=complete_answers(survey)
+    )
+    client = client_for(admin)
+    page = client.get(reverse("admin:employers_employerresponse_change", args=[submitted.pk]))
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    assert not page.context["has_delete_permission"]
+    listing = client.get(reverse("admin:employers_employerresponse_changelist"))
+    assert reverse("admin:employers_employerresponse_auditlog", args=[submitted.pk]) in (
+        listing.content.decode()
+    )  # an audited admin: the history of each response is a click away
+    refused = client.post(
+        reverse("admin:employers_employerresponse_change", args=[submitted.pk]),
+        {"contact_name": "Changed"},
+    )
+    assert refused.status_code == 403
+    deleted = client.post(
+        reverse("admin:employers_employerresponse_delete", args=[submitted.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.contact_name == "Dee"
+
+    draft_page = client.get(reverse("admin:employers_employerresponse_change", args=[draft.pk]))
+    assert draft_page.context["has_change_permission"]
+    (ranks,) = draft_page.context["inline_admin_formsets"]
+    assert not ranks.has_add_permission
+    assert not ranks.has_change_permission
+    assert not ranks.has_delete_permission
+
+
+def _grow(survey, n):
+    """n more invited organisations, each with a submitted response."""
+    for _ in range(n):
+        employer = EmployerFactory()
+        services.invitation_create(
+            survey=survey, employer=employer, email="x@example.org", invited_by=None
+        )
+        services.response_submit(survey=survey, employer=employer, answers=complete_answers(survey))
+
+
+def test_the_staff_pages_make_a_fixed_number_of_queries(
+    client_for, commission_staff, survey, django_assert_max_num_queries
+):
+    client = client_for(commission_staff)
+    urls = [
+        reverse("employers:staff_survey", args=[survey.slug]),
+        reverse("employers:results", args=[survey.slug]),
+    ]
+    for size in (1, 10):
+        _grow(survey, size)
+        for url in urls:
+            with django_assert_max_num_queries(STAFF_PAGE_QUERIES):
+                assert client.get(url).status_code == 200
+
+
+def test_published_findings_make_a_fixed_number_of_queries(
+    client, client_for, commission_staff, django_assert_max_num_queries
+):
+    survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=1))
+    _grow(survey, 5)
+    _published(survey, client_for, commission_staff)
+    client.logout()
+    url = reverse("employers:findings", args=[survey.slug])
+    for size in (0, 10):
+        _grow(survey, size)  # the findings stay published; the figures grow
+        with django_assert_max_num_queries(FINDINGS_QUERIES):
+            assert client.get(url).status_code == 200
+
+
+def test_staff_are_told_why_a_resend_was_refused(client_for, commission_staff, survey):
+    employer = EmployerFactory(name="Done Already Ltd")
+    invitation = services.invitation_create(
+        survey=survey, employer=employer, email="a@example.org", invited_by=None
+    )
+    services.response_submit(survey=survey, employer=employer, answers=complete_answers(survey))
+    page = client_for(commission_staff).post(
+        reverse("employers:invitation_resend", args=[survey.slug, invitation.pk]), follow=True
+    )
+    html = page.content.decode()
+    assert "Done Already Ltd has already submitted, so the invitation was not sent again." in html
+    assert "Send again" not in html

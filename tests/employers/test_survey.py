@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 import pytest
 import time_machine
@@ -8,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from employers import selectors, services
+from employers import selectors, services, tasks
 from employers.models import EmployerResponse, Invitation, ResponseStatus, SkillRank
 from tests.employers.factories import (
     EmployerFactory,
@@ -19,6 +20,10 @@ from tests.employers.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Whatever the number of organisations, responses and list items (asserted at two sizes).
+SURVEY_PAGE_QUERIES = 8
+SURVEY_REFUSED_QUERIES = 17  # the service locks the response, checks, and rolls back
 
 
 @pytest.fixture
@@ -69,12 +74,29 @@ def test_following_the_link_opens_the_organisations_survey(client, survey, emplo
     assert invitation.opened_at == first_opened
 
 
-def test_an_expired_link_is_refused_plainly(client, survey, employer):
+def test_an_expired_link_is_refused_plainly(client, survey, employer, settings):
+    settings.INVITATION_EXPIRY_DAYS = 3
     _, link = invite(survey, employer)
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=29)):
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2, hours=23)):
+        assert client.get(link).status_code == 302
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3, minutes=1)):
         response = client.get(link)
     assert response.status_code == 410
     assert "This invitation link has expired" in response.content.decode()
+
+
+def test_a_refused_link_keeps_its_token_out_of_the_logs(client, survey, employer, caplog):
+    invitation, link = invite(survey, employer)
+    caplog.set_level(logging.DEBUG)
+    with time_machine.travel(invitation.expires_at + datetime.timedelta(minutes=1)):
+        expired = client.get(link)
+    unknown = client.get(reverse("employers:invitation", args=["a-guessed-token"]))
+    assert (expired.status_code, unknown.status_code) == (410, 410)
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert invitation.token not in logged
+    assert "a-guessed-token" not in logged
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    assert "Invitation link refused (expired): /employers/invitation/<token>/" in caplog.text
 
 
 def test_an_unknown_link_is_refused(client):
@@ -83,18 +105,52 @@ def test_an_unknown_link_is_refused(client):
     assert "This invitation link does not work" in response.content.decode()
 
 
-def test_resending_extends_the_same_link(
+def test_resending_gives_a_new_link_and_the_old_one_stops_working(
     client, survey, employer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    invitation, link = invite(survey, employer)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, old_link = invite(survey, employer)
     with (
         time_machine.travel(timezone.now() + datetime.timedelta(days=27)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.invitation_resend(invitation=invitation)
+    new_link = invitation.get_absolute_url()
+    assert new_link != old_link
+    assert len(mailoutbox) == 2
+    assert new_link in mailoutbox[-1].body
+    assert old_link not in mailoutbox[-1].body
+    assert client.get(old_link).status_code == 410
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40)):
-        assert client.get(link).status_code == 302
-    assert link in mailoutbox[-1].body
+        assert client.get(new_link).status_code == 302
+
+
+def test_resending_is_refused_after_submitting_or_closing(employer):
+    survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=2))
+    invitation, link = invite(survey, employer)
+    with (
+        time_machine.travel(survey.closes_at + datetime.timedelta(minutes=1)),
+        pytest.raises(ValidationError, match="The survey has closed"),
+    ):
+        services.invitation_resend(invitation=invitation)
+
+    services.response_submit(survey=survey, employer=employer, answers=complete_answers(survey))
+    with pytest.raises(ValidationError, match="has already submitted"):
+        services.invitation_resend(invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.get_absolute_url() == link  # the link was left as it was
+
+
+def test_the_invitation_task_run_twice_sends_one_email(
+    survey, employer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _ = invite(survey, employer)
+    tasks.send_invitation.apply(args=[invitation.pk])  # redelivered, or queued twice
+    tasks.send_invitation.apply(args=[invitation.pk])
+    assert len(mailoutbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
 
 
 def test_a_draft_is_kept_and_resumed_with_the_link(survey, employer):
@@ -216,7 +272,77 @@ def test_ranking_mistakes_are_explained(client, survey, employer, ranks, field, 
     values = {k: (skill_id(survey, v) if v not in ("", "other") else v) for k, v in ranks.items()}
     response = client.post(survey.get_absolute_url(), form_data(survey, **values))
     assert message in response.context["form"].errors[field][0]
+    html = response.content.decode()
+    summary = html[html.index("There is a problem") : html.index("<form")]
+    assert f'href="#id_{field}"' in summary  # in the error summary, linked to the field
+    assert html.count(message) == 2  # and beside the field
     assert not EmployerResponse.objects.exists()
+
+
+def _ranked(survey, *names):
+    return {
+        f"rank_{i}": skill_id(survey, name) if name not in ("", "other") else name
+        for i, name in enumerate(names, start=1)
+    }
+
+
+@pytest.mark.parametrize(
+    ("names", "field", "message"),
+    [
+        (("Communication", "Communication"), "rank_2", "You chose this skill at rank 1 already"),
+        (("Communication", "", "Teamwork"), "rank_2", "Choose a skill for rank 2"),
+        (("Communication", "other"), "other_skill", "Write in the other skill you chose"),
+    ],
+)
+def test_the_service_refuses_a_broken_ranking(survey, employer, names, field, message):
+    answers = complete_answers(survey, **_ranked(survey, *names))
+    for save in (services.response_save_draft, services.response_submit):
+        with pytest.raises(ValidationError) as refused:
+            save(survey=survey, employer=employer, answers=answers)
+        assert message in refused.value.message_dict[field][0]
+    assert not EmployerResponse.objects.exists()
+
+
+def test_the_service_refuses_an_incomplete_submission(survey, employer):
+    with pytest.raises(ValidationError) as refused:
+        services.response_submit(survey=survey, employer=employer, answers={})
+    assert set(refused.value.message_dict) == {"barriers", "changes", "rank_1", "apprenticeships"}
+    assert not EmployerResponse.objects.exists()
+    # A draft may be empty.
+    services.response_save_draft(survey=survey, employer=employer, answers={})
+
+
+def test_the_service_refuses_retired_skills_and_answers(survey, employer):
+    teamwork = survey.skills.get(name="Teamwork")
+    services.skill_save(survey=survey, name="Teamwork", skill=teamwork, is_active=False)
+    barrier = survey.options.get(pk=option_id(survey, "barrier", 2))
+    services.option_save(
+        survey=survey, kind="barrier", label=barrier.label, option=barrier, is_active=False
+    )
+    answers = complete_answers(
+        survey, rank_3=str(teamwork.pk), barriers=[str(barrier.pk)], offers=["999999"]
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.response_save_draft(survey=survey, employer=employer, answers=answers)
+    errors = refused.value.message_dict
+    assert errors["rank_3"] == ["“Teamwork” is no longer offered; choose another"]
+    assert errors["barriers"] == [f"“{barrier.label}” is no longer offered."]
+    assert errors["offers"] == ["One of the ticked answers is not part of this survey."]
+
+
+def test_a_skill_retired_after_a_draft_chose_it_is_kept(client, survey, employer):
+    _, link = invite(survey, employer)
+    answers = complete_answers(survey, **_ranked(survey, "Communication", "Teamwork"))
+    services.response_save_draft(survey=survey, employer=employer, answers=answers)
+    teamwork = survey.skills.get(name="Teamwork")
+    services.skill_save(survey=survey, name="Teamwork", skill=teamwork, is_active=False)
+
+    client.get(link)
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert f'<option value="{teamwork.pk}" selected>Teamwork (no longer offered)</option>' in page
+    client.post(survey.get_absolute_url(), {"action": "save", **answers})
+    ranks = EmployerResponse.objects.get().ranks.all()
+    assert [(r.rank, r.skill.name) for r in ranks] == [(1, "Communication"), (2, "Teamwork")]
 
 
 def test_the_database_refuses_a_skill_ranked_twice():
@@ -335,3 +461,21 @@ def test_ties_are_broken_by_first_places():
     )
     names = [s.name for s in selectors.skill_ranking(survey=survey)[0]]
     assert names.index("Teamwork") < names.index("Communication")
+
+
+def test_the_survey_page_makes_a_fixed_number_of_queries(
+    client, survey, employer, django_assert_max_num_queries
+):
+    _, link = invite(survey, employer)
+    client.get(link)
+    client.post(survey.get_absolute_url(), form_data(survey, rank_3="other", other_skill="Welsh"))
+    for size in (1, 10):
+        for i in range(size):
+            services.skill_save(survey=survey, name=f"Skill {size}-{i}")
+            services.response_submit(
+                survey=survey, employer=EmployerFactory(), answers=complete_answers(survey)
+            )
+        with django_assert_max_num_queries(SURVEY_PAGE_QUERIES):
+            assert client.get(survey.get_absolute_url()).status_code == 200
+        with django_assert_max_num_queries(SURVEY_REFUSED_QUERIES):
+            assert client.post(survey.get_absolute_url(), {"action": "submit"}).status_code == 200
