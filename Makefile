@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format migrate clean e2e-deps
+.PHONY: help install run test lint format migrate clean e2e-deps bench
 
 help:
 	@echo "make run     set up and run the portal (SQLite, eager Celery, console mail, demo accounts)"
 	@echo "make test    run the whole test suite"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   seed 100k answers on PostgreSQL (DATABASE_URL), load-test under gunicorn"
 	@echo "make e2e-deps  install Chromium and Java for the browser gates (Debian, as root)"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make clean   remove the virtual environment, local database and caches"
@@ -41,6 +42,13 @@ run: migrate
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Timings: seeds realistic volumes on DATABASE_URL (default: a PostgreSQL database dit_bench,
+# created if missing; SQLite refused), serves with gunicorn, drives it with Locust, prints a
+# table and writes bench/results.json. Not part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py
 
 # The browser gates in `make test` use Debian's Chromium and any Java for the Nu Html
 # Checker; without them they are skipped with a message saying to run this.

@@ -1,0 +1,421 @@
+"""`make bench`: seed realistic volumes, serve the portal with gunicorn on a free loopback
+port, drive it with Locust (headless), time the in-process jobs, print a table and write
+bench/results.json. Every figure is also given as a ratio to the trivial view's p50 in the
+same run, on the same server.
+
+DATABASE_URL picks the database; unset, a dedicated PostgreSQL database
+(postgres://postgres@127.0.0.1:5432/dit_bench) is used and created if missing. SQLite is
+refused unless BENCH_ALLOW_SQLITE=1. BENCH_SECONDS (default 15) bounds each load run.
+"""
+
+import csv
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/dit_bench"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+USERS = int(os.environ.get("BENCH_USERS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+REMINDERS = 10_000
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", DEFAULT_DB)
+    if url.startswith("sqlite") and os.environ.get("BENCH_ALLOW_SQLITE") != "1":
+        sys.exit("bench: refusing SQLite (set BENCH_ALLOW_SQLITE=1 to measure it anyway)")
+    if url.startswith(("postgres", "postgresql", "pgsql")):
+        import psycopg2
+        from psycopg2 import sql
+
+        parts = urllib.parse.urlparse(url)
+        name = parts.path.lstrip("/")
+        admin = psycopg2.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username,
+            password=parts.password,
+            dbname="postgres",
+        )
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                print(f"bench: creating database {name}", flush=True)
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin.close()
+    return url
+
+
+def environment(url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ENV"}  # HTTP must work
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        # Each virtual resident sends from its own address (X-Forwarded-For), so the
+        # per-address submission limit applies per resident, as in life.
+        NUM_PROXIES="1",
+        EMAIL_URL="memorymail://",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def staff_session(user) -> str:
+    """A signed-in session for ``user``, as ``Client.force_login`` makes one."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def start_server(env, port, log):
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"), "dit_portal.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(WORKERS), "--timeout", "120", "--access-logfile", "-",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("bench: gunicorn did not start; see its log")
+
+
+def locust(env, host, scenario, user_class, tmp, *, users=USERS, maximum=3000, refs=None):
+    prefix = Path(tmp) / scenario.replace(" ", "_").replace("/", "_")
+    run_env = {**env, "BENCH_SCENARIO": scenario, "BENCH_MAX": str(maximum)}
+    if refs:
+        run_env["BENCH_REFS"] = refs
+    command = [
+        str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), user_class,
+        "--headless", "--host", host, "-u", str(users), "-r", str(users),
+        "-t", f"{SECONDS}s", "--stop-timeout", "10", "--csv", str(prefix), "--only-summary",
+        "--loglevel", "ERROR",
+    ]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, check=False)  # noqa: S603
+    with open(f"{prefix}_stats.csv") as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    return rows
+
+
+def row_figures(row) -> dict:
+    return {
+        "requests": int(row["Request Count"]),
+        "errors": int(row["Failure Count"]),
+        "rps": float(row["Requests/s"]),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+    }
+
+
+def timed(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def export_timings(host, path, session, repeat=3):
+    import requests
+
+    results = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with requests.get(
+            host + path, cookies={"sessionid": session}, stream=True, timeout=300
+        ) as response:
+            chunks = response.iter_content(chunk_size=65536)
+            first = next(chunks, b"")
+            ttfb = (time.perf_counter() - started) * 1000
+            size = len(first) + sum(len(c) for c in chunks)
+            total = (time.perf_counter() - started) * 1000
+        results.append((response.status_code, ttfb, total, size))
+    return results
+
+
+def reminder_dispatch() -> dict:
+    """10,000 due reminders: two network events 12 hours ahead, 5,000 members going to each
+    (the 1-day reminder is due for every one), sent in-process to the locmem mail backend.
+    The events are made fresh and removed afterwards, so every run sends the same load."""
+    import datetime
+
+    from django.core import mail
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from dit_portal import reminders
+    from dit_portal.models import ReminderDelivery
+    from network.models import Event, EventRsvp, Membership, RsvpStatus
+
+    now = timezone.now()
+    members = list(
+        Membership.objects.filter(user__email__startswith="bench.member").values_list(
+            "pk", flat=True
+        )[:5000]
+    )
+    per_event = REMINDERS // 2
+    events = []
+    for n in range(2):
+        start = now + datetime.timedelta(hours=12)
+        event = Event.objects.create(
+            title=f"Bench meet-up {n}",
+            slug=f"bench-meetup-{n}-{int(now.timestamp())}",
+            mode=Event.Mode.IN_PERSON if hasattr(Event.Mode, "IN_PERSON") else Event.Mode.values[0],
+            format=Event.Format.values[0],
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            location="Hackney Town Hall",
+            capacity=per_event,
+        )
+        EventRsvp.objects.bulk_create(
+            EventRsvp(
+                event=event,
+                member_id=pk,
+                status=RsvpStatus.GOING,
+                going_since=now - datetime.timedelta(days=10),
+            )
+            for pk in members[:per_event]
+        )
+        events.append(event)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            mail.outbox = []
+            started = time.perf_counter()
+            report = reminders.dispatch(enqueue=reminders.deliver)
+            seconds = time.perf_counter() - started
+            sent_mail = len(mail.outbox)
+    finally:
+        ReminderDelivery.objects.filter(
+            kind="event", occurrence_id__in=[e.pk for e in events]
+        ).delete()
+        for event in events:
+            event.delete()
+    return {"seconds": seconds, "queued": report.queued, "sent": report.sent,
+            "failed": report.failed, "emails": sent_mail}  # fmt: skip
+
+
+def main():
+    url = database_url()
+    env = environment(url)
+    os.environ.update(env)
+    os.environ.pop("DJANGO_ENV", None)
+    import django
+
+    django.setup()
+    from bench import seed
+    from consultation.forms import STEPS
+    from consultation.models import Interest, OptionKind, Response
+
+    total_started = time.perf_counter()
+    parts = urllib.parse.urlparse(url)
+    print(f"bench: database {parts.scheme}://{parts.hostname or ''}{parts.path}", flush=True)
+    started = time.perf_counter()
+    world = seed.seed()
+    seed_seconds = time.perf_counter() - started
+    print(f"bench: seeded in {seed_seconds:.1f}s", flush=True)
+    consultation, survey = world["consultation"], world["survey"]
+    staff = world["accounts"]["staff"]
+    options = {k: [str(o.pk) for o in consultation.options.filter(kind=k, is_active=True)]
+               for k in OptionKind.values}  # fmt: skip
+    base = f"/consultation/{consultation.slug}/"
+    answers = {
+        "barriers": {"barriers": options[OptionKind.BARRIER][:2]},
+        "changes": {"changes": options[OptionKind.CHANGE][:1]},
+        "support": {"support": options[OptionKind.SUPPORT][:1], "interest": Interest.values[0]},
+        "comments": {"comments": "Benchmark: evening courses would help."},
+    }
+    session = staff_session(staff)
+    scenarios = {
+        "trivial": {"path": "/bench/trivial/"},
+        "home": {"path": "/"},
+        "roadmap": {"path": "/roadmap/"},
+        "consultation form": {"path": f"{base}answer/{STEPS[0].slug}/"},
+        "staff results (100k)": {
+            "path": f"/staff/consultation/{consultation.slug}/results/",
+            "staff": True,
+        },
+        "employer results (5k)": {
+            "path": f"/staff/employers/{survey.slug}/results/",
+            "staff": True,
+        },
+    }
+    tmp = tempfile.mkdtemp(prefix="dit-bench-")
+    config = Path(tmp) / "config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "scenarios": scenarios,
+                "staff_session": session,
+                "consultation_base": base,
+                "submission_steps": [[s.slug, answers.get(s.slug, {})] for s in STEPS],
+            }
+        )
+    )
+    env["BENCH_CONFIG"] = str(config)
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    log_path = Path(tmp) / "gunicorn.log"
+    results, notes = {}, {}
+    with open(log_path, "w") as log:
+        server = start_server(env, port, log)
+        try:
+            # Warm every worker up (imports, template loading) before measuring.
+            locust(env, host, "trivial", "PageUser", tmp, maximum=200)
+            for name in scenarios:
+                print(f"bench: load: {name}", flush=True)
+                rows = locust(env, host, name, "PageUser", tmp)
+                results[name] = row_figures(rows[name])
+            print("bench: load: consultation submission (whole flow)", flush=True)
+            refs = Path(tmp) / "references.txt"
+            before = Response.objects.filter(consultation=consultation).count()
+            rows = locust(
+                env,
+                host,
+                "consultation submission",
+                "SubmitUser",
+                tmp,
+                users=8,
+                maximum=400,
+                refs=str(refs),
+            )
+            results["consultation submission"] = row_figures(rows["consultation submission"])
+            page_errors = sum(
+                int(r["Failure Count"])
+                for n, r in rows.items()
+                if n not in ("Aggregated", "consultation submission")
+            )
+            results["consultation submission"]["errors"] += page_errors
+            after = Response.objects.filter(consultation=consultation).count()
+            references = refs.read_text().split() if refs.exists() else []
+            stored = Response.objects.filter(
+                consultation=consultation, reference__in=references
+            ).count()
+            notes["submissions"] = {
+                "completed_flows": results["consultation submission"]["requests"]
+                - results["consultation submission"]["errors"],
+                "references_shown": len(references),
+                "references_in_database": stored,
+                "new_rows": after - before,
+                "page_errors_in_flow": page_errors,
+            }
+            print("bench: staff CSV export (100k answers)", flush=True)
+            export = export_timings(
+                host, f"/staff/consultation/{consultation.slug}/export/answers.csv", session
+            )
+            ttfb = [t for _, t, _, _ in export]
+            total = [t for _, _, t, _ in export]
+            results["staff CSV export TTFB"] = {
+                "requests": len(export), "errors": sum(s != 200 for s, *_ in export),
+                "rps": None, "p50_ms": statistics.median(ttfb), "p95_ms": max(ttfb),
+            }  # fmt: skip
+            results["staff CSV export total"] = {
+                "requests": len(export), "errors": sum(s != 200 for s, *_ in export),
+                "rps": len(export) / (sum(total) / 1000), "p50_ms": statistics.median(total),
+                "p95_ms": max(total),
+            }  # fmt: skip
+            notes["export_bytes"] = export[-1][3]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print("bench: mentor matching (in-process)", flush=True)
+    from network import matching, services
+
+    propose = timed(matching.propose, 3)
+    results["matching propose (in-process)"] = {
+        "requests": 3, "errors": 0, "rps": 3000 / sum(propose),
+        "p50_ms": statistics.median(propose), "p95_ms": max(propose),
+    }  # fmt: skip
+    run = timed(lambda: services.matching_run(run_by=world["accounts"]["coordinator"]), 1)
+    results["matching_run (in-process)"] = {
+        "requests": 1, "errors": 0, "rps": 1000 / run[0], "p50_ms": run[0], "p95_ms": run[0],
+    }  # fmt: skip
+    print(f"bench: reminder dispatch of {REMINDERS:,} due (in-process)", flush=True)
+    dispatch = reminder_dispatch()
+    results["reminder dispatch (10k)"] = {
+        "requests": dispatch["emails"], "errors": dispatch["failed"]
+        + (REMINDERS - dispatch["emails"]),
+        "rps": dispatch["emails"] / dispatch["seconds"],
+        "p50_ms": dispatch["seconds"] * 1000, "p95_ms": dispatch["seconds"] * 1000,
+    }  # fmt: skip
+    notes["reminders"] = dispatch
+
+    trivial = results["trivial"]["p50_ms"] or 1
+    for figures in results.values():
+        figures["x_trivial_p50"] = round(figures["p50_ms"] / trivial, 1)
+    targets = {
+        name: {"limit": limit, "met": results[name]["x_trivial_p50"] <= limit}
+        for name, limit in (
+            ("home", 3), ("roadmap", 3), ("consultation form", 3),
+            ("staff results (100k)", 20),
+        )
+    }  # fmt: skip
+    errors = sum(f["errors"] for f in results.values())
+    sub = notes["submissions"]
+    # Flows still running when locust stops are finished but not counted in its stats;
+    # every reference a resident was shown must be in the database, and nothing else new.
+    accounted = (
+        sub["references_shown"] == sub["references_in_database"] == sub["new_rows"]
+        and sub["references_shown"] >= sub["completed_flows"]
+    )
+    targets["no errors"] = {"met": errors == 0, "errors": errors}
+    targets["submissions accounted for"] = {"met": accounted}
+
+    print()
+    print(f"{'what':34} {'n':>6} {'err':>4} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'x triv':>7}")
+    for name, f in results.items():
+        rps = f"{f['rps']:.1f}" if f["rps"] is not None else "-"
+        print(
+            f"{name:34} {f['requests']:>6} {f['errors']:>4} {rps:>8} {f['p50_ms']:>9.1f} "
+            f"{f['p95_ms']:>9.1f} {f['x_trivial_p50']:>7}"
+        )
+    print()
+    print(f"export: {notes['export_bytes']:,} bytes; submissions: {json.dumps(sub)}")
+    print(f"reminders: {json.dumps(dispatch)}")
+    for name, target in targets.items():
+        print(f"target {name}: {'MET' if target['met'] else 'MISSED'}")
+    elapsed = time.perf_counter() - total_started
+    print(f"bench: whole run {elapsed:.0f}s (seeding {seed_seconds:.0f}s)")
+    out = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "setup": {"gunicorn_workers": WORKERS, "locust_users": USERS, "seconds_per_run": SECONDS},
+        "results": results, "targets": targets, "notes": notes,
+        "seed_seconds": seed_seconds, "run_seconds": elapsed,
+    }  # fmt: skip
+    (ROOT / "bench/results.json").write_text(json.dumps(out, indent=2, default=str))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if all(t["met"] for t in targets.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
