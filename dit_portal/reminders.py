@@ -42,10 +42,6 @@ logger = logging.getLogger(__name__)
 
 Status, Purpose = ReminderDelivery.Status, ReminderDelivery.Purpose
 
-# Seconds to wait for the mail server at each step (settings.REMINDER_SMTP_TIMEOUT): a
-# server that accepts and never answers would otherwise hold a batch's claims forever.
-DEFAULT_SMTP_TIMEOUT = 30
-
 
 @dataclass
 class Occurrence:
@@ -269,9 +265,8 @@ def deliver(pks: list[int]) -> dict[str, int]:
     # handed to another (``due_ids``); the mail server timeout bounds each send.
     deadline = time.monotonic() + settings.REMINDER_CLAIM_TIMEOUT_SECONDS / 2
     tried = set()
-    connection = get_connection(
-        timeout=getattr(settings, "REMINDER_SMTP_TIMEOUT", DEFAULT_SMTP_TIMEOUT)
-    )
+    # A mail server that accepts and never answers would otherwise hold the claims forever.
+    connection = get_connection(timeout=settings.REMINDER_SMTP_TIMEOUT)
     try:
         for delivery in claimed:
             if time.monotonic() > deadline:

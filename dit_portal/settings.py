@@ -295,6 +295,7 @@ REMINDER_OFFSETS = [
     for hours in env.list("REMINDER_OFFSET_HOURS", cast=int, default=[168, 24])
 ]
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_SMTP_TIMEOUT = env.int("REMINDER_SMTP_TIMEOUT", default=30)
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {
