@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dit_portal.forms import DATETIME_LOCAL
+
 from .models import (
     AgeBand,
     Caring,
@@ -311,9 +313,6 @@ class CodingForm(forms.Form):
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].choices = [(str(t.pk), t.name) for t in themes]
-
-
-DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ConsultationForm(forms.ModelForm):

@@ -6,6 +6,9 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+# A date and time in one native control; the format is the one the control reads and writes.
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
 
 class DatePartsWidget(forms.MultiWidget):
     """Day (optional), month and year as three labelled inputs in one fieldset."""

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dit_portal.forms import DATETIME_LOCAL
+
 from .advert_checker import MAX_LENGTH
 from .models import (
     Apprenticeships,
@@ -154,9 +156,6 @@ class AdvertForm(forms.Form):
             ),
         },
     )
-
-
-DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class SurveySettingsForm(forms.ModelForm):

@@ -3,7 +3,7 @@ from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.forms import DatePartsField
+from dit_portal.forms import DATETIME_LOCAL, DatePartsField
 
 from .models import (
     Activity,
@@ -18,8 +18,6 @@ from .models import (
 
 URL_MAX_LENGTH = MeetingPaper._meta.get_field("url").max_length
 TITLE_MAX_LENGTH = MeetingPaper._meta.get_field("title").max_length
-
-DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ActivityForm(forms.Form):

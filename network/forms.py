@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dit_portal.forms import DATETIME_LOCAL
+
 from . import selectors
 from .models import (
     Cohort,
@@ -14,8 +16,6 @@ from .models import (
     Seniority,
     Topic,
 )
-
-DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ApplicationForm(forms.Form):
