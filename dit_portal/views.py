@@ -4,13 +4,15 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from milestones import selectors as roadmap_selectors
 
-from . import health, selectors
+from . import health, pages, selectors
 from .access import staff_required
 from .middleware import database_unavailable
 
@@ -18,11 +20,16 @@ from .middleware import database_unavailable
 @require_GET
 def home(request):
     """Public. What the programme is, and the way into each part of it."""
-    return render(
-        request,
-        "dit_portal/home.html",
-        {"upcoming": roadmap_selectors.upcoming_events(limit=3)},
+    coming_up = pages.fragment(
+        f"home-coming-up:{roadmap_selectors.roadmap_revision()}:{get_language()}", _coming_up
     )
+    return render(request, "dit_portal/home.html", {"coming_up": coming_up})
+
+
+def _coming_up():
+    upcoming = roadmap_selectors.upcoming_events(limit=3)
+    html = render_to_string("milestones/includes/upcoming.html", {"events": upcoming})
+    return html, roadmap_selectors.next_change(upcoming)
 
 
 @never_cache

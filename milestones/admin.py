@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dit_portal.admin import RecordAdmin
 from dit_portal.audit import AuditedAdmin
 
 from . import services
@@ -14,6 +15,7 @@ from .models import (
     MeetingAttendance,
     MeetingPaper,
     Partner,
+    RoadmapRevision,
     Workstream,
 )
 
@@ -174,3 +176,11 @@ class MeetingAttendanceAdmin(AuditedAdmin):
     list_filter = ["rsvp", "attended"]
     search_fields = ["member__name", "meeting__title"]
     list_select_related = ["member", "meeting"]
+
+
+@admin.register(RoadmapRevision)
+class RoadmapRevisionAdmin(RecordAdmin):
+    """When the public roadmap last changed. Written only by the portal, on every change."""
+
+    list_display = ["changed_at", "token"]
+    search_fields = ["token"]

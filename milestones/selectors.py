@@ -14,6 +14,7 @@ from .models import (
     Deliverable,
     MeetingAttendance,
     Precision,
+    RoadmapRevision,
     Status,
 )
 
@@ -122,6 +123,22 @@ def _as_date(value):
     if isinstance(value, datetime.datetime):
         return timezone.localdate(value)
     return value
+
+
+def roadmap_revision() -> str:
+    """The public roadmap's revision token, which changes with every change to it (1 query).
+    Empty while nothing has been written."""
+    token = RoadmapRevision.objects.filter(pk=1).values_list("token", flat=True).first()
+    return str(token or "")
+
+
+def next_change(events: list[UpcomingEvent]) -> datetime.datetime:
+    """When the public roadmap pages next change with no one editing anything: at the coming
+    local midnight, when statuses move on and dated entries pass, or when the first of
+    ``events`` that is a meeting starts and leaves the list, whichever is sooner."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    return min([midnight, *(event.when for event in events if event.meeting is not None)])
 
 
 def calendar_entries() -> tuple[list[Activity], list[AdvisoryMeeting]]:

@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 import json
+import uuid
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from .models import (
     MeetingAttendance,
     MeetingPaper,
     Partner,
+    RoadmapRevision,
     Rsvp,
     Workstream,
     new_calendar_uid,
@@ -136,6 +138,16 @@ def _calendar_uid(source_key: str | None) -> str:
         if not Activity.objects.filter(calendar_uid=uid).exists():
             return uid
     return new_calendar_uid()
+
+
+def roadmap_changed() -> None:
+    """Mark the public roadmap as changed, so no page rendered before the change is served
+    once it commits. Runs for every change to what the public pages show, whoever makes
+    it (``milestones.signals``); inside the writer's transaction, so a change rolled back
+    leaves the pages as they were."""
+    RoadmapRevision.objects.update_or_create(
+        pk=1, defaults={"token": uuid.uuid4(), "changed_at": timezone.now()}
+    )
 
 
 def _set_deliverables(activity: Activity, texts: list[str]) -> None:

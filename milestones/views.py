@@ -2,16 +2,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from dit_portal import pages
 from dit_portal.access import needs_mfa, staff_required
 
 from . import dates, ical, selectors, services
 from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm
-from .models import Activity, AdvisoryMeeting, AdvisoryMember, Status
+from .models import Activity, AdvisoryMeeting, AdvisoryMember
 
 EDIT_ROADMAP = "milestones.change_activity"
 EDIT_MEETINGS = "milestones.change_advisorymeeting"
@@ -24,18 +27,25 @@ def _base_url(request) -> str:
 @require_GET
 def roadmap(request):
     """Public. The roadmap as a timeline grouped by year."""
+    content = pages.fragment(
+        f"roadmap:{selectors.roadmap_revision()}:{get_language()}", _roadmap_content
+    )
+    return render(request, "milestones/roadmap.html", {"content": content})
+
+
+def _roadmap_content():
     timeline = selectors.roadmap_timeline()
     activities = [a for group in timeline for a in group.activities]
-    return render(
-        request,
-        "milestones/roadmap.html",
+    upcoming = selectors.upcoming_events()
+    html = render_to_string(
+        "milestones/includes/roadmap_content.html",
         {
             "timeline": timeline,
             "status_counts": selectors.status_counts(activities),
-            "statuses": Status,
-            "upcoming": selectors.upcoming_events(),
+            "upcoming": upcoming,
         },
     )
+    return html, selectors.next_change(upcoming)
 
 
 @require_GET

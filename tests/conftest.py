@@ -5,7 +5,7 @@ import os
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from dit_portal import roles
@@ -30,10 +30,16 @@ def _celery_eager():
 def _fast_and_isolated(settings):
     # Hashing passwords slowly is a feature in production and only a cost in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # allauth's rate limits count in the cache; each test starts with a clean slate.
-    cache.clear()
+    # allauth's rate limits count in the cache, and public pages are kept ready-rendered in
+    # another: each test starts with a clean slate.
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
+
+
+def _clear_caches():
+    for cache in caches.all():
+        cache.clear()
 
 
 def make_user(email, *, groups=(), superuser=False, mfa=False):

@@ -187,7 +187,7 @@ ADMIN_SPECIAL = {
 }
 # What nobody adds or deletes by hand, even in the admin: answers come from residents and
 # employers, codes from the coding page, sessions from their cohort; lockouts, the audit
-# log and sent email are the portal's own records.
+# log, sent email and the roadmap's revision are the portal's own records.
 ADMIN_REFUSED = {
     "admin:consultation_response_add",
     "admin:consultation_responsetheme_add",
@@ -205,6 +205,8 @@ ADMIN_REFUSED = {
     "admin:employers_skillrank_add",
     "admin:employers_skillrank_delete",
     "admin:network_reflectionsession_add",
+    "admin:milestones_roadmaprevision_add",
+    "admin:milestones_roadmaprevision_delete",
 }
 
 

@@ -1,0 +1,138 @@
+"""The home page's "Coming up" and the roadmap page are kept ready-rendered between
+requests. Whatever changes them, by staff, in the admin or by the passing of time, shows on
+the very next request."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from milestones import services
+from milestones.models import Activity, Partner, Precision, Status
+from tests.milestones.factories import ActivityFactory, AdvisoryMeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON_NOON = datetime.datetime(2031, 3, 10, 12, 0, tzinfo=datetime.UTC)
+
+
+def _page(client, name="milestones:roadmap") -> str:
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_page_kept_ready_is_served_with_one_query(client, django_assert_num_queries):
+    ActivityFactory(title="Tech careers fair")
+    AdvisoryMeetingFactory(title="Spring advisory meeting")
+    first = _page(client)
+
+    for name in ("milestones:roadmap", "home"):
+        _page(client, name)
+        with django_assert_num_queries(1):  # the roadmap's revision, nothing more
+            again = _page(client, name)
+        assert "Spring advisory meeting" in again
+    assert _page(client) == first
+
+
+def test_a_staff_edit_shows_at_once(client):
+    activity = ActivityFactory(title="Tech careers fair", deliverables=["Stalls"])
+    assert "Tech careers fair" in _page(client)
+
+    services.activity_update(
+        activity=activity, title="Digital careers fair", deliverables=["Stalls", "Talks"]
+    )
+
+    html = _page(client)
+    assert "Digital careers fair" in html
+    assert "Tech careers fair" not in html
+    assert "<li>Talks</li>" in html
+
+
+def test_an_admin_edit_shows_at_once(client, admin):
+    activity = ActivityFactory(partners=[Partner.objects.create(name="Hackney CVS")])
+    partner = activity.partners.get()
+    assert "Hackney CVS" in _page(client)
+    admin_client = Client()  # apart, so the admin's "changed" message is not on the page read
+    admin_client.force_login(admin)
+
+    response = admin_client.post(
+        reverse("admin:milestones_partner_change", args=[partner.pk]),
+        {"name": "Hackney Council for Voluntary Service", "website": ""},
+    )
+
+    assert response.status_code == 302
+    assert "Hackney Council for Voluntary Service" in _page(client)
+
+
+def test_partners_added_hidden_and_deleted_activities_show_at_once(client):
+    activity = ActivityFactory(title="Tech careers fair")
+    other = ActivityFactory(title="Coding club launch")
+    _page(client)
+
+    activity.partners.add(Partner.objects.create(name="Google"))
+    assert "Google" in _page(client)
+
+    services.activity_update(activity=activity, is_public=False)
+    assert "Tech careers fair" not in _page(client)
+
+    Activity.objects.filter(pk=other.pk).get().delete()
+    assert "Coding club launch" not in _page(client)
+
+
+def test_meetings_scheduled_and_cancelled_show_at_once_on_the_home_page(client):
+    assert "Spring advisory meeting" not in _page(client, "home")
+
+    meeting = AdvisoryMeetingFactory(title="Spring advisory meeting")
+    assert "Spring advisory meeting" in _page(client, "home")
+
+    services.meeting_cancel(meeting=meeting)
+    assert "Spring advisory meeting" not in _page(client, "home")
+
+
+def test_a_meeting_leaves_coming_up_as_it_starts(client):
+    with time_machine.travel(LONDON_NOON, tick=False):
+        meeting = AdvisoryMeetingFactory(
+            title="Spring advisory meeting", starts_at=LONDON_NOON + datetime.timedelta(hours=2)
+        )
+        assert "Spring advisory meeting" in _page(client, "home")
+        assert "Spring advisory meeting" in _page(client)
+
+    with time_machine.travel(meeting.starts_at + datetime.timedelta(seconds=1), tick=False):
+        assert "Spring advisory meeting" not in _page(client, "home")
+        assert "Spring advisory meeting" not in _page(client)
+
+
+def test_statuses_move_on_at_midnight_without_an_edit(client):
+    with time_machine.travel(LONDON_NOON, tick=False):
+        ActivityFactory(
+            title="Tech careers fair",
+            kind="event",
+            starts_on=datetime.date(2031, 3, 11),
+            starts_precision=Precision.DAY,
+        )
+        assert "0 done, 0 under way, 1 upcoming." in _page(client)
+        assert "Tech careers fair" in _page(client, "home")
+
+    tomorrow = timezone.make_aware(datetime.datetime(2031, 3, 11, 0, 0, 1))
+    with time_machine.travel(tomorrow, tick=False):
+        assert "0 done, 1 under way, 0 upcoming." in _page(client)
+
+    with time_machine.travel(tomorrow + datetime.timedelta(days=1), tick=False):
+        html = _page(client)
+        assert "1 done, 0 under way, 0 upcoming." in html
+        assert f"status-{Status.DONE}" in html
+        assert "Tech careers fair" not in _page(client, "home")
+
+
+def test_a_page_rendered_later_is_not_served_to_an_earlier_clock(client):
+    """Clocks set back (and tests travelling in time) get the page for their own time."""
+    starts = LONDON_NOON + datetime.timedelta(hours=2)
+    AdvisoryMeetingFactory(title="Spring advisory meeting", starts_at=starts)
+    with time_machine.travel(starts + datetime.timedelta(minutes=1), tick=False):
+        assert "Spring advisory meeting" not in _page(client, "home")
+    with time_machine.travel(LONDON_NOON, tick=False):
+        assert "Spring advisory meeting" in _page(client, "home")
