@@ -9,6 +9,8 @@ class ConsultationConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import signals
         from .drafts import forget_on_sign_in
 
         user_logged_in.connect(forget_on_sign_in, dispatch_uid="consultation-forget-drafts")
+        signals.connect()

@@ -1,5 +1,6 @@
 """The questionnaire, a few short pages, and the staff forms. Validation only."""
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
@@ -48,11 +49,9 @@ class QuestionForm(forms.Form):
 
 
 def option_choices(consultation: Consultation, kind: str) -> list[tuple[str, str]]:
-    return [
-        (str(option.pk), option.label)
-        for option in consultation.options.all()
-        if option.kind == kind and option.is_active
-    ]
+    """The active options of one answer list, in order, as form choices (1 query)."""
+    options = consultation.options.filter(kind=kind, is_active=True)
+    return [(str(pk), label) for pk, label in options.values_list("pk", "label")]
 
 
 class OptionQuestionForm(QuestionForm):
@@ -65,7 +64,11 @@ class OptionQuestionForm(QuestionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[self.field].choices = option_choices(self.consultation, self.kind)
+        # Read when the field is rendered or checked, not before: a blank page kept ready
+        # (consultation.views._fields) needs no list at all.
+        self.fields[self.field].choices = functools.partial(
+            option_choices, self.consultation, self.kind
+        )
 
     def clean(self):
         cleaned = super().clean()

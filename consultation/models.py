@@ -44,6 +44,14 @@ class Consultation(models.Model):
             "Bumped with every change to the answers or their codes; keys the figures cache."
         ),
     )
+    questions_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text=_(
+            "Bumped with every change to the answer lists or wards the questionnaire offers; "
+            "keys its blank pages kept ready."
+        ),
+    )
 
     class Meta:
         ordering = ["-opens_at"]

@@ -59,6 +59,17 @@ def figures_changed(*, consultation_id: int) -> None:
     Consultation.objects.filter(pk=consultation_id).update(figures_version=F("figures_version") + 1)
 
 
+def questions_changed(*, consultation_id: int | None = None) -> None:
+    """Note that the questionnaire's answer lists changed (one consultation's, or every
+    one's when the wards change), so no blank page rendered before is shown again once
+    the change commits. Runs for every such change, whoever makes it
+    (``consultation.signals``)."""
+    consultations = Consultation.objects.all()
+    if consultation_id is not None:
+        consultations = consultations.filter(pk=consultation_id)
+    consultations.update(questions_version=F("questions_version") + 1)
+
+
 def new_submission_key() -> uuid.UUID:
     return uuid.uuid4()
 

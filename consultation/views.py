@@ -3,23 +3,18 @@ import uuid
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dit_portal import ratelimit
+from dit_portal import pages, ratelimit
 
 from . import selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
 from .models import Consultation, Contact
-
-
-def _consultation_or_404(slug) -> Consultation:
-    try:
-        return selectors.consultation_with_options(slug=slug)
-    except Consultation.DoesNotExist as missing:
-        raise Http404 from missing
 
 
 @require_GET
@@ -34,7 +29,7 @@ def index(request):
 @require_GET
 def detail(request, slug):
     """Public. The consultation's start page: what it is about, and whether it is open."""
-    consultation = _consultation_or_404(slug)
+    consultation = get_object_or_404(Consultation, slug=slug)
     return render(
         request,
         "consultation/consultation_detail.html",
@@ -62,7 +57,7 @@ def _bot(request, consultation):
 @require_http_methods(["GET", "POST"])
 def step(request, slug, step_slug):
     """Public, while the consultation is open. One page of the questionnaire."""
-    consultation = _consultation_or_404(slug)
+    consultation = get_object_or_404(Consultation, slug=slug)
     current = STEP_BY_SLUG.get(step_slug)
     if current is None:
         raise Http404
@@ -91,6 +86,7 @@ def step(request, slug, step_slug):
         {
             "consultation": consultation,
             "form": form,
+            "fields": _fields(form, consultation),
             "step": current,
             "step_number": index + 1,
             "step_count": len(STEPS),
@@ -100,11 +96,25 @@ def step(request, slug, step_slug):
     )
 
 
+def _fields(form, consultation: Consultation) -> str:
+    """The page's fields as HTML. A blank page looks the same to everyone until its answer
+    lists change, so it is kept ready under a key naming the page, the language and the
+    version of those lists (dit_portal.pages); a page with answers or errors is rendered
+    as it is."""
+    if form.is_bound or any(form.initial.get(name) for name in form.fields):
+        return render_to_string("includes/fields.html", {"form": form})
+    return pages.fragment(
+        f"consultation-fields:{consultation.pk}:{consultation.questions_version}:"
+        f"{type(form).__name__}:{get_language()}",
+        lambda: (render_to_string("includes/fields.html", {"form": form}), None),
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request, slug):
     """Public, while open. The resident checks their answers, then sends them."""
-    consultation = _consultation_or_404(slug)
+    consultation = get_object_or_404(Consultation, slug=slug)
     draft = Draft(request.session, consultation)
     form = SubmitForm(request.POST or None, consultation=consultation)
     if request.method == "POST":

@@ -16,8 +16,9 @@ from django.core.cache import caches
 from django.utils import timezone
 
 
-def fragment(key: str, render: Callable[[], tuple[str, datetime.datetime]]) -> str:
-    """The HTML kept under ``key``, or what ``render()`` returns as (html, valid until)."""
+def fragment(key: str, render: Callable[[], tuple[str, datetime.datetime | None]]) -> str:
+    """The HTML kept under ``key``, or what ``render()`` returns as (html, valid until);
+    None for HTML that depends on nothing but its key, kept until memory runs short."""
     store = caches["pages"]
     now = timezone.now()
     kept = store.get(key)
@@ -27,6 +28,9 @@ def fragment(key: str, render: Callable[[], tuple[str, datetime.datetime]]) -> s
         if made_at <= now < valid_until:
             return html
     html, valid_until = render()
-    seconds = math.ceil((valid_until - now).total_seconds())
-    store.set(key, (html, now, valid_until), timeout=max(seconds, 1))
+    if valid_until is None:
+        store.set(key, (html, now, datetime.datetime.max.replace(tzinfo=datetime.UTC)), None)
+    else:
+        seconds = math.ceil((valid_until - now).total_seconds())
+        store.set(key, (html, now, valid_until), timeout=max(seconds, 1))
     return html

@@ -45,8 +45,22 @@ def test_home_leads_into_every_part_of_the_programme(client):
 
 @pytest.mark.django_db
 def test_current_section_is_marked_in_the_navigation(client):
-    html = client.get(reverse("milestones:roadmap")).content.decode()
-    assert f'<a href="{reverse("milestones:roadmap")}" aria-current="page">Roadmap</a>' in html
+    """One after another, as the navigation is kept ready-rendered for each section."""
+    sections = {
+        "home": ("Home", "/"),
+        "milestones:roadmap": ("Roadmap", "/roadmap/"),
+        "consultation:index": ("Consultation", "/consultation/"),
+        "employers:index": ("Employers", "/employers/"),
+        "network:index": ("Network", "/network/"),
+        "privacy_notice": (None, "/privacy/"),
+    }
+    for _round in range(2):
+        for name, (marked, path) in sections.items():
+            assert reverse(name) == path
+            html = client.get(path).content.decode()
+            assert html.count('aria-current="page"') == (1 if marked else 0), path
+            if marked:
+                assert f'<a href="{path}" aria-current="page">{marked}</a>' in html
 
 
 @pytest.mark.django_db

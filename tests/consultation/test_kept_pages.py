@@ -1,0 +1,121 @@
+"""A blank page of the questionnaire is kept ready-rendered between residents. A change to
+its answer lists, by staff or in the admin, shows on the very next visit, and a resident's
+own answers are never swapped for the blank page."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from consultation import services
+from consultation.models import OptionKind, Ward
+from tests.consultation.factories import ConsultationFactory, option_ids
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation():
+    return ConsultationFactory(title="Digital tech: have your say")
+
+
+def _page(client, consultation, step="barriers") -> str:
+    response = client.get(reverse("consultation:step", args=[consultation.slug, step]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_blank_page_kept_ready_reads_only_the_consultation(
+    client, consultation, django_assert_num_queries
+):
+    first = _page(client, consultation)
+
+    with django_assert_num_queries(1):
+        again = _page(client, consultation)
+
+    label = consultation.options.filter(kind=OptionKind.BARRIER).first().label
+    assert label in again
+    assert again.count('type="checkbox"') == first.count('type="checkbox"') > 5
+
+
+def test_an_answer_staff_rename_add_or_retire_shows_at_once(client, consultation):
+    option = consultation.options.filter(kind=OptionKind.BARRIER).first()
+    old_label = option.label
+    assert old_label in _page(client, consultation)
+
+    services.option_save(
+        consultation=consultation, kind=option.kind, label="Courses cost too much", option=option
+    )
+    services.option_save(
+        consultation=consultation, kind=OptionKind.BARRIER, label="No laptop at home"
+    )
+
+    html = _page(client, consultation)
+    assert "Courses cost too much" in html
+    assert "No laptop at home" in html
+    assert old_label not in html
+
+    services.option_save(
+        consultation=consultation,
+        kind=OptionKind.BARRIER,
+        label="No laptop at home",
+        option=consultation.options.get(label="No laptop at home"),
+        is_active=False,
+    )
+    assert "No laptop at home" not in _page(client, consultation)
+
+
+def test_an_answer_added_in_the_admin_shows_at_once(client, consultation, admin):
+    _page(client, consultation)
+    admin_client = Client()  # apart, so the admin's "added" message is not on the page read
+    admin_client.force_login(admin)
+
+    response = admin_client.post(
+        reverse("admin:consultation_option_add"),
+        {
+            "consultation": consultation.pk,
+            "kind": OptionKind.BARRIER,
+            "label": "Nowhere to study quietly",
+            "position": 99,
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "Nowhere to study quietly" in _page(client, consultation)
+
+
+def test_ward_changes_show_at_once(client, consultation):
+    assert "Homerton" in _page(client, consultation, "circumstances")
+
+    services.ward_save(name="Homerton", ward=Ward.objects.get(name="Homerton"), is_active=False)
+    services.ward_save(name="Hackney Marshes")
+
+    html = _page(client, consultation, "circumstances")
+    assert "Homerton" not in html
+    assert "Hackney Marshes" in html
+
+
+def test_each_consultation_keeps_its_own_lists(client, consultation):
+    other = ConsultationFactory(title="Second round")
+    services.option_save(consultation=other, kind=OptionKind.BARRIER, label="Only in round two")
+
+    assert "Only in round two" not in _page(client, consultation)
+    assert "Only in round two" in _page(client, other)
+
+
+def test_a_resident_coming_back_sees_their_own_ticks(client, consultation):
+    blank = _page(client, consultation)
+    ticked = option_ids(consultation, OptionKind.BARRIER, 1, 3)
+    sent = client.post(
+        reverse("consultation:step", args=[consultation.slug, "barriers"]),
+        {"barriers": ticked, "barriers_other": "No courses near me in the evening"},
+    )
+    assert sent.status_code == 302
+
+    html = _page(client, consultation)
+
+    assert "checked" not in blank
+    assert html.count("checked") == 2
+    for pk in ticked:
+        assert f'value="{pk}"' in html
+    assert "No courses near me in the evening" in html
