@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReminderDelivery, SentNotification, User
+from .models import PendingTask, ReminderDelivery, SentNotification, User
 
 
 @admin.register(User)
@@ -63,3 +63,14 @@ class ReminderDeliveryAdmin(RecordAdmin):
     list_filter = ["status", "kind", "purpose"]
     search_fields = ["recipient", "note"]
     date_hierarchy = "created_at"
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(RecordAdmin):
+    """One-off emails not yet sent: queued again every few minutes until they go, or until
+    they have been queued PENDING_TASK_MAX_ATTEMPTS times. A row left for long tells of a
+    broker or mail server down, or of a task that keeps failing (see the worker's log)."""
+
+    list_display = ["task", "args", "created_at", "queued_at", "attempts"]
+    list_filter = ["task"]
+    search_fields = ["task"]

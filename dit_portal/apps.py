@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "dit_portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Connects the handler that clears a pending task once it has succeeded, in web
+        # processes and workers alike.
+        from . import queueing  # noqa: F401

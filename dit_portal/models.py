@@ -112,6 +112,32 @@ class SentNotification(models.Model):
         return self.key
 
 
+class PendingTask(models.Model):
+    """Background work a change made necessary (a one-off email, mostly), kept until it
+    has run.
+
+    Written in the transaction that made it necessary, queued once that commits, and
+    deleted when the task succeeds. A row still here later, because the broker was down or
+    the task gave up on the mail server, is queued again by Celery beat
+    (``queueing.requeue_pending``); every such task is safe to run twice.
+    """
+
+    key = models.CharField(max_length=300, db_index=True, editable=False)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("times queued"), default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+
+    def __str__(self):
+        return self.key
+
+
 class ReminderDelivery(models.Model):
     """One email about one version (SEQUENCE) of an occurrence (an advisory meeting, a
     reflection session, an event) to one recipient: a reminder at one offset before it

@@ -306,9 +306,17 @@ REMINDER_OFFSETS = [
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_SMTP_TIMEOUT = env.int("REMINDER_SMTP_TIMEOUT", default=30)
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
+# One-off emails the broker never took, or that gave up on the mail server, are queued
+# again this long after they were last queued, up to this many times in all.
+PENDING_TASK_RETRY_MINUTES = env.int("PENDING_TASK_RETRY_MINUTES", default=15)
+PENDING_TASK_MAX_ATTEMPTS = env.int("PENDING_TASK_MAX_ATTEMPTS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {
         "task": "dit_portal.tasks.dispatch_reminders",
         "schedule": env.int("REMINDER_SCAN_SECONDS", default=300),
+    },
+    "requeue-pending-tasks": {
+        "task": "dit_portal.tasks.requeue_pending",
+        "schedule": 300,
     },
 }

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import reminders
+from . import queueing, reminders
 
 
 # The time limit is a backstop below the claim timeout: a send still running when its
@@ -17,3 +17,9 @@ def send_reminders(delivery_ids: list[int]) -> dict[str, int]:
 def dispatch_reminders() -> None:
     """Celery beat's scan: find what is due and queue one send per recipient."""
     reminders.dispatch(enqueue=reminders.enqueue_task)
+
+
+@shared_task(acks_late=True)
+def requeue_pending() -> dict[str, int]:
+    """Celery beat's sweep: queue again the one-off emails that have not gone yet."""
+    return queueing.requeue_pending()

@@ -187,7 +187,7 @@ ADMIN_SPECIAL = {
 }
 # What nobody adds or deletes by hand, even in the admin: answers come from residents and
 # employers, codes from the coding page, sessions from their cohort; lockouts, the audit
-# log, sent email and the roadmap's revision are the portal's own records.
+# log, sent and pending email and the roadmap's revision are the portal's own records.
 ADMIN_REFUSED = {
     "admin:consultation_response_add",
     "admin:consultation_responsetheme_add",
@@ -200,6 +200,8 @@ ADMIN_REFUSED = {
     "admin:dit_portal_sentnotification_delete",
     "admin:dit_portal_reminderdelivery_add",
     "admin:dit_portal_reminderdelivery_delete",
+    "admin:dit_portal_pendingtask_add",
+    "admin:dit_portal_pendingtask_delete",
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",
