@@ -1,6 +1,5 @@
 import logging
 
-from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -10,17 +9,6 @@ from django.utils.cache import patch_cache_control
 from .access import needs_mfa, redirect_to_mfa_setup
 
 logger = logging.getLogger(__name__)
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """The portal's policy (``CONTENT_SECURITY_POLICY``) on every response. Django's admin
-    sets style attributes from its own templates and scripts, so there, and only there,
-    inline styles are allowed too; inline scripts never are."""
-
-    def process_response(self, request, response):
-        if request.path_info.startswith("/" + settings.ADMIN_URL):
-            response._csp_update = {"style-src": ["'unsafe-inline'"]}
-        return super().process_response(request, response)
 
 
 class AdminRequiresMFAMiddleware:

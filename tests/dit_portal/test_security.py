@@ -129,8 +129,26 @@ def test_a_change_of_role_is_recorded(client_for, admin, member):
     assert roles.COMMISSION_STAFF in str(entry.changes_dict["groups"])
 
 
-def test_the_admin_may_style_inline_but_never_script(client_for, admin):
-    policy = _directives(client_for(admin).get(reverse("admin:index")))
+@pytest.mark.parametrize("name", ["admin:index", "admin:milestones_activity_add"])
+def test_the_admin_has_the_same_strict_policy(client_for, admin, name):
+    policy = _directives(client_for(admin).get(reverse(name)))
 
-    assert policy["style-src"] == "'self' 'unsafe-inline'"
+    assert policy["style-src"] == "'self'"
     assert policy["script-src"] == "'self'"
+
+
+def test_the_audit_history_page_keeps_its_styles_in_a_file(client_for, admin):
+    """django-auditlog's own template styles its page inline, which the policy refuses."""
+    from tests.milestones.factories import ActivityFactory
+
+    activity = ActivityFactory()
+
+    html = (
+        client_for(admin)
+        .get(reverse("admin:milestones_activity_auditlog", args=[activity.pk]))
+        .content.decode()
+    )
+
+    assert "<style" not in html
+    assert "css/auditlog.css" in html
+    assert "auditlog-entries" in html
