@@ -2,6 +2,7 @@
 idempotence, failures, and the iCalendar attachments read back with a real parser."""
 
 import datetime
+import re
 
 import icalendar
 import pytest
@@ -590,3 +591,56 @@ def test_staff_see_the_reminders_of_one_occurrence(
     assert staff.get(f"{reverse('reminder_log')}?kind=meeting&id=nope").status_code == 404
     assert staff.get(f"{reverse('reminder_log')}?kind=meeting&id=99999").status_code == 404
     assert client_for(None).get(url).status_code == 302
+
+
+def _follow_reminder_link(client, page_url, label):
+    html = client.get(page_url).content.decode()
+    link = re.search(rf'<a href="([^"]+)">{label}</a>', html)
+    assert link is not None, f"no link '{label}' on {page_url}"
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_occurrence_s_staff_page_links_to_its_own_reminders(
+    meeting, client_for, commission_staff, coordinator
+):
+    with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
+        event = network_services.event_save(
+            title="Spring meet-up",
+            description="",
+            mode="online",
+            format="led",
+            starts_at=START,
+            ends_at=START + datetime.timedelta(hours=1),
+            location="",
+            online_url="https://meet.example.org",
+            capacity=10,
+        )
+        network_services.event_rsvp(event=event, member=member("Keen"))
+        course = cohort(starts_on=datetime.date(2027, 3, 1), capacity=1, network_funded_places=1)
+        network_services.place_nominate(cohort=course, member=member("Placed", org="Brent"))
+    with at(datetime.timedelta(days=6)):
+        send_due()
+
+    page = _follow_reminder_link(
+        client_for(commission_staff), meeting.get_absolute_url(), "Reminders sent for this meeting"
+    )
+    assert "ada@example.org" in page
+    assert "Spring meet-up" not in page
+
+    coordinating = client_for(coordinator)
+    page = _follow_reminder_link(
+        coordinating,
+        reverse("network:event_attendance", args=[event.slug]),
+        "Reminders sent for this event",
+    )
+    assert "Spring meet-up" in page
+    assert "ada@example.org" not in page
+    session = course.sessions.get(number=1)
+    page = _follow_reminder_link(
+        coordinating,
+        reverse("network:session", args=[session.pk]),
+        "Reminders sent for this session",
+    )
+    assert str(session) in page
