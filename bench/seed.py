@@ -14,7 +14,7 @@ import random
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from consultation import demo as consultation_demo
@@ -209,4 +209,9 @@ def seed() -> dict:
     open_one = consultation()
     survey = employers(people["employer"])
     members()
+    # Planner statistics, as autovacuum would have gathered long since on a database that
+    # grew to this size: without them PostgreSQL plans for empty tables after a bulk load.
+    log("analysing")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {"accounts": people, "consultation": open_one, "survey": survey}
