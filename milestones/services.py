@@ -307,11 +307,15 @@ def meeting_update(
             for name, value in fields.items()
             if name in MEETING_SCHEDULE_FIELDS
         )
+        # The changes go onto the stored row, not onto ``meeting``, which may have been read
+        # before another change (a cancellation, say) that saving it whole would undo.
         for name, value in fields.items():
-            setattr(meeting, name, value)
-        meeting.sequence = stored.sequence + 1 if rescheduled else stored.sequence
-        meeting.full_clean()
-        meeting.save()
+            setattr(stored, name, value)
+        if rescheduled:
+            stored.sequence += 1
+        stored.full_clean()
+        stored.save()
+        meeting.refresh_from_db()
         if members is not None:
             meeting_set_invitees(meeting=meeting, members=members)
         if paper_rows is not None:

@@ -204,11 +204,15 @@ def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession
         # once must give two SEQUENCE numbers, or calendars keep the wrong one.
         stored = ReflectionSession.objects.select_for_update().get(pk=session.pk)
         changed = any(getattr(stored, k) != v for k, v in fields.items())
+        # Onto the stored row: ``session`` may have been read before a cancellation that
+        # saving it whole would undo.
         for name, value in fields.items():
-            setattr(session, name, value)
-        session.sequence = stored.sequence + 1 if changed else stored.sequence
-        session.full_clean()
-        session.save()
+            setattr(stored, name, value)
+        if changed:
+            stored.sequence += 1
+        stored.full_clean()
+        stored.save()
+    session.refresh_from_db()
     return session
 
 

@@ -112,6 +112,21 @@ def test_cancelling_twice_counts_once():
     assert meeting.sequence == 1
 
 
+def test_an_edit_from_a_copy_read_before_a_cancellation_keeps_it_cancelled():
+    """Two staff at once: one cancels while the other's edit is on its way."""
+    meeting = AdvisoryMeetingFactory()
+    read_before = AdvisoryMeeting.objects.get(pk=meeting.pk)
+    services.meeting_cancel(meeting=meeting)
+
+    services.meeting_update(meeting=read_before, agenda="1. Welcome\n2. Evidence so far")
+
+    stored = AdvisoryMeeting.objects.get(pk=meeting.pk)
+    assert stored.is_cancelled
+    assert stored.sequence == 1
+    assert stored.agenda == "1. Welcome\n2. Evidence so far"
+    assert read_before.is_cancelled
+
+
 def test_meeting_must_end_after_it_starts():
     start = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError, match="end after it starts"):

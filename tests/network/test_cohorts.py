@@ -286,3 +286,20 @@ def test_attendance_is_saved_in_a_fixed_number_of_queries(django_assert_num_quer
     assert dict(session.attendance.values_list("place_id", "attended")) == {
         p.pk: p.pk in came for p in places
     }
+
+
+def test_a_move_from_a_copy_read_before_a_cancellation_keeps_the_session_cancelled():
+    """Two coordinators at once: one cancels while the other's move is on its way."""
+    from network.models import ReflectionSession
+
+    session = cohort().sessions.get(number=1)
+    read_before = ReflectionSession.objects.get(pk=session.pk)
+    services.session_cancel(session=session)
+
+    services.session_update(session=read_before, location="Camden Town Hall")
+
+    stored = ReflectionSession.objects.get(pk=session.pk)
+    assert stored.is_cancelled
+    assert stored.location == "Camden Town Hall"
+    assert stored.sequence == 2
+    assert read_before.is_cancelled
