@@ -64,10 +64,11 @@ class OptionQuestionForm(QuestionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read when the field is rendered or checked, not before: a blank page kept ready
-        # (consultation.views._fields) needs no list at all.
-        self.fields[self.field].choices = functools.partial(
-            option_choices, self.consultation, self.kind
+        # Read when the field is first rendered or checked, not before (a blank page kept
+        # ready, consultation.views._fields, needs no list at all), and then only once:
+        # checking each ticked answer goes over the list again.
+        self.fields[self.field].choices = functools.cache(
+            functools.partial(option_choices, self.consultation, self.kind)
         )
 
     def clean(self):

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+VERSION_FIELDS = ("figures_version", "questions_version")
+
 
 class Consultation(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -67,6 +69,18 @@ class Consultation(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The versions are moved on by UPDATEs of their own (services.figures_changed,
+        # services.questions_changed). Saving a copy read before one of them whole would
+        # put the old version back and let stale figures or pages be served again.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in VERSION_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("consultation:detail", args=[self.slug])

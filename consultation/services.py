@@ -158,7 +158,8 @@ def option_save(
         last = consultation.options.filter(kind=kind).order_by("-position").first()
         option.position = last.position + 1 if last else 0
     option.full_clean()
-    option.save()
+    with transaction.atomic():  # with the questions version it moves on (signals.py)
+        option.save()
     return option
 
 
@@ -168,7 +169,8 @@ def ward_save(*, name: str, ward: Ward | None = None, is_active: bool = True) ->
     ward.name = name.strip()
     ward.is_active = is_active
     ward.full_clean()
-    ward.save()
+    with transaction.atomic():  # with the questions versions it moves on (signals.py)
+        ward.save()
     return ward
 
 

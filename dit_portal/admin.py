@@ -69,8 +69,13 @@ class ReminderDeliveryAdmin(RecordAdmin):
 class PendingTaskAdmin(RecordAdmin):
     """One-off emails not yet sent: queued again every few minutes until they go, or until
     they have been queued PENDING_TASK_MAX_ATTEMPTS times. A row left for long tells of a
-    broker or mail server down, or of a task that keeps failing (see the worker's log)."""
+    broker or mail server down, or of a task that keeps failing (see the worker's log);
+    an admin who has dealt with it may delete it."""
 
     list_display = ["task", "args", "created_at", "queued_at", "attempts"]
     list_filter = ["task"]
     search_fields = ["task"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An admin who has dealt with one by hand may clear it.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

@@ -179,6 +179,8 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then hangs must not hold a task forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DiT Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -307,8 +309,10 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_SMTP_TIMEOUT = env.int("REMINDER_SMTP_TIMEOUT", default=30)
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
 # One-off emails the broker never took, or that gave up on the mail server, are queued
-# again this long after they were last queued, up to this many times in all.
-PENDING_TASK_RETRY_MINUTES = env.int("PENDING_TASK_RETRY_MINUTES", default=15)
+# again this long after they were last queued, up to this many times in all. Longer than a
+# task's own retries against a failing mail server (about 45 minutes), so that two copies
+# of one email task never run at once.
+PENDING_TASK_RETRY_MINUTES = env.int("PENDING_TASK_RETRY_MINUTES", default=60)
 PENDING_TASK_MAX_ATTEMPTS = env.int("PENDING_TASK_MAX_ATTEMPTS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -27,9 +28,10 @@ def home(request):
 
 
 def _coming_up():
+    now = timezone.now()
     upcoming = roadmap_selectors.upcoming_events(limit=3)
     html = render_to_string("milestones/includes/upcoming.html", {"events": upcoming})
-    return html, roadmap_selectors.next_change(upcoming)
+    return html, roadmap_selectors.next_change(upcoming, now=now)
 
 
 @never_cache

@@ -132,11 +132,13 @@ def roadmap_revision() -> str:
     return str(token or "")
 
 
-def next_change(events: list[UpcomingEvent]) -> datetime.datetime:
-    """When the public roadmap pages next change with no one editing anything: at the coming
-    local midnight, when statuses move on and dated entries pass, or when the first of
-    ``events`` that is a meeting starts and leaves the list, whichever is sooner."""
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+def next_change(events: list[UpcomingEvent], *, now: datetime.datetime) -> datetime.datetime:
+    """When the public roadmap pages read at ``now`` next change with no one editing
+    anything: at the local midnight after ``now``, when statuses move on and dated entries
+    pass, or when the first of ``events`` that is a meeting starts and leaves the list,
+    whichever is sooner. ``now`` is taken before the pages are read, so a page rendered
+    across midnight is already out of date when kept."""
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
     midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
     return min([midnight, *(event.when for event in events if event.meeting is not None)])
 

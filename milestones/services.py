@@ -145,9 +145,9 @@ def roadmap_changed() -> None:
     once it commits. Runs for every change to what the public pages show, whoever makes
     it (``milestones.signals``); inside the writer's transaction, so a change rolled back
     leaves the pages as they were."""
-    RoadmapRevision.objects.update_or_create(
-        pk=1, defaults={"token": uuid.uuid4(), "changed_at": timezone.now()}
-    )
+    changed = {"token": uuid.uuid4(), "changed_at": timezone.now()}
+    if not RoadmapRevision.objects.filter(pk=1).update(**changed):
+        RoadmapRevision.objects.update_or_create(pk=1, defaults=changed)
 
 
 def _set_deliverables(activity: Activity, texts: list[str]) -> None:

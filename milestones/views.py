@@ -34,6 +34,7 @@ def roadmap(request):
 
 
 def _roadmap_content():
+    now = timezone.now()
     timeline = selectors.roadmap_timeline()
     activities = [a for group in timeline for a in group.activities]
     upcoming = selectors.upcoming_events()
@@ -45,7 +46,7 @@ def _roadmap_content():
             "upcoming": upcoming,
         },
     )
-    return html, selectors.next_change(upcoming)
+    return html, selectors.next_change(upcoming, now=now)
 
 
 @require_GET

@@ -201,7 +201,6 @@ ADMIN_REFUSED = {
     "admin:dit_portal_reminderdelivery_add",
     "admin:dit_portal_reminderdelivery_delete",
     "admin:dit_portal_pendingtask_add",
-    "admin:dit_portal_pendingtask_delete",
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from consultation import services
-from consultation.models import OptionKind, Ward
+from consultation.forms import BarriersForm
+from consultation.models import Consultation, OptionKind, Ward
 from tests.consultation.factories import ConsultationFactory, option_ids
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,30 @@ def test_a_resident_coming_back_sees_their_own_ticks(client, consultation):
     for pk in ticked:
         assert f'value="{pk}"' in html
     assert "No courses near me in the evening" in html
+
+
+def test_saving_a_copy_read_before_an_answer_change_does_not_bring_back_the_old_page(
+    client, consultation
+):
+    read_before = Consultation.objects.get(pk=consultation.pk)
+    _page(client, consultation)
+    services.option_save(
+        consultation=consultation, kind=OptionKind.BARRIER, label="No laptop at home"
+    )
+
+    services.consultation_update(consultation=read_before, title="Digital tech: tell us more")
+
+    html = _page(client, consultation)
+    assert "No laptop at home" in html
+    assert "Digital tech: tell us more" in html
+
+
+def test_ticked_answers_are_checked_against_one_read_of_the_list(
+    consultation, django_assert_num_queries
+):
+    ticked = option_ids(consultation, OptionKind.BARRIER, 0, 1, 2, 3, 4, 5)
+    form = BarriersForm(data={"barriers": ticked}, consultation=consultation)
+
+    with django_assert_num_queries(1):
+        assert form.is_valid()
+    assert form.cleaned_data["barriers"] == ticked

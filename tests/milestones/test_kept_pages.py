@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from milestones import services
+from milestones import selectors, services
 from milestones.models import Activity, Partner, Precision, Status
 from tests.milestones.factories import ActivityFactory, AdvisoryMeetingFactory
 
@@ -28,14 +28,32 @@ def _page(client, name="milestones:roadmap") -> str:
 def test_a_page_kept_ready_is_served_with_one_query(client, django_assert_num_queries):
     ActivityFactory(title="Tech careers fair")
     AdvisoryMeetingFactory(title="Spring advisory meeting")
-    first = _page(client)
+    with time_machine.travel(timezone.now(), tick=False):  # not across a midnight
+        first = _page(client)
+        for name in ("milestones:roadmap", "home"):
+            _page(client, name)
+            with django_assert_num_queries(1):  # the roadmap's revision, nothing more
+                again = _page(client, name)
+            assert "Spring advisory meeting" in again
+        assert _page(client) == first
 
-    for name in ("milestones:roadmap", "home"):
-        _page(client, name)
-        with django_assert_num_queries(1):  # the roadmap's revision, nothing more
-            again = _page(client, name)
-        assert "Spring advisory meeting" in again
-    assert _page(client) == first
+
+def test_a_page_rendered_across_midnight_is_not_kept_into_the_next_day():
+    just_before = timezone.make_aware(datetime.datetime(2031, 3, 10, 23, 59, 59, 900000))
+
+    assert selectors.next_change([], now=just_before) == timezone.make_aware(
+        datetime.datetime(2031, 3, 11)
+    )
+
+
+def test_marking_the_roadmap_changed_is_one_query(django_assert_num_queries):
+    services.roadmap_changed()
+    before = selectors.roadmap_revision()
+
+    with django_assert_num_queries(1):
+        services.roadmap_changed()
+
+    assert selectors.roadmap_revision() not in ("", before)
 
 
 def test_a_staff_edit_shows_at_once(client):
