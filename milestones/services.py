@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dit_portal.audit import audited_update
+
 from . import dates
 from .models import (
     RESERVED_SLUGS,
@@ -389,9 +391,10 @@ def meeting_record_minutes(
 
 def meeting_record_attendance(*, meeting: AdvisoryMeeting, attended_member_ids: set[int]) -> None:
     """Record who came: every invitee is marked as attended or not."""
+    attendance = meeting.attendance.select_related("member", "meeting")
     with transaction.atomic():
-        meeting.attendance.filter(member_id__in=attended_member_ids).update(attended=True)
-        meeting.attendance.exclude(member_id__in=attended_member_ids).update(attended=False)
+        audited_update(attendance.filter(member_id__in=attended_member_ids), attended=True)
+        audited_update(attendance.exclude(member_id__in=attended_member_ids), attended=False)
 
 
 def meeting_rsvp(

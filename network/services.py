@@ -81,9 +81,8 @@ def membership_decide(
 ) -> Membership:
     """A coordinator approves or declines an application; the applicant is emailed either way."""
     with transaction.atomic():
-        updated = Membership.objects.filter(
-            pk=membership.pk, status=MembershipStatus.APPLIED
-        ).update(
+        updated = audit.audited_update(
+            Membership.objects.filter(pk=membership.pk, status=MembershipStatus.APPLIED),
             status=MembershipStatus.APPROVED if approve else MembershipStatus.DECLINED,
             decision_message=message.strip(),
             decided_at=timezone.now(),
@@ -305,11 +304,11 @@ def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
 def place_confirm(*, place: Place) -> Place:
     with transaction.atomic():
         _lock(place.cohort)
-        if (
-            Place.objects.filter(pk=place.pk, status=PlaceStatus.NOMINATED).update(
-                status=PlaceStatus.CONFIRMED
-            )
-            == 0
+        if not audit.audited_update(
+            Place.objects.filter(pk=place.pk, status=PlaceStatus.NOMINATED).select_related(
+                "member", "cohort"
+            ),
+            status=PlaceStatus.CONFIRMED,
         ):
             raise NotAllowed(_("Only a nominated place can be confirmed."))
     place.refresh_from_db()
@@ -317,11 +316,11 @@ def place_confirm(*, place: Place) -> Place:
 
 
 def place_complete(*, place: Place) -> Place:
-    if (
-        Place.objects.filter(pk=place.pk, status=PlaceStatus.CONFIRMED).update(
-            status=PlaceStatus.COMPLETED
-        )
-        == 0
+    if not audit.audited_update(
+        Place.objects.filter(pk=place.pk, status=PlaceStatus.CONFIRMED).select_related(
+            "member", "cohort"
+        ),
+        status=PlaceStatus.COMPLETED,
     ):
         raise NotAllowed(_("Only a confirmed place can be completed."))
     place.refresh_from_db()

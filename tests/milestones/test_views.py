@@ -4,6 +4,7 @@ import re
 
 import icalendar
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -360,6 +361,16 @@ def test_staff_record_minutes_and_attendance(client, client_for, commission_staf
     assert dict(meeting.attendance.values_list("member_id", "attended")) == {
         ada.pk: True,
         ben.pk: False,
+    }
+    # Recorded in bulk, and still in the audit history: who, and each invitee's change.
+    recorded = {
+        entry.object_repr: (entry.actor, entry.changes_dict["attended"])
+        for entry in LogEntry.objects.filter(action=LogEntry.Action.UPDATE)
+        if "attended" in entry.changes_dict
+    }
+    assert recorded == {
+        f"{ada.name} – {meeting.title}": (commission_staff, ["None", "True"]),
+        f"{ben.name} – {meeting.title}": (commission_staff, ["None", "False"]),
     }
     client.logout()
     public = client.get(meeting.get_absolute_url()).content.decode()

@@ -303,3 +303,24 @@ def test_a_move_from_a_copy_read_before_a_cancellation_keeps_the_session_cancell
     assert stored.location == "Camden Town Hall"
     assert stored.sequence == 2
     assert read_before.is_cancelled
+
+
+def test_confirming_and_completing_a_place_is_in_the_audit_history(coordinator):
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+
+    place = services.place_nominate(cohort=cohort(), member=member("Ola", org="Brent"))
+
+    with set_actor(coordinator):
+        services.place_confirm(place=place)
+        services.place_complete(place=place)
+
+    changes = [
+        (entry.actor, entry.changes_dict["status"])
+        for entry in LogEntry.objects.get_for_object(place).order_by("timestamp", "pk")
+        if entry.action == LogEntry.Action.UPDATE
+    ]
+    assert changes == [
+        (coordinator, ["nominated", "confirmed"]),
+        (coordinator, ["confirmed", "completed"]),
+    ]

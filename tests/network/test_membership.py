@@ -88,6 +88,9 @@ def test_apply_then_approved_with_an_email(
         )
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.APPROVED
+    decision = LogEntry.objects.get_for_object(membership).latest("timestamp")
+    assert decision.actor == coordinator
+    assert decision.changes_dict == {"status": ["applied", "approved"]}
     assert mailoutbox[0].to == ["ama@example.org"]
     assert "has been approved" in mailoutbox[0].body
     assert "Welcome!" in mailoutbox[0].body
@@ -384,7 +387,7 @@ def test_leaving_removes_personal_data_but_keeps_the_numbers(client_for):
     history = LogEntry.objects.filter(
         Q(object_repr="Ivy") | Q(object_repr__startswith="Ivy –"), actor=None
     )
-    assert history.count() == 2  # the application and the place
+    assert history.count() == 3  # the application, its approval and the place
 
     client_for(user).post(reverse("network:leave"))
 
