@@ -1,6 +1,7 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 
+from dit_portal.admin import ReadOnlyAdminMixin
 from dit_portal.audit import AuditedAdmin
 
 from .models import (
@@ -117,19 +118,10 @@ class OptionAdmin(AuditedAdmin):
 
 
 @admin.register(ResponseOption)
-class ResponseOptionAdmin(admin.ModelAdmin):
+class ResponseOptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Part of a resident's answer: shown, never changed by hand."""
 
     list_display = ["response", "option"]
     list_filter = ["option__kind", "option__consultation"]
     list_select_related = ["response", "option"]
     search_fields = ["response__reference", "option__label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

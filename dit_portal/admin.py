@@ -25,11 +25,11 @@ class UserAdmin(AuditlogHistoryAdminMixin, BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """What the portal sent, for admins to read. Rows are written only by the portal: a
-    row edited or deleted by hand would let the same email go twice."""
+class ReadOnlyAdminMixin:
+    """Rows shown in the admin but never added, changed or deleted by hand there. For model
+    admins and inlines alike."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -37,6 +37,11 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What the portal sent, for admins to read. Rows are written only by the portal: a
+    row edited or deleted by hand would let the same email go twice."""
 
 
 @admin.register(SentNotification)
@@ -78,4 +83,4 @@ class PendingTaskAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # An admin who has dealt with one by hand may clear it.
-        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+        return request.user.has_perm("dit_portal.delete_pendingtask")

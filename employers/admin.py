@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from dit_portal.admin import ReadOnlyAdminMixin
 from dit_portal.audit import AuditedAdmin
 
 from .models import Employer, EmployerResponse, Invitation, Skill, SkillRank, Survey, SurveyOption
@@ -41,7 +42,7 @@ class InvitationAdmin(AuditedAdmin):
     readonly_fields = ["salt", "token_hash", "sent_at", "opened_at", "created_at"]
 
 
-class SkillRankInline(admin.TabularInline):
+class SkillRankInline(ReadOnlyAdminMixin, admin.TabularInline):
     """An employer's ranking is written only by the survey service, which checks it (no
     skill twice, no gaps): shown here, never changed by hand."""
 
@@ -49,15 +50,6 @@ class SkillRankInline(admin.TabularInline):
     extra = 0
     fields = ["rank", "skill", "other"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EmployerResponse)
@@ -98,19 +90,10 @@ class SkillAdmin(AuditedAdmin):
 
 
 @admin.register(SkillRank)
-class SkillRankAdmin(admin.ModelAdmin):
+class SkillRankAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Part of an employer's answer: shown, never changed by hand."""
 
     list_display = ["response", "rank", "skill", "other"]
     list_filter = ["rank", "response__survey"]
     list_select_related = ["response__employer", "response__survey", "skill"]
     search_fields = ["response__employer__name", "skill__name", "other"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
