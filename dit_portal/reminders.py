@@ -377,6 +377,40 @@ def _message(recipient, subject, body, calendar, method, connection) -> EmailMul
     return message
 
 
+# What makes an occurrence a different calendar entry: a change to any of these moves its
+# SEQUENCE on, and sends those already reminded an update.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
+
+
+def occurrence_change(model, pk: int, fields: dict):
+    """Change an occurrence (an advisory meeting, a reflection session, an event) on its
+    stored row, locked. A new time or place moves its SEQUENCE on, counted from the locked
+    row, so two changes at once give two numbers; and the changes are written onto that
+    row, so a copy read before another change (a cancellation) cannot undo it. Call it
+    inside a transaction; returns the row as saved."""
+    stored = model.objects.select_for_update().get(pk=pk)
+    if any(getattr(stored, k) != v for k, v in fields.items() if k in SCHEDULE_FIELDS):
+        stored.sequence += 1
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    return stored
+
+
+def occurrence_cancel(model, pk: int):
+    """Cancel an occurrence, once however often asked: it stays on record, marked
+    cancelled, with its SEQUENCE moved on, so those reminded get a calendar cancellation.
+    Returns the row as saved."""
+    with transaction.atomic():
+        stored = model.objects.select_for_update().get(pk=pk)
+        if not stored.is_cancelled:
+            stored.is_cancelled = True
+            stored.sequence += 1
+            stored.save(update_fields=["is_cancelled", "sequence"])
+    return stored
+
+
 def enqueue_task(pks: list[int]):
     """Queue one send task for a batch of rows, without hanging on a broker that is down
     (the publish retry is bounded in settings)."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dit_portal import reminders
 from dit_portal.audit import audited_update
 
 from . import dates
@@ -244,9 +245,8 @@ def activity_update(
     return activity
 
 
-MEETING_SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "online_url")
 MEETING_EDITABLE_FIELDS = (
-    *MEETING_SCHEDULE_FIELDS,
+    *reminders.SCHEDULE_FIELDS,
     "activity",
     "title",
     "agenda",
@@ -301,22 +301,7 @@ def meeting_update(
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     paper_rows = None if papers is None else _checked_papers(papers)
     with transaction.atomic():
-        # Compared with, and counted from, the row as stored and locked: two changes at
-        # once must give two SEQUENCE numbers, or calendars keep the wrong one.
-        stored = AdvisoryMeeting.objects.select_for_update().get(pk=meeting.pk)
-        rescheduled = any(
-            getattr(stored, name) != value
-            for name, value in fields.items()
-            if name in MEETING_SCHEDULE_FIELDS
-        )
-        # The changes go onto the stored row, not onto ``meeting``, which may have been read
-        # before another change (a cancellation, say) that saving it whole would undo.
-        for name, value in fields.items():
-            setattr(stored, name, value)
-        if rescheduled:
-            stored.sequence += 1
-        stored.full_clean()
-        stored.save()
+        reminders.occurrence_change(AdvisoryMeeting, meeting.pk, fields)
         meeting.refresh_from_db()
         if members is not None:
             meeting_set_invitees(meeting=meeting, members=members)
@@ -327,12 +312,7 @@ def meeting_update(
 
 def meeting_cancel(*, meeting: AdvisoryMeeting) -> AdvisoryMeeting:
     """Cancel a meeting. It stays on record, marked cancelled."""
-    with transaction.atomic():
-        stored = AdvisoryMeeting.objects.select_for_update().get(pk=meeting.pk)
-        if not stored.is_cancelled:
-            stored.is_cancelled = True
-            stored.sequence += 1
-            stored.save(update_fields=["is_cancelled", "sequence"])
+    stored = reminders.occurrence_cancel(AdvisoryMeeting, meeting.pk)
     meeting.is_cancelled, meeting.sequence = stored.is_cancelled, stored.sequence
     return meeting
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dit_portal import audit
+from dit_portal import audit, reminders
 from dit_portal.queueing import enqueue_on_commit
 
 from . import tasks
@@ -199,18 +199,7 @@ def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        # Compared with, and counted from, the row as stored and locked: two changes at
-        # once must give two SEQUENCE numbers, or calendars keep the wrong one.
-        stored = ReflectionSession.objects.select_for_update().get(pk=session.pk)
-        changed = any(getattr(stored, k) != v for k, v in fields.items())
-        # Onto the stored row: ``session`` may have been read before a cancellation that
-        # saving it whole would undo.
-        for name, value in fields.items():
-            setattr(stored, name, value)
-        if changed:
-            stored.sequence += 1
-        stored.full_clean()
-        stored.save()
+        reminders.occurrence_change(ReflectionSession, session.pk, fields)
     session.refresh_from_db()
     return session
 
@@ -218,12 +207,7 @@ def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession
 def session_cancel(*, session: ReflectionSession) -> ReflectionSession:
     """Cancel a reflection session: it stays on record, marked cancelled, and those
     already reminded get a calendar cancellation."""
-    with transaction.atomic():
-        stored = ReflectionSession.objects.select_for_update().get(pk=session.pk)
-        if not stored.is_cancelled:
-            stored.is_cancelled = True
-            stored.sequence += 1
-            stored.save(update_fields=["is_cancelled", "sequence"])
+    stored = reminders.occurrence_cancel(ReflectionSession, session.pk)
     session.is_cancelled, session.sequence = stored.is_cancelled, stored.sequence
     return session
 
@@ -362,22 +346,15 @@ def attendance_record(*, session: ReflectionSession, attended_place_ids: set[int
 def event_save(*, event: Event | None = None, **fields) -> Event:
     """Create or change an event. A new time or place bumps its calendar SEQUENCE; more
     places promote people from the waiting list."""
-    schedule = ("starts_at", "ends_at", "location", "online_url")
-    creating = event is None
     with transaction.atomic():
-        if creating:
-            event = Event(slug=_unique_event_slug(fields["title"], fields["starts_at"]))
+        if event is None:
+            event = Event(slug=_unique_event_slug(fields["title"], fields["starts_at"]), **fields)
+            event.full_clean()
+            event.save()
         else:
-            # Compared with the row as stored: the instance passed in may carry the new
-            # values already (an EventForm writes them onto it when it validates).
-            event = Event.objects.select_for_update().get(pk=event.pk)
-            if any(getattr(event, k) != fields[k] for k in schedule if k in fields):
-                event.sequence += 1
-        for name, value in fields.items():
-            setattr(event, name, value)
-        event.full_clean()
-        event.save()
-        if not creating:
+            # The instance passed in may carry the new values already (an EventForm writes
+            # them onto it when it validates): compared with the row as stored instead.
+            event = reminders.occurrence_change(Event, event.pk, fields)
             _promote_waiting(event)
     return event
 
@@ -434,12 +411,7 @@ def event_cancel_rsvp(*, event: Event, member: Membership) -> None:
 
 def event_cancel(*, event: Event) -> Event:
     """Cancel an event: it stays listed, marked cancelled."""
-    with transaction.atomic():
-        stored = Event.objects.select_for_update().get(pk=event.pk)
-        if not stored.is_cancelled:
-            stored.is_cancelled = True
-            stored.sequence += 1
-            stored.save(update_fields=["is_cancelled", "sequence"])
+    stored = reminders.occurrence_cancel(Event, event.pk)
     event.is_cancelled, event.sequence = stored.is_cancelled, stored.sequence
     return event
 
