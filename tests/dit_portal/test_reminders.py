@@ -37,6 +37,21 @@ def calendar_of(message):
     return icalendar.Calendar.from_ical(content), mimetype
 
 
+def online_event(title="Meet-up"):
+    """A one-hour online network event at START, for 10 people."""
+    return network_services.event_save(
+        title=title,
+        description="",
+        mode="online",
+        format="led",
+        starts_at=START,
+        ends_at=START + datetime.timedelta(hours=1),
+        location="",
+        online_url="https://meet.example.org",
+        capacity=10,
+    )
+
+
 @pytest.fixture
 def meeting():
     with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
@@ -191,17 +206,7 @@ def test_a_reminder_queued_before_a_change_is_not_sent_in_its_old_form(meeting, 
 
 def test_a_cancelled_rsvp_gets_no_reminder_but_optional_email_choices_do_not_stop_it(mailoutbox):
     with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
-        event = network_services.event_save(
-            title="Meet-up",
-            description="",
-            mode="online",
-            format="led",
-            starts_at=START,
-            ends_at=START + datetime.timedelta(hours=1),
-            location="",
-            online_url="https://meet.example.org",
-            capacity=10,
-        )
+        event = online_event()
         keen = member("Keen", receives_optional_email=False)
         gone = member("Gone")
         network_services.event_rsvp(event=event, member=keen)
@@ -411,17 +416,7 @@ def test_addresses_in_mixed_case_are_reminded(mailoutbox):
             ends_at=START + datetime.timedelta(hours=2),
             members=[AdvisoryMemberFactory(email="Ada.Lovelace@Example.org")],
         )
-        event = network_services.event_save(
-            title="Meet-up",
-            description="",
-            mode="online",
-            format="led",
-            starts_at=START,
-            ends_at=START + datetime.timedelta(hours=1),
-            location="",
-            online_url="https://meet.example.org",
-            capacity=10,
-        )
+        event = online_event()
         keen = member("Keen")
         keen.user.email = "Keen.Member@Example.org"
         keen.user.save(update_fields=["email"])
@@ -537,17 +532,7 @@ def test_changes_made_from_stale_copies_each_get_a_new_sequence(meeting):
     network_services.session_cancel(session=first)
     assert ReflectionSession.objects.get(pk=first.pk).sequence == 3
 
-    event = network_services.event_save(
-        title="Meet-up",
-        description="",
-        mode="online",
-        format="led",
-        starts_at=START,
-        ends_at=START + datetime.timedelta(hours=1),
-        location="",
-        online_url="https://meet.example.org",
-        capacity=10,
-    )
+    event = online_event()
     stale = Event.objects.get(pk=event.pk)
     network_services.event_save(event=event, online_url="https://meet.example.org/new")
     network_services.event_cancel(event=stale)
@@ -606,17 +591,7 @@ def test_each_occurrence_s_staff_page_links_to_its_own_reminders(
     meeting, client_for, commission_staff, coordinator
 ):
     with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
-        event = network_services.event_save(
-            title="Spring meet-up",
-            description="",
-            mode="online",
-            format="led",
-            starts_at=START,
-            ends_at=START + datetime.timedelta(hours=1),
-            location="",
-            online_url="https://meet.example.org",
-            capacity=10,
-        )
+        event = online_event("Spring meet-up")
         network_services.event_rsvp(event=event, member=member("Keen"))
         course = cohort(starts_on=datetime.date(2027, 3, 1), capacity=1, network_funded_places=1)
         network_services.place_nominate(cohort=course, member=member("Placed", org="Brent"))
