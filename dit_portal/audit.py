@@ -47,8 +47,9 @@ def audited_update(queryset, **values) -> int:
             return 0
         model._default_manager.filter(pk__in=[row.pk for row in changed]).update(**values)
         if auditlog.contains(model):
+            audited = _audited_fields(model)
             for row in changed:
-                _record(row, before[row.pk], after)
+                _record(row, before[row.pk], after, audited)
     return len(changed)
 
 
@@ -69,8 +70,7 @@ def _audited_fields(model) -> set[str]:
     return names - set(fields["exclude_fields"])
 
 
-def _record(row, old: dict, new: dict) -> None:
-    audited = _audited_fields(type(row))
+def _record(row, old: dict, new: dict, audited: set[str]) -> None:
     changes = {
         name: [smart_str(old[name]), smart_str(new[name])]
         for name in new
