@@ -4,26 +4,39 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every install comes from uv.lock, never from a fresh resolution; uv uses this machine's
+# Python and never downloads one.
+SYNC := $(UV) sync --frozen --python $(BIN)/python
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test lint format migrate clean e2e-deps bench
+.PHONY: help install run test lint format migrate clean e2e-deps bench lock upgrade check-lock audit
 
 help:
 	@echo "make run     set up and run the portal (SQLite, eager Celery, console mail, demo accounts)"
-	@echo "make test    run the whole test suite"
+	@echo "make test    run the whole test suite, with branch coverage"
 	@echo "make lint    ruff check and format check"
+	@echo "make lock    bring uv.lock in line with pyproject.toml (after changing a dependency)"
+	@echo "make upgrade move every locked package to its newest allowed version, then test"
+	@echo "make audit   look for known vulnerabilities in the locked packages (pip-audit)"
 	@echo "make bench   seed 100k answers on PostgreSQL (DATABASE_URL), load-test under gunicorn"
 	@echo "make e2e-deps  install Chromium and Java for the browser gates (Debian, as root)"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make clean   remove the virtual environment, local database and caches"
 
-$(STAMP): pyproject.toml
+# uv installs the lock; it is itself in the lock, and pip puts that exact, hash-checked
+# release into the new virtual environment first.
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 (or newer).")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python tools/uv_requirement.py > $(VENV)/uv-requirement.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/uv-requirement.txt
+
+$(STAMP): uv.lock | $(UV)
+	$(SYNC) --extra dev
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -40,14 +53,33 @@ run: migrate
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The coverage floor (pyproject's fail_under) holds for the whole suite; a part of it
+# (PYTEST_ARGS) reports coverage without failing on it.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --cov $(if $(PYTEST_ARGS),--cov-fail-under=0) $(PYTEST_ARGS)
+
+# After changing a dependency in pyproject.toml: re-resolve only what the change needs.
+lock: | $(UV)
+	$(UV) lock --python $(BIN)/python
+
+# Every package to its newest release within pyproject's ranges, then the whole suite.
+upgrade: | $(UV)
+	$(UV) lock --upgrade --python $(BIN)/python
+	$(MAKE) test
+
+check-lock: | $(UV)
+	@$(UV) lock --check --python $(BIN)/python || { echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock with the change." >&2; exit 1; }
+
+audit: $(STAMP)
+	$(UV) export --frozen --all-extras --no-emit-project --format requirements-txt --quiet -o $(VENV)/audit-requirements.txt
+	$(BIN)/python tools/audit.py $(AUDIT_ARGS) $(VENV)/audit-requirements.txt
 
 # Timings: seeds realistic volumes on DATABASE_URL (default: a PostgreSQL database dit_bench,
 # created if missing; SQLite refused), serves with gunicorn, drives it with Locust, prints a
 # table and writes bench/results.json. Not part of `make test`.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(SYNC) --extra dev --extra bench
+	@rm -f $(STAMP)  # the next `make test` or `make run` syncs back to the dev set
 	$(BIN)/python bench/run.py
 
 # The browser gates in `make test` use Debian's Chromium and any Java for the Nu Html

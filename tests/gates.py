@@ -69,6 +69,10 @@ RULES = {
     "account_logout": rule(SIGNED_IN),
     "account_inactive": PUBLIC,
     "account_reauthenticate": ACCOUNT,
+    # Reauthenticating by a code sent to one's verified address; the code's page only after
+    # asking for one (tests/dit_portal/test_accounts.py and the reauthentication journey).
+    "account_request_reauthentication_code": ACCOUNT,
+    "account_confirm_reauthentication_code": ALWAYS_REDIRECTS,
     "account_email": ACCOUNT,
     "account_email_verification_sent": PUBLIC,
     "account_change_password": ACCOUNT,

@@ -202,3 +202,32 @@ def test_seed_demo_can_be_run_again(settings):
     before = User.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert User.objects.count() == before
+
+
+def test_staff_can_reauthenticate_with_a_code_sent_to_their_address(
+    client, staff_without_mfa, mailoutbox
+):
+    client.post(reverse("account_login"), {"login": staff_without_mfa.email, "password": PASSWORD})
+    setup = reverse("mfa_activate_totp")
+    asked = client.get(setup, follow=True)
+    by_code = reverse("account_request_reauthentication_code")
+    assert f'href="{by_code}?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"' in asked.content.decode()
+
+    page = client.get(f"{by_code}?next={setup}")
+    assert page.status_code == 200
+    assert page.content.decode().count("<h1") == 1
+    assert 'for="id_recipient"' in page.content.decode()
+
+    sent = client.post(f"{by_code}?next={setup}", {"recipient": staff_without_mfa.email})
+    assert sent["Location"].startswith(reverse("account_confirm_reauthentication_code"))
+    assert mailoutbox[-1].to == [staff_without_mfa.email]
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.MULTILINE)[1]
+
+    confirm = client.get(sent["Location"])
+    assert confirm.status_code == 200
+    wrong = client.post(sent["Location"], {"code": "WRONG1"})
+    assert wrong.status_code == 200
+    assert "There is a problem" in wrong.content.decode()
+
+    done = client.post(sent["Location"], {"code": code}, follow=True)
+    assert done.request["PATH_INFO"] == setup

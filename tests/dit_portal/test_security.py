@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from dit_portal import ratelimit
 from milestones import services as roadmap
 from milestones.models import Activity
 from tests.conftest import PASSWORD
@@ -152,3 +153,23 @@ def test_the_audit_history_page_keeps_its_styles_in_a_file(client_for, admin):
     assert "<style" not in html
     assert "css/auditlog.css" in html
     assert "auditlog-entries" in html
+
+
+def test_behind_a_proxy_a_forged_forwarded_address_does_not_escape_the_rate_limit(settings, rf):
+    """Behind one proxy, the address it appends is the client's; whatever the client put in
+    front of it is theirs to forge, so it must not give them a fresh allowance."""
+    settings.NUM_PROXIES = 1
+
+    def attempt(forged):
+        request = rf.post("/", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7")
+        return ratelimit.allow(request, scope="test", limit=2, period=60)
+
+    assert [attempt(f"10.0.0.{n}") for n in range(3)] == [True, True, False]
+    other = rf.post("/", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert ratelimit.allow(other, scope="test", limit=2, period=60)
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(settings, rf):
+    settings.NUM_PROXIES = 0
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.9")
+    assert ratelimit.client_address(request) == "192.0.2.9"

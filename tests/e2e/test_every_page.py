@@ -30,6 +30,19 @@ ADMIN_KNOWN_VNU = (
 )
 
 
+def _after_asking_for_a_code(visitor):
+    """The page for a reauthentication code, which only follows asking for one."""
+    visitor.page.goto(reverse("account_request_reauthentication_code"))
+    confirm = reverse("account_confirm_reauthentication_code")
+    with visitor.page.expect_response(lambda r: r.url.endswith(confirm)) as response:
+        visitor.page.get_by_role("button", name="Request Code").click()
+    return response.value
+
+
+# Pages that only follow a step before them: (who, the step, which returns its response).
+STEPPED = {"account_confirm_reauthentication_code": ("staff", _after_asking_for_a_code)}
+
+
 def _pages(built) -> list[tuple[str, str, str]]:
     """(URL name, address, role) for every HTML page someone may GET."""
     pages = []
@@ -71,6 +84,14 @@ def test_every_page_is_accessible_and_valid(visitors):
         violations += [
             text for rule, text in visitor.axe() if not (in_admin and rule in ADMIN_KNOWN_AXE)
         ]
+    for name, (role, step) in STEPPED.items():
+        visitor = browsers.get(role) or visitors(user=built.users[role])
+        response = step(visitor)
+        if response.status != 200:
+            problems.append(f"{name} as {role}: {response.status}")
+            continue
+        html[f"{name} {response.url}"] = response.text()
+        violations += [text for _rule, text in visitor.axe()]
     for visitor in browsers.values():
         problems += visitor.problems
     errors = [
