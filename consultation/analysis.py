@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.reporting import Breakdown, build_breakdown
+from reporting.breakdowns import Breakdown, build_breakdown
 
 from .models import (
     AgeBand,

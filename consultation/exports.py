@@ -12,7 +12,7 @@ from itertools import groupby
 from django.conf import settings
 from django.utils import timezone
 
-from dit_portal.reporting import Breakdown, suppress
+from reporting.breakdowns import Breakdown, suppress
 
 from . import analysis
 from .models import Consultation, Option, OptionKind, Response, ResponseOption, ResponseTheme

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.forms import DATETIME_LOCAL
+from common.forms import DATETIME_LOCAL
 
 from .models import (
     AgeBand,

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dit_portal.access import staff_required
-from dit_portal.reporting import suppress
+from reporting.breakdowns import suppress
 
 from . import analysis, exports, selectors, services
 from .forms import (

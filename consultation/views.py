@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dit_portal import pages, ratelimit
+from common import kept_pages, ratelimit
 
 from . import selectors, services
 from .drafts import Draft
@@ -99,11 +99,11 @@ def step(request, slug, step_slug):
 def _fields(form, consultation: Consultation) -> str:
     """The page's fields as HTML. A blank page looks the same to everyone until its answer
     lists change, so it is kept ready under a key naming the page, the language and the
-    version of those lists (dit_portal.pages); a page with answers or errors is rendered
+    version of those lists (common.kept_pages); a page with answers or errors is rendered
     as it is."""
     if form.is_bound or any(form.initial.get(name) for name in form.fields):
         return render_to_string("includes/fields.html", {"form": form})
-    return pages.fragment(
+    return kept_pages.fragment(
         f"consultation-fields:{consultation.pk}:{consultation.questions_version}:"
         f"{type(form).__name__}:{get_language()}",
         lambda: (render_to_string("includes/fields.html", {"form": form}), None),

@@ -1,14 +1,6 @@
-import logging
-
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template import loader
-from django.utils.cache import patch_cache_control
 
 from .access import needs_mfa, redirect_to_mfa_setup
-
-logger = logging.getLogger(__name__)
 
 
 class AdminRequiresMFAMiddleware:
@@ -22,44 +14,3 @@ class AdminRequiresMFAMiddleware:
         if request.path.startswith(self.admin_prefix) and needs_mfa(request.user):
             return redirect_to_mfa_setup(request)
         return self.get_response(request)
-
-
-class PrivateForSignedInMiddleware:
-    """Whatever a signed-in person is shown may be about them: no browser or proxy keeps
-    it. Pages that anonymous visitors fill in (the consultation) say so themselves."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            patch_cache_control(response, private=True, no_store=True)
-        return response
-
-
-class DatabaseUnavailableMiddleware:
-    """A database outage answers 503 with the portal's own page, never a false success."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        # OperationalError and InterfaceError are how every backend reports a database it
-        # cannot reach or that went away; other database errors are bugs and stay 500s.
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.exception("Database unavailable", exc_info=exception)
-        return database_unavailable()
-
-
-def database_unavailable() -> HttpResponse:
-    """The portal's 503 page, rendered without the request: the layout must not touch the
-    database again."""
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
-    response["Retry-After"] = "60"
-    return response

@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "dit_portal",
+    "common",
+    "reporting",
     "milestones",
     "consultation",
     "employers",
@@ -68,9 +70,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "dit_portal.middleware.PrivateForSignedInMiddleware",
+    "common.middleware.PrivateForSignedInMiddleware",
     "dit_portal.middleware.AdminRequiresMFAMiddleware",
-    "dit_portal.middleware.DatabaseUnavailableMiddleware",
+    "common.middleware.DatabaseUnavailableMiddleware",
     # Last, so it turns a locked-out sign-in anywhere into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dit_portal.context_processors.portal",
+                "common.context_processors.portal",
             ],
         },
     },
@@ -245,7 +247,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "dit_portal.access.login_identifier"
-AXES_CLIENT_IP_CALLABLE = "dit_portal.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_address"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_RESET_ON_SUCCESS = True
 # Collect the least: failed attempts only, no log of every successful sign-in.

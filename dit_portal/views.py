@@ -11,17 +11,18 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from common import health, kept_pages
+from common.middleware import database_unavailable
 from milestones import selectors as roadmap_selectors
 
-from . import health, pages, selectors
+from . import selectors
 from .access import staff_required
-from .middleware import database_unavailable
 
 
 @require_GET
 def home(request):
     """Public. What the programme is, and the way into each part of it."""
-    coming_up = pages.fragment(
+    coming_up = kept_pages.fragment(
         f"home-coming-up:{roadmap_selectors.roadmap_revision()}:{get_language()}", _coming_up
     )
     return render(request, "dit_portal/home.html", {"coming_up": coming_up})

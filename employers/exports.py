@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import Prefetch
 
-from dit_portal.reporting import suppress
+from reporting.breakdowns import suppress
 
 from . import selectors
 from .models import EmployerResponse, OptionKind, ResponseStatus, SkillRank, Survey

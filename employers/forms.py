@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.forms import DATETIME_LOCAL
+from common.forms import DATETIME_LOCAL
 
 from .advert_checker import MAX_LENGTH
 from .models import (

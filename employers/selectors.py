@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Lower
 
-from dit_portal.reporting import Breakdown, build_breakdown
+from reporting.breakdowns import Breakdown, build_breakdown
 
 from .models import (
     Employer,

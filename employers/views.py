@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dit_portal.reporting import suppress
+from reporting.breakdowns import suppress
 
 from . import advert_checker, selectors, services
 from .forms import AdvertForm, SurveyForm

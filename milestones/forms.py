@@ -3,7 +3,7 @@ from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.forms import DATETIME_LOCAL, DatePartsField
+from common.forms import DATETIME_LOCAL, DatePartsField
 
 from .models import (
     Activity,

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.fields import HttpsURLField
+from common.fields import HttpsURLField
 
 
 class Precision(models.TextChoices):
@@ -255,7 +255,7 @@ class LoadedRoadmapRow(models.Model):
 
 class RoadmapRevision(models.Model):
     """One row, whose token changes with every change to what the public roadmap pages show.
-    Rendered pages are kept under the token they were made with (``dit_portal.pages``), so
+    Rendered pages are kept under the token they were made with (``common.kept_pages``), so
     once a change commits, every web process renders the pages afresh."""
 
     token = models.UUIDField(default=uuid.uuid4)

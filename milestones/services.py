@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.audit import audited_update
 from dit_portal import reminders
-from dit_portal.audit import audited_update
 
 from . import dates
 from .models import (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from dit_portal import pages
+from common import kept_pages
 from dit_portal.access import needs_mfa, staff_required
 
 from . import dates, ical, selectors, services
@@ -27,7 +27,7 @@ def _base_url(request) -> str:
 @require_GET
 def roadmap(request):
     """Public. The roadmap as a timeline grouped by year."""
-    content = pages.fragment(
+    content = kept_pages.fragment(
         f"roadmap:{selectors.roadmap_revision()}:{get_language()}", _roadmap_content
     )
     return render(request, "milestones/roadmap.html", {"content": content})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dit_portal.audit import AuditedAdmin
+from common.audit import AuditedAdmin
 
 from .models import (
     Cohort,

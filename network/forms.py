@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.forms import DATETIME_LOCAL
+from common.forms import DATETIME_LOCAL
 
 from . import selectors
 from .models import (

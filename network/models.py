@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dit_portal.fields import HttpsURLField
+from common.fields import HttpsURLField
 
 
 class Organisation(models.Model):

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dit_portal import audit, reminders
+from common import audit
+from dit_portal import reminders
 from dit_portal.queueing import enqueue_on_commit
 
 from . import tasks

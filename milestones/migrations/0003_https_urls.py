@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import dit_portal.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -14,16 +14,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="advisorymeeting",
             name="online_url",
-            field=dit_portal.fields.HttpsURLField(blank=True, verbose_name="online meeting link"),
+            field=common.fields.HttpsURLField(blank=True, verbose_name="online meeting link"),
         ),
         migrations.AlterField(
             model_name="meetingpaper",
             name="url",
-            field=dit_portal.fields.HttpsURLField(verbose_name="link"),
+            field=common.fields.HttpsURLField(verbose_name="link"),
         ),
         migrations.AlterField(
             model_name="partner",
             name="website",
-            field=dit_portal.fields.HttpsURLField(blank=True, verbose_name="website"),
+            field=common.fields.HttpsURLField(blank=True, verbose_name="website"),
         ),
     ]

@@ -7,7 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import dit_portal.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
                 ("location", models.CharField(blank=True, max_length=300, verbose_name="place")),
                 (
                     "online_url",
-                    dit_portal.fields.HttpsURLField(blank=True, verbose_name="online link"),
+                    common.fields.HttpsURLField(blank=True, verbose_name="online link"),
                 ),
                 ("capacity", models.PositiveIntegerField(verbose_name="places")),
                 ("is_cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
@@ -435,7 +435,7 @@ class Migration(migrations.Migration):
                 ("location", models.CharField(blank=True, max_length=300, verbose_name="place")),
                 (
                     "online_url",
-                    dit_portal.fields.HttpsURLField(blank=True, verbose_name="online link"),
+                    common.fields.HttpsURLField(blank=True, verbose_name="online link"),
                 ),
                 ("is_cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
                 ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),

@@ -10,7 +10,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from dit_portal import ratelimit
+from common import ratelimit
 from milestones import services as roadmap
 from milestones.models import Activity
 from tests.conftest import PASSWORD

@@ -1,6 +1,6 @@
 """Small-number suppression, worked by hand."""
 
-from dit_portal.reporting import build_breakdown, suppress
+from reporting.breakdowns import build_breakdown, suppress
 
 
 def _breakdown(counts, sizes, rows=("a", "b")):

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.simple_tag
 def figure(value, threshold=None, percent=True):
-    """A count from ``dit_portal.reporting``, as published: "fewer than 5" for a small
+    """A count from ``reporting.breakdowns``, as published: "fewer than 5" for a small
     count, "hidden" for one hidden to protect it, else the count and its percentage."""
     if value.complementary:
         return _("hidden")
