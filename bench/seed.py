@@ -17,12 +17,12 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import User
+from accounts.services import user_create_verified, user_reset_mfa
 from consultation import demo as consultation_demo
 from consultation.models import Consultation, Response
 from consultation.volume import add_responses
-from dit_portal import roles
-from dit_portal.models import User
-from dit_portal.services import user_create_verified, user_reset_mfa
 from employers import demo as employer_demo
 from employers.models import (
     Apprenticeships,

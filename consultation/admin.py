@@ -1,8 +1,8 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdminMixin
 from common.audit import AuditedAdmin
-from dit_portal.admin import ReadOnlyAdminMixin
 
 from .models import (
     Consultation,

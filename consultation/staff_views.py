@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dit_portal.access import staff_required
+from accounts.access import staff_required
 from reporting.breakdowns import suppress
 
 from . import analysis, exports, selectors, services

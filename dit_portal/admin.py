@@ -1,47 +1,8 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
 
-from .models import PendingTask, ReminderDelivery, SentNotification, User
+from common.admin import RecordAdmin
 
-
-@admin.register(User)
-class UserAdmin(AuditlogHistoryAdminMixin, BaseUserAdmin):
-    show_auditlog_history_link = True
-    ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_superuser", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "full_name"]
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("full_name",)}),
-        (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-
-
-class ReadOnlyAdminMixin:
-    """Rows shown in the admin but never added, changed or deleted by hand there. For model
-    admins and inlines alike."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """What the portal sent, for admins to read. Rows are written only by the portal: a
-    row edited or deleted by hand would let the same email go twice."""
+from .models import PendingTask, ReminderDelivery, SentNotification
 
 
 @admin.register(SentNotification)

@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "dit_portal",
+    "accounts",
     "common",
     "reporting",
     "milestones",
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "common.middleware.PrivateForSignedInMiddleware",
-    "dit_portal.middleware.AdminRequiresMFAMiddleware",
+    "accounts.middleware.AdminRequiresMFAMiddleware",
     "common.middleware.DatabaseUnavailableMiddleware",
     # Last, so it turns a locked-out sign-in anywhere into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -121,7 +122,7 @@ CACHES = {
     },
 }
 
-AUTH_USER_MODEL = "dit_portal.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out sign-in before any other backend checks a password.
     "axes.backends.AxesStandaloneBackend",
@@ -246,7 +247,7 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "dit_portal.access.login_identifier"
+AXES_USERNAME_CALLABLE = "accounts.access.login_identifier"
 AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_address"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_RESET_ON_SUCCESS = True

@@ -11,12 +11,12 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from accounts.access import staff_required
 from common import health, kept_pages
 from common.middleware import database_unavailable
 from milestones import selectors as roadmap_selectors
 
 from . import selectors
-from .access import staff_required
 
 
 @require_GET

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdminMixin
 from common.audit import AuditedAdmin
-from dit_portal.admin import ReadOnlyAdminMixin
 
 from .models import Employer, EmployerResponse, Invitation, Skill, SkillRank, Survey, SurveyOption
 

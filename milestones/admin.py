@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import RecordAdmin
 from common.audit import AuditedAdmin
-from dit_portal.admin import RecordAdmin
 
 from . import services
 from .models import (

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from accounts.access import needs_mfa, staff_required
 from common import kept_pages
-from dit_portal.access import needs_mfa, staff_required
 
 from . import dates, ical, selectors, services
 from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from dit_portal.services import user_create_verified
+from accounts.services import user_create_verified
 
 from . import services
 from .models import Cohort, Event, Membership, Organisation, Topic

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dit_portal import roles
-from dit_portal.access import staff_required
+from accounts import roles
+from accounts.access import staff_required
 
 from . import selectors, services
 from .forms import (

@@ -8,8 +8,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import caches
 from django.db import connection
 
-from dit_portal import roles
-from dit_portal.services import user_create_verified, user_reset_mfa
+from accounts import roles
+from accounts.services import user_create_verified, user_reset_mfa
 
 PASSWORD = "correct horse battery staple 42"
 

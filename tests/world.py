@@ -16,10 +16,10 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.utils import timezone
 
+from accounts import roles
 from consultation import demo as consultation_demo
 from consultation import services as consultation_services
 from consultation.models import OptionKind, Ward
-from dit_portal import roles
 from employers import demo as employer_demo
 from employers import services as employer_services
 from employers.models import Employer, Sector, SizeBand

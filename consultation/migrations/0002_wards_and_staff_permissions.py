@@ -3,7 +3,7 @@ commission staff's permissions on the consultation."""
 
 from django.db import migrations
 
-from dit_portal.roles import COMMISSION_STAFF, grant_model_permissions
+from accounts.roles import COMMISSION_STAFF, grant_model_permissions
 
 HACKNEY_WARDS = [
     "Brownswood",
@@ -44,7 +44,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("consultation", "0001_initial"),
-        ("dit_portal", "0002_roles"),
+        ("accounts", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dit_portal", "0002_roles"),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [

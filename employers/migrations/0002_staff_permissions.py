@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from dit_portal.roles import COMMISSION_STAFF, grant_model_permissions
+from accounts.roles import COMMISSION_STAFF, grant_model_permissions
 
 MODELS = [
     "employer",
@@ -22,7 +22,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("employers", "0001_initial"),
-        ("dit_portal", "0002_roles"),
+        ("accounts", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

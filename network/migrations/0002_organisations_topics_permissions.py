@@ -4,7 +4,7 @@ the network coordinators' permissions."""
 
 from django.db import migrations
 
-from dit_portal.roles import NETWORK_COORDINATORS, grant_model_permissions
+from accounts.roles import NETWORK_COORDINATORS, grant_model_permissions
 
 BOROUGHS = [
     "Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "Croydon",
@@ -44,7 +44,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("network", "0001_initial"),
-        ("dit_portal", "0002_roles"),
+        ("accounts", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

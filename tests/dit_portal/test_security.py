@@ -106,12 +106,12 @@ def test_a_staff_edit_is_recorded_with_who_made_it(client_for, commission_staff,
 def test_a_change_of_role_is_recorded(client_for, admin, member):
     from django.contrib.auth.models import Group
 
-    from dit_portal import roles
+    from accounts import roles
 
     client = client_for(admin)
     group = Group.objects.get(name=roles.COMMISSION_STAFF)
     response = client.post(
-        reverse("admin:dit_portal_user_change", args=[member.pk]),
+        reverse("admin:accounts_user_change", args=[member.pk]),
         {
             "email": member.email,
             "full_name": member.full_name,

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts import roles
 from consultation.models import ResponseTheme
-from dit_portal import roles
 from network import services as network
 from network.models import Event, EventRsvp, MatchStatus, MentoringMatch, Place
 from tests.conftest import PASSWORD, make_user, totp_code

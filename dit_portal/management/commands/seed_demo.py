@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts import roles
+from accounts.services import user_create_verified, user_reset_mfa
 from consultation import demo as consultation_demo
-from dit_portal import roles
-from dit_portal.services import user_create_verified, user_reset_mfa
 from employers import demo as employer_demo
 from milestones.models import Activity, AdvisoryMeeting, AdvisoryMember
 from milestones.services import meeting_create

@@ -62,31 +62,6 @@ def staff_required(*, roles_allowed=roles.STAFF_GROUPS, perm=None):
     return decorator
 
 
-def member_required(view):
-    """Approved members of the network only (coordinators and admins too, to run it).
-
-    Anonymous visitors are sent to sign in; others get 403 with the way to apply.
-    """
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (user.is_network_coordinator or is_network_member(user)):
-            raise PermissionDenied(_("This page is for members of the network."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def is_network_member(user) -> bool:
-    from network.models import MembershipStatus
-
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.status == MembershipStatus.APPROVED
-
-
 def login_identifier(request, credentials) -> str:
     """The address a sign-in attempt is for, however it came in (allauth passes ``email``,
     Django's own forms ``username``), lower-cased so case changes do not dodge a lockout."""
