@@ -16,6 +16,8 @@ def grant_model_permissions(apps, group_name, app_label, model_names, actions):
     For data migrations: each app grants its own models' permissions to the roles that
     manage them, so a role's permissions live next to the models they are about.
     """
+    # Only data migrations call this; django.contrib.auth's management module is not
+    # needed anywhere else.
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations have run; create this app's

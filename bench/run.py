@@ -177,9 +177,9 @@ def reminder_dispatch() -> dict:
     from django.test import override_settings
     from django.utils import timezone
 
-    from dit_portal import reminders
-    from dit_portal.models import ReminderDelivery
     from network.models import Event, EventRsvp, Membership, RsvpStatus
+    from notifications import reminders
+    from notifications.models import ReminderDelivery
 
     now = timezone.now()
     members = list(

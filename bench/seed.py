@@ -20,9 +20,9 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from accounts.services import user_create_verified, user_reset_mfa
+from bench.consultation_volume import add_responses
 from consultation import demo as consultation_demo
 from consultation.models import Consultation, Response
-from consultation.volume import add_responses
 from employers import demo as employer_demo
 from employers.models import (
     Apprenticeships,

@@ -13,4 +13,4 @@ urlpatterns = [
     path("", include("dit_portal.urls")),
 ]
 
-handler500 = "dit_portal.views.server_error"
+handler500 = "common.views.server_error"

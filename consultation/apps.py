@@ -7,6 +7,7 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Community consultation")
 
     def ready(self):
+        # Signal handlers use the models, which exist only once the registry is ready.
         from django.contrib.auth.signals import user_logged_in
 
         from . import signals

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Consultation, Option, Response
@@ -45,6 +45,8 @@ class AnswerRow:
 def check_answer_rows(consultation: Consultation, answers: dict) -> list[AnswerRow]:
     """The draft's answers as the resident would read them, for "check your answers":
     each question with its answer in words and the page to change it on."""
+    # The forms read their answer lists through this module: importing them at the top
+    # would be a cycle.
     from .forms import STEPS
 
     rows = []
@@ -74,8 +76,6 @@ def _flat(choices):
 
 
 def staff_consultations() -> QuerySet[Consultation]:
-    from django.db.models import Count
-
     return Consultation.objects.annotate(response_count=Count("responses")).order_by("-opens_at")
 
 

@@ -32,7 +32,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "dit_portal",
+    "home",
+    "notifications",
     "accounts",
     "common",
     "reporting",
@@ -298,7 +299,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Employer survey invitation links stop working after this many days (staff can re-send).
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=28)
 
-# Reminders (dit_portal.reminders): what sends them, when, and how hard to try.
+# Reminders (notifications.reminders): what sends them, when, and how hard to try.
 REMINDER_SOURCES = [
     "milestones.reminders.MeetingSource",
     "network.reminders.SessionSource",
@@ -319,11 +320,11 @@ PENDING_TASK_RETRY_MINUTES = env.int("PENDING_TASK_RETRY_MINUTES", default=60)
 PENDING_TASK_MAX_ATTEMPTS = env.int("PENDING_TASK_MAX_ATTEMPTS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {
-        "task": "dit_portal.tasks.dispatch_reminders",
+        "task": "notifications.tasks.dispatch_reminders",
         "schedule": env.int("REMINDER_SCAN_SECONDS", default=300),
     },
     "requeue-pending-tasks": {
-        "task": "dit_portal.tasks.requeue_pending",
+        "task": "notifications.tasks.requeue_pending",
         "schedule": 300,
     },
 }

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from dit_portal.notify import send_once
+from notifications.notify import send_once
 
 from .models import Invitation
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dit_portal.queueing import enqueue_on_commit
+from notifications.queueing import enqueue_on_commit
 
 from . import tasks
 from .models import (

@@ -7,6 +7,7 @@ class MilestonesConfig(AppConfig):
     verbose_name = _("Roadmap")
 
     def ready(self):
+        # Signal handlers use the models, which exist only once the registry is ready.
         from . import signals
 
         signals.connect()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dit_portal.ical import new_calendar, timed_event
+from notifications.ical import new_calendar, timed_event
 
 from .models import Activity, AdvisoryMeeting
 

@@ -1,11 +1,11 @@
-"""Advisory group meetings as a source of reminders (see ``dit_portal.reminders``)."""
+"""Advisory group meetings as a source of reminders (see ``notifications.reminders``)."""
 
 from collections import defaultdict
 
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from dit_portal.reminders import Occurrence, Recipient, Source
+from notifications.reminders import Occurrence, Recipient, Source
 
 from .models import AdvisoryMeeting, MeetingAttendance, Rsvp
 

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.audit import audited_update
-from dit_portal import reminders
+from notifications import reminders
 
 from . import dates
 from .models import (

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from dit_portal.notify import send_once
+from notifications.notify import send_once
 
 from .models import EventRsvp, MatchStatus, Membership, MentoringMatch, Place, RsvpStatus
 

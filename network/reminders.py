@@ -1,5 +1,5 @@
 """Reflection sessions and network events as sources of reminders
-(see ``dit_portal.reminders``). Reminders go whatever a member's choice about optional
+(see ``notifications.reminders``). Reminders go whatever a member's choice about optional
 email: they asked to attend."""
 
 from collections import defaultdict
@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from dit_portal.reminders import Occurrence, Recipient, Source
+from notifications.reminders import Occurrence, Recipient, Source
 
 from .models import (
     ACTIVE_PLACE,

@@ -1,5 +1,5 @@
 """Thin Celery tasks: each takes ids and calls ``network.emails``. Each email is sent at
-most once (``dit_portal.notify.send_once``), so running a task twice is safe."""
+most once (``notifications.notify.send_once``), so running a task twice is safe."""
 
 import smtplib
 

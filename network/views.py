@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dit_portal.ical import new_calendar, timed_event
 from network.access import member_required
+from notifications.ical import new_calendar, timed_event
 
 from . import selectors, services
 from .forms import ApplicationForm, ProfileForm

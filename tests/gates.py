@@ -70,7 +70,7 @@ RULES = {
     "account_inactive": PUBLIC,
     "account_reauthenticate": ACCOUNT,
     # Reauthenticating by a code sent to one's verified address; the code's page only after
-    # asking for one (tests/dit_portal/test_accounts.py and the reauthentication journey).
+    # asking for one (tests/accounts/test_accounts.py and the reauthentication journey).
     "account_request_reauthentication_code": ACCOUNT,
     "account_confirm_reauthentication_code": ALWAYS_REDIRECTS,
     "account_email": ACCOUNT,
@@ -200,11 +200,11 @@ ADMIN_REFUSED = {
     "admin:axes_accessfailurelog_add",
     "admin:auditlog_logentry_add",
     "admin:auditlog_logentry_delete",
-    "admin:dit_portal_sentnotification_add",
-    "admin:dit_portal_sentnotification_delete",
-    "admin:dit_portal_reminderdelivery_add",
-    "admin:dit_portal_reminderdelivery_delete",
-    "admin:dit_portal_pendingtask_add",
+    "admin:notifications_sentnotification_add",
+    "admin:notifications_sentnotification_delete",
+    "admin:notifications_reminderdelivery_add",
+    "admin:notifications_reminderdelivery_delete",
+    "admin:notifications_pendingtask_add",
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",

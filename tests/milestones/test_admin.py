@@ -10,9 +10,9 @@ from django.contrib import admin as django_admin
 from django.urls import reverse
 from django.utils import timezone
 
-from dit_portal import reminders
 from milestones import services
 from milestones.models import Activity, AdvisoryMeeting, Workstream
+from notifications import reminders
 from tests.milestones.factories import (
     ActivityFactory,
     AdvisoryMeetingFactory,
@@ -23,7 +23,7 @@ from tests.milestones.factories import (
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2027, 3, 15, 14, 0, tzinfo=datetime.UTC)
-PORTAL_APPS = ("dit_portal", "milestones", "consultation", "employers", "network")
+PORTAL_APPS = ("accounts", "notifications", "milestones", "consultation", "employers", "network")
 
 
 def _portal_models() -> list:

@@ -10,7 +10,7 @@ import uuid
 
 from django.db import transaction
 
-from .models import (
+from consultation.models import (
     AgeBand,
     AreaChoice,
     Consultation,
@@ -25,7 +25,7 @@ from .models import (
     Ward,
     new_reference,
 )
-from .services import figures_changed, theme_create
+from consultation.services import figures_changed, theme_create
 
 BATCH = 5000
 

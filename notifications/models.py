@@ -17,6 +17,7 @@ class SentNotification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "dit_portal_sentnotification"  # its table from when dit_portal held it
         ordering = ["-claimed_at"]
         verbose_name = _("sent notification")
         verbose_name_plural = _("sent notifications")
@@ -43,6 +44,7 @@ class PendingTask(models.Model):
     attempts = models.PositiveSmallIntegerField(_("times queued"), default=0)
 
     class Meta:
+        db_table = "dit_portal_pendingtask"  # its table from when dit_portal held it
         ordering = ["created_at", "pk"]
         verbose_name = _("pending task")
         verbose_name_plural = _("pending tasks")
@@ -94,6 +96,7 @@ class ReminderDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "dit_portal_reminderdelivery"  # its table from when dit_portal held it
         ordering = ["-created_at"]
         verbose_name = _("reminder delivery")
         verbose_name_plural = _("reminder deliveries")

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import Contact, Response
-from dit_portal import queueing
-from dit_portal.models import PendingTask
+from notifications import queueing
+from notifications.models import PendingTask
 from tests.conftest import broker_outage, database_outage
 from tests.consultation.factories import ConsultationFactory
 from tests.consultation.test_questionnaire import answer_every_page

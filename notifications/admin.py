@@ -44,4 +44,4 @@ class PendingTaskAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # An admin who has dealt with one by hand may clear it.
-        return request.user.has_perm("dit_portal.delete_pendingtask")
+        return request.user.has_perm("notifications.delete_pendingtask")

@@ -21,8 +21,8 @@ from django.db import connection, connections
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
-from dit_portal import reminders
-from dit_portal.models import ReminderDelivery
+from notifications import reminders, tasks
+from notifications.models import ReminderDelivery
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,12 +231,12 @@ def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, se
     try:
         app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
         meeting = meeting_with(3)
-        report = reminders.dispatch(enqueue=reminders.enqueue_task)
+        report = reminders.dispatch(enqueue=tasks.enqueue_deliveries)
         assert report.queued == 3
         deadline = time.monotonic() + 60
         while len(inbox.messages) < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
-        reminders.dispatch(enqueue=reminders.enqueue_task)  # a second scan: nothing new
+        reminders.dispatch(enqueue=tasks.enqueue_deliveries)  # a second scan: nothing new
         time.sleep(2)
     finally:
         app.conf.update(saved)

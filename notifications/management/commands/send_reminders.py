@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dit_portal import reminders
+from notifications import reminders
 
 
 class Command(BaseCommand):

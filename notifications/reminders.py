@@ -362,8 +362,8 @@ def _content(delivery, occurrence: Occurrence, now) -> tuple[str, str, bytes, st
         "hours": hours,
     }
     return (
-        render_to_string("dit_portal/email/reminder_subject.txt", context).strip(),
-        render_to_string("dit_portal/email/reminder.txt", context),
+        render_to_string("notifications/email/reminder_subject.txt", context).strip(),
+        render_to_string("notifications/email/reminder.txt", context),
         calendar_for(occurrence, cancel=cancel),
         "CANCEL" if cancel else "REQUEST",
     )
@@ -409,13 +409,3 @@ def occurrence_cancel(model, pk: int):
             stored.sequence += 1
             stored.save(update_fields=["is_cancelled", "sequence"])
     return stored
-
-
-def enqueue_task(pks: list[int]):
-    """Queue one send task for a batch of rows, without hanging on a broker that is down
-    (the publish retry is bounded in settings)."""
-    from .tasks import send_reminders
-
-    send_reminders.apply_async(
-        (pks,), retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
-    )

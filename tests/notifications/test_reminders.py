@@ -10,10 +10,10 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from dit_portal import reminders
-from dit_portal.models import ReminderDelivery
 from milestones import services as meeting_services
 from network import services as network_services
+from notifications import reminders
+from notifications.models import ReminderDelivery
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 from tests.network.factories import cohort, member
 
@@ -455,14 +455,14 @@ def test_each_row_is_marked_sent_as_it_goes_so_a_worker_dying_mid_batch_sends_no
 
 
 def test_the_celery_tasks_run_twice_send_each_reminder_once(meeting, mailoutbox):
-    from dit_portal import tasks
+    from notifications import tasks
 
     with at(datetime.timedelta(days=6)):
         tasks.dispatch_reminders.apply().get()
         tasks.dispatch_reminders.apply().get()
         pks = list(ReminderDelivery.objects.values_list("pk", flat=True))
-        tasks.send_reminders.apply(args=[pks]).get()
-        tasks.send_reminders.apply(args=[pks]).get()
+        tasks.deliver_reminders.apply(args=[pks]).get()
+        tasks.deliver_reminders.apply(args=[pks]).get()
     assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.org", "ben@example.org"]
 
 

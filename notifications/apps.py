@@ -2,9 +2,9 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PortalConfig(AppConfig):
-    name = "dit_portal"
-    verbose_name = _("Portal")
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
 
     def ready(self):
         # Connects the handler that clears a pending task once it has succeeded, in web
