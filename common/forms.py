@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
@@ -79,3 +80,15 @@ class DatePartsField(forms.MultiValueField):
             return datetime.date(year, month, day), "day"
         except ValueError as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message beside its field where the
+    form has that field (and so in the error summary), otherwise at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

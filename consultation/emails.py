@@ -1,15 +1,12 @@
 """Email the consultation sends. Each message to a contact carries its withdrawal link."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.links import absolute_url
+
 from .models import Contact
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_contact_confirmation(*, contact_id: int) -> bool:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.services import model_update
 from notifications.queueing import enqueue_on_commit
 
 from . import tasks
@@ -110,17 +111,19 @@ def consultation_create(
     return consultation
 
 
+CONSULTATION_FIELDS = (
+    "title",
+    "opens_at",
+    "closes_at",
+    "introduction",
+    "privacy_notice",
+    "activity",
+)
+
+
 def consultation_update(*, consultation: Consultation, **fields) -> Consultation:
     """Change a consultation's details (title, dates, texts, roadmap activity)."""
-    editable = {"title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity"}
-    unknown = set(fields) - editable
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(consultation, name, value)
-    consultation.full_clean()
-    consultation.save()
-    return consultation
+    return model_update(consultation, fields, editable=CONSULTATION_FIELDS)
 
 
 def findings_publish(*, consultation: Consultation, summary: str) -> Consultation:

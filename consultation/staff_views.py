@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
+from common.forms import add_service_errors
 from reporting.breakdowns import suppress
 
 from . import analysis, exports, selectors, services
@@ -44,12 +45,6 @@ def _dimension(request, dimensions=analysis.DIMENSIONS):
     return dimensions.get(request.GET.get("by", ""), dimensions["ethnic_heading"])
 
 
-def _form_errors_from(form, error: ValidationError):
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @never_cache
 @staff_required(perm=VIEW_ANSWERS)
 @require_GET
@@ -76,7 +71,7 @@ def consultation_edit(request, slug=None):
             else:
                 services.consultation_update(consultation=consultation, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” saved.") % {"title": consultation})
             return redirect("consultation:staff_detail", slug=consultation.slug)
@@ -125,7 +120,7 @@ def option_edit(request, slug, pk=None):
         try:
             services.option_save(consultation=consultation, option=option, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Answer list saved."))
             return redirect("consultation:staff_detail", slug=slug)
@@ -148,7 +143,7 @@ def wards(request, pk=None):
         try:
             services.ward_save(ward=ward, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Ward list saved."))
             return redirect("consultation:wards")
@@ -180,7 +175,7 @@ def response_enter(request, slug):
                 submitted_at=submitted_at,
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Response %(reference)s saved.") % {"reference": response.reference}

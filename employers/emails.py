@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.utils import timezone
 
+from common.links import absolute_url
 from notifications.notify import send_once
 
 from .models import Invitation
@@ -14,7 +14,7 @@ def send_invitation(*, invitation_id: int) -> bool:
     invitation = Invitation.objects.select_related("survey", "employer").get(pk=invitation_id)
     context = {
         "invitation": invitation,
-        "link": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+        "link": absolute_url(invitation.get_absolute_url()),
     }
     sent = send_once(
         # The token's hash, not the token: the key is stored and shown in the admin.

@@ -1,7 +1,6 @@
 """The employer survey form, the job advert checker form, and staff forms. Validation only."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DATETIME_LOCAL
@@ -128,12 +127,6 @@ class SurveyForm(forms.Form):
 
     def rank_fields(self):
         return [self[f"rank_{rank}"] for rank in range(1, 6)]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show the service's errors beside their fields (and so in the error summary)."""
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 def _label(text: str, is_active: bool) -> str:

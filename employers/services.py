@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.services import model_update
 from notifications.queueing import enqueue_on_commit
 
 from . import tasks
@@ -96,17 +97,13 @@ def survey_create(
     return survey
 
 
+SURVEY_FIELDS = ("title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity")
+EMPLOYER_FIELDS = ("name", "sector", "size_band", "in_borough")
+
+
 def survey_update(*, survey: Survey, **fields) -> Survey:
     """Change a survey's details (title, dates, texts, roadmap activity)."""
-    editable = {"title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity"}
-    unknown = set(fields) - editable
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(survey, name, value)
-    survey.full_clean()
-    survey.save()
-    return survey
+    return model_update(survey, fields, editable=SURVEY_FIELDS)
 
 
 def option_save(
@@ -135,16 +132,8 @@ def skill_save(*, survey: Survey, name: str, skill: Skill | None = None, is_acti
 
 def employer_save(*, employer: Employer | None = None, **fields) -> Employer:
     """Add an organisation, or change one's name, sector, size or location."""
-    editable = {"name", "sector", "size_band", "in_borough"}
-    unknown = set(fields) - editable
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    employer = employer or Employer()
-    for name, value in fields.items():
-        setattr(employer, name, value.strip() if isinstance(value, str) else value)
-    employer.full_clean()
-    employer.save()
-    return employer
+    stripped = {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
+    return model_update(employer or Employer(), stripped, editable=EMPLOYER_FIELDS)
 
 
 def invitation_create(*, survey: Survey, employer: Employer, email: str, invited_by) -> Invitation:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
+from common.forms import add_service_errors
 
 from . import exports, selectors, services
 from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
@@ -24,12 +25,6 @@ def _survey(slug) -> Survey:
         return selectors.survey_with_lists(slug=slug)
     except Survey.DoesNotExist as missing:
         raise Http404 from missing
-
-
-def _errors_into(form, error: ValidationError):
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @never_cache
@@ -54,7 +49,7 @@ def survey_edit(request, slug=None):
             else:
                 services.survey_update(survey=survey, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” saved.") % {"title": survey})
             return redirect("employers:staff_survey", slug=survey.slug)
@@ -85,7 +80,7 @@ def staff_survey(request, slug):
                     survey=survey, employer=employer, email=data["email"], invited_by=request.user
                 )
             except ValidationError as error:
-                _errors_into(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -164,7 +159,7 @@ def list_item_edit(request, slug, kind=None, pk=None):
                     is_active=data["is_active"],
                 )
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("List saved."))
             return redirect("employers:staff_lists", slug=slug)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.forms import add_service_errors
 from reporting.breakdowns import suppress
 
 from . import advert_checker, selectors, services
@@ -92,7 +93,7 @@ def survey(request, slug):
                 return redirect("employers:thanks", slug=survey.slug)
             services.response_save_draft(**arguments)
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
             return render(request, "employers/survey_form.html", {**context, "form": form})
         except services.ResponseLocked:
             messages.info(request, _("Your organisation's answers were already submitted."))

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.audit import audited_update
+from common.services import check_editable, model_update
 from notifications import reminders
 
 from . import dates
@@ -230,12 +231,7 @@ def activity_update(
     **fields,
 ) -> Activity:
     """Change an activity. Only the fields passed change; the slug (its address) stays."""
-    unknown = set(fields) - set(ACTIVITY_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    activity.full_clean()
+    model_update(activity, fields, editable=ACTIVITY_EDITABLE_FIELDS, save=False)
     with transaction.atomic():
         activity.save()
         if partners is not None:
@@ -296,9 +292,7 @@ def meeting_update(
     """Change a meeting, and its invitees and papers when given, all or nothing. A new
     time or place bumps its calendar SEQUENCE so that calendar programs replace the old
     entry rather than add a second one, and reminders send the change to those reminded."""
-    unknown = set(fields) - set(MEETING_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(fields, MEETING_EDITABLE_FIELDS)
     paper_rows = None if papers is None else _checked_papers(papers)
     with transaction.atomic():
         reminders.occurrence_change(AdvisoryMeeting, meeting.pk, fields)
@@ -401,9 +395,7 @@ ADVISORY_MEMBER_FIELDS = ("name", "email", "organisation", "role", "is_active")
 
 def advisory_member_save(*, member: AdvisoryMember | None = None, **fields) -> AdvisoryMember:
     """Add a member to the advisory group, or change one (``member`` given)."""
-    unknown = set(fields) - set(ADVISORY_MEMBER_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(fields, ADVISORY_MEMBER_FIELDS)
     member = member or AdvisoryMember()
     for name, value in fields.items():
         setattr(member, name, value)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import needs_mfa, staff_required
 from common import kept_pages
+from common.forms import add_service_errors
 
 from . import dates, ical, selectors, services
 from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm
@@ -186,10 +187,7 @@ def _save_with_form(request, form, save):
     try:
         return save()
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
+        add_service_errors(form, error)
         return None
 
 

@@ -1,14 +1,9 @@
 """The network's one-off emails."""
 
-from django.conf import settings
-
+from common.links import absolute_url
 from notifications.notify import send_once
 
 from .models import EventRsvp, MatchStatus, Membership, MentoringMatch, Place, RsvpStatus
-
-
-def _url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_decision(*, membership_id: int) -> bool:
@@ -24,7 +19,7 @@ def send_decision(*, membership_id: int) -> bool:
         f"{membership.decided_at:%Y%m%dT%H%M%S.%f}",
         to=membership.user.email,
         template="network/email/decision",
-        context={"membership": membership, "network_url": _url("/network/")},
+        context={"membership": membership, "network_url": absolute_url("/network/")},
     )
 
 
@@ -50,7 +45,7 @@ def send_event_place(*, rsvp_id: int) -> bool:
         key=f"event-place:{rsvp.pk}",
         to=rsvp.member.user.email,
         template="network/email/event_place",
-        context={"rsvp": rsvp, "event_url": _url(rsvp.event.get_absolute_url())},
+        context={"rsvp": rsvp, "event_url": absolute_url(rsvp.event.get_absolute_url())},
     )
 
 

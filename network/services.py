@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common import audit
+from common.services import check_editable, model_update
 from notifications import reminders
 from notifications.queueing import enqueue_on_commit
 
@@ -98,12 +99,7 @@ def membership_decide(
 
 def profile_update(*, membership: Membership, topics=None, **fields) -> Membership:
     """A member changes their profile, what the directory shows, and their mentoring offer."""
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(membership, name, value)
-    membership.full_clean()
+    model_update(membership, fields, editable=PROFILE_FIELDS, save=False)
     with transaction.atomic():
         membership.save()
         if topics is not None:
@@ -195,10 +191,7 @@ def cohort_create(
 
 def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession:
     """Move or change a reflection session. A new time or place bumps its calendar SEQUENCE."""
-    editable = {"starts_at", "ends_at", "location", "online_url"}
-    unknown = set(fields) - editable
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_editable(fields, {"starts_at", "ends_at", "location", "online_url"})
     with transaction.atomic():
         reminders.occurrence_change(ReflectionSession, session.pk, fields)
     session.refresh_from_db()

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from common.links import absolute_url
+
 from .ical import new_calendar, timed_event
 from .models import ReminderDelivery
 
@@ -343,7 +345,7 @@ def calendar_for(occurrence: Occurrence, *, cancel: bool = False) -> bytes:
             location=occurrence.location,
             description=occurrence.description,
             cancelled=cancel,
-            url=settings.SITE_URL.rstrip("/") + occurrence.path,
+            url=absolute_url(occurrence.path),
         )
     )
     return calendar.to_ical()
@@ -357,7 +359,7 @@ def _content(delivery, occurrence: Occurrence, now) -> tuple[str, str, bytes, st
     context = {
         "delivery": delivery,
         "occurrence": occurrence,
-        "url": settings.SITE_URL.rstrip("/") + occurrence.path,
+        "url": absolute_url(occurrence.path),
         "days": (hours + 12) // 24 if hours >= 24 else 0,
         "hours": hours,
     }
