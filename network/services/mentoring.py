@@ -1,0 +1,163 @@
+"""Mentor matching runs, and the coordinators' decisions on the pairs."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.queueing import enqueue_on_commit
+
+from .. import tasks
+from ..models import (
+    MatchStatus,
+    Membership,
+    MembershipStatus,
+    MentoringMatch,
+)
+from .errors import NotAllowed
+
+
+def _lock_mentors(mentor_ids) -> dict[int, Membership]:
+    # A mentor's pairs are counted against their capacity and then written, so the mentor's
+    # row is locked first. Rows are always locked mentors first, in order of pk, and pairs
+    # after them, so that matching, confirming, changing and swapping queue behind one
+    # another and never wait on each other in a circle. NO KEY UPDATE still lets new pairs
+    # refer to the row.
+    return {
+        m.pk: m
+        for m in Membership.objects.select_for_update(no_key=True)
+        .filter(pk__in=mentor_ids)
+        .order_by("pk")
+    }
+
+
+def _lock_proposed(*pks: int, refusal: str, more_mentors=()):
+    """Lock proposed pairs and their mentors (and ``more_mentors``). Returns the pairs, in
+    the order asked, and the locked mentors by pk."""
+    mentor_ids = MentoringMatch.objects.filter(pk__in=pks).values_list("mentor_id", flat=True)
+    mentors = _lock_mentors({*mentor_ids, *more_mentors})
+    found = (
+        MentoringMatch.objects.select_for_update()
+        .filter(pk__in=pks, status=MatchStatus.PROPOSED)
+        .in_bulk()
+    )
+    if len(found) != len(set(pks)):
+        raise NotAllowed(refusal)
+    if any(match.mentor_id not in mentors for match in found.values()):
+        raise NotAllowed(_("Someone else changed this pair a moment ago. Look at it again."))
+    return [found[pk] for pk in pks], mentors
+
+
+def matching_run(*, run_by) -> list[MentoringMatch]:
+    """Propose 1-2-1 pairs for the whole network at once (see ``network.matching``).
+    Earlier proposals not yet decided are replaced; confirmed pairs stay."""
+    from .. import matching  # it loads SciPy, which only a matching run needs
+
+    try:
+        with transaction.atomic():
+            # Two runs at once would each propose a mentor for the same mentees: the second
+            # waits here for the first, then replaces its proposals.
+            _lock_mentors(
+                Membership.objects.filter(
+                    status=MembershipStatus.APPROVED, offers_mentoring=True
+                ).values_list("pk", flat=True)
+            )
+            MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).delete()
+            proposals = matching.propose()
+            return MentoringMatch.objects.bulk_create(
+                MentoringMatch(
+                    mentor_id=p.mentor_id, mentee_id=p.mentee_id, score=p.score, reasons=p.reasons
+                )
+                for p in proposals
+            )
+    except IntegrityError as error:
+        # Only if someone became a mentor in the middle of a run: nothing was saved.
+        raise NotAllowed(_("Matching was run twice at the same moment. Run it again.")) from error
+
+
+def match_confirm(*, match: MentoringMatch, decided_by) -> MentoringMatch:
+    """Confirm a proposed pair, if the mentor still has room among their confirmed pairs and
+    can still mentor the mentee; both are emailed."""
+    from .. import matching  # it loads SciPy, which only a matching run needs
+
+    with transaction.atomic():
+        (match,), mentors = _lock_proposed(
+            match.pk, refusal=_("Only a proposed pair can be confirmed.")
+        )
+        problem = matching.why_not(
+            mentor=mentors[match.mentor_id],
+            mentee=match.mentee,
+            excluding=[match.pk],
+            counting=[MatchStatus.CONFIRMED],
+        )
+        if problem:
+            raise NotAllowed(problem)
+        match.status = MatchStatus.CONFIRMED
+        match.decided_at, match.decided_by = timezone.now(), decided_by
+        match.save(update_fields=["status", "decided_at", "decided_by"])
+        enqueue_on_commit(tasks.send_match, match.pk)
+    return match
+
+
+def match_reject(*, match: MentoringMatch, decided_by) -> MentoringMatch:
+    """Reject a proposed pair: matching will not propose it again."""
+    with transaction.atomic():
+        (match,), _mentors = _lock_proposed(
+            match.pk, refusal=_("Only a proposed pair can be rejected.")
+        )
+        match.status = MatchStatus.REJECTED
+        match.decided_at, match.decided_by = timezone.now(), decided_by
+        match.save(update_fields=["status", "decided_at", "decided_by"])
+    return match
+
+
+def match_change_mentor(*, match: MentoringMatch, mentor: Membership, decided_by) -> MentoringMatch:
+    """Give a proposed pair's mentee a different mentor, who must be able to mentor them."""
+    from .. import matching  # it loads SciPy, which only a matching run needs
+
+    with transaction.atomic():
+        (match,), mentors = _lock_proposed(
+            match.pk, refusal=_("Only a proposed pair can be changed."), more_mentors=[mentor.pk]
+        )
+        mentor = mentors[mentor.pk]
+        problem = matching.why_not(mentor=mentor, mentee=match.mentee, excluding=[match.pk])
+        if problem:
+            raise NotAllowed(problem)
+        _set_mentor(match, mentor, _("Chosen by a coordinator"))
+    return match
+
+
+def match_swap(
+    *, match: MentoringMatch, other: MentoringMatch, decided_by
+) -> tuple[MentoringMatch, MentoringMatch]:
+    """Swap the mentors of two proposed pairs. Each mentor must be able to mentor their new
+    mentee; the two pairs being swapped do not count against either mentor's capacity,
+    since each mentor gives up one mentee for another."""
+    from .. import matching  # it loads SciPy, which only a matching run needs
+
+    if match.pk == other.pk:
+        raise NotAllowed(_("Choose two different pairs."))
+    with transaction.atomic():
+        (first, second), mentors = _lock_proposed(
+            match.pk, other.pk, refusal=_("Only proposed pairs can be swapped.")
+        )
+        if first.mentor_id == second.mentor_id:
+            raise NotAllowed(_("These pairs have the same mentor."))
+        swapped = ((first, mentors[second.mentor_id]), (second, mentors[first.mentor_id]))
+        for pair, mentor in swapped:
+            problem = matching.why_not(
+                mentor=mentor, mentee=pair.mentee, excluding=[first.pk, second.pk]
+            )
+            if problem:
+                raise NotAllowed(problem)
+        for pair, mentor in swapped:
+            _set_mentor(pair, mentor, _("Swapped by a coordinator"))
+    return first, second
+
+
+def _set_mentor(match: MentoringMatch, mentor: Membership, why: str) -> None:
+    from .. import matching  # it loads SciPy, which only a matching run needs
+
+    match.mentor = mentor
+    match.score = matching.fit(mentor, match.mentee)
+    match.reasons = [*matching.reasons_for(mentor, match.mentee), why]
+    match.save(update_fields=["mentor", "score", "reasons"])
