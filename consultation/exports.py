@@ -1,51 +1,23 @@
-"""CSV exports. Both stream: the first bytes leave at once and memory stays flat.
+"""CSV exports, as rows for ``reporting.csvfiles``. Both stream: the first bytes leave at
+once and memory stays flat.
 
 The staff export makes a fixed number of queries however many responses there are: the
 responses, their ticked answers and their themes are each read once, in response order,
 through server-side cursors, and merged as they stream.
 """
 
-import csv
 from collections.abc import Iterator
 from itertools import groupby
 
 from django.conf import settings
 from django.utils import timezone
 
-from reporting.breakdowns import Breakdown, suppress
+from reporting.breakdowns import Breakdown, shown_count, suppress
 
 from . import analysis
 from .models import Consultation, Option, OptionKind, Response, ResponseOption, ResponseTheme
 
 CHUNK = 2000
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
-# A spreadsheet reads a cell starting with one of these as a formula: typed answers (and
-# staff's own labels) must never run as one. OWASP's advice: prefix such a cell with a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _SafeWriter:
-    """csv.writer over ``_Echo`` that makes every cell inert before writing it."""
-
-    def __init__(self):
-        self._writer = csv.writer(_Echo())
-
-    def writerow(self, row):
-        return self._writer.writerow([_inert(value) for value in row])
 
 
 ANSWER_COLUMNS = [
@@ -79,11 +51,9 @@ def _grouped(pairs: Iterator[tuple[int, object]]):
         yield response_id, [value for _, value in items]
 
 
-def answers_csv(consultation: Consultation) -> Iterator[str]:
+def answers_csv(consultation: Consultation) -> Iterator[list]:
     """Every response with its answers and themes: one row each (5 queries in all)."""
-    writer = _SafeWriter()
-    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-    yield writer.writerow(ANSWER_COLUMNS)
+    yield ANSWER_COLUMNS
     options = {o.pk: (o.kind, o.label) for o in Option.objects.filter(consultation=consultation)}
     themes = dict(consultation.themes.values_list("pk", "name"))
     responses = (
@@ -159,42 +129,34 @@ def answers_csv(consultation: Consultation) -> Iterator[str]:
         if next_coded and next_coded[0] == pk:
             theme_names = [themes[t] for t in next_coded[1]]
             next_coded = next(coded, None)
-        yield writer.writerow(
-            [
-                reference,
-                submitted_at.astimezone(london).isoformat(timespec="minutes"),
-                channel,
-                channel_detail,
-                "; ".join(labels[OptionKind.BARRIER]),
-                barriers_other,
-                "; ".join(labels[OptionKind.CHANGE]),
-                changes_other,
-                "; ".join(labels[OptionKind.SUPPORT]),
-                support_other,
-                interest,
-                comments,
-                "; ".join(theme_names),
-                age_band,
-                sex,
-                gender,
-                ethnic_group,
-                disability,
-                caring,
-                employment,
-                ward or area,
-            ]
-        )
-
-
-def _shown(figure, threshold: int):
-    if figure.complementary:
-        return "hidden"
-    return f"fewer than {threshold}" if figure.suppressed else figure.count
+        yield [
+            reference,
+            submitted_at.astimezone(london).isoformat(timespec="minutes"),
+            channel,
+            channel_detail,
+            "; ".join(labels[OptionKind.BARRIER]),
+            barriers_other,
+            "; ".join(labels[OptionKind.CHANGE]),
+            changes_other,
+            "; ".join(labels[OptionKind.SUPPORT]),
+            support_other,
+            interest,
+            comments,
+            "; ".join(theme_names),
+            age_band,
+            sex,
+            gender,
+            ethnic_group,
+            disability,
+            caring,
+            employment,
+            ward or area,
+        ]
 
 
 def _breakdown_rows(question: str, dimension_label: str, breakdown: Breakdown, threshold: int):
     def shown(figure):
-        return _shown(figure, threshold)
+        return shown_count(figure, threshold)
 
     def percent(figure):
         value = figure.shown_percent
@@ -206,15 +168,11 @@ def _breakdown_rows(question: str, dimension_label: str, breakdown: Breakdown, t
             yield [question, row.label, dimension_label, group_label, shown(cell), percent(cell)]
 
 
-def aggregate_csv(consultation: Consultation, dimension) -> Iterator[str]:
+def aggregate_csv(consultation: Consultation, dimension) -> Iterator[list]:
     """The figures fit for publishing: counts and percentages by group, suppressed."""
     threshold = settings.SUPPRESSION_THRESHOLD
     figures = analysis.results(consultation, dimension)
-    writer = _SafeWriter()
-    yield "\ufeff"
-    yield writer.writerow(
-        ["question", "answer", "grouped by", "group", "count", "percent of group"]
-    )
+    yield ["question", "answer", "grouped by", "group", "count", "percent of group"]
     for question, breakdown in (
         ("Barriers", figures.barriers),
         ("Changes asked for", figures.changes),
@@ -222,27 +180,22 @@ def aggregate_csv(consultation: Consultation, dimension) -> Iterator[str]:
         ("Themes in free text", figures.themes),
     ):
         suppress(breakdown, threshold)
-        for row in _breakdown_rows(question, str(dimension.label), breakdown, threshold):
-            yield writer.writerow(row)
+        yield from _breakdown_rows(question, str(dimension.label), breakdown, threshold)
     sizes = figures.barriers
-    yield writer.writerow(
-        [
+    yield [
+        "Respondents",
+        "",
+        "All respondents",
+        "",
+        shown_count(sizes.respondents, threshold),
+        "",
+    ]
+    for (_, label), size in zip(sizes.columns, sizes.group_sizes, strict=True):
+        yield [
             "Respondents",
             "",
-            "All respondents",
-            "",
-            _shown(sizes.respondents, threshold),
+            str(dimension.label),
+            label,
+            shown_count(size, threshold),
             "",
         ]
-    )
-    for (_, label), size in zip(sizes.columns, sizes.group_sizes, strict=True):
-        yield writer.writerow(
-            [
-                "Respondents",
-                "",
-                str(dimension.label),
-                label,
-                _shown(size, threshold),
-                "",
-            ]
-        )

@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import staff_required
 from common.forms import add_service_errors
 from reporting.breakdowns import suppress
+from reporting.csvfiles import csv_download
 
 from . import analysis, exports, selectors, services
 from .forms import (
@@ -281,11 +282,7 @@ def theme_add(request, slug):
 def export_answers(request, slug):
     """Commission staff and admins: every answer with its codes, as CSV, streamed."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    response = StreamingHttpResponse(
-        exports.answers_csv(consultation), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slug}-answers.csv"'
-    return response
+    return csv_download(exports.answers_csv(consultation), f"{slug}-answers.csv")
 
 
 @never_cache
@@ -295,13 +292,9 @@ def export_aggregate(request, slug):
     """Commission staff and admins: the suppressed figures, fit for publishing, as CSV."""
     consultation = _consultation(slug)
     dimension = _dimension(request, analysis.PUBLIC_DIMENSIONS)
-    response = StreamingHttpResponse(
-        exports.aggregate_csv(consultation, dimension), content_type="text/csv; charset=utf-8"
+    return csv_download(
+        exports.aggregate_csv(consultation, dimension), f"{slug}-findings-by-{dimension.key}.csv"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{slug}-findings-by-{dimension.key}.csv"'
-    )
-    return response
 
 
 @never_cache

@@ -1,35 +1,25 @@
 """CSV exports of the employer survey, streamed."""
 
-import csv
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Prefetch
 
-from reporting.breakdowns import suppress
+from reporting.breakdowns import shown_count, suppress
 
 from . import selectors
 from .models import EmployerResponse, OptionKind, ResponseStatus, SkillRank, Survey
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def responses_csv(survey: Survey) -> Iterator[str]:
+def responses_csv(survey: Survey) -> Iterator[list]:
     """Every submitted response with its organisation, answers and ranked skills
     (3 queries, in chunks)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(
-        [
-            "organisation", "sector", "size", "in_borough", "submitted_at", "barriers",
-            "barriers_other", "changes", "changes_other", "skill_1", "skill_2", "skill_3",
-            "skill_4", "skill_5", "entry_level_roles", "apprenticeships", "offers",
-            "offers_other", "contact_name",
-        ]
-    )  # fmt: skip
+    yield [
+        "organisation", "sector", "size", "in_borough", "submitted_at", "barriers",
+        "barriers_other", "changes", "changes_other", "skill_1", "skill_2", "skill_3",
+        "skill_4", "skill_5", "entry_level_roles", "apprenticeships", "offers",
+        "offers_other", "contact_name",
+    ]  # fmt: skip
     responses = (
         EmployerResponse.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
         .select_related("employer")
@@ -46,67 +36,53 @@ def responses_csv(survey: Survey) -> Iterator[str]:
             rank.rank: rank.skill.name if rank.skill else rank.other
             for rank in response.ranks.all()
         }
-        yield writer.writerow(
-            [
-                response.employer.name,
-                response.employer.get_sector_display(),
-                response.employer.get_size_band_display(),
-                "yes" if response.employer.in_borough else "no",
-                response.submitted_at.isoformat(timespec="minutes"),
-                "; ".join(chosen[OptionKind.BARRIER]),
-                response.barriers_other,
-                "; ".join(chosen[OptionKind.CHANGE]),
-                response.changes_other,
-                *(skills.get(rank, "") for rank in range(1, 6)),
-                response.entry_level_roles,
-                response.get_apprenticeships_display(),
-                "; ".join(chosen[OptionKind.OFFER]),
-                response.offers_other,
-                response.contact_name,
-            ]
-        )
+        yield [
+            response.employer.name,
+            response.employer.get_sector_display(),
+            response.employer.get_size_band_display(),
+            "yes" if response.employer.in_borough else "no",
+            response.submitted_at.isoformat(timespec="minutes"),
+            "; ".join(chosen[OptionKind.BARRIER]),
+            response.barriers_other,
+            "; ".join(chosen[OptionKind.CHANGE]),
+            response.changes_other,
+            *(skills.get(rank, "") for rank in range(1, 6)),
+            response.entry_level_roles,
+            response.get_apprenticeships_display(),
+            "; ".join(chosen[OptionKind.OFFER]),
+            response.offers_other,
+            response.contact_name,
+        ]
 
 
-def _shown(figure, threshold):
-    if figure.complementary:
-        return "hidden"
-    return f"fewer than {threshold}" if figure.suppressed else figure.count
-
-
-def findings_csv(survey: Survey, by: str) -> Iterator[str]:
+def findings_csv(survey: Survey, by: str) -> Iterator[list]:
     """Figures fit for publishing, with small counts suppressed, in two sections with a
     header each, separated by an empty line: answers by sector or size band, then the
     skills ranking (only the skills ``publishable_ranking`` lets out; no rows when too few
     employers answered)."""
     threshold = settings.SUPPRESSION_THRESHOLD
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(["question", "answer", "group", "count", "percent of group"])
+    yield ["question", "answer", "group", "count", "percent of group"]
     questions = dict(OptionKind.choices)
     for kind, table in selectors.breakdowns(survey=survey, by=by).items():
         suppress(table, threshold)
         for row in table.rows:
-            yield writer.writerow(
-                [
+            yield [
+                questions[kind],
+                row.label,
+                "All",
+                shown_count(row.total, threshold),
+                row.total.shown_percent or "",
+            ]
+            for (_, group), cell in zip(table.columns, row.cells, strict=True):
+                yield [
                     questions[kind],
                     row.label,
-                    "All",
-                    _shown(row.total, threshold),
-                    row.total.shown_percent or "",
+                    group,
+                    shown_count(cell, threshold),
+                    "" if cell.shown_percent is None else cell.shown_percent,
                 ]
-            )
-            for (_, group), cell in zip(table.columns, row.cells, strict=True):
-                yield writer.writerow(
-                    [
-                        questions[kind],
-                        row.label,
-                        group,
-                        _shown(cell, threshold),
-                        "" if cell.shown_percent is None else cell.shown_percent,
-                    ]
-                )
-    yield writer.writerow([])
-    yield writer.writerow(["skill", "rank", "Borda points", "in a top five"])
+    yield []
+    yield ["skill", "rank", "Borda points", "in a top five"]
     ranking, _counted = selectors.publishable_ranking(survey=survey, threshold=threshold)
     for position, skill in enumerate(ranking or [], start=1):
-        yield writer.writerow([skill.name, position, skill.points, skill.in_top_five])
+        yield [skill.name, position, skill.points, skill.in_top_five]

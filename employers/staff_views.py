@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
 from common.forms import add_service_errors
+from reporting.csvfiles import csv_download
 
 from . import exports, selectors, services
 from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
@@ -198,11 +199,7 @@ def results(request, slug):
 def export_responses(request, slug):
     """Commission staff and admins: every submitted response, as CSV."""
     survey = get_object_or_404(Survey, slug=slug)
-    response = StreamingHttpResponse(
-        exports.responses_csv(survey), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slug}-responses.csv"'
-    return response
+    return csv_download(exports.responses_csv(survey), f"{slug}-responses.csv")
 
 
 @never_cache
@@ -212,11 +209,7 @@ def export_findings(request, slug):
     """Commission staff and admins: the figures fit for publishing, suppressed, as CSV."""
     survey = _survey(slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    response = StreamingHttpResponse(
-        exports.findings_csv(survey, by), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slug}-findings-by-{by}.csv"'
-    return response
+    return csv_download(exports.findings_csv(survey, by), f"{slug}-findings-by-{by}.csv")
 
 
 @never_cache

@@ -117,3 +117,10 @@ def suppress(breakdown: Breakdown, threshold: int) -> Breakdown:
         for row in breakdown.rows:
             row.total.percent_hidden = True
     return breakdown
+
+
+def shown_count(figure: Figure, threshold: int):
+    """A published count as it is written out: the count, "fewer than N", or "hidden"."""
+    if figure.complementary:
+        return "hidden"
+    return f"fewer than {threshold}" if figure.suppressed else figure.count

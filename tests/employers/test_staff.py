@@ -380,3 +380,36 @@ def test_staff_are_told_why_a_resend_was_refused(client_for, commission_staff, s
     html = page.content.decode()
     assert "Done Already Ltd has already submitted, so the invitation was not sent again." in html
     assert "Send again" not in html
+
+
+FORMULAS = ['=HYPERLINK("http://evil","x")', "+SUM(1)", "@SUM(A1)", "-2+3", "=cmd|' /C calc'!A0"]
+
+
+def test_no_typed_text_runs_as_a_formula_in_the_responses_export(
+    client_for, commission_staff, survey
+):
+    """An invited organisation's free text, its contact's name and a staff-entered
+    organisation name reach staff's spreadsheet as text, never as a formula."""
+    employer = EmployerFactory(name=FORMULAS[4])
+    services.response_submit(
+        survey=survey,
+        employer=employer,
+        answers=complete_answers(
+            survey,
+            barriers_other=FORMULAS[0],
+            changes_other=FORMULAS[1],
+            offers_other=FORMULAS[2],
+            entry_level_roles=FORMULAS[3],
+            contact_name=FORMULAS[4],
+        ),
+    )
+    response = client_for(commission_staff).get(
+        reverse("employers:export_responses", args=[survey.slug])
+    )
+    cells = next(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    for column in ("barriers_other", "changes_other", "offers_other", "entry_level_roles"):
+        assert cells[column].startswith("'"), column
+    assert cells["organisation"] == "'" + FORMULAS[4]
+    assert cells["contact_name"] == "'" + FORMULAS[4]
