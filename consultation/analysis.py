@@ -104,6 +104,11 @@ DIMENSIONS = {
 PUBLIC_DIMENSIONS = {key: d for key, d in DIMENSIONS.items() if key != "ethnic_group"}
 
 
+def dimension_for(key: str, dimensions: dict[str, Dimension] = DIMENSIONS) -> Dimension:
+    """The breakdown asked for, if it is one of ``dimensions``; otherwise ethnic headings."""
+    return dimensions.get(key, dimensions["ethnic_heading"])
+
+
 def _group_sizes(consultation: Consultation, dimension: Dimension) -> dict[str, int]:
     rows = (
         Response.objects.filter(consultation=consultation)

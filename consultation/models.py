@@ -92,6 +92,13 @@ class Consultation(models.Model):
     def has_closed(self, now=None) -> bool:
         return (now or timezone.now()) >= self.closes_at
 
+    @property
+    def findings_are_public(self) -> bool:
+        """Published, and closed: reopening a consultation (moving its close into the future)
+        takes its findings down until it closes again, since figures published mid-way
+        would change under their readers."""
+        return self.findings_published and self.has_closed()
+
 
 class OptionKind(models.TextChoices):
     BARRIER = "barrier", _("Barrier")

@@ -239,6 +239,23 @@ def response_submit(
     return response, True
 
 
+def questionnaire_submit(
+    *, consultation: Consultation, answers: dict, submission_key: uuid.UUID, consent_text: str
+) -> Response:
+    """A resident sends the online questionnaire: their answers and, if they gave an email
+    address and agreed to be told about opportunities, that address, kept apart from the
+    answers. Both are saved or neither is; sending again saves nothing new."""
+    with transaction.atomic():
+        response, created = response_submit(
+            consultation=consultation, answers=answers, submission_key=submission_key
+        )
+        if created and answers.get("email") and answers.get("consent"):
+            contact_add(
+                consultation=consultation, email=answers["email"], consent_text=consent_text
+            )
+    return response
+
+
 def contact_add(*, consultation: Consultation, email: str, consent_text: str) -> Contact:
     """Keep an email address, apart from any answers, to tell its owner about opportunities.
 

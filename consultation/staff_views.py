@@ -3,7 +3,6 @@
 import datetime
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
 from common.forms import add_service_errors
-from reporting.breakdowns import suppress
 from reporting.csvfiles import csv_download
 
 from . import analysis, exports, selectors, services
@@ -39,11 +37,6 @@ def _consultation(slug) -> Consultation:
         return selectors.consultation_with_options(slug=slug)
     except Consultation.DoesNotExist as missing:
         raise Http404 from missing
-
-
-def _dimension(request, dimensions=analysis.DIMENSIONS):
-    """The breakdown asked for, if it is one of ``dimensions``; otherwise ethnic headings."""
-    return dimensions.get(request.GET.get("by", ""), dimensions["ethnic_heading"])
 
 
 @never_cache
@@ -207,7 +200,7 @@ def _submission_key(request) -> uuid.UUID:
 def results(request, slug):
     """Commission staff and admins: the figures, unsuppressed, with any breakdown."""
     consultation = _consultation(slug)
-    dimension = _dimension(request)
+    dimension = analysis.dimension_for(request.GET.get("by", ""))
     return render(
         request,
         "consultation/staff/results.html",
@@ -291,7 +284,7 @@ def export_answers(request, slug):
 def export_aggregate(request, slug):
     """Commission staff and admins: the suppressed figures, fit for publishing, as CSV."""
     consultation = _consultation(slug)
-    dimension = _dimension(request, analysis.PUBLIC_DIMENSIONS)
+    dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
     return csv_download(
         exports.aggregate_csv(consultation, dimension), f"{slug}-findings-by-{dimension.key}.csv"
     )
@@ -322,30 +315,4 @@ def findings_manage(request, slug):
         request,
         "consultation/staff/findings_form.html",
         {"consultation": consultation, "form": form},
-    )
-
-
-@require_GET
-def findings(request, slug):
-    """Public, once staff publish them: aggregate figures only, small counts suppressed."""
-    consultation = _consultation(slug)
-    # Reopening a consultation (moving its close into the future) takes its findings down
-    # until it closes again: figures published mid-consultation would change under readers.
-    if not (consultation.findings_published and consultation.has_closed()):
-        raise Http404
-    dimension = _dimension(request, analysis.PUBLIC_DIMENSIONS)
-    figures = analysis.results(consultation, dimension)
-    threshold = settings.SUPPRESSION_THRESHOLD
-    for breakdown in (figures.barriers, figures.changes, figures.support, figures.themes):
-        suppress(breakdown, threshold)
-    return render(
-        request,
-        "consultation/findings.html",
-        {
-            "consultation": consultation,
-            "results": figures,
-            "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
-            "dimension": dimension,
-            "threshold": threshold,
-        },
     )

@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import kept_pages, ratelimit
+from reporting.breakdowns import suppress
 
-from . import selectors, services
+from . import analysis, selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
 from .models import Consultation, Contact
@@ -140,17 +141,14 @@ def check(request, slug):
         ):
             return render(request, "429.html", status=429)
         try:
-            response, created = services.response_submit(
+            response = services.questionnaire_submit(
                 consultation=consultation,
                 answers=answers,
                 submission_key=draft.submission_key(),
+                consent_text=str(CONSENT_TEXT),
             )
         except services.ConsultationClosed:
             return _closed(request, consultation)
-        if created and answers.get("email") and answers.get("consent"):
-            services.contact_add(
-                consultation=consultation, email=answers["email"], consent_text=str(CONSENT_TEXT)
-            )
         draft.finish(response.reference)
         return redirect("consultation:done", slug=consultation.slug)
     return render(
@@ -200,3 +198,30 @@ def withdraw_contact(request, token):
         services.contact_withdraw(contact=contact)
         return redirect(reverse("consultation:withdraw_contact", args=[token]))
     return render(request, "consultation/withdraw_contact.html", {"contact": contact})
+
+
+@require_GET
+def findings(request, slug):
+    """Public, once staff publish them: aggregate figures only, small counts suppressed."""
+    try:
+        consultation = selectors.consultation_with_options(slug=slug)
+    except Consultation.DoesNotExist as missing:
+        raise Http404 from missing
+    if not consultation.findings_are_public:
+        raise Http404
+    dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
+    figures = analysis.results(consultation, dimension)
+    threshold = settings.SUPPRESSION_THRESHOLD
+    for breakdown in (figures.barriers, figures.changes, figures.support, figures.themes):
+        suppress(breakdown, threshold)
+    return render(
+        request,
+        "consultation/findings.html",
+        {
+            "consultation": consultation,
+            "results": figures,
+            "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
+            "dimension": dimension,
+            "threshold": threshold,
+        },
+    )

@@ -153,6 +153,18 @@ def invitation_create(*, survey: Survey, employer: Employer, email: str, invited
     return invitation
 
 
+def organisation_invite(
+    *, survey: Survey, email: str, invited_by, employer: Employer | None = None, **new_employer
+) -> Invitation:
+    """Invite an organisation on record (``employer``) or a new one (its details as
+    ``employer_save`` takes them): a new organisation is kept only with its invitation."""
+    with transaction.atomic():
+        employer = employer or employer_save(**new_employer)
+        return invitation_create(
+            survey=survey, employer=employer, email=email, invited_by=invited_by
+        )
+
+
 def invitation_resend(*, invitation: Invitation) -> Invitation:
     """Send the invitation again with a new link, valid for a full period. The old link
     stops working, so a forwarded or leaked copy of it cannot be used. Refused once the

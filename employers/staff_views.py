@@ -70,15 +70,14 @@ def staff_survey(request, slug):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
+            new = {} if data["employer"] else {f: data[f] for f in services.EMPLOYER_FIELDS}
             try:
-                employer = data["employer"] or services.employer_save(
-                    name=data["name"],
-                    sector=data["sector"],
-                    size_band=data["size_band"],
-                    in_borough=data["in_borough"],
-                )
-                services.invitation_create(
-                    survey=survey, employer=employer, email=data["email"], invited_by=request.user
+                invitation = services.organisation_invite(
+                    survey=survey,
+                    email=data["email"],
+                    invited_by=request.user,
+                    employer=data["employer"],
+                    **new,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -86,7 +85,7 @@ def staff_survey(request, slug):
                 messages.success(
                     request,
                     _("Invitation for %(employer)s sent to %(email)s.")
-                    % {"employer": employer, "email": data["email"]},
+                    % {"employer": invitation.employer, "email": data["email"]},
                 )
                 return redirect("employers:staff_survey", slug=slug)
     return render(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from accounts.access import needs_mfa, staff_required
+from accounts.access import passes_staff_rule, staff_required
 from common import kept_pages
 from common.forms import add_service_errors
 
@@ -99,12 +99,7 @@ def _meeting_or_404(pk) -> AdvisoryMeeting:
 
 
 def _render_meeting(request, meeting, invitation, rsvp_form):
-    # The same rule as every staff page: the permission, and MFA set up.
-    is_staff = (
-        request.user.is_authenticated
-        and request.user.has_perm(EDIT_MEETINGS)
-        and not needs_mfa(request.user)
-    )
+    is_staff = passes_staff_rule(request.user, perm=EDIT_MEETINGS)
     return render(
         request,
         "milestones/meeting_detail.html",

@@ -249,3 +249,35 @@ def test_retired_options_are_not_offered_but_keep_their_answers():
 
     assert str(option.pk) not in dict(option_choices(consultation, OptionKind.BARRIER))
     assert option in response.options.all()
+
+
+def test_a_resident_who_asks_for_news_sends_answers_and_address_together_and_once(mailoutbox):
+    consultation = ConsultationFactory()
+    sent = answers(consultation, email="Ada@Example.org", consent=True)
+    key = uuid.uuid4()
+    for _ in range(2):
+        response = services.questionnaire_submit(
+            consultation=consultation, answers=sent, submission_key=key, consent_text="Yes"
+        )
+    assert Response.objects.get() == response
+    assert Contact.objects.get().email == "ada@example.org"
+
+    services.questionnaire_submit(
+        consultation=consultation,
+        answers=answers(consultation, email="bo@example.org", consent=False),
+        submission_key=uuid.uuid4(),
+        consent_text="Yes",
+    )
+    assert (Response.objects.count(), Contact.objects.count()) == (2, 1)
+
+
+def test_answers_are_not_kept_when_the_address_beside_them_cannot_be(mailoutbox):
+    consultation = ConsultationFactory()
+    with pytest.raises(ValidationError):
+        services.questionnaire_submit(
+            consultation=consultation,
+            answers=answers(consultation, email="not an address", consent=True),
+            submission_key=uuid.uuid4(),
+            consent_text="Yes",
+        )
+    assert (Response.objects.count(), Contact.objects.count()) == (0, 0)

@@ -515,6 +515,8 @@ def test_findings_come_down_while_a_consultation_is_reopened(client, consultatio
         assert client.get(findings_url).status_code == 404
         listing = client.get(reverse("consultation:index"))
         assert findings_url not in listing.content.decode()
+        start_page = client.get(reverse("consultation:detail", args=[consultation.slug]))
+        assert findings_url not in start_page.content.decode()
 
     with time_machine.travel(later + datetime.timedelta(days=15)):
         assert client.get(findings_url).status_code == 200

@@ -4,6 +4,7 @@ import io
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -413,3 +414,17 @@ def test_no_typed_text_runs_as_a_formula_in_the_responses_export(
         assert cells[column].startswith("'"), column
     assert cells["organisation"] == "'" + FORMULAS[4]
     assert cells["contact_name"] == "'" + FORMULAS[4]
+
+
+def test_a_new_organisation_is_kept_only_with_its_invitation(survey, commission_staff):
+    details = {"name": "New Org", "sector": Sector.TECH, "size_band": SizeBand.SMALL}
+    with pytest.raises(ValidationError):
+        services.organisation_invite(
+            survey=survey, email="not an address", invited_by=commission_staff, **details
+        )
+    assert not Employer.objects.filter(name="New Org").exists()
+
+    invitation = services.organisation_invite(
+        survey=survey, email="hr@new.example.org", invited_by=commission_staff, **details
+    )
+    assert invitation.employer.name == "New Org"
