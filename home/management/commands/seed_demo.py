@@ -1,33 +1,15 @@
 import datetime
-import secrets
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts import roles
-from accounts.services import user_create_verified, user_reset_mfa
+from accounts import demo as accounts_demo
 from consultation import demo as consultation_demo
 from employers import demo as employer_demo
 from milestones.models import Activity, AdvisoryMeeting, AdvisoryMember
 from milestones.services import meeting_create
 from network import demo as network_demo
-
-DEMO_ACCOUNTS = [
-    # (role, email, name, groups, superuser, with MFA)
-    ("admin", "admin@example.org", "Ada Admin", (), True, True),
-    ("commission staff", "staff@example.org", "Sam Staff", (roles.COMMISSION_STAFF,), False, True),
-    (
-        "network coordinator",
-        "coordinator@example.org",
-        "Cora Coordinator",
-        (roles.NETWORK_COORDINATORS,),
-        False,
-        True,
-    ),
-    ("network member", "member@example.org", "Mina Member", (), False, False),
-    ("employer contact", "employer@example.org", "Eli Employer", (), False, False),
-]
 
 
 class Command(BaseCommand):
@@ -49,21 +31,7 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with known passwords, so it only runs with "
                 "DEBUG on. Use --force if you really mean it."
             )
-        lines, users = [], {}
-        for role, email, name, groups, superuser, with_mfa in DEMO_ACCOUNTS:
-            password = secrets.token_urlsafe(12)
-            users[email] = user_create_verified(
-                email=email,
-                password=password,
-                full_name=name,
-                groups=groups,
-                is_superuser=superuser,
-            )
-            lines.append(f"  {role:<22} {email:<26} password: {password}")
-            if with_mfa:
-                secret, codes = user_reset_mfa(user=users[email])
-                lines.append(f"  {'':<22} authenticator secret: {secret}")
-                lines.append(f"  {'':<22} recovery codes: {' '.join(codes)}")
+        users, lines = accounts_demo.seed()
         self._demo_meeting(users["member@example.org"])
         network_demo.seed(member_user=users["member@example.org"])
         consultations = consultation_demo.seed(
