@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATETIME_LOCAL
+from surveys.forms import QuestionnaireSettingsForm
 
 from .models import (
     AgeBand,
@@ -319,18 +319,11 @@ class CodingForm(forms.Form):
         self.fields["themes"].choices = [(str(t.pk), t.name) for t in themes]
 
 
-class ConsultationForm(forms.ModelForm):
-    class Meta:
-        model = Consultation
-        fields = ["title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity"]
-        widgets = {"opens_at": DATETIME_LOCAL, "closes_at": DATETIME_LOCAL}
+class ConsultationForm(QuestionnaireSettingsForm):
+    close_after_open = _("The consultation must close after it opens.")
 
-    def clean(self):
-        cleaned = super().clean()
-        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The consultation must close after it opens."))
-        return cleaned
+    class Meta(QuestionnaireSettingsForm.Meta):
+        model = Consultation
 
 
 class OptionForm(forms.Form):

@@ -16,29 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveys.models import AnswerOption, Questionnaire
+
 VERSION_FIELDS = ("figures_version", "questions_version")
 
 
-class Consultation(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
-    introduction = models.TextField(_("introduction"))
-    privacy_notice = models.TextField(
-        _("privacy notice"),
-        help_text=_("Why the answers are collected, how long they are kept, how to withdraw."),
-    )
-    activity = models.ForeignKey(
-        "milestones.Activity",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("roadmap activity"),
-    )
-    findings_published = models.BooleanField(_("findings published"), default=False)
-    findings_summary = models.TextField(_("summary of findings"), blank=True)
+class Consultation(Questionnaire):
     figures_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -55,8 +38,7 @@ class Consultation(models.Model):
         ),
     )
 
-    class Meta:
-        ordering = ["-opens_at"]
+    class Meta(Questionnaire.Meta):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         constraints = [
@@ -66,9 +48,6 @@ class Consultation(models.Model):
                 violation_error_message=_("The consultation must close after it opens."),
             ),
         ]
-
-    def __str__(self):
-        return self.title
 
     def save(self, *args, **kwargs):
         # The versions are moved on by UPDATEs of their own (services.figures_changed,
@@ -85,20 +64,6 @@ class Consultation(models.Model):
     def get_absolute_url(self):
         return reverse("consultation:detail", args=[self.slug])
 
-    def is_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at
-
-    def has_closed(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.closes_at
-
-    @property
-    def findings_are_public(self) -> bool:
-        """Published, and closed: reopening a consultation (moving its close into the future)
-        takes its findings down until it closes again, since figures published mid-way
-        would change under their readers."""
-        return self.findings_published and self.has_closed()
-
 
 class OptionKind(models.TextChoices):
     BARRIER = "barrier", _("Barrier")
@@ -106,16 +71,13 @@ class OptionKind(models.TextChoices):
     SUPPORT = "support", _("Support that would help")
 
 
-class Option(models.Model):
+class Option(AnswerOption):
     """One answer residents can tick, in a list staff can edit."""
+
+    questionnaire_field = "consultation"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="options")
     kind = models.CharField(_("question"), max_length=10, choices=OptionKind.choices)
-    label = models.CharField(_("answer"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(
-        _("offered"), default=True, help_text=_("Untick to stop offering it; answers stay.")
-    )
 
     class Meta:
         ordering = ["consultation", "kind", "position", "pk"]
@@ -126,9 +88,6 @@ class Option(models.Model):
                 fields=["consultation", "kind", "label"], name="option_label_unique_per_question"
             ),
         ]
-
-    def __str__(self):
-        return self.label
 
 
 class Ward(models.Model):

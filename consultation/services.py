@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.services import model_update
 from notifications.queueing import enqueue_on_commit
+from surveys import services as surveys
+from surveys.models import SETTINGS_FIELDS
+from surveys.services import questionnaire_create
 
 from . import tasks
 from .models import (
@@ -79,67 +81,21 @@ class ConsultationClosed(Exception):
     """Answers were sent outside the consultation's opening and closing times."""
 
 
-def consultation_create(
-    *,
-    title: str,
-    opens_at: datetime.datetime,
-    closes_at: datetime.datetime,
-    introduction: str,
-    privacy_notice: str,
-    activity=None,
-    slug: str = "",
-) -> Consultation:
-    """Set up a consultation with the starting answer lists, which staff can then edit."""
-    consultation = Consultation(
-        title=title,
-        slug=slug or slugify(title)[:200],
-        opens_at=opens_at,
-        closes_at=closes_at,
-        introduction=introduction,
-        privacy_notice=privacy_notice,
-        activity=activity,
-    )
-    consultation.full_clean()
+def consultation_create(**settings) -> Consultation:
+    """Set up a consultation (``surveys.models.SETTINGS_FIELDS``, and a slug if wanted)
+    with the starting answer lists, which staff can then edit."""
     defaults = json.loads(DEFAULTS.read_text(encoding="utf-8"))
-    with transaction.atomic():
-        consultation.save()
-        Option.objects.bulk_create(
-            Option(consultation=consultation, kind=kind, label=label, position=i)
-            for kind in OptionKind.values
-            for i, label in enumerate(defaults[kind])
-        )
-    return consultation
-
-
-CONSULTATION_FIELDS = (
-    "title",
-    "opens_at",
-    "closes_at",
-    "introduction",
-    "privacy_notice",
-    "activity",
-)
+    return questionnaire_create(
+        Consultation,
+        option_model=Option,
+        lists={kind: defaults[kind] for kind in OptionKind.values},
+        **settings,
+    )
 
 
 def consultation_update(*, consultation: Consultation, **fields) -> Consultation:
     """Change a consultation's details (title, dates, texts, roadmap activity)."""
-    return model_update(consultation, fields, editable=CONSULTATION_FIELDS)
-
-
-def findings_publish(*, consultation: Consultation, summary: str) -> Consultation:
-    """Publish the aggregate findings of a closed consultation."""
-    if not consultation.has_closed():
-        raise ValidationError(_("Findings can only be published once the consultation closes."))
-    consultation.findings_published = True
-    consultation.findings_summary = summary
-    consultation.save(update_fields=["findings_published", "findings_summary"])
-    return consultation
-
-
-def findings_withdraw(*, consultation: Consultation) -> Consultation:
-    consultation.findings_published = False
-    consultation.save(update_fields=["findings_published"])
-    return consultation
+    return model_update(consultation, fields, editable=SETTINGS_FIELDS)
 
 
 def option_save(
@@ -151,19 +107,17 @@ def option_save(
     is_active: bool = True,
     position: int | None = None,
 ) -> Option:
-    """Add an answer to one of the lists, or rename, reorder or retire one."""
-    option = option or Option(consultation=consultation, kind=kind)
-    option.label = label.strip()
-    option.is_active = is_active
-    if position is not None:
-        option.position = position
-    elif option.pk is None:
-        last = consultation.options.filter(kind=kind).order_by("-position").first()
-        option.position = last.position + 1 if last else 0
-    option.full_clean()
-    with transaction.atomic():  # with the questions version it moves on (signals.py)
-        option.save()
-    return option
+    """Add an answer to one of the lists, or rename, reorder or retire one (the
+    questionnaire's blank pages move on with it: signals.py)."""
+    return surveys.option_save(
+        questionnaire=consultation,
+        option_model=Option,
+        kind=kind,
+        label=label,
+        option=option,
+        is_active=is_active,
+        position=position,
+    )
 
 
 def ward_save(*, name: str, ward: Ward | None = None, is_active: bool = True) -> Ward:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import staff_required
 from common.forms import add_service_errors
 from reporting.csvfiles import csv_download
+from surveys import services as surveys
 
 from . import analysis, exports, selectors, services
 from .forms import (
@@ -298,13 +299,13 @@ def findings_manage(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     form = FindingsForm(request.POST or None, initial={"summary": consultation.findings_summary})
     if request.method == "POST" and request.POST.get("action") == "withdraw":
-        services.findings_withdraw(consultation=consultation)
+        surveys.findings_withdraw(questionnaire=consultation)
         messages.success(request, _("The findings are no longer published."))
         return redirect("consultation:staff_detail", slug=slug)
     if form.is_valid():
         try:
-            services.findings_publish(
-                consultation=consultation, summary=form.cleaned_data["summary"]
+            surveys.findings_publish(
+                questionnaire=consultation, summary=form.cleaned_data["summary"]
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "home",
     "notifications",
     "accounts",
+    "surveys",
     "common",
     "reporting",
     "milestones",

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATETIME_LOCAL
+from surveys.forms import QuestionnaireSettingsForm
 
 from .advert_checker import MAX_LENGTH
 from .models import (
@@ -151,18 +151,11 @@ class AdvertForm(forms.Form):
     )
 
 
-class SurveySettingsForm(forms.ModelForm):
-    class Meta:
-        model = Survey
-        fields = ["title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity"]
-        widgets = {"opens_at": DATETIME_LOCAL, "closes_at": DATETIME_LOCAL}
+class SurveySettingsForm(QuestionnaireSettingsForm):
+    close_after_open = _("The survey must close after it opens.")
 
-    def clean(self):
-        cleaned = super().clean()
-        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The survey must close after it opens."))
-        return cleaned
+    class Meta(QuestionnaireSettingsForm.Meta):
+        model = Survey
 
 
 class InviteForm(forms.Form):

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveys.models import AnswerOption, Questionnaire
+
 
 class Sector(models.TextChoices):
     TECH = "tech", _("Digital and technology")
@@ -64,26 +66,8 @@ class Employer(models.Model):
         return self.name
 
 
-class Survey(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
-    introduction = models.TextField(_("introduction"))
-    privacy_notice = models.TextField(_("privacy notice"))
-    activity = models.ForeignKey(
-        "milestones.Activity",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="surveys",
-        verbose_name=_("roadmap activity"),
-    )
-    findings_published = models.BooleanField(_("findings published"), default=False)
-    findings_summary = models.TextField(_("summary of findings"), blank=True)
-
-    class Meta:
-        ordering = ["-opens_at"]
+class Survey(Questionnaire):
+    class Meta(Questionnaire.Meta):
         verbose_name = _("employer survey")
         verbose_name_plural = _("employer surveys")
         constraints = [
@@ -94,18 +78,8 @@ class Survey(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("employers:survey", args=[self.slug])
-
-    def is_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at
-
-    def has_closed(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.closes_at
 
 
 class OptionKind(models.TextChoices):
@@ -114,14 +88,13 @@ class OptionKind(models.TextChoices):
     OFFER = "offer", _("What the employer would offer")
 
 
-class SurveyOption(models.Model):
+class SurveyOption(AnswerOption):
     """An answer employers can tick, in a list staff can edit."""
+
+    questionnaire_field = "survey"
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="options")
     kind = models.CharField(_("question"), max_length=10, choices=OptionKind.choices)
-    label = models.CharField(_("answer"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:
         ordering = ["survey", "kind", "position", "pk"]
@@ -132,9 +105,6 @@ class SurveyOption(models.Model):
                 fields=["survey", "kind", "label"], name="survey_option_label_unique"
             ),
         ]
-
-    def __str__(self):
-        return self.label
 
 
 class Skill(models.Model):

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.services import model_update
 from notifications.queueing import enqueue_on_commit
+from surveys import services as surveys
+from surveys.models import SETTINGS_FIELDS
+from surveys.services import questionnaire_create
 
 from . import tasks
 from .models import (
@@ -62,34 +64,16 @@ class InvitationInvalid(Exception):
         self.reason = reason  # "unknown" or "expired"
 
 
-def survey_create(
-    *,
-    title: str,
-    opens_at: datetime.datetime,
-    closes_at: datetime.datetime,
-    introduction: str,
-    privacy_notice: str,
-    activity=None,
-    slug: str = "",
-) -> Survey:
-    """Set up a survey with the starting answer and skills lists, which staff can edit."""
-    survey = Survey(
-        title=title,
-        slug=slug or slugify(title)[:200],
-        opens_at=opens_at,
-        closes_at=closes_at,
-        introduction=introduction,
-        privacy_notice=privacy_notice,
-        activity=activity,
-    )
-    survey.full_clean()
+def survey_create(**settings) -> Survey:
+    """Set up a survey (``surveys.models.SETTINGS_FIELDS``, and a slug if wanted) with the
+    starting answer and skills lists, which staff can then edit."""
     defaults = json.loads(DEFAULTS.read_text(encoding="utf-8"))
     with transaction.atomic():
-        survey.save()
-        SurveyOption.objects.bulk_create(
-            SurveyOption(survey=survey, kind=kind, label=label, position=i)
-            for kind in OptionKind.values
-            for i, label in enumerate(defaults[kind])
+        survey = questionnaire_create(
+            Survey,
+            option_model=SurveyOption,
+            lists={kind: defaults[kind] for kind in OptionKind.values},
+            **settings,
         )
         Skill.objects.bulk_create(
             Skill(survey=survey, name=name, position=i) for i, name in enumerate(defaults["skill"])
@@ -97,27 +81,26 @@ def survey_create(
     return survey
 
 
-SURVEY_FIELDS = ("title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity")
 EMPLOYER_FIELDS = ("name", "sector", "size_band", "in_borough")
 
 
 def survey_update(*, survey: Survey, **fields) -> Survey:
     """Change a survey's details (title, dates, texts, roadmap activity)."""
-    return model_update(survey, fields, editable=SURVEY_FIELDS)
+    return model_update(survey, fields, editable=SETTINGS_FIELDS)
 
 
 def option_save(
     *, survey: Survey, kind: str, label: str, option: SurveyOption | None = None, is_active=True
 ) -> SurveyOption:
     """Add an answer to one of the lists, or rename or retire one."""
-    option = option or SurveyOption(survey=survey, kind=kind)
-    option.label = label.strip()
-    option.is_active = is_active
-    if option.pk is None:
-        option.position = survey.options.filter(kind=kind).count()
-    option.full_clean()
-    option.save()
-    return option
+    return surveys.option_save(
+        questionnaire=survey,
+        option_model=SurveyOption,
+        kind=kind,
+        label=label,
+        option=option,
+        is_active=is_active,
+    )
 
 
 def skill_save(*, survey: Survey, name: str, skill: Skill | None = None, is_active=True) -> Skill:
@@ -362,19 +345,3 @@ def response_submit(
         response.submitted_by = user if user is not None and user.is_authenticated else None
         response.save(update_fields=["status", "submitted_at", "submitted_by"])
     return response
-
-
-def findings_publish(*, survey: Survey, summary: str) -> Survey:
-    """Publish the aggregate findings of a closed survey."""
-    if not survey.has_closed():
-        raise ValidationError(_("Findings can only be published once the survey closes."))
-    survey.findings_published = True
-    survey.findings_summary = summary
-    survey.save(update_fields=["findings_published", "findings_summary"])
-    return survey
-
-
-def findings_withdraw(*, survey: Survey) -> Survey:
-    survey.findings_published = False
-    survey.save(update_fields=["findings_published"])
-    return survey

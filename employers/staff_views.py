@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import staff_required
 from common.forms import add_service_errors
 from reporting.csvfiles import csv_download
+from surveys import services as surveys
 
 from . import exports, selectors, services
 from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
@@ -218,13 +219,13 @@ def findings_manage(request, slug):
     """Commission staff and admins: publish (or withdraw) the findings of a closed survey."""
     survey = get_object_or_404(Survey, slug=slug)
     if request.method == "POST" and request.POST.get("action") == "withdraw":
-        services.findings_withdraw(survey=survey)
+        surveys.findings_withdraw(questionnaire=survey)
         messages.success(request, _("The findings are no longer published."))
         return redirect("employers:staff_survey", slug=slug)
     form = FindingsForm(request.POST or None, initial={"summary": survey.findings_summary})
     if form.is_valid():
         try:
-            services.findings_publish(survey=survey, summary=form.cleaned_data["summary"])
+            surveys.findings_publish(questionnaire=survey, summary=form.cleaned_data["summary"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -145,7 +145,7 @@ def advert_checker_view(request):
 def findings(request, slug):
     """Public, once staff publish them: aggregate figures only, small counts suppressed."""
     survey = _survey_or_404(slug)
-    if not survey.findings_published:
+    if not survey.findings_are_public:
         raise Http404
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
     threshold = settings.SUPPRESSION_THRESHOLD

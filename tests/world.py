@@ -28,6 +28,7 @@ from milestones.models import Activity, AdvisoryMember
 from network import demo as network_demo
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
+from surveys import services as survey_services
 from tests.conftest import make_user
 
 ROLES = (
@@ -198,7 +199,7 @@ def _employers(world):
         introduction="Last year's survey.",
         privacy_notice="Answers are kept for five years.",
     )
-    employer_services.findings_publish(survey=closed, summary="What employers told us.")
+    survey_services.findings_publish(questionnaire=closed, summary="What employers told us.")
     world.params["employers:findings"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}
     world.params["employers:invitation_resend"] = {**slug, "pk": invitation.pk}

@@ -17,6 +17,7 @@ from consultation.models import (
     ResponseOption,
     Ward,
 )
+from surveys import services as survey_services
 from tests.consultation.factories import ConsultationFactory, answers, option_ids, submit
 
 pytestmark = pytest.mark.django_db
@@ -228,9 +229,9 @@ def test_a_theme_from_another_consultation_cannot_be_used(commission_staff):
 def test_findings_are_published_only_after_the_close():
     consultation = ConsultationFactory()
     with pytest.raises(ValidationError, match="once the consultation closes"):
-        services.findings_publish(consultation=consultation, summary="Early")
+        survey_services.findings_publish(questionnaire=consultation, summary="Early")
     with time_machine.travel(consultation.closes_at + datetime.timedelta(minutes=1)):
-        services.findings_publish(consultation=consultation, summary="What we heard")
+        survey_services.findings_publish(questionnaire=consultation, summary="What we heard")
     assert consultation.findings_published
 
 

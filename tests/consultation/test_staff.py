@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultation import services
 from consultation.models import Channel, Contact, Option, OptionKind, Response, Theme, Ward
+from surveys import services as survey_services
 from tests.consultation.factories import ConsultationFactory, option_ids, submit
 
 pytestmark = pytest.mark.django_db
@@ -430,7 +431,7 @@ def test_aggregate_export_never_writes_a_formula(client_for, commission_staff, c
 
 def _publish(consultation, summary="Findings."):
     with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
-        services.findings_publish(consultation=consultation, summary=summary)
+        survey_services.findings_publish(questionnaire=consultation, summary=summary)
 
 
 def _nested_case(consultation):

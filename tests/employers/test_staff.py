@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from employers import services
 from employers.models import Employer, Invitation, Sector, SizeBand
+from surveys import services as survey_services
 from tests.employers.factories import EmployerFactory, SurveyFactory, complete_answers, option_id
 
 pytestmark = pytest.mark.django_db
@@ -363,9 +364,10 @@ def test_published_findings_make_a_fixed_number_of_queries(
     _published(survey, client_for, commission_staff)
     client.logout()
     url = reverse("employers:findings", args=[survey.slug])
+    after_close = survey.closes_at + datetime.timedelta(hours=2)
     for size in (0, 10):
         _grow(survey, size)  # the findings stay published; the figures grow
-        with django_assert_max_num_queries(FINDINGS_QUERIES):
+        with time_machine.travel(after_close), django_assert_max_num_queries(FINDINGS_QUERIES):
             assert client.get(url).status_code == 200
 
 
@@ -428,3 +430,16 @@ def test_a_new_organisation_is_kept_only_with_its_invitation(survey, commission_
         survey=survey, email="hr@new.example.org", invited_by=commission_staff, **details
     )
     assert invitation.employer.name == "New Org"
+
+
+def test_employer_findings_come_down_while_a_survey_is_reopened(client, commission_staff):
+    survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=1))
+    later = survey.closes_at + datetime.timedelta(days=1)
+    url = reverse("employers:findings", args=[survey.slug])
+    with time_machine.travel(later):
+        survey_services.findings_publish(questionnaire=survey, summary="What we heard.")
+        assert client.get(url).status_code == 200
+        services.survey_update(survey=survey, closes_at=later + datetime.timedelta(days=14))
+        assert client.get(url).status_code == 404
+    with time_machine.travel(later + datetime.timedelta(days=15)):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,90 @@
+"""Writes a consultation and an employer survey share."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from common.services import check_editable
+
+from .models import SETTINGS_FIELDS, AnswerOption, Questionnaire
+
+
+def questionnaire_create(
+    model: type[Questionnaire],
+    *,
+    option_model: type[AnswerOption],
+    lists: dict[str, list[str]],
+    title: str,
+    slug: str = "",
+    **settings,
+) -> Questionnaire:
+    """Save a new questionnaire (its ``SETTINGS_FIELDS``; the slug made from the title
+    unless given) with its starting answer lists (``lists``: the labels for each
+    question), which staff can then edit."""
+    check_editable(settings, SETTINGS_FIELDS)
+    questionnaire = model(title=title, slug=slug or slugify(title)[:200], **settings)
+    questionnaire.full_clean()
+    with transaction.atomic():
+        questionnaire.save()
+        option_model.objects.bulk_create(
+            option_model(
+                **{option_model.questionnaire_field: questionnaire},
+                kind=kind,
+                label=label,
+                position=position,
+            )
+            for kind, labels in lists.items()
+            for position, label in enumerate(labels)
+        )
+    return questionnaire
+
+
+def option_save(
+    *,
+    questionnaire: Questionnaire,
+    option_model: type[AnswerOption],
+    kind: str,
+    label: str,
+    option: AnswerOption | None = None,
+    is_active: bool = True,
+    position: int | None = None,
+) -> AnswerOption:
+    """Add an answer to one of the lists (at its end), or rename, reorder or retire one."""
+    parent = option_model.questionnaire_field
+    option = option or option_model(**{parent: questionnaire}, kind=kind)
+    option.label = label.strip()
+    option.is_active = is_active
+    if position is not None:
+        option.position = position
+    elif option.pk is None:
+        last = (
+            option_model.objects.filter(**{parent: questionnaire}, kind=kind)
+            .order_by("-position")
+            .first()
+        )
+        option.position = last.position + 1 if last else 0
+    option.full_clean()
+    with transaction.atomic():  # with whatever the save moves on (consultation/signals.py)
+        option.save()
+    return option
+
+
+def findings_publish(*, questionnaire: Questionnaire, summary: str) -> Questionnaire:
+    """Publish the aggregate findings of a questionnaire that has closed."""
+    if not questionnaire.has_closed():
+        raise ValidationError(
+            _("Findings can only be published once the %(questionnaire)s closes.")
+            % {"questionnaire": questionnaire._meta.verbose_name}
+        )
+    questionnaire.findings_published = True
+    questionnaire.findings_summary = summary
+    questionnaire.save(update_fields=["findings_published", "findings_summary"])
+    return questionnaire
+
+
+def findings_withdraw(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Take published findings down."""
+    questionnaire.findings_published = False
+    questionnaire.save(update_fields=["findings_published"])
+    return questionnaire
