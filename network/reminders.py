@@ -80,7 +80,8 @@ class SessionSource(Source):
         return {pk: by_cohort[cohort_id] for pk, cohort_id in sessions.items()}
 
 
-def _event(event: Event) -> Occurrence:
+def event_occurrence(event: Event) -> Occurrence:
+    """An event as reminders, emails and its calendar file describe it."""
     return Occurrence(
         kind=EventSource.kind,
         pk=event.pk,
@@ -103,14 +104,14 @@ class EventSource(Source):
 
     def upcoming(self, *, now, horizon):
         return [
-            _event(e)
+            event_occurrence(e)
             for e in Event.objects.filter(
                 Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
             )
         ]
 
     def occurrences_by_pk(self, pks):
-        return {e.pk: _event(e) for e in Event.objects.filter(pk__in=pks)}
+        return {e.pk: event_occurrence(e) for e in Event.objects.filter(pk__in=pks)}
 
     def recipients(self, occurrence_ids, emails=None):
         found = defaultdict(list)

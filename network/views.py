@@ -9,11 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from network.access import member_required
-from notifications.ical import new_calendar, timed_event
+from notifications.reminders import calendar_for
 
 from . import selectors, services
 from .forms import ApplicationForm, ProfileForm
 from .models import Event, Membership, MembershipStatus
+from .reminders import event_occurrence
 
 
 def _membership(user) -> Membership | None:
@@ -155,20 +156,7 @@ def event(request, slug):
 def event_ics(request, slug):
     """Members: the event as an iCalendar file."""
     event = _event(slug)
-    calendar = new_calendar(name=event.title, method="PUBLISH")
-    calendar.add_component(
-        timed_event(
-            uid=f"event-{event.uid}",
-            sequence=event.sequence,
-            summary=event.title,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            location=", ".join(filter(None, [event.location, event.online_url])),
-            description=event.description,
-            cancelled=event.is_cancelled,
-            url=request.build_absolute_uri(event.get_absolute_url()),
-        )
-    )
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    body = calendar_for(event_occurrence(event), method="PUBLISH")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response

@@ -333,8 +333,11 @@ def _finish(pk: int, status: str, **fields) -> str:
     return status
 
 
-def calendar_for(occurrence: Occurrence, *, cancel: bool = False) -> bytes:
-    calendar = new_calendar(name=occurrence.title, method="CANCEL" if cancel else "REQUEST")
+def calendar_for(occurrence: Occurrence, *, method: str = "REQUEST") -> bytes:
+    """The occurrence as iCalendar: REQUEST or CANCEL in email, PUBLISH for a file to
+    download. The same UID and SEQUENCE either way, so calendars keep one entry."""
+    cancel = method == "CANCEL" or occurrence.cancelled
+    calendar = new_calendar(name=occurrence.title, method=method)
     calendar.add_component(
         timed_event(
             uid=occurrence.uid,
@@ -366,7 +369,7 @@ def _content(delivery, occurrence: Occurrence, now) -> tuple[str, str, bytes, st
     return (
         render_to_string("notifications/email/reminder_subject.txt", context).strip(),
         render_to_string("notifications/email/reminder.txt", context),
-        calendar_for(occurrence, cancel=cancel),
+        calendar_for(occurrence, method="CANCEL" if cancel else "REQUEST"),
         "CANCEL" if cancel else "REQUEST",
     )
 
