@@ -88,10 +88,8 @@ def test_an_admin_edits_a_roadmap_activity(visitors):
 
     page.goto("/admin/")
     visitor.check()
-    page.get_by_role("link", name="Activities").click()
-    visitor.check()
-    page.get_by_role("link", name="Cabinet Paper").click()
-    visitor.check()
+    visitor.follow(page.get_by_role("link", name="Activities"))
+    visitor.follow(page.get_by_role("link", name="Cabinet Paper"))
     page.get_by_label("Title").fill("Cabinet paper agreed")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

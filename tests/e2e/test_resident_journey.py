@@ -25,8 +25,7 @@ def test_a_resident_answers_the_consultation(visitors, javascript, width):
 
     page.goto("/")
     page.get_by_role("link", name="Consultation", exact=True).first.click()
-    page.get_by_role("link", name="Digital jobs: have your say").click()
-    resident.check()
+    resident.follow(page.get_by_role("link", name="Digital jobs: have your say"))
     page.get_by_role("link", name="Start now").click()
 
     # Page 1: send it empty, and be told what to fix.
