@@ -178,8 +178,8 @@ def reminder_dispatch() -> dict:
     from django.utils import timezone
 
     from network.models import Event, EventRsvp, Membership, RsvpStatus
-    from notifications import reminders
-    from notifications.models import ReminderDelivery
+    from notifications import outbox
+    from notifications.models import Message
 
     now = timezone.now()
     members = list(
@@ -215,13 +215,11 @@ def reminder_dispatch() -> dict:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             mail.outbox = []
             started = time.perf_counter()
-            report = reminders.dispatch(enqueue=reminders.deliver)
+            report = outbox.dispatch(enqueue=outbox.deliver)
             seconds = time.perf_counter() - started
             sent_mail = len(mail.outbox)
     finally:
-        ReminderDelivery.objects.filter(
-            kind="event", occurrence_id__in=[e.pk for e in events]
-        ).delete()
+        Message.objects.filter(about_kind="event", about_id__in=[e.pk for e in events]).delete()
         for event in events:
             event.delete()
     return {"seconds": seconds, "queued": report.queued, "sent": report.sent,

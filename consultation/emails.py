@@ -1,37 +1,56 @@
-"""Email the consultation sends. Each message to a contact carries its withdrawal link."""
+"""Email the consultation sends, through the outbox. Each message to a contact carries its
+withdrawal link."""
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.links import absolute_url
+from notifications import outbox
 
 from .models import Contact
 
+CONFIRMATION = "consultation.contact_confirmation"
 
-def send_contact_confirmation(*, contact_id: int) -> bool:
-    """Confirm a resident's sign-up for news, once. Returns whether an email went.
 
-    The row is claimed before sending, so a task run twice sends once; if the mail server
-    fails the claim is released and the error raised, so a retry can send it.
-    """
-    claimed = Contact.objects.filter(
-        pk=contact_id, withdrawn_at__isnull=True, confirmation_sent_on__isnull=True
-    ).update(confirmation_sent_on=timezone.localdate())
-    if not claimed:
-        return False
-    contact = Contact.objects.get(pk=contact_id)
-    context = {"contact": contact, "withdraw_url": absolute_url(contact.get_withdraw_url())}
-    try:
-        send_mail(
-            subject=render_to_string(
-                "consultation/email/contact_confirmation_subject.txt", context
-            ).strip(),
-            message=render_to_string("consultation/email/contact_confirmation.txt", context),
-            from_email=None,
-            recipient_list=[contact.email],
-        )
-    except Exception:
-        Contact.objects.filter(pk=contact_id).update(confirmation_sent_on=None)
-        raise
-    return True
+def _key(contact_id: int) -> str:
+    return f"{CONFIRMATION}:{contact_id}"
+
+
+def post_contact_confirmation(contact: Contact) -> None:
+    """Confirm a resident's sign-up for news, once, after the caller's transaction commits."""
+    outbox.post(
+        CONFIRMATION,
+        key=_key(contact.pk),
+        to=contact.email,
+        params={"contact_id": contact.pk},
+    )
+
+
+def forget_contacts(contact_ids, *, reason: str) -> None:
+    """The outbox keeps no address of a contact withdrawn or past its time to be kept."""
+    outbox.forget([_key(pk) for pk in contact_ids], reason=reason)
+
+
+def _confirmation_sent(message) -> None:
+    Contact.objects.filter(pk=message.params["contact_id"]).update(
+        confirmation_sent_on=timezone.localdate()
+    )
+
+
+@outbox.topic(
+    CONFIRMATION,
+    label=gettext_lazy("Consultation news sign-up"),
+    audience="admin",
+    sent=_confirmation_sent,
+)
+def contact_confirmation_email(message, prepared):
+    contact = Contact.objects.filter(
+        pk=message.params["contact_id"], withdrawn_at__isnull=True
+    ).first()
+    if contact is None:
+        return outbox.Skip(_("Withdrawn before this was sent."))
+    return outbox.render(
+        "consultation/email/contact_confirmation",
+        {"contact": contact, "withdraw_url": absolute_url(contact.get_withdraw_url())},
+    )

@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.services import model_update
-from notifications.queueing import enqueue_on_commit
 from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import tasks
+from . import emails
 from .models import (
     AreaChoice,
     Channel,
@@ -221,7 +220,7 @@ def contact_add(*, consultation: Consultation, email: str, consent_text: str) ->
     contact.full_clean()
     with transaction.atomic():
         contact.save()
-        enqueue_on_commit(tasks.send_contact_confirmation, contact.pk)
+        emails.post_contact_confirmation(contact)
     return contact
 
 
@@ -230,7 +229,9 @@ def contact_withdraw(*, contact: Contact) -> Contact:
     if contact.withdrawn_at is None:
         contact.withdrawn_at = timezone.now()
         contact.email = ""
-        contact.save(update_fields=["withdrawn_at", "email"])
+        with transaction.atomic():
+            contact.save(update_fields=["withdrawn_at", "email"])
+            emails.forget_contacts([contact.pk], reason=_("Withdrawn before this was sent."))
     return contact
 
 
@@ -238,7 +239,12 @@ def retention_apply(*, now: datetime.datetime | None = None) -> int:
     """Delete contact records older than ``CONTACT_RETENTION_DAYS``. Returns how many."""
     today = timezone.localdate(now or timezone.now())
     cutoff = today - datetime.timedelta(days=settings.CONTACT_RETENTION_DAYS)
-    deleted, _ = Contact.objects.filter(consented_on__lt=cutoff).delete()
+    expired = Contact.objects.filter(consented_on__lt=cutoff)
+    with transaction.atomic():
+        emails.forget_contacts(
+            list(expired.values_list("pk", flat=True)), reason=_("Kept past its time.")
+        )
+        deleted = expired.delete()[0]
     return deleted
 
 

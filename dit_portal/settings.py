@@ -300,7 +300,23 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Employer survey invitation links stop working after this many days (staff can re-send).
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=28)
 
-# Reminders (notifications.reminders): what sends them, when, and how hard to try.
+# The outbox (notifications.outbox): every email the portal sends. A message the mail
+# server refuses is tried again 2, 4, 8… minutes later, up to EMAIL_MAX_ATTEMPTS times in
+# all, then marked failed for staff to see. A claim older than EMAIL_CLAIM_TIMEOUT_SECONDS
+# is a worker that died mid-send: the message goes again (EMAIL_TIMEOUT bounds each step of
+# a send, so a live worker is far quicker). EMAIL_SCANS post what has become due before
+# each round; Celery beat runs a round every EMAIL_DISPATCH_SECONDS.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600)
+EMAIL_SCANS = ["notifications.reminders.scan"]
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-email": {
+        "task": "notifications.tasks.dispatch_email",
+        "schedule": env.int("EMAIL_DISPATCH_SECONDS", default=300),
+    },
+}
+
+# Reminders (notifications.reminders): what occurrences they are about, and when they go.
 REMINDER_SOURCES = [
     "milestones.reminders.MeetingSource",
     "network.reminders.SessionSource",
@@ -310,22 +326,3 @@ REMINDER_OFFSETS = [
     datetime.timedelta(hours=hours)
     for hours in env.list("REMINDER_OFFSET_HOURS", cast=int, default=[168, 24])
 ]
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
-REMINDER_SMTP_TIMEOUT = env.int("REMINDER_SMTP_TIMEOUT", default=30)
-REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
-# One-off emails the broker never took, or that gave up on the mail server, are queued
-# again this long after they were last queued, up to this many times in all. Longer than a
-# task's own retries against a failing mail server (about 45 minutes), so that two copies
-# of one email task never run at once.
-PENDING_TASK_RETRY_MINUTES = env.int("PENDING_TASK_RETRY_MINUTES", default=60)
-PENDING_TASK_MAX_ATTEMPTS = env.int("PENDING_TASK_MAX_ATTEMPTS", default=10)
-CELERY_BEAT_SCHEDULE = {
-    "dispatch-reminders": {
-        "task": "notifications.tasks.dispatch_reminders",
-        "schedule": env.int("REMINDER_SCAN_SECONDS", default=300),
-    },
-    "requeue-pending-tasks": {
-        "task": "notifications.tasks.requeue_pending",
-        "schedule": 300,
-    },
-}

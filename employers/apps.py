@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class EmployersConfig(AppConfig):
     name = "employers"
     verbose_name = _("Employers")
+
+    def ready(self):
+        # Registers the outbox topics this app sends, in web processes and workers alike.
+        from . import emails  # noqa: F401

@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.services import model_update
-from notifications.queueing import enqueue_on_commit
 from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import tasks
+from . import emails
 from .models import (
     Employer,
     EmployerResponse,
@@ -132,7 +131,7 @@ def invitation_create(*, survey: Survey, employer: Employer, email: str, invited
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
-        enqueue_on_commit(tasks.send_invitation, invitation.pk)
+        emails.post_invitation(invitation)
     return invitation
 
 
@@ -170,7 +169,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     )
     with transaction.atomic():
         invitation.save(update_fields=["salt", "token_hash", "expires_at"])
-        enqueue_on_commit(tasks.send_invitation, invitation.pk)
+        emails.post_invitation(invitation)
     return invitation
 
 

@@ -30,6 +30,7 @@ class MeetingSource(Source):
     """Every invited member who has not said they cannot come is reminded."""
 
     kind = "meeting"
+    audience = "commission"
 
     def upcoming(self, *, now, horizon):
         return [

@@ -42,6 +42,7 @@ class SessionSource(Source):
     """Everyone with a place (not waiting, not withdrawn) in the session's cohort."""
 
     kind = "session"
+    audience = "network"
 
     def upcoming(self, *, now, horizon):
         return [
@@ -101,6 +102,7 @@ class EventSource(Source):
     """Everyone with a place at the event (not the waiting list)."""
 
     kind = "event"
+    audience = "network"
 
     def upcoming(self, *, now, horizon):
         return [

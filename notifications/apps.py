@@ -7,6 +7,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # Connects the handler that clears a pending task once it has succeeded, in web
-        # processes and workers alike.
-        from . import queueing  # noqa: F401
+        # Registers the reminder topics of the outbox, in web processes and workers alike.
+        from . import reminders  # noqa: F401

@@ -1,14 +1,12 @@
-"""The reminders engine: emails before advisory meetings, reflection sessions and network
-events, each sent at most once, none lost.
+"""Reminders: emails before advisory meetings, reflection sessions and network events, each
+sent at most once, none lost; and the updates and cancellations that follow a change.
 
-The database is the schedule. A scan (``dispatch``, run by Celery beat every few minutes,
-or by ``manage.py send_reminders`` from cron) works out what is due from the occurrences as
-they are now, records one ``ReminderDelivery`` row per (recipient, occurrence, offset) —
-the unique constraint makes a second scan, a second beat or a second worker harmless —
-and queues one send per row. A send claims its row before sending and marks it after; if
-the mail server fails it backs off and tries again on a later scan, a few times, then the
-row is marked failed for staff to see. If the broker is down, nothing is queued and the
-next scan queues it. Nothing is ever scheduled as a delayed Celery task.
+The database is the schedule. The outbox's dispatch (run by Celery beat every few minutes,
+or by ``manage.py send_due_email`` from cron) first runs ``scan``, which works out what is
+due from the occurrences as they are now and posts one message per (recipient,
+occurrence, offset, version) to the outbox; the message's unique key makes a second scan,
+a second beat or a second worker harmless. The outbox then sends them as it sends every
+email (``notifications.outbox``). Nothing is ever scheduled as a delayed Celery task.
 
 Reminders go at ``REMINDER_OFFSETS`` before the start (7 days and 1 day by default). Only
 the latest offset already due is sent: after an outage nobody gets a week-before reminder
@@ -19,30 +17,26 @@ its current SEQUENCE; reminders still ahead of the new time follow it.
 """
 
 import datetime
-import logging
-import smtplib
-import time
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from common.links import absolute_url
 
+from . import outbox
 from .ical import new_calendar, timed_event
-from .models import ReminderDelivery
+from .models import Message
 
-logger = logging.getLogger(__name__)
+Status = Message.Status
 
-Status, Purpose = ReminderDelivery.Status, ReminderDelivery.Purpose
+REMINDER, UPDATE, CANCELLATION = "reminders.reminder", "reminders.update", "reminders.cancel"
+TOPICS = (REMINDER, UPDATE, CANCELLATION)
 
 
 @dataclass
@@ -73,6 +67,9 @@ class Source:
     """Where occurrences of one kind come from. Apps subclass it (see REMINDER_SOURCES)."""
 
     kind: str
+    # Which staff see its emails in the log: "commission" (commission staff) or "network"
+    # (network coordinators); admins see all.
+    audience: str
 
     def upcoming(self, *, now, horizon) -> list[Occurrence]:
         """Occurrences starting after ``now`` that start by ``horizon`` or have changed
@@ -99,23 +96,35 @@ def offsets() -> list[datetime.timedelta]:
     return sorted(settings.REMINDER_OFFSETS, reverse=True)
 
 
-@dataclass
-class DispatchReport:
-    queued: int = 0
-    sent: int = 0
-    failed: int = 0
-    queue_errors: int = 0
+def offset_label(minutes: int) -> str:
+    hours = minutes // 60
+    if hours and hours % 24 == 0:
+        days = hours // 24
+        return ngettext("%(n)s day before", "%(n)s days before", days) % {"n": days}
+    return ngettext("%(n)s hour before", "%(n)s hours before", hours) % {"n": hours}
+
+
+def _message(topic: str, kind: str, pk: int, recipient: str, sequence: int, offset=0):
+    return Message(
+        key=f"{topic}:{kind}:{pk}:{sequence}:{offset}:{recipient}",
+        topic=topic,
+        recipient=recipient,
+        params={"offset_minutes": offset} if topic == REMINDER else {},
+        about_kind=kind,
+        about_id=pk,
+        sequence=sequence,
+    )
 
 
 def scan(*, now: datetime.datetime | None = None) -> None:
-    """Record every delivery now due that is not recorded yet (rows already there are
-    left alone). A fixed number of queries per source, however many occurrences and
-    recipients.
+    """Post every reminder, update and cancellation now due that is not posted yet
+    (messages already there are left alone). A fixed number of queries per source,
+    however many occurrences and recipients.
 
-    A reminder row belongs to one version (SEQUENCE) of its occurrence: a moved occurrence
-    gets fresh rows for the offsets still ahead of it. Someone told of an earlier version
-    gets an update instead of any reminder whose moment had passed when they were last
-    told, so a change never brings back a week-before reminder a few days before.
+    A reminder belongs to one version (SEQUENCE) of its occurrence: a moved occurrence
+    gets fresh reminders for the offsets still ahead of it. Someone told of an earlier
+    version gets an update instead of any reminder whose moment had passed when they were
+    last told, so a change never brings back a week-before reminder a few days before.
     """
     now = now or timezone.now()
     all_offsets = offsets()
@@ -144,193 +153,94 @@ def scan(*, now: datetime.datetime | None = None) -> None:
                 if last and (last["version"] < occurrence.sequence or last["at"] >= moment):
                     continue
                 rows.append(
-                    ReminderDelivery(
-                        kind=source.kind,
-                        occurrence_id=occurrence.pk,
-                        recipient=email,
-                        purpose=Purpose.REMINDER,
-                        offset_minutes=int(latest.total_seconds() // 60),
-                        sequence=occurrence.sequence,
+                    _message(
+                        REMINDER,
+                        source.kind,
+                        occurrence.pk,
+                        email,
+                        occurrence.sequence,
+                        int(latest.total_seconds() // 60),
                     )
                 )
-    ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    outbox.post_many(rows)
 
 
 def _told(kind: str, changed: dict[int, Occurrence]) -> dict[tuple[int, str], dict]:
     """For each (occurrence, recipient) already emailed about a changed occurrence: the
     newest version they were sent and when they were last sent anything. Read from the
-    delivery table, so an occurrence moved far beyond the reminder window still gets its
-    update."""
+    outbox, so an occurrence moved far beyond the reminder window still gets its update."""
     if not changed:
         return {}
     rows = (
-        ReminderDelivery.objects.filter(kind=kind, occurrence_id__in=changed, status=Status.SENT)
-        .values("occurrence_id", "recipient")
-        .annotate(version=Max("sent_sequence"), at=Max("sent_at"))
+        Message.objects.filter(
+            topic__in=TOPICS, about_kind=kind, about_id__in=changed, status=Status.SENT
+        )
+        .values("about_id", "recipient")
+        .annotate(version=Max("sequence"), at=Max("sent_at"))
     )
-    return {(row["occurrence_id"], row["recipient"]): row for row in rows}
+    return {(row["about_id"], row["recipient"]): row for row in rows}
 
 
-def _changes(kind: str, changed: dict[int, Occurrence], told) -> list[ReminderDelivery]:
+def _changes(kind: str, changed: dict[int, Occurrence], told) -> list[Message]:
     """Updates and cancellations owed to people sent an earlier version."""
     rows = []
     for (pk, recipient), last in told.items():
         occurrence = changed[pk]
         if last["version"] < occurrence.sequence:
-            rows.append(
-                ReminderDelivery(
-                    kind=kind,
-                    occurrence_id=pk,
-                    recipient=recipient,
-                    purpose=Purpose.CANCELLATION if occurrence.cancelled else Purpose.UPDATE,
-                    sequence=occurrence.sequence,
-                )
-            )
+            topic = CANCELLATION if occurrence.cancelled else UPDATE
+            rows.append(_message(topic, kind, pk, recipient, occurrence.sequence))
     return rows
 
 
-def due_ids(*, now: datetime.datetime | None = None) -> list[int]:
-    """Rows waiting to be sent whose time has come; claims left by a worker that died are
-    handed back first (a live one gives its claims up well before: see ``deliver``)."""
-    now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS)
-    ReminderDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
-        status=Status.PENDING, claim=""
-    )
-    return list(
-        ReminderDelivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+@dataclass
+class Prepared:
+    """What a batch of reminder messages needs, read once for the batch."""
+
+    occurrences: dict[tuple[str, int], Occurrence]
+    attending: set[tuple[str, int, str]]
+    # Everyone emailed about the same version gets the same words and calendar.
+    contents: dict[tuple, outbox.Email]
 
 
-BATCH = 100
-
-
-def dispatch(*, enqueue: Callable[[list[int]], object], now=None) -> DispatchReport:
-    """Scan, then hand the due rows to ``enqueue`` in batches of up to 100 (queue a task
-    per batch, or send in-process). Each row is still claimed and sent on its own.
-
-    ``enqueue`` failing (the broker is down) loses nothing: the rows stay pending and the
-    next scan offers them again.
-    """
-    # Durable: the scan commits before anything is queued, so a worker never looks for
-    # rows that are not there yet, and a caller's transaction rolling back can never leave
-    # queued ids pointing at nothing. Called inside someone else's transaction it refuses
-    # to run rather than queue before that commit.
-    with transaction.atomic(durable=True):
-        scan(now=now)
-        due = due_ids(now=now)
-    report = DispatchReport()
-    for start in range(0, len(due), BATCH):
-        batch = due[start : start + BATCH]
-        try:
-            outcome = enqueue(batch)
-        except Exception:
-            logger.exception("Could not queue %s reminders; the next scan will", len(batch))
-            report.queue_errors += len(batch)
-            continue
-        report.queued += len(batch)
-        if isinstance(outcome, dict):
-            report.sent += outcome.get(Status.SENT, 0)
-            report.failed += outcome.get(Status.FAILED, 0)
-    return report
-
-
-def deliver(pks: list[int]) -> dict[str, int]:
-    """Send the given rows that are still pending and still right; returns how many ended
-    in each status. Rows another worker claimed are left alone.
-
-    Each occurrence is read again now: a row for something cancelled, already started or
-    changed since the row was made is not sent (the scan makes one for the current
-    version). Each row is marked sent as soon as its email is accepted, so nothing a
-    worker dies after sending is sent again. A fixed number of queries per batch plus one
-    per row, and one connection to the mail server.
-    """
-    claim, now = uuid.uuid4().hex, timezone.now()
-    ReminderDelivery.objects.filter(pk__in=pks, status=Status.PENDING).update(
-        status=Status.SENDING, claimed_at=now, claim=claim
-    )
-    claimed = list(ReminderDelivery.objects.filter(claim=claim, status=Status.SENDING))
+def _prepare(messages: list[Message]) -> Prepared:
     registry = sources()
-    occurrences, attending = {}, set()
-    for kind in {d.kind for d in claimed}:
-        ids = {d.occurrence_id for d in claimed if d.kind == kind}
+    prepared = Prepared(occurrences={}, attending=set(), contents={})
+    for kind in {m.about_kind for m in messages}:
+        ids = {m.about_id for m in messages if m.about_kind == kind}
         for pk, occurrence in registry[kind].occurrences_by_pk(ids).items():
-            occurrences[(kind, pk)] = occurrence
-        emails = {d.recipient for d in claimed if d.kind == kind}
+            prepared.occurrences[(kind, pk)] = occurrence
+        emails = {m.recipient for m in messages if m.about_kind == kind}
         for pk, people in registry[kind].recipients(list(ids), emails=emails).items():
-            attending |= {(kind, pk, person.email.lower()) for person in people}
-    outcomes: dict[str, int] = {}
-    contents: dict[tuple, tuple[str, str, bytes, str]] = {}
-    # Stop starting sends well before the claims could be taken as a dead worker's and
-    # handed to another (``due_ids``); the mail server timeout bounds each send.
-    deadline = time.monotonic() + settings.REMINDER_CLAIM_TIMEOUT_SECONDS / 2
-    tried = set()
-    # A mail server that accepts and never answers would otherwise hold the claims forever.
-    connection = get_connection(timeout=settings.REMINDER_SMTP_TIMEOUT)
-    try:
-        for delivery in claimed:
-            if time.monotonic() > deadline:
-                break
-            tried.add(delivery.pk)
-            occurrence = occurrences.get((delivery.kind, delivery.occurrence_id))
-            status = _deliver_one(delivery, occurrence, attending, connection, contents, now)
-            outcomes[status] = outcomes.get(status, 0) + 1
-    finally:
-        connection.close()
-        # Rows never tried (the deadline, or the task's time limit, stopped the batch) go
-        # back to the next scan now rather than after the claim timeout. The row being
-        # sent when the time limit struck stays claimed: it may have gone.
-        untried = [d.pk for d in claimed if d.pk not in tried]
-        if untried:
-            ReminderDelivery.objects.filter(pk__in=untried, claim=claim).update(
-                status=Status.PENDING, claim=""
-            )
-    return outcomes
+            prepared.attending |= {(kind, pk, person.email.lower()) for person in people}
+    return prepared
 
 
-def _deliver_one(delivery, occurrence, attending, connection, contents, now) -> str:
-    """Send one claimed row and mark it, or settle why not. Returns its status."""
-    pk = delivery.pk
+def _build(message: Message, prepared: Prepared):
+    """The email for one reminder, update or cancellation, or why it is no longer due."""
+    now = timezone.now()
+    occurrence = prepared.occurrences.get((message.about_kind, message.about_id))
     if occurrence is None or occurrence.starts_at <= now:
-        return _finish(pk, Status.SKIPPED, note=_("It has started, or no longer exists."))
-    if delivery.purpose != Purpose.CANCELLATION and occurrence.cancelled:
-        return _finish(pk, Status.SKIPPED, note=_("Cancelled before this was sent."))
-    if delivery.sequence != occurrence.sequence:
-        return _finish(
-            pk, Status.SKIPPED, note=_("Changed before this was sent; the new version goes.")
-        )
-    if delivery.purpose == Purpose.REMINDER and (
-        (delivery.kind, occurrence.pk, delivery.recipient) not in attending
+        return outbox.Skip(_("It has started, or no longer exists."))
+    if message.topic != CANCELLATION and occurrence.cancelled:
+        return outbox.Skip(_("Cancelled before this was sent."))
+    if message.sequence != occurrence.sequence:
+        return outbox.Skip(_("Changed before this was sent; the new version goes."))
+    if message.topic == REMINDER and (
+        (message.about_kind, occurrence.pk, message.recipient) not in prepared.attending
     ):
-        return _finish(pk, Status.SKIPPED, note=_("No longer attending."))
-    # Everyone emailed about the same version in one batch gets the same words and
-    # calendar: build them once.
-    key = (delivery.kind, occurrence.pk, delivery.purpose, occurrence.sequence)
-    if key not in contents:
-        contents[key] = _content(delivery, occurrence, now)
-    try:
-        _message(delivery.recipient, *contents[key], connection).send()
-    except (smtplib.SMTPException, OSError) as error:
-        attempts = delivery.attempts + 1
-        if attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            return _finish(pk, Status.FAILED, attempts=attempts, note=str(error)[:300])
-        return _finish(
-            pk,
-            Status.PENDING,
-            attempts=attempts,
-            next_attempt_at=now + datetime.timedelta(minutes=2**attempts),
-            note=str(error)[:300],
-        )
-    return _finish(
-        pk, Status.SENT, sent_at=timezone.now(), sent_sequence=occurrence.sequence, note=""
-    )
+        return outbox.Skip(_("No longer attending."))
+    key = (message.about_kind, occurrence.pk, message.topic, occurrence.sequence)
+    if key not in prepared.contents:
+        prepared.contents[key] = _content(message.topic, occurrence, now)
+    return prepared.contents[key]
 
 
-def _finish(pk: int, status: str, **fields) -> str:
-    ReminderDelivery.objects.filter(pk=pk).update(status=status, claim="", **fields)
-    return status
+for _topic, _label in (
+    (REMINDER, gettext_lazy("Reminder")),
+    (UPDATE, gettext_lazy("Update")),
+    (CANCELLATION, gettext_lazy("Cancellation")),
+):
+    outbox.topic(_topic, label=_label, prepare=_prepare)(_build)
 
 
 def calendar_for(occurrence: Occurrence, *, method: str = "REQUEST") -> bytes:
@@ -354,32 +264,25 @@ def calendar_for(occurrence: Occurrence, *, method: str = "REQUEST") -> bytes:
     return calendar.to_ical()
 
 
-def _content(delivery, occurrence: Occurrence, now) -> tuple[str, str, bytes, str]:
-    """Subject, body, calendar and calendar method of a delivery's email. The time left
-    is counted from now, not from the offset: a late or moved reminder tells the truth."""
-    cancel = delivery.purpose == Purpose.CANCELLATION
+def _content(topic: str, occurrence: Occurrence, now) -> outbox.Email:
+    """The email about one version of an occurrence, with its calendar. The time left is
+    counted from now, not from the offset: a late or moved reminder tells the truth."""
+    cancel = topic == CANCELLATION
     hours = max(1, round((occurrence.starts_at - now).total_seconds() / 3600))
+    method = "CANCEL" if cancel else "REQUEST"
     context = {
-        "delivery": delivery,
+        "purpose": topic.removeprefix("reminders."),
         "occurrence": occurrence,
         "url": absolute_url(occurrence.path),
         "days": (hours + 12) // 24 if hours >= 24 else 0,
         "hours": hours,
     }
-    return (
-        render_to_string("notifications/email/reminder_subject.txt", context).strip(),
-        render_to_string("notifications/email/reminder.txt", context),
-        calendar_for(occurrence, method="CANCEL" if cancel else "REQUEST"),
-        "CANCEL" if cancel else "REQUEST",
+    calendar = calendar_for(occurrence, method=method)
+    return outbox.render(
+        "notifications/email/reminder",
+        context,
+        attachments=[("invite.ics", calendar, f"text/calendar; method={method}; charset=utf-8")],
     )
-
-
-def _message(recipient, subject, body, calendar, method, connection) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[recipient], connection=connection
-    )
-    message.attach("invite.ics", calendar, f"text/calendar; method={method}; charset=utf-8")
-    return message
 
 
 # What makes an occurrence a different calendar entry: a change to any of these moves its

@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("staff/reminders/", views.reminder_log, name="reminder_log"),
+    path("staff/email/", views.email_log, name="email_log"),
 ]

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -7,32 +8,38 @@ from accounts.access import staff_required
 
 from . import selectors
 
+STATUSES = {"sent": _("Sent"), "failed": _("Failed"), "waiting": _("Waiting")}
+
 
 @never_cache
 @staff_required()
 @require_GET
-def reminder_log(request):
-    """Commission staff (advisory meetings), network coordinators (sessions and events) and
-    admins (all): who was reminded of what, when, and what failed; all of it, or one
-    occurrence's (``?kind=meeting&id=3``)."""
-    user, kinds = request.user, set()
-    if user.is_commission_staff:
-        kinds.add("meeting")
-    if user.is_network_coordinator:
-        kinds |= {"session", "event"}
+def email_log(request):
+    """Commission staff (advisory meetings, employer invitations), network coordinators
+    (the network's emails, sessions and events) and admins (all, residents' sign-ups
+    included): what was sent to whom, what failed and what is waiting; all of it, one
+    status's (``?status=failed``), or one occurrence's (``?kind=meeting&id=3``)."""
+    audiences = selectors.audiences(request.user)
     kind, pk, focus = request.GET.get("kind"), request.GET.get("id"), None
+    status = request.GET.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise Http404
     if kind is not None or pk is not None:
-        if kind not in kinds or not (pk or "").isdigit():
+        if kind not in selectors.occurrence_kinds(audiences) or not (pk or "").isdigit():
             raise Http404
-        focus = selectors.reminder_occurrence(kind=kind, pk=int(pk))
+        focus = selectors.log_occurrence(kind=kind, pk=int(pk))
         if focus is None:
             raise Http404
+    overview = focus is None and status is None
     return render(
         request,
-        "notifications/reminder_log.html",
+        "notifications/email_log.html",
         {
             "focus": focus,
-            "rows": selectors.reminder_log(kinds=kinds, occurrence=focus),
-            "summaries": [] if focus else selectors.reminder_summaries(kinds=kinds),
+            "status": status,
+            "status_label": STATUSES.get(status),
+            "counts": None if focus else selectors.status_counts(audiences=audiences),
+            "rows": selectors.email_log(audiences=audiences, occurrence=focus, status=status),
+            "summaries": selectors.occurrence_summaries(audiences=audiences) if overview else [],
         },
     )

@@ -58,7 +58,7 @@ POST_ONLY = 405  # an action: its own tests post to it; a GET is refused once ac
 RULES = {
     "home": PUBLIC,
     "staff_home": STAFF_ROLES,
-    "reminder_log": STAFF_ROLES,
+    "email_log": STAFF_ROLES,
     "privacy_notice": PUBLIC,
     "accessibility_statement": PUBLIC,
     "healthz": PUBLIC,
@@ -191,7 +191,7 @@ ADMIN_SPECIAL = {
 }
 # What nobody adds or deletes by hand, even in the admin: answers come from residents and
 # employers, codes from the coding page, sessions from their cohort; lockouts, the audit
-# log, sent and pending email and the roadmap's revision are the portal's own records.
+# log, the outbox's email and the roadmap's revision are the portal's own records.
 ADMIN_REFUSED = {
     "admin:consultation_response_add",
     "admin:consultation_responsetheme_add",
@@ -200,11 +200,8 @@ ADMIN_REFUSED = {
     "admin:axes_accessfailurelog_add",
     "admin:auditlog_logentry_add",
     "admin:auditlog_logentry_delete",
-    "admin:notifications_sentnotification_add",
-    "admin:notifications_sentnotification_delete",
-    "admin:notifications_reminderdelivery_add",
-    "admin:notifications_reminderdelivery_delete",
-    "admin:notifications_pendingtask_add",
+    "admin:notifications_message_add",
+    "admin:notifications_message_delete",
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",

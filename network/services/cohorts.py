@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from common import audit
 from common.services import check_editable
 from notifications import reminders
-from notifications.queueing import enqueue_on_commit
 
-from .. import tasks
+from .. import emails
 from ..models import (
     ACTIVE_PLACE,
     Cohort,
@@ -105,7 +104,7 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
         place.funder = _funder_for(cohort, place.organisation)
         place.active_since = timezone.now()
         place.save(update_fields=["status", "funder", "active_since", "changed_at"])
-        enqueue_on_commit(tasks.send_place_offer, place.pk)
+        emails.post_place_offer(place)
     return offered
 
 

@@ -6,9 +6,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from notifications import reminders
-from notifications.queueing import enqueue_on_commit
 
-from .. import tasks
+from .. import emails
 from ..models import (
     Event,
     EventRsvp,
@@ -50,7 +49,7 @@ def _promote_waiting(event: Event) -> None:
         rsvp.status = RsvpStatus.GOING
         rsvp.going_since = timezone.now()
         rsvp.save(update_fields=["status", "going_since", "changed_at"])
-        enqueue_on_commit(tasks.send_event_place, rsvp.pk)
+        emails.post_event_place(rsvp)
 
 
 def event_rsvp(*, event: Event, member: Membership) -> EventRsvp:

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from common import audit
 from common.services import model_update
-from notifications.queueing import enqueue_on_commit
 
-from .. import tasks
+from .. import emails
 from ..models import (
     MatchStatus,
     Membership,
@@ -76,8 +75,8 @@ def membership_decide(
         )
         if not updated:
             raise NotAllowed(_("This application has already been decided."))
-        enqueue_on_commit(tasks.send_decision, membership.pk)
-    membership.refresh_from_db()
+        membership.refresh_from_db()
+        emails.post_decision(membership)
     return membership
 
 

@@ -4,9 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.queueing import enqueue_on_commit
-
-from .. import tasks
+from .. import emails
 from ..models import (
     MatchStatus,
     Membership,
@@ -94,7 +92,7 @@ def match_confirm(*, match: MentoringMatch, decided_by) -> MentoringMatch:
         match.status = MatchStatus.CONFIRMED
         match.decided_at, match.decided_by = timezone.now(), decided_by
         match.save(update_fields=["status", "decided_at", "decided_by"])
-        enqueue_on_commit(tasks.send_match, match.pk)
+        emails.post_match(match)
     return match
 
 

@@ -4,6 +4,7 @@ import uuid
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,7 +18,10 @@ from consultation.models import (
     ResponseOption,
     Ward,
 )
+from notifications import outbox
+from notifications.models import Message
 from surveys import services as survey_services
+from tests.conftest import send_everything_again
 from tests.consultation.factories import ConsultationFactory, answers, option_ids, submit
 
 pytestmark = pytest.mark.django_db
@@ -144,44 +148,54 @@ def test_contact_confirmation_is_sent_once_with_a_withdrawal_link(
     assert len(mailoutbox) == 1
     assert contact.get_withdraw_url() in mailoutbox[0].body
 
-    from consultation.tasks import send_contact_confirmation
-
-    send_contact_confirmation(contact.pk)
-    send_contact_confirmation(contact.pk)
+    send_everything_again()
+    send_everything_again()
     assert len(mailoutbox) == 1
+    contact.refresh_from_db()
+    assert contact.confirmation_sent_on == timezone.localdate()
 
 
-def test_a_failed_confirmation_can_be_sent_on_retry(mailoutbox, settings):
-    from consultation import emails
-
+def test_a_failed_confirmation_is_sent_on_retry(
+    mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.consultation.test_services.FailingBackend"
-    contact = Contact.objects.create(email="ama@example.org", consent_text="I agree")
-    with pytest.raises(ConnectionRefusedError):
-        emails.send_contact_confirmation(contact_id=contact.pk)
+    consultation = ConsultationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        contact = services.contact_add(
+            consultation=consultation, email="ama@example.org", consent_text="I agree"
+        )
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "mail server down" in message.note
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert emails.send_contact_confirmation(contact_id=contact.pk) is True
+    assert outbox.deliver([message.pk]) == {}  # not before its back-off has passed
+    with time_machine.travel(message.next_attempt_at):
+        assert outbox.dispatch(enqueue=outbox.deliver).sent == 1
     assert len(mailoutbox) == 1
+    contact.refresh_from_db()
+    assert contact.confirmation_sent_on is not None
 
 
-class FailingBackend:
+class FailingBackend(BaseEmailBackend):
     """A mail server that is down: the way Django's SMTP backend fails when it cannot connect."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
 
 
 def test_withdrawing_erases_the_address_and_stops_the_email(mailoutbox):
-    contact = Contact.objects.create(email="ama@example.org", consent_text="I agree")
+    contact = services.contact_add(
+        consultation=ConsultationFactory(), email="ama@example.org", consent_text="I agree"
+    )  # the confirmation is waiting to go: its transaction has not committed in this test
     services.contact_withdraw(contact=contact)
     contact.refresh_from_db()
     assert contact.email == ""
     assert contact.withdrawn_at is not None
-    from consultation import emails
 
-    assert emails.send_contact_confirmation(contact_id=contact.pk) is False
+    message = Message.objects.get()
+    assert (message.status, message.recipient) == ("skipped", "")  # no copy of the address
+    assert message.note == "Withdrawn before this was sent."
+    assert send_everything_again() == {}
     assert mailoutbox == []
 
 

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from employers import selectors, services, tasks
+from employers import selectors, services
 from employers.models import EmployerResponse, Invitation, ResponseStatus, SkillRank
+from tests.conftest import send_everything_again
 from tests.employers.factories import (
     EmployerFactory,
     SurveyFactory,
@@ -146,8 +147,8 @@ def test_the_invitation_task_run_twice_sends_one_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation, _ = invite(survey, employer)
-    tasks.send_invitation.apply(args=[invitation.pk])  # redelivered, or queued twice
-    tasks.send_invitation.apply(args=[invitation.pk])
+    send_everything_again()
+    send_everything_again()
     assert len(mailoutbox) == 1
     invitation.refresh_from_db()
     assert invitation.sent_at is not None

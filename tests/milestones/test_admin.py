@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from milestones import services
 from milestones.models import Activity, AdvisoryMeeting, Workstream
-from notifications import reminders
+from notifications import outbox
 from tests.milestones.factories import (
     ActivityFactory,
     AdvisoryMeetingFactory,
@@ -84,7 +84,7 @@ def test_moving_a_meeting_in_the_admin_sends_the_change_to_those_reminded(
             members=[AdvisoryMemberFactory(email="ada@example.org")],
         )
     with time_machine.travel(START - datetime.timedelta(days=6), tick=False):
-        reminders.dispatch(enqueue=reminders.deliver)
+        outbox.dispatch(enqueue=outbox.deliver)
         assert len(mailoutbox) == 1
 
         response = client_for(admin).post(
@@ -96,7 +96,7 @@ def test_moving_a_meeting_in_the_admin_sends_the_change_to_those_reminded(
                 location="Online",
             ),
         )
-        reminders.dispatch(enqueue=reminders.deliver)
+        outbox.dispatch(enqueue=outbox.deliver)
 
     assert response.status_code == 302
     meeting.refresh_from_db()

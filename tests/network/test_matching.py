@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from network import matching, services
 from network.models import MatchStatus, MentoringMatch, Organisation
+from tests.conftest import send_everything_again
 from tests.network.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -121,9 +122,7 @@ def test_coordinators_see_why_confirm_and_both_are_told(
     match.refresh_from_db()
     assert match.status == MatchStatus.CONFIRMED
 
-    from network.tasks import send_match
-
-    send_match(match.pk)
+    assert send_everything_again(topic="network.match") == {}
     assert len(mailoutbox) == 2
 
 

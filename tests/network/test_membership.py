@@ -16,7 +16,7 @@ from network.models import (
     Organisation,
     PlaceStatus,
 )
-from tests.conftest import make_user
+from tests.conftest import make_user, send_everything_again
 from tests.network.factories import cohort, event, member, organisation
 
 pytestmark = pytest.mark.django_db
@@ -128,14 +128,12 @@ def test_a_decision_is_taken_once(coordinator):
 
 
 def test_the_decision_email_is_sent_once_even_if_the_task_runs_twice(mailoutbox, coordinator):
-    from network.tasks import send_decision
-
     applicant = member("Dee", approve=False)
     services.membership_decide(
         membership=applicant, approve=True, message="", decided_by=coordinator
     )
-    send_decision(applicant.pk)
-    send_decision(applicant.pk)
+    send_everything_again()
+    send_everything_again()
     assert len(mailoutbox) == 1
 
 

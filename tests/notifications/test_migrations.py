@@ -1,5 +1,6 @@
-"""The outbox moved from dit_portal to notifications without new tables: a database from
-before the move migrates forward and keeps every record of what was sent or is waiting."""
+"""A database from before the outbox (and from before the outbox's move out of dit_portal)
+migrates forward and keeps every record of what was sent or is waiting: nothing sent is
+sent again, nothing waiting is lost."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -7,35 +8,106 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
-from notifications.models import PendingTask, ReminderDelivery, SentNotification
+from consultation.models import Contact
+from employers import services as employer_services
+from notifications.models import Message
+from tests.consultation.factories import ConsultationFactory
+from tests.employers.factories import EmployerFactory, SurveyFactory
+from tests.network.factories import member
 
-MODELS = ["sentnotification", "pendingtask", "reminderdelivery"]
+# Each app as it was before the outbox.
+BEFORE = [
+    ("notifications", "0002_content_types"),
+    ("consultation", "0006_questionnaire_base"),
+    ("employers", "0003_questionnaire_base"),
+    ("network", "0004_cohort_weeks"),
+]
+OLD_MODELS = ["sentnotification", "pendingtask", "reminderdelivery"]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_from_before_the_move_keeps_what_was_sent():
-    sent = SentNotification.objects.create(key="decision:1", recipient="a@example.org")
-    pending = PendingTask.objects.create(key="k", task="network.tasks.send_decision", args=[1])
-    reminder = ReminderDelivery.objects.create(
-        kind="meeting", occurrence_id=3, recipient="b@example.org", purpose="reminder"
+def test_a_database_from_before_the_outbox_keeps_what_was_sent_and_what_waits(coordinator):
+    # What the apps hold, in tables the move does not change.
+    contact = Contact.objects.create(
+        consultation=ConsultationFactory(), email="res@example.org", consent_text="Yes"
     )
-    types = {m: ContentType.objects.get(app_label="notifications", model=m).pk for m in MODELS}
-    # As the previous release left it: dit_portal's migrations recorded, no notifications
-    # ones, and the content types under dit_portal.
+    invitation = employer_services.invitation_create(
+        survey=SurveyFactory(), employer=EmployerFactory(), email="hr@example.org", invited_by=None
+    )
+    applicant = member("Dee", approve=True)
+    Message.objects.all().delete()  # as if the old release had sent nothing of these yet
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    old_sent = old.get_model("notifications", "SentNotification")
+    old_pending = old.get_model("notifications", "PendingTask")
+    old_reminder = old.get_model("notifications", "ReminderDelivery")
+    old_sent.objects.create(
+        key=f"employers.invitation:{invitation.pk}:{invitation.token_hash}",
+        recipient="hr@example.org",
+        sent_at="2026-11-30T10:00:00Z",
+    )
+    # A worker was killed mid-send: claimed, never marked. The old claim never let it go.
+    old_sent.objects.create(key="place-offer:41", recipient="pat@example.org")
+    for task, pk in (
+        ("consultation.tasks.send_contact_confirmation", contact.pk),
+        ("employers.tasks.send_invitation", invitation.pk),  # sent already (above)
+        ("network.tasks.send_decision", applicant.pk),
+    ):
+        old_pending.objects.create(key=f"{task}:[{pk}]", task=task, args=[pk])
+    old_reminder.objects.create(
+        kind="meeting",
+        occurrence_id=3,
+        recipient="b@example.org",
+        purpose="reminder",
+        offset_minutes=1440,
+        sequence=2,
+        status="sent",
+        sent_at="2026-11-29T09:00:00Z",
+    )
+    # And from before the outbox moved out of dit_portal: only dit_portal's migrations
+    # recorded, the content types under dit_portal.
     MigrationRecorder.Migration.objects.filter(app="notifications").delete()
-    ContentType.objects.filter(app_label="notifications").update(app_label="dit_portal")
+    ContentType.objects.filter(app_label="notifications", model__in=OLD_MODELS).update(
+        app_label="dit_portal"
+    )
     ContentType.objects.clear_cache()
 
     executor = MigrationExecutor(connection)
     executor.loader.check_consistent_history(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    assert [(m.app_label, m.name) for m, _ in plan] == [("notifications", "0002_content_types")]
+    plan = [
+        (m.app_label, m.name)
+        for m, _ in executor.migration_plan(executor.loader.graph.leaf_nodes())
+    ]
+    assert plan[0] == ("notifications", "0002_content_types")
+    assert plan[-1] == ("notifications", "0004_old_outbox_tables")
     executor.migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
 
-    assert {
-        m: ContentType.objects.get(app_label="notifications", model=m).pk for m in MODELS
-    } == types
-    assert SentNotification.objects.get(pk=sent.pk).key == "decision:1"
-    assert PendingTask.objects.get(pk=pending.pk).args == [1]
-    assert ReminderDelivery.objects.get(pk=reminder.pk).recipient == "b@example.org"
+    messages = {m.key: m for m in Message.objects.all()}
+    sent = messages[f"employers.invitation:{invitation.pk}:{invitation.token_hash}"]
+    assert (sent.topic, sent.status, sent.params) == (
+        "employers.invitation",
+        "sent",
+        {"invitation_id": invitation.pk, "token_hash": invitation.token_hash},
+    )
+    stuck = messages["place-offer:41"]
+    assert (stuck.topic, stuck.status, stuck.params) == (
+        "network.place_offer",
+        "pending",
+        {"place_id": 41},
+    )
+    confirmation = messages[f"consultation.contact_confirmation:{contact.pk}"]
+    assert (confirmation.recipient, confirmation.status) == ("res@example.org", "pending")
+    decision = next(m for m in messages.values() if m.topic == "network.decision")
+    assert (decision.recipient, decision.status) == (applicant.user.email, "pending")
+    reminder = messages["reminders.reminder:meeting:3:2:1440:b@example.org"]
+    assert (reminder.about_kind, reminder.about_id, reminder.sequence, reminder.status) == (
+        "meeting",
+        3,
+        2,
+        "sent",
+    )
+    assert reminder.params == {"offset_minutes": 1440}
+    # Five: the invitation's pending task found its email sent already, and adds none.
+    assert len(messages) == 5

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import Contact, Response
-from notifications import queueing
-from notifications.models import PendingTask
+from notifications import outbox
+from notifications.models import Message
 from tests.conftest import broker_outage, database_outage
 from tests.consultation.factories import ConsultationFactory
 from tests.consultation.test_questionnaire import answer_every_page
@@ -65,46 +65,56 @@ def _later(minutes):
     return time_machine.travel(timezone.now() + datetime.timedelta(minutes=minutes))
 
 
+def _dispatch():
+    return outbox.dispatch(enqueue=outbox.hand_over)
+
+
 def test_an_email_the_broker_never_took_goes_once_it_is_back(client, mailoutbox):
     consultation = ConsultationFactory()
     with broker_outage():
         assert _sign_up_for_news(client, consultation).status_code == 302
-        with _later(61):
-            assert queueing.requeue_pending()["queued"] == 0  # still down: nothing lost
+        with _later(5):
+            assert _dispatch().queue_errors == 1  # still down: nothing lost
 
     assert mailoutbox == []
-    assert PendingTask.objects.get().task == "consultation.tasks.send_contact_confirmation"
+    message = Message.objects.get()
+    assert (message.topic, message.status) == ("consultation.contact_confirmation", "pending")
 
-    with _later(122):
-        queueing.requeue_pending()
-        queueing.requeue_pending()
+    with _later(10):
+        assert _dispatch().queued == 1
+        assert _dispatch().queued == 0
 
     assert [m.to for m in mailoutbox] == [["resident@example.org"]]
-    assert not PendingTask.objects.exists()
+    assert Message.objects.get().status == "sent"
 
 
-def test_an_email_that_gave_up_on_the_mail_server_goes_later(client, settings, mailoutbox):
-    """Every try of the task fails against a mail server that refuses connections."""
+def test_an_email_the_mail_server_refused_goes_later(client, settings, mailoutbox):
+    """Each try fails against a mail server that refuses connections; it waits longer
+    after each, and goes once the server is back."""
     consultation = ConsultationFactory()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
 
     assert _sign_up_for_news(client, consultation).status_code == 302
-    assert PendingTask.objects.count() == 1
-    with _later(61):
-        queueing.requeue_pending()
-    assert PendingTask.objects.get().attempts == 2
+    assert Message.objects.get().attempts == 1
+    with _later(1):
+        assert _dispatch().queued == 0  # its back-off (2 minutes) has not passed
+    with _later(3):
+        _dispatch()
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("pending", 2)
+    assert "refused" in message.note.lower()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with _later(122):
-        queueing.requeue_pending()
+    with _later(10):
+        _dispatch()
 
     assert [m.to for m in mailoutbox] == [["resident@example.org"]]
-    assert not PendingTask.objects.exists()
+    assert Message.objects.get().status == "sent"
 
 
-def test_nothing_is_left_pending_once_an_email_has_gone(client, mailoutbox):
+def test_nothing_is_left_waiting_once_an_email_has_gone(client, mailoutbox):
     assert _sign_up_for_news(client, ConsultationFactory()).status_code == 302
 
     assert len(mailoutbox) == 1
-    assert not PendingTask.objects.exists()
+    assert Message.objects.get().status == "sent"

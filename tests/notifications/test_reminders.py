@@ -8,12 +8,13 @@ import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from milestones import services as meeting_services
 from network import services as network_services
-from notifications import reminders
-from notifications.models import ReminderDelivery
+from notifications import outbox, reminders
+from notifications.models import Message
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 from tests.network.factories import cohort, member
 
@@ -28,7 +29,13 @@ def at(delta):
 
 
 def send_due():
-    return reminders.dispatch(enqueue=reminders.deliver)
+    return outbox.dispatch(enqueue=outbox.deliver)
+
+
+def reminders_in(sent):
+    """The reminders, updates and cancellations among the emails sent (those carrying a
+    calendar): members made for a test have their own emails (their decisions) too."""
+    return [m for m in sent if m.attachments and m.attachments[0][0] == "invite.ics"]
 
 
 def calendar_of(message):
@@ -89,7 +96,7 @@ def test_each_reminder_goes_once_whatever_runs_twice(meeting, mailoutbox):
         send_due()
         send_due()
         # A task run twice finds its rows already claimed and sent: it sends nothing.
-        assert reminders.deliver(list(ReminderDelivery.objects.values_list("pk", flat=True))) == {}
+        assert outbox.deliver(list(Message.objects.values_list("pk", flat=True))) == {}
     assert len(mailoutbox) == 2
 
 
@@ -98,7 +105,7 @@ def test_after_an_outage_only_the_latest_reminder_goes(meeting, mailoutbox):
         send_due()
     assert len(mailoutbox) == 2
     assert all("is in 12 hours" in m.body for m in mailoutbox)
-    assert not ReminderDelivery.objects.filter(offset_minutes=7 * 24 * 60).exists()
+    assert not Message.objects.filter(params__offset_minutes=7 * 24 * 60).exists()
 
 
 def test_someone_invited_late_gets_the_next_reminder_only(meeting, mailoutbox):
@@ -187,20 +194,20 @@ def test_a_cancellation_is_announced_as_a_calendar_cancel(meeting, mailoutbox):
 def test_a_reminder_queued_before_a_change_is_not_sent_in_its_old_form(meeting, mailoutbox):
     with at(datetime.timedelta(days=6)):
         reminders.scan()
-        queued = list(ReminderDelivery.objects.values_list("pk", flat=True))
+        queued = list(Message.objects.values_list("pk", flat=True))
         meeting_services.meeting_update(
             meeting=meeting,
             starts_at=START + datetime.timedelta(days=10),
             ends_at=START + datetime.timedelta(days=10, hours=2),
         )
-        outcomes = reminders.deliver(queued)
+        outcomes = outbox.deliver(queued)
     # Rows for the old time are settled; the scan makes rows for the new one when due.
     assert outcomes == {"skipped": 2}
     assert mailoutbox == []
 
     with at(datetime.timedelta(days=5)):
         meeting_services.meeting_cancel(meeting=meeting)
-        reminders.deliver(queued)
+        outbox.deliver(queued)
     assert mailoutbox == []
 
 
@@ -214,7 +221,7 @@ def test_a_cancelled_rsvp_gets_no_reminder_but_optional_email_choices_do_not_sto
         network_services.event_cancel_rsvp(event=event, member=gone)
     with at(datetime.timedelta(days=6)):
         send_due()
-    assert [m.to[0] for m in mailoutbox] == [keen.user.email]
+    assert [m.to[0] for m in reminders_in(mailoutbox)] == [keen.user.email]
 
 
 def test_reflection_sessions_remind_people_with_places(mailoutbox):
@@ -225,8 +232,8 @@ def test_reflection_sessions_remind_people_with_places(mailoutbox):
     first = course.sessions.get(number=1)
     with time_machine.travel(first.starts_at - datetime.timedelta(hours=20), tick=False):
         send_due()
-    assert [m.to[0] for m in mailoutbox] == [place.member.user.email]
-    assert "Reflection session 1" in mailoutbox[0].subject
+    assert [m.to[0] for m in reminders_in(mailoutbox)] == [place.member.user.email]
+    assert "Reflection session 1" in reminders_in(mailoutbox)[0].subject
 
 
 def test_a_mail_server_outage_delays_but_does_not_lose_or_double(meeting, mailoutbox, settings):
@@ -234,7 +241,7 @@ def test_a_mail_server_outage_delays_but_does_not_lose_or_double(meeting, mailou
     with at(datetime.timedelta(days=6, hours=1)):
         report = send_due()
     assert report.sent == 0
-    assert set(ReminderDelivery.objects.values_list("status", "attempts")) == {("pending", 1)}
+    assert set(Message.objects.values_list("status", "attempts")) == {("pending", 1)}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with at(datetime.timedelta(days=6, minutes=59)):
         send_due()  # backing off: not yet
@@ -249,14 +256,14 @@ def test_after_the_last_attempt_a_failure_is_shown_to_staff(
     meeting, settings, client_for, commission_staff
 ):
     settings.EMAIL_BACKEND = "tests.consultation.test_services.FailingBackend"
-    settings.REMINDER_MAX_ATTEMPTS = 2
+    settings.EMAIL_MAX_ATTEMPTS = 2
     with at(datetime.timedelta(days=6, hours=5)):
         send_due()
     with at(datetime.timedelta(days=6)):
         send_due()
         send_due()
-    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"failed"}
-    page = client_for(commission_staff).get(reverse("reminder_log")).content.decode()
+    assert set(Message.objects.values_list("status", flat=True)) == {"failed"}
+    page = client_for(commission_staff).get(reverse("email_log")).content.decode()
     assert "<strong>Failed</strong>" in page
     assert "mail server down" in page
     assert "ada@example.org" in page
@@ -267,18 +274,18 @@ def test_a_broker_outage_loses_nothing(meeting, mailoutbox):
         raise ConnectionRefusedError("broker down")
 
     with at(datetime.timedelta(days=6)):
-        report = reminders.dispatch(enqueue=broker_down)
+        report = outbox.dispatch(enqueue=broker_down)
         assert report.queue_errors == 2
         send_due()
     assert len(mailoutbox) == 2
 
 
-def test_the_reminder_log_is_for_staff_roles_only(client_for):
+def test_the_email_log_is_for_staff_roles_only(client_for):
     from tests.conftest import make_user
 
     someone = make_user("someone@example.org")
-    assert client_for(someone).get(reverse("reminder_log")).status_code == 403
-    assert client_for(None).get(reverse("reminder_log")).status_code == 302
+    assert client_for(someone).get(reverse("email_log")).status_code == 403
+    assert client_for(None).get(reverse("email_log")).status_code == 302
 
 
 def test_a_dispatch_over_a_thousand_due_reminders_makes_a_fixed_number_of_queries(
@@ -300,9 +307,9 @@ def test_a_dispatch_over_a_thousand_due_reminders_makes_a_fixed_number_of_querie
     queued = []
     # Batched: SQLite inserts in batches of its variable limit, PostgreSQL in one statement.
     with at(datetime.timedelta(days=6)), django_assert_max_num_queries(30):
-        report = reminders.dispatch(enqueue=queued.extend)
+        report = outbox.dispatch(enqueue=queued.extend)
     assert report.queued == len(queued) == 1000
-    assert ReminderDelivery.objects.count() == 1000
+    assert Message.objects.count() == 1000
 
 
 def test_send_reminders_command_reports_what_it_sent(meeting):
@@ -312,10 +319,10 @@ def test_send_reminders_command_reports_what_it_sent(meeting):
 
     out = StringIO()
     with at(datetime.timedelta(days=6)):
-        call_command("send_reminders", stdout=out)
-        call_command("send_reminders", stdout=out)
-    assert "Reminders: 2 sent" in out.getvalue()
-    assert "Reminders: 0 sent" in out.getvalue()
+        call_command("send_due_email", stdout=out)
+        call_command("send_due_email", stdout=out)
+    assert "Emails: 2 sent" in out.getvalue()
+    assert "Emails: 0 sent" in out.getvalue()
     assert len(mail.outbox) == 2
 
 
@@ -325,12 +332,10 @@ def test_each_role_sees_the_reminders_of_its_own_programme(
     with at(datetime.timedelta(days=6)):
         send_due()
     assert (
-        "ada@example.org"
-        in client_for(commission_staff).get(reverse("reminder_log")).content.decode()
+        "ada@example.org" in client_for(commission_staff).get(reverse("email_log")).content.decode()
     )
     assert (
-        "ada@example.org"
-        not in client_for(coordinator).get(reverse("reminder_log")).content.decode()
+        "ada@example.org" not in client_for(coordinator).get(reverse("email_log")).content.decode()
     )
 
 
@@ -405,7 +410,7 @@ def test_an_update_queued_before_a_cancellation_is_not_sent(meeting, mailoutbox)
     assert len(after) == 2
     assert all(calendar_of(m)[1].startswith("text/calendar; method=CANCEL") for m in after)
     assert set(
-        ReminderDelivery.objects.filter(purpose="update").values_list("status", flat=True)
+        Message.objects.filter(topic="reminders.update").values_list("status", flat=True)
     ) == {"skipped"}
 
 
@@ -423,7 +428,7 @@ def test_addresses_in_mixed_case_are_reminded(mailoutbox):
         network_services.event_rsvp(event=event, member=keen)
     with at(datetime.timedelta(days=6)):
         send_due()
-    assert sorted(m.to[0] for m in mailoutbox) == [
+    assert sorted(m.to[0] for m in reminders_in(mailoutbox)) == [
         "ada.lovelace@example.org",
         "keen.member@example.org",
     ]
@@ -432,21 +437,21 @@ def test_addresses_in_mixed_case_are_reminded(mailoutbox):
 def test_each_row_is_marked_sent_as_it_goes_so_a_worker_dying_mid_batch_sends_none_twice(
     meeting, mailoutbox, monkeypatch
 ):
-    real, calls = reminders._message, []
+    real, calls = EmailMultiAlternatives.send, []
 
-    def dies_on_the_second(*args):
-        calls.append(args[0])
+    def dies_on_the_second(email, *args):
+        calls.append(email.to[0])
         if len(calls) == 2:
             raise SystemExit("worker killed")
-        return real(*args)
+        return real(email, *args)
 
     with at(datetime.timedelta(days=6)):
         reminders.scan()
-        monkeypatch.setattr(reminders, "_message", dies_on_the_second)
+        monkeypatch.setattr(EmailMultiAlternatives, "send", dies_on_the_second)
         with pytest.raises(SystemExit):
-            reminders.deliver(list(ReminderDelivery.objects.values_list("pk", flat=True)))
-        monkeypatch.setattr(reminders, "_message", real)
-    assert ReminderDelivery.objects.get(recipient=calls[0]).status == "sent"
+            outbox.deliver(list(Message.objects.values_list("pk", flat=True)))
+        monkeypatch.setattr(EmailMultiAlternatives, "send", real)
+    assert Message.objects.get(recipient=calls[0]).status == "sent"
     # Past the claim timeout the dead worker's claim is handed back: only its unsent row.
     with at(datetime.timedelta(days=6) - datetime.timedelta(minutes=11)):
         send_due()
@@ -458,11 +463,11 @@ def test_the_celery_tasks_run_twice_send_each_reminder_once(meeting, mailoutbox)
     from notifications import tasks
 
     with at(datetime.timedelta(days=6)):
-        tasks.dispatch_reminders.apply().get()
-        tasks.dispatch_reminders.apply().get()
-        pks = list(ReminderDelivery.objects.values_list("pk", flat=True))
-        tasks.deliver_reminders.apply(args=[pks]).get()
-        tasks.deliver_reminders.apply(args=[pks]).get()
+        tasks.dispatch_email.apply().get()
+        tasks.dispatch_email.apply().get()
+        pks = list(Message.objects.values_list("pk", flat=True))
+        tasks.send_email.apply(args=[pks]).get()
+        tasks.send_email.apply(args=[pks]).get()
     assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.org", "ben@example.org"]
 
 
@@ -483,7 +488,7 @@ def test_other_offsets_are_followed(meeting, mailoutbox, settings):
         send_due()
     assert len(mailoutbox) == 4
     assert "is in 2 hours" in mailoutbox[-1].body
-    assert set(ReminderDelivery.objects.values_list("offset_minutes", flat=True)) == {120, 2880}
+    assert set(Message.objects.values_list("params__offset_minutes", flat=True)) == {120, 2880}
 
 
 def test_a_dispatch_refuses_to_queue_inside_a_transaction_that_has_not_committed(meeting):
@@ -491,7 +496,7 @@ def test_a_dispatch_refuses_to_queue_inside_a_transaction_that_has_not_committed
 
     queued = []
     with at(datetime.timedelta(days=6)), pytest.raises(RuntimeError), transaction.atomic():
-        reminders.dispatch(enqueue=queued.extend)
+        outbox.dispatch(enqueue=queued.extend)
     assert queued == []
 
 
@@ -508,8 +513,8 @@ def test_a_reflection_session_can_be_cancelled_and_those_reminded_are_told(mailo
     session.refresh_from_db()
     assert session.is_cancelled
     assert session.sequence == 1
-    assert [m.to[0] for m in mailoutbox] == [place.member.user.email] * 2
-    assert str(calendar_of(mailoutbox[1])[0]["METHOD"]) == "CANCEL"
+    assert [m.to[0] for m in reminders_in(mailoutbox)] == [place.member.user.email] * 2
+    assert str(calendar_of(reminders_in(mailoutbox)[1])[0]["METHOD"]) == "CANCEL"
 
 
 def test_changes_made_from_stale_copies_each_get_a_new_sequence(meeting):
@@ -555,26 +560,26 @@ def test_staff_see_the_reminders_of_one_occurrence(
     with at(datetime.timedelta(days=6)):
         send_due()
     staff = client_for(commission_staff)
-    listing = staff.get(reverse("reminder_log")).content.decode()
-    link = f"{reverse('reminder_log')}?kind=meeting&amp;id={meeting.pk}"
+    listing = staff.get(reverse("email_log")).content.decode()
+    link = f"{reverse('email_log')}?kind=meeting&amp;id={meeting.pk}"
     assert link in listing
     assert all(f"?kind=meeting&amp;id={other.pk}" in listing for other in others)
 
-    url = f"{reverse('reminder_log')}?kind=meeting&id={meeting.pk}"
+    url = f"{reverse('email_log')}?kind=meeting&id={meeting.pk}"
     with django_assert_max_num_queries(12):
         page = staff.get(url).content.decode()
-    assert f"<h1>Reminders: {meeting.title}, 15 Mar 2027 14:00</h1>" in page
+    assert f"<h1>Emails: {meeting.title}, 15 Mar 2027 14:00</h1>" in page
     assert "ada@example.org" in page
     assert "ben@example.org" in page
     assert "other0@example.org" not in page
 
     # The listing's queries do not grow with the occurrences it lists.
     with django_assert_max_num_queries(12):
-        staff.get(reverse("reminder_log"))
+        staff.get(reverse("email_log"))
 
     assert client_for(coordinator).get(url).status_code == 404
-    assert staff.get(f"{reverse('reminder_log')}?kind=meeting&id=nope").status_code == 404
-    assert staff.get(f"{reverse('reminder_log')}?kind=meeting&id=99999").status_code == 404
+    assert staff.get(f"{reverse('email_log')}?kind=meeting&id=nope").status_code == 404
+    assert staff.get(f"{reverse('email_log')}?kind=meeting&id=99999").status_code == 404
     assert client_for(None).get(url).status_code == 302
 
 

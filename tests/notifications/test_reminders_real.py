@@ -21,8 +21,8 @@ from django.db import connection, connections
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
-from notifications import reminders, tasks
-from notifications.models import ReminderDelivery
+from notifications import outbox, reminders
+from notifications.models import Message
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,7 @@ def test_two_dispatches_at_once_send_each_reminder_once():
     def run():
         try:
             barrier.wait()
-            reminders.dispatch(enqueue=reminders.deliver)
+            outbox.dispatch(enqueue=outbox.deliver)
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:
@@ -107,7 +107,7 @@ def test_two_dispatches_at_once_send_each_reminder_once():
     assert errors == []
     assert len(mail.outbox) == 40
     assert len({m.to[0] for m in mail.outbox}) == 40
-    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
 
 
 @pytest.mark.django_db
@@ -116,15 +116,15 @@ def test_smtp_down_for_the_first_attempt_still_delivers_exactly_once(settings, s
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp_port, 3
     meeting_with(1)
 
-    report = reminders.dispatch(enqueue=reminders.deliver)  # nothing listens yet
+    report = outbox.dispatch(enqueue=outbox.deliver)  # nothing listens yet
     assert report.sent == 0
-    assert ReminderDelivery.objects.get().attempts == 1
+    assert Message.objects.get().attempts == 1
 
     controller, inbox = start_smtp(smtp_port)
     try:
         with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
-            reminders.dispatch(enqueue=reminders.deliver)
-            reminders.dispatch(enqueue=reminders.deliver)
+            outbox.dispatch(enqueue=outbox.deliver)
+            outbox.dispatch(enqueue=outbox.deliver)
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
@@ -136,23 +136,23 @@ def test_smtp_down_for_the_first_attempt_still_delivers_exactly_once(settings, s
 def test_a_mail_server_that_never_answers_delays_but_does_not_double(settings, smtp_port):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp_port, None
-    settings.REMINDER_SMTP_TIMEOUT = 1
+    settings.EMAIL_TIMEOUT = 1
     meeting_with(2)
 
     # Listens, so connecting succeeds, and never says a word.
     with socket.create_server(("127.0.0.1", smtp_port)):
         started = time.monotonic()
-        first = reminders.dispatch(enqueue=reminders.deliver)
-        second = reminders.dispatch(enqueue=reminders.deliver)
+        first = outbox.dispatch(enqueue=outbox.deliver)
+        second = outbox.dispatch(enqueue=outbox.deliver)
         assert time.monotonic() - started < 15
     assert first.sent == second.sent == 0
-    assert set(ReminderDelivery.objects.values_list("status", "attempts")) == {("pending", 1)}
+    assert set(Message.objects.values_list("status", "attempts")) == {("pending", 1)}
 
     controller, inbox = start_smtp(smtp_port)
     try:
         with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
-            reminders.dispatch(enqueue=reminders.deliver)
-            reminders.dispatch(enqueue=reminders.deliver)
+            outbox.dispatch(enqueue=outbox.deliver)
+            outbox.dispatch(enqueue=outbox.deliver)
     finally:
         controller.stop()
     assert len(inbox.messages) == 2
@@ -162,18 +162,18 @@ def test_a_mail_server_that_never_answers_delays_but_does_not_double(settings, s
 def test_a_batch_stops_sending_before_its_claims_could_go_to_another_worker(settings, smtp_port):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp_port, None
-    settings.REMINDER_SMTP_TIMEOUT = 1.5
-    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 2
+    settings.EMAIL_TIMEOUT = 1.5
+    settings.EMAIL_CLAIM_TIMEOUT_SECONDS = 2
     meeting_with(4)
     reminders.scan()
-    pks = list(ReminderDelivery.objects.values_list("pk", flat=True))
+    pks = list(Message.objects.values_list("pk", flat=True))
 
     with socket.create_server(("127.0.0.1", smtp_port)):
-        outcomes = reminders.deliver(pks)
+        outcomes = outbox.deliver(pks)
     # A try waits 1.5 seconds; after half the claim timeout nothing new is started, and the
     # rows not tried are handed straight back, not left claimed.
     assert outcomes == {"pending": 1}
-    assert sorted(ReminderDelivery.objects.values_list("status", "attempts", "claim")) == [
+    assert sorted(Message.objects.values_list("status", "attempts", "claim")) == [
         ("pending", 0, ""),
         ("pending", 0, ""),
         ("pending", 0, ""),
@@ -231,12 +231,12 @@ def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, se
     try:
         app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
         meeting = meeting_with(3)
-        report = reminders.dispatch(enqueue=tasks.enqueue_deliveries)
+        report = outbox.dispatch(enqueue=outbox.hand_over)
         assert report.queued == 3
         deadline = time.monotonic() + 60
         while len(inbox.messages) < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
-        reminders.dispatch(enqueue=tasks.enqueue_deliveries)  # a second scan: nothing new
+        outbox.dispatch(enqueue=outbox.hand_over)  # a second scan: nothing new
         time.sleep(2)
     finally:
         app.conf.update(saved)
@@ -254,4 +254,4 @@ def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, se
     (calendar,) = calendars(inbox.messages[0])
     (event,) = calendar.walk("VEVENT")
     assert str(event["UID"]).startswith(str(meeting.uid))
-    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}

@@ -1,0 +1,328 @@
+"""The one outbox: every email the portal sends is a ``Message`` row, and goes out by one
+path (claim, send, mark; retry with back-off; take over a dead worker's claims).
+
+A feature app says what to send and to whom, and nothing else:
+
+- it registers a **topic**, a builder that writes the email at send time from what the
+  database says then (``@outbox.topic("network.decision", label=...)``), so a message
+  about something changed or withdrawn since is written as it is now, or not sent;
+- inside the transaction that made the email necessary it **posts** the message
+  (``outbox.post("network.decision", key=..., to=..., params=...)``). The row commits
+  with the change or not at all, and is handed to a worker once it has.
+
+Nothing is lost when the broker or the mail server is down: the row is the record, and
+Celery beat's dispatch (``dispatch``, every few minutes) hands over again whatever is due
+and has not gone, including what a worker was sending when it died. A message with a key
+already posted is not posted again, so each one goes to each person once.
+"""
+
+import datetime
+import logging
+import smtplib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Message
+
+logger = logging.getLogger(__name__)
+
+Status = Message.Status
+
+
+@dataclass
+class Email:
+    """What a builder writes: the subject, the plain-text body and any attachments, each
+    (filename, content, MIME type)."""
+
+    subject: str
+    body: str
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+@dataclass
+class Skip:
+    """What a builder returns for a message no longer needed, and why (shown to staff)."""
+
+    reason: str
+
+
+@dataclass
+class Topic:
+    name: str
+    label: str
+    build: Callable  # build(message, prepared) -> Email | Skip
+    # Which staff see its messages in the log: "commission", "network" or "admin" (admins
+    # see all); None for messages about an occurrence, seen by whoever sees its kind.
+    audience: str | None = None
+    # prepare(messages) -> anything build needs for the whole batch (one read for many).
+    prepare: Callable | None = None
+    # sent(message): what the app records once its email has gone.
+    sent: Callable | None = None
+
+
+_topics: dict[str, Topic] = {}
+
+
+def topic(name: str, *, label: str, audience=None, prepare=None, sent=None):
+    """Register the builder of one kind of message (a decorator). Each app registers its
+    topics when it is ready (its ``AppConfig.ready`` imports the module)."""
+
+    def register(build):
+        _topics[name] = Topic(name, label, build, audience, prepare, sent)
+        return build
+
+    return register
+
+
+def topics() -> dict[str, Topic]:
+    return _topics
+
+
+def label(name: str) -> str:
+    found = _topics.get(name)
+    return str(found.label) if found else name
+
+
+def render(template: str, context: dict, attachments=()) -> Email:
+    """An email from ``<template>_subject.txt`` and ``<template>.txt``."""
+    return Email(
+        subject=render_to_string(f"{template}_subject.txt", context).strip(),
+        body=render_to_string(f"{template}.txt", context),
+        attachments=list(attachments),
+    )
+
+
+def post(name: str, *, key: str, to: str, params: dict | None = None) -> Message | None:
+    """Record a message to send, in the caller's transaction, and hand it to a worker
+    once that commits. Returns it, or None if a message with ``key`` was posted before
+    (it is not sent twice)."""
+    if name not in _topics:
+        raise LookupError(f"No outbox topic {name!r} is registered")
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(key=key, topic=name, recipient=to, params=params or {})
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: _hand_over_now([message.pk]))
+    return message
+
+
+def post_many(messages: Iterable[Message]) -> None:
+    """Record many messages at once (a reminder scan); those with a key already posted are
+    left as they are. The dispatch that called this hands them over."""
+    Message.objects.bulk_create(list(messages), ignore_conflicts=True, batch_size=1000)
+
+
+def forget(keys: Iterable[str], *, reason: str) -> None:
+    """Erase the address from these messages (its owner withdrew, or its time to be kept
+    ran out); any still waiting will not go. One being sent at this moment may still go."""
+    keys = list(keys)
+    Message.objects.filter(key__in=keys, status=Status.PENDING).update(
+        status=Status.SKIPPED, note=reason[:300]
+    )
+    Message.objects.filter(key__in=keys).update(recipient="")
+
+
+def hand_over(pks: list[int]) -> None:
+    """Queue one send task for ``pks``, without hanging on a broker that is down (the
+    publish retry is bounded in settings). Run eagerly (no broker), it sends now."""
+    from .tasks import send_email  # the tasks module imports this one
+
+    send_email.apply_async(
+        (pks,), retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    )
+
+
+def _hand_over_now(pks: list[int]) -> None:
+    """Straight after a post commits. A broker that is down must not fail the request that
+    posted (what the person sent is saved): the messages wait for the next dispatch."""
+    try:
+        hand_over(pks)
+    except Exception:
+        logger.exception(
+            "Could not queue email %s (the broker is unreachable, or the send failed): it "
+            "waits, and the next dispatch queues it again",
+            pks,
+        )
+
+
+def take_over_stale_claims(*, now: datetime.datetime | None = None) -> int:
+    """Hand back the messages a worker claimed and never marked: it died mid-send. A live
+    worker gives its claims up well before (see ``deliver``)."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT_SECONDS)
+    return Message.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
+        status=Status.PENDING, claim=""
+    )
+
+
+def due_ids(*, now: datetime.datetime | None = None) -> list[int]:
+    """Messages waiting to be sent whose time has come, stale claims first handed back."""
+    now = now or timezone.now()
+    take_over_stale_claims(now=now)
+    return list(
+        Message.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@dataclass
+class DispatchReport:
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    queue_errors: int = 0
+
+
+BATCH = 100
+
+
+def dispatch(*, enqueue: Callable[[list[int]], object], now=None) -> DispatchReport:
+    """Run the ``EMAIL_SCANS`` (which post what has become due, such as reminders), then
+    hand every due message to ``enqueue`` in batches of up to 100 (queue a task per batch,
+    or ``deliver`` in this process). Each message is still claimed and sent on its own.
+
+    ``enqueue`` failing (the broker is down) loses nothing: the messages stay waiting and
+    the next dispatch offers them again.
+    """
+    # Durable: the scans commit before anything is queued, so a worker never looks for
+    # rows that are not there yet. Inside someone else's transaction it refuses to run
+    # rather than queue before that commit.
+    with transaction.atomic(durable=True):
+        for path in settings.EMAIL_SCANS:
+            import_string(path)(now=now)
+        due = due_ids(now=now)
+    report = DispatchReport()
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        try:
+            outcome = enqueue(batch)
+        except Exception:
+            logger.exception("Could not queue %s emails; the next dispatch will", len(batch))
+            report.queue_errors += len(batch)
+            continue
+        report.queued += len(batch)
+        if isinstance(outcome, dict):
+            report.sent += outcome.get(Status.SENT, 0)
+            report.failed += outcome.get(Status.FAILED, 0)
+    return report
+
+
+def deliver(pks: list[int]) -> dict[str, int]:
+    """Send the given messages that are still waiting; returns how many ended in each
+    status. Messages another worker claimed, or whose retry is not due, are left alone.
+
+    Each is written now by its topic's builder, from the database as it is now: one no
+    longer needed is marked so, with the reason. Each is marked sent as soon as the mail
+    server accepts it. A fixed number of queries per topic, plus one or two per message,
+    and one connection to the mail server.
+    """
+    claim, now = uuid.uuid4().hex, timezone.now()
+    Message.objects.filter(pk__in=pks, status=Status.PENDING, next_attempt_at__lte=now).update(
+        status=Status.SENDING, claimed_at=now, claim=claim
+    )
+    claimed = list(Message.objects.filter(claim=claim, status=Status.SENDING).order_by("pk"))
+    prepared = _prepare(claimed)
+    outcomes: dict[str, int] = {}
+    # Stop starting sends well before the claims could be taken for a dead worker's and
+    # handed to another; the mail server timeout bounds each send.
+    deadline = time.monotonic() + settings.EMAIL_CLAIM_TIMEOUT_SECONDS / 2
+    tried = set()
+    # One connection for the batch; EMAIL_TIMEOUT bounds each step, so a mail server that
+    # accepts and never answers cannot hold the claims for ever.
+    connection = get_connection()
+    try:
+        for message in claimed:
+            if time.monotonic() > deadline:
+                break
+            tried.add(message.pk)
+            status = _deliver_one(message, prepared.get(message.topic), connection, now)
+            outcomes[status] = outcomes.get(status, 0) + 1
+    finally:
+        connection.close()
+        # Messages never tried (the deadline, or the task's time limit, stopped the batch)
+        # go back now rather than after the claim timeout. The one being sent when the
+        # time limit struck stays claimed: it may have gone.
+        untried = [m.pk for m in claimed if m.pk not in tried]
+        if untried:
+            Message.objects.filter(pk__in=untried, claim=claim).update(
+                status=Status.PENDING, claim=""
+            )
+    return outcomes
+
+
+def _prepare(claimed: list[Message]) -> dict[str, object]:
+    """What each topic's builder needs for the batch, read once. A topic whose reading
+    fails gets nothing: its builder fails too, and its messages are tried again later."""
+    prepared = {}
+    for name in {m.topic for m in claimed}:
+        found = _topics.get(name)
+        if found is not None and found.prepare is not None:
+            try:
+                prepared[name] = found.prepare([m for m in claimed if m.topic == name])
+            except Exception:
+                logger.exception("Could not prepare the %s emails of a batch", name)
+    return prepared
+
+
+def _deliver_one(message: Message, prepared, connection, now) -> str:
+    """Write, send and mark one claimed message, or settle why not. Returns its status."""
+    found = _topics.get(message.topic)
+    if found is None:
+        logger.error("Email %s names no registered topic %r", message.pk, message.topic)
+        return _retry(message, now, f"No topic {message.topic!r} is registered.")
+    try:
+        email = found.build(message, prepared)
+    except Exception as error:
+        # A fault in a builder must not stop the batch; the message is tried again later
+        # and the fault is in the log for whoever looks.
+        logger.exception("Could not write email %s (%s)", message.pk, message.topic)
+        return _retry(message, now, f"Could not be written: {error}")
+    if isinstance(email, Skip):
+        return _finish(message.pk, Status.SKIPPED, note=email.reason[:300])
+    outgoing = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        to=[message.recipient],
+        connection=connection,
+        headers={"Message-ID": message.message_id},
+    )
+    for filename, content, mimetype in email.attachments:
+        outgoing.attach(filename, content, mimetype)
+    try:
+        outgoing.send()
+    except (smtplib.SMTPException, OSError) as error:
+        return _retry(message, now, str(error))
+    _finish(message.pk, Status.SENT, sent_at=timezone.now(), subject=email.subject[:300], note="")
+    if found.sent is not None:
+        found.sent(message)
+    return Status.SENT
+
+
+def _retry(message: Message, now, note: str) -> str:
+    """Try again later, each time twice as long after, up to ``EMAIL_MAX_ATTEMPTS``."""
+    attempts = message.attempts + 1
+    if attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        return _finish(message.pk, Status.FAILED, attempts=attempts, note=note[:300])
+    return _finish(
+        message.pk,
+        Status.PENDING,
+        attempts=attempts,
+        next_attempt_at=now + datetime.timedelta(minutes=2**attempts),
+        note=note[:300],
+    )
+
+
+def _finish(pk: int, status: str, **fields) -> str:
+    Message.objects.filter(pk=pk).update(status=status, claim="", **fields)
+    return status

@@ -1,0 +1,151 @@
+"""The one outbox: every email is recorded once, goes once, survives a dead worker, and is
+in the staff log for those who look after it."""
+
+import datetime
+import logging
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from employers import services as employer_services
+from notifications import outbox
+from notifications.models import Message
+from tests.conftest import send_everything_again
+from tests.employers.factories import EmployerFactory, SurveyFactory
+from tests.network.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(email="hr@example.org"):
+    return employer_services.invitation_create(
+        survey=SurveyFactory(), employer=EmployerFactory(), email=email, invited_by=None
+    )
+
+
+def later(**delta):
+    return time_machine.travel(timezone.now() + datetime.timedelta(**delta))
+
+
+def test_a_message_posted_twice_is_recorded_and_sent_once(mailoutbox):
+    invitation = invite()
+    key = f"employers.invitation:{invitation.pk}:{invitation.token_hash}"
+    again = outbox.post(
+        "employers.invitation",
+        key=key,
+        to=invitation.email,
+        params={"invitation_id": invitation.pk, "token_hash": invitation.token_hash},
+    )
+    assert again is None
+    assert Message.objects.filter(key=key).count() == 1
+    send_everything_again()
+    send_everything_again()
+    assert [m.to for m in mailoutbox] == [["hr@example.org"]]
+
+
+def test_an_unknown_topic_is_refused_when_posted():
+    with pytest.raises(LookupError, match="No outbox topic"):
+        outbox.post("nobody.knows", key="x", to="a@example.org")
+    assert not Message.objects.exists()
+
+
+def test_every_copy_of_a_message_carries_the_same_message_id(mailoutbox, settings):
+    invitation = invite()
+    message = Message.objects.get()
+    send_everything_again()
+    header = mailoutbox[0].extra_headers["Message-ID"]
+    assert header == message.message_id
+    assert header.endswith(f"@{settings.CALENDAR_UID_DOMAIN}>")
+    # A re-sent invitation is a new link, so a new message with an id of its own.
+    employer_services.invitation_resend(invitation=invitation)
+    send_everything_again()
+    assert len({m.extra_headers["Message-ID"] for m in mailoutbox}) == 2
+
+
+def test_a_worker_killed_mid_send_has_its_message_sent_again_later(mailoutbox):
+    """Claimed, and the worker died before marking it: the claim is taken over once it is
+    older than the claim timeout, and the email goes, under the same Message-ID."""
+    invite()
+    message = Message.objects.get()
+    Message.objects.filter(pk=message.pk).update(status="sending", claimed_at=timezone.now())
+
+    assert outbox.dispatch(enqueue=outbox.deliver).queued == 0  # may still be sending
+    with later(minutes=11):
+        assert outbox.dispatch(enqueue=outbox.deliver).sent == 1
+        assert outbox.dispatch(enqueue=outbox.deliver).queued == 0
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == message.message_id
+    assert Message.objects.get().status == "sent"
+
+
+def test_a_fault_in_a_builder_is_logged_and_tried_again(monkeypatch, mailoutbox, caplog):
+    invite()
+    topic = outbox.topics()["employers.invitation"]
+
+    def broken(message, prepared):
+        raise ValueError("template missing")
+
+    monkeypatch.setattr(topic, "build", broken)
+    with caplog.at_level(logging.ERROR):
+        assert send_everything_again() == {"pending": 1}
+    message = Message.objects.get()
+    assert (message.attempts, message.note) == (1, "Could not be written: template missing")
+    assert "Could not write email" in caplog.text
+    monkeypatch.undo()
+    with later(minutes=3):
+        assert outbox.dispatch(enqueue=outbox.deliver).sent == 1
+    assert len(mailoutbox) == 1
+
+
+def test_a_message_refused_every_time_ends_failed_for_staff_to_see(settings, client_for, admin):
+    settings.EMAIL_BACKEND = "tests.consultation.test_services.FailingBackend"
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    invite()
+    for minutes in (0, 3, 10):
+        with later(minutes=minutes):
+            outbox.dispatch(enqueue=outbox.deliver)
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("failed", 3)
+    page = client_for(admin).get(reverse("email_log") + "?status=failed").content.decode()
+    assert "hr@example.org" in page
+    assert "Employer survey invitation" in page
+    assert "mail server down" in page
+
+
+def test_the_email_log_shows_each_role_only_its_own_emails(
+    client_for, commission_staff, coordinator
+):
+    invite(email="hr@example.org")
+    member("Dee", approve=True)  # the decision email is the network's
+    send_everything_again()
+
+    staff_page = client_for(commission_staff).get(reverse("email_log")).content.decode()
+    network_page = client_for(coordinator).get(reverse("email_log")).content.decode()
+    assert "hr@example.org" in staff_page
+    assert "Employer survey invitation" in staff_page
+    assert "Membership decision" not in staff_page
+    assert "Membership decision" in network_page
+    assert "hr@example.org" not in network_page
+    assert "Sent (1)" in staff_page
+    assert "Sent (1)" in network_page
+
+
+def test_the_email_log_refuses_a_status_it_does_not_know(client_for, commission_staff):
+    client = client_for(commission_staff)
+    assert client.get(reverse("email_log") + "?status=sent").status_code == 200
+    assert client.get(reverse("email_log") + "?status=drop").status_code == 404
+
+
+def test_the_email_log_makes_the_same_queries_however_many_emails(
+    client_for, admin, django_assert_max_num_queries
+):
+    for n in range(30):
+        invite(email=f"hr{n}@example.org")
+    send_everything_again()
+    client = client_for(admin)
+    client.get(reverse("email_log"))  # signed in, session saved
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("email_log")).content.decode()
+    assert page.count("Employer survey invitation") == 30
