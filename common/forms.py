@@ -82,6 +82,16 @@ class DatePartsField(forms.MultiValueField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
+def saved_or_errors(form: forms.BaseForm, save):
+    """Run ``save`` (a service call) for a valid form and return what it returns; if the
+    service refuses (a ValidationError), show why on the form and return None."""
+    try:
+        return save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: each message beside its field where the
     form has that field (and so in the error summary), otherwise at the top of the form."""

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
-from common.forms import add_service_errors
+from common.forms import add_service_errors, saved_or_errors
 from reporting.csvfiles import csv_download
 from surveys import services as surveys
 
@@ -59,17 +59,18 @@ def consultation_edit(request, slug=None):
     """Commission staff and admins: set up a consultation, or change one."""
     consultation = get_object_or_404(Consultation, slug=slug) if slug else None
     form = ConsultationForm(request.POST or None, instance=consultation)
-    if form.is_valid():
-        try:
-            if consultation is None:
-                consultation = services.consultation_create(**form.cleaned_data)
-            else:
+    if form.is_valid() and (
+        saved := saved_or_errors(
+            form,
+            lambda: (
                 services.consultation_update(consultation=consultation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("“%(title)s” saved.") % {"title": consultation})
-            return redirect("consultation:staff_detail", slug=consultation.slug)
+                if consultation
+                else services.consultation_create(**form.cleaned_data)
+            ),
+        )
+    ):
+        messages.success(request, _("“%(title)s” saved.") % {"title": saved})
+        return redirect("consultation:staff_detail", slug=saved.slug)
     return render(
         request,
         "consultation/staff/consultation_form.html",

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
-from common.forms import add_service_errors
+from common.forms import add_service_errors, saved_or_errors
 from reporting.csvfiles import csv_download
 from surveys import services as surveys
 
@@ -44,17 +44,18 @@ def survey_edit(request, slug=None):
     """Commission staff and admins: set up a survey, or change one."""
     survey = get_object_or_404(Survey, slug=slug) if slug else None
     form = SurveySettingsForm(request.POST or None, instance=survey)
-    if form.is_valid():
-        try:
-            if survey is None:
-                survey = services.survey_create(**form.cleaned_data)
-            else:
+    if form.is_valid() and (
+        saved := saved_or_errors(
+            form,
+            lambda: (
                 services.survey_update(survey=survey, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("“%(title)s” saved.") % {"title": survey})
-            return redirect("employers:staff_survey", slug=survey.slug)
+                if survey
+                else services.survey_create(**form.cleaned_data)
+            ),
+        )
+    ):
+        messages.success(request, _("“%(title)s” saved.") % {"title": saved})
+        return redirect("employers:staff_survey", slug=saved.slug)
     return render(request, "employers/staff/survey_form.html", {"form": form, "survey": survey})
 
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import passes_staff_rule, staff_required
 from common import kept_pages
-from common.forms import add_service_errors
+from common.forms import saved_or_errors
 
 from . import dates, ical, selectors, services
 from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm
@@ -177,15 +176,6 @@ def staff_roadmap(request):
     )
 
 
-def _save_with_form(request, form, save):
-    """Run ``save`` and turn a model validation error into form errors."""
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-
-
 @never_cache
 @staff_required(perm="milestones.add_activity")
 @require_http_methods(["GET", "POST"])
@@ -193,8 +183,8 @@ def activity_create(request):
     """Commission staff and admins."""
     form = ActivityForm(request.POST or None)
     if form.is_valid():
-        activity = _save_with_form(
-            request, form, lambda: services.activity_create(**form.service_arguments())
+        activity = saved_or_errors(
+            form, lambda: services.activity_create(**form.service_arguments())
         )
         if activity:
             messages.success(request, _("“%(title)s” added to the roadmap.") % {"title": activity})
@@ -210,8 +200,7 @@ def activity_edit(request, slug):
     activity = get_object_or_404(Activity, slug=slug)
     form = ActivityForm(request.POST or None, initial=ActivityForm.initial_for(activity))
     if form.is_valid():
-        saved = _save_with_form(
-            request,
+        saved = saved_or_errors(
             form,
             lambda: services.activity_update(activity=activity, **form.service_arguments()),
         )
@@ -228,9 +217,7 @@ def meeting_create(request):
     """Commission staff and admins."""
     form = MeetingForm(request.POST or None)
     if form.is_valid():
-        meeting = _save_with_form(
-            request, form, lambda: services.meeting_create(**form.cleaned_data)
-        )
+        meeting = saved_or_errors(form, lambda: services.meeting_create(**form.cleaned_data))
         if meeting:
             messages.success(request, _("Meeting “%(title)s” scheduled.") % {"title": meeting})
             return redirect("milestones:staff_roadmap")
@@ -249,9 +236,7 @@ def meeting_edit(request, pk):
     if form.is_valid():
         data = dict(form.cleaned_data)
         data["members"] = list(data["members"])
-        saved = _save_with_form(
-            request, form, lambda: services.meeting_update(meeting=meeting, **data)
-        )
+        saved = saved_or_errors(form, lambda: services.meeting_update(meeting=meeting, **data))
         if saved:
             messages.success(request, _("Meeting “%(title)s” saved.") % {"title": saved})
             return redirect("milestones:staff_roadmap")
@@ -314,8 +299,8 @@ def advisory_member_edit(request, pk=None):
     form = AdvisoryMemberForm(request.POST or None, instance=member)
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        saved = _save_with_form(
-            request, form, lambda: services.advisory_member_save(member=member, **fields)
+        saved = saved_or_errors(
+            form, lambda: services.advisory_member_save(member=member, **fields)
         )
         if saved:
             messages.success(request, _("%(name)s saved.") % {"name": saved})
