@@ -108,7 +108,13 @@ def suppress(breakdown: Breakdown, threshold: int) -> Breakdown:
             protector = min(shown, key=lambda p: p.count) if shown else total
             protector.suppressed = protector.complementary = True
             changed = True
-    # A hidden group size must not be recoverable from a percentage of a shown count.
+    hide_revealing_percentages(breakdown)
+    return breakdown
+
+
+def hide_revealing_percentages(breakdown: Breakdown) -> None:
+    """A hidden group size must not be recoverable from a percentage of a shown count,
+    nor the number responding from a row total's."""
     for index, size in enumerate(breakdown.group_sizes):
         if size.suppressed:
             for row in breakdown.rows:
@@ -116,7 +122,6 @@ def suppress(breakdown: Breakdown, threshold: int) -> Breakdown:
     if breakdown.respondents.suppressed:
         for row in breakdown.rows:
             row.total.percent_hidden = True
-    return breakdown
 
 
 def shown_count(figure: Figure, threshold: int):

@@ -1,0 +1,452 @@
+"""Disclosure control for everything published about one questionnaire at once, and the
+auditor that proves it.
+
+The method is cell suppression as statistical offices do it for frequency tables (the
+approach of tau-ARGUS and sdcTable):
+
+- **primary suppression**: every count below the threshold is published as "fewer than
+  T" only;
+- **secondary suppression**: further counts are published as "hidden", chosen until no
+  suppressed count can be narrowed by anyone who combines every published figure.
+
+What a reader can combine is written down as a linear system: each published quantity is
+one variable (the same answer total in every breakdown, the same group size under every
+question, the same number responding), tied by the sums that hold between them (a row's
+cells add up to its total, the group sizes to the number responding) and by caps (no count
+in a group exceeds the group's size). A reader knows each shown count exactly, each
+"fewer than T" to lie in 0 to T-1, and each "hidden" to be at least T (only counts that
+would otherwise be shown are hidden to protect others). The auditor solves two linear
+programmes per suppressed count, the least and the greatest value it can take (SciPy's
+HiGHS), over the whole release and every earlier one; the interval between them is what an
+attacker can learn. A count is protected when that interval is at least the protection
+range wide: for a "fewer than T" with the usual range of T-1, all of 0 to T-1, so a reader
+learns nothing beyond the label.
+
+The trade-off: secondary suppression hides some counts that are not small, so tables show
+less than they could; in exchange every figure that is shown is exact and the tables add
+up. The linear relaxation is the attacker's standard model; an attacker who also used
+that counts are whole numbers could, in rare tables, narrow an interval slightly further.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_array
+
+from .breakdowns import Breakdown, hide_revealing_percentages
+
+
+class Shown(StrEnum):
+    """How a quantity is published."""
+
+    COUNT = "count"  # exactly
+    SMALL = "small"  # "fewer than T" (primary suppression)
+    HIDDEN = "hidden"  # "hidden", to protect a small count (secondary suppression)
+    # Not published, but tied to what is: the change in a count between two releases,
+    # which tells of the people who answered in between.
+    DERIVED = "derived"
+
+
+@dataclass
+class Quantity:
+    key: tuple
+    value: int
+    shown: Shown
+    label: str
+    # Of an earlier release: published as it was then, and it cannot change now.
+    earlier: bool = False
+
+    @property
+    def unknown(self) -> bool:
+        """Not known exactly to a reader from its label."""
+        return self.shown != Shown.COUNT
+
+    def sensitive(self, threshold: int) -> bool:
+        """Suppressed, or a change between releases of fewer than ``threshold`` people."""
+        if self.shown == Shown.DERIVED:
+            return 0 < abs(self.value) < threshold
+        return self.unknown
+
+
+@dataclass
+class Exposure:
+    """A suppressed quantity a reader can narrow below the protection range."""
+
+    quantity: Quantity
+    low: float
+    high: float
+
+    def __str__(self):
+        return (
+            f"{self.quantity.label}: can be worked out to lie between {self.low:g} and "
+            f"{self.high:g}"
+        )
+
+
+@dataclass
+class Problem:
+    """The published quantities of a release (and of earlier ones) and what ties them."""
+
+    threshold: int
+    quantities: list[Quantity] = field(default_factory=list)
+    index: dict[tuple, int] = field(default_factory=dict)
+    # Each: (total, parts) — the parts add up to the total.
+    sums: list[tuple[int, list[int]]] = field(default_factory=list)
+    # Each: (part, whole) — the part is at most the whole.
+    caps: list[tuple[int, int]] = field(default_factory=list)
+
+    def quantity(
+        self, key: tuple, value: int, label: str, *, shown: Shown | None = None, earlier=False
+    ) -> int:
+        """The variable for ``key``, made on first use; how it is shown follows from the
+        threshold unless given (an earlier release's, as it was published). The same key
+        twice must be the same count: it is one published figure."""
+        if key in self.index:
+            found = self.quantities[self.index[key]]
+            if found.value != value:
+                raise ValueError(f"{label}: {value} here but {found.value} elsewhere")
+            return self.index[key]
+        if shown is None:
+            shown = Shown.SMALL if value < self.threshold else Shown.COUNT
+        self.index[key] = len(self.quantities)
+        self.quantities.append(Quantity(key, value, shown, label, earlier=earlier))
+        return self.index[key]
+
+    def add_sum(self, total: int, parts: list[int]) -> None:
+        self.sums.append((total, list(parts)))
+
+    def add_cap(self, part: int, whole: int) -> None:
+        self.caps.append((part, whole))
+
+    def bounds(self, i: int) -> tuple[float, float | None]:
+        """What a reader knows of quantity ``i`` from its label alone."""
+        q = self.quantities[i]
+        if q.shown == Shown.SMALL:
+            return (0, self.threshold - 1)
+        if q.shown == Shown.HIDDEN:
+            return (self.threshold, None)
+        if q.shown == Shown.DERIVED:
+            # Answers are added after publishing, not taken away, as far as a reader
+            # can tell; one taken away leaves the change unbounded below.
+            return (0, None) if q.value >= 0 else (None, None)
+        return (q.value, q.value)
+
+
+def _components(problem: Problem) -> list[tuple[list[int], list, list]]:
+    """Split the system where nothing unknown links two parts: the suppressed quantities
+    of one component, and the sums and caps that touch them. Solving each on its own is
+    the same answer, far faster."""
+    unknown = {i for i, q in enumerate(problem.quantities) if q.unknown}
+    parent = {i: i for i in unknown}
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    constraints = [("sum", t, p) for t, p in problem.sums] + [
+        ("cap", part, [whole]) for part, whole in problem.caps
+    ]
+    for _kind, first, rest in constraints:
+        members = [i for i in (first, *rest) if i in unknown]
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in unknown:
+        groups[root(i)].append(i)
+    touching: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for total, parts in problem.sums:
+        members = [i for i in (total, *parts) if i in unknown]
+        if members:
+            touching[root(members[0])][0].append((total, parts))
+    for part, whole in problem.caps:
+        members = [i for i in (part, whole) if i in unknown]
+        if members:
+            touching[root(members[0])][1].append((part, whole))
+    return [(sorted(groups[r]), *touching[r]) for r in groups]
+
+
+def intervals(problem: Problem, cache: dict | None = None) -> dict[int, tuple[float, float]]:
+    """For each quantity not shown exactly, the least and greatest value a reader can
+    derive from everything published, component by component. ``cache`` keeps each
+    component's answer under what it was computed from, for a caller auditing again and
+    again as it hides more (``protect``)."""
+    found = {}
+    for members, sums, caps in _components(problem):
+        signature = (
+            tuple(members),
+            tuple(problem.quantities[i].shown for i in members),
+            len(sums),
+            len(caps),
+        )
+        if cache is not None and signature in cache:
+            found.update(cache[signature])
+            continue
+        solved = _solve(problem, members, sums, caps)
+        if cache is not None:
+            cache[signature] = solved
+        found.update(solved)
+    return found
+
+
+def _bounds(problem: Problem, members, caps):
+    """Each member's bounds from its label, narrowed by every cap whose other side is
+    shown; the caps left (both sides unknown) stay constraints."""
+    bounds = {i: list(problem.bounds(i)) for i in members}
+    left = []
+    for part, whole in caps:
+        if part in bounds and whole in bounds:
+            left.append((part, whole))
+        elif part in bounds:
+            high = bounds[part][1]
+            value = problem.quantities[whole].value
+            bounds[part][1] = value if high is None else min(high, value)
+        else:
+            bounds[whole][0] = max(bounds[whole][0] or 0, problem.quantities[part].value)
+    return bounds, left
+
+
+def _solve(problem: Problem, members, sums, caps) -> dict[int, tuple[float, float]]:
+    bounds, caps = _bounds(problem, members, caps)
+    if len(sums) == 1 and not caps:
+        return _one_sum(problem, bounds, sums[0])
+    return _linear_programmes(problem, members, bounds, sums, caps)
+
+
+def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, float]]:
+    """One sum with every term boxed: each unknown term lies between what is left when
+    the others are as large, and as small, as they can be. The same answer as the linear
+    programmes, without them (the usual case: a row whose total is shown)."""
+    total, parts = constraint
+    inf = float("inf")
+    # Written as: the signed terms add up to nothing (total - parts == 0).
+    terms = [(total, 1)] + [(part, -1) for part in parts]
+    constant = sum(sign * problem.quantities[i].value for i, sign in terms if i not in bounds)
+    spans = {}  # each unknown term's signed contribution: (least, greatest)
+    for i, sign in terms:
+        if i in bounds:
+            low = -inf if bounds[i][0] is None else bounds[i][0]
+            high = inf if bounds[i][1] is None else bounds[i][1]
+            spans[i] = (low, high) if sign > 0 else (-high, -low)
+    found = {}
+    for i, sign in terms:
+        if i not in spans:
+            continue
+        own_low, own_high = spans[i]
+        # This term makes up whatever the constant and the others leave (summed apart:
+        # an unbounded term makes the sums infinite, and infinity less itself is no number).
+        others_low = sum(low for j, (low, _) in spans.items() if j != i)
+        others_high = sum(high for j, (_, high) in spans.items() if j != i)
+        low = max(own_low, -(constant + others_high))
+        high = min(own_high, -(constant + others_low))
+        if low > high + 1e-9:
+            raise ValueError("The published figures are inconsistent")
+        value_low, value_high = (low, high) if sign > 0 else (-high, -low)
+        found[i] = (round(value_low, 6), round(value_high, 6))
+    return found
+
+
+def _linear_programmes(problem, members, bounds, sums, caps) -> dict[int, tuple[float, float]]:
+    """Two linear programmes per member: its least and its greatest value."""
+    position = {i: n for n, i in enumerate(members)}
+
+    def matrix(constraints):
+        rows, cols, data, rhs = [], [], [], []
+        for r, terms in enumerate(constraints):
+            constant = 0.0
+            for i, sign in terms:
+                if i in position:
+                    rows.append(r)
+                    cols.append(position[i])
+                    data.append(sign)
+                else:
+                    constant += sign * problem.quantities[i].value
+            rhs.append(-constant)
+        shape = (len(constraints), len(members))
+        return coo_array((data, (rows, cols)), shape=shape).tocsr(), rhs
+
+    a_eq, b_eq = matrix([[(t, 1.0)] + [(p, -1.0) for p in parts] for t, parts in sums])
+    a_ub, b_ub = matrix([[(part, 1.0), (whole, -1.0)] for part, whole in caps])
+    box = [tuple(bounds[i]) for i in members]
+    found = {}
+    for n, i in enumerate(members):
+        objective = np.zeros(len(members))
+        ends = []
+        for sign in (1.0, -1.0):
+            objective[n] = sign
+            result = linprog(
+                objective,
+                A_ub=a_ub if caps else None,
+                b_ub=b_ub if caps else None,
+                A_eq=a_eq if sums else None,
+                b_eq=b_eq if sums else None,
+                bounds=box,
+                method="highs",
+            )
+            if result.status == 3:  # unbounded
+                ends.append(-sign * float("inf"))
+            elif result.status != 0:
+                raise ValueError(f"The published figures are inconsistent: {result.message}")
+            else:
+                ends.append(sign * result.fun)
+        found[i] = (round(ends[0], 6), round(ends[1], 6))
+    return found
+
+
+def exposures(problem: Problem, protection: int, cache: dict | None = None) -> list[Exposure]:
+    """The sensitive quantities (suppressed in this release, or a small change since an
+    earlier one) that a reader can narrow to an interval less than ``protection`` wide."""
+    return [
+        Exposure(q, low, high)
+        for i, (low, high) in sorted(intervals(problem, cache).items())
+        if not (q := problem.quantities[i]).earlier
+        and q.sensitive(problem.threshold)
+        and high - low < protection
+    ]
+
+
+def protect(problem: Problem, protection: int) -> list[Exposure]:
+    """Secondary suppression: while any sensitive quantity is exposed, hide the smallest
+    count of this release shown nearest to it (in a sum with it, else in a sum with a
+    quantity already unknown that is in a sum with it, and so on) and audit again.
+    Returns what is still exposed: nothing, unless everything near an exposed quantity is
+    already unknown or frozen in an earlier release, when the release must not go out."""
+    beside: dict[int, set[int]] = defaultdict(set)
+    for total, parts in problem.sums:
+        for i in (total, *parts):
+            beside[i] |= {total, *parts}
+    cache: dict = {}
+    while True:
+        exposed = exposures(problem, protection, cache)
+        if not exposed:
+            return []
+        chosen = next(
+            (c for e in exposed if (c := _nearest_shown(problem, beside, e)) is not None), None
+        )
+        if chosen is None:
+            return exposed
+        problem.quantities[chosen].shown = Shown.HIDDEN
+
+
+def _nearest_shown(problem: Problem, beside, exposure: Exposure) -> int | None:
+    """The smallest count of this release shown in a sum with the exposed quantity, or,
+    failing that, one step further through quantities a reader does not know."""
+    start = problem.index[exposure.quantity.key]
+    seen, frontier = {start}, [start]
+    while frontier:
+        near = {j for i in frontier for j in beside[i]} - seen
+        shown = [
+            j
+            for j in near
+            if problem.quantities[j].shown == Shown.COUNT and not problem.quantities[j].earlier
+        ]
+        if shown:
+            return min(shown, key=lambda j: (problem.quantities[j].value, j))
+        seen |= near
+        frontier = [j for j in near if problem.quantities[j].unknown]
+    return None
+
+
+# Breakdowns: each table of a release is (question, dimension) → Breakdown.
+Tables = dict[tuple[str, str], Breakdown]
+
+
+def _figures(tables: Tables):
+    """Every figure of the tables with the key of the quantity it publishes, and the sums
+    and caps between them, as keys."""
+    figures, sums, caps = [], [], []
+    for (question, dimension), table in tables.items():
+        respondents = ("respondents",)
+        figures.append((respondents, table.respondents, "Number responding"))
+        sizes = []
+        for (column, column_label), size in zip(table.columns, table.group_sizes, strict=True):
+            key = ("group", dimension, column)
+            figures.append((key, size, f"{dimension}: {column_label}: number responding"))
+            sizes.append(key)
+        sums.append((respondents, sizes))
+        for row in table.rows:
+            total = ("total", question, row.key)
+            figures.append((total, row.total, f"{question}: {row.label}: total"))
+            caps.append((total, respondents))
+            cells = []
+            for (column, column_label), cell in zip(table.columns, row.cells, strict=True):
+                key = ("cell", question, row.key, dimension, column)
+                figures.append((key, cell, f"{question}: {row.label}, {column_label}"))
+                caps.append((key, ("group", dimension, column)))
+                cells.append(key)
+            sums.append((total, cells))
+    return figures, sums, caps
+
+
+def _published(figure) -> Shown:
+    if figure.complementary:
+        return Shown.HIDDEN
+    return Shown.SMALL if figure.suppressed else Shown.COUNT
+
+
+def build_problem(tables: Tables, *, threshold: int, earlier: list[Tables] = ()) -> Problem:
+    """The linear system a reader can build from ``tables`` and every earlier release
+    (each given with its figures as they were published, suppression included). Tables
+    already suppressed are taken as published; others start from the threshold alone."""
+    problem = Problem(threshold=threshold)
+    for name, table in tables.items():
+        figures, _sums, _caps = _figures({name: table})
+        for key, figure, label in figures:
+            shown = _published(figure) if table.suppressed else None
+            problem.quantity(key, figure.count, label, shown=shown)
+    figures, sums, caps = _figures(tables)
+    for total, parts in sums:
+        problem.add_sum(problem.index[total], [problem.index[p] for p in parts])
+    for part, whole in caps:
+        problem.add_cap(problem.index[part], problem.index[whole])
+    for n, release in enumerate(earlier):
+        old_figures, old_sums, old_caps = _figures(release)
+
+        def old(key, n=n):
+            return ("release", n, *key)
+
+        for key, figure, label in old_figures:
+            problem.quantity(
+                old(key),
+                figure.count,
+                f"Earlier release: {label}",
+                shown=_published(figure),
+                earlier=True,
+            )
+            if key in problem.index:
+                change = problem.quantity(
+                    ("change", n, *key),
+                    problem.quantities[problem.index[key]].value - figure.count,
+                    f"Change since an earlier release: {label}",
+                    shown=Shown.DERIVED,
+                )
+                problem.add_sum(problem.index[key], [problem.index[old(key)], change])
+        for total, parts in old_sums:
+            problem.add_sum(problem.index[old(total)], [problem.index[old(p)] for p in parts])
+        for part, whole in old_caps:
+            problem.add_cap(problem.index[old(part)], problem.index[old(whole)])
+    return problem
+
+
+def protect_tables(
+    tables: Tables, *, threshold: int, protection: int, earlier: list[Tables] = ()
+) -> list[Exposure]:
+    """Suppress ``tables`` for publishing together, against every earlier release: small
+    counts, then whatever else must be hidden so that nothing suppressed can be narrowed.
+    Marks the figures in place and returns what could not be protected (the release must
+    then not go out)."""
+    problem = build_problem(tables, threshold=threshold, earlier=earlier)
+    left = protect(problem, protection)
+    figures, _sums, _caps = _figures(tables)
+    for key, figure, _label in figures:
+        shown = problem.quantities[problem.index[key]].shown
+        figure.suppressed = shown in (Shown.SMALL, Shown.HIDDEN)
+        figure.complementary = shown == Shown.HIDDEN
+    for table in tables.values():
+        table.suppressed = True
+        hide_revealing_percentages(table)
+    return left

@@ -1,0 +1,174 @@
+"""The disclosure auditor finds what an attacker with a linear-programming solver finds, and
+secondary suppression leaves nothing for one to find: in one table, across breakdowns that
+share their totals, and between a release and an earlier one."""
+
+import copy
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+from reporting.breakdowns import build_breakdown, shown_count, suppress
+from reporting.disclosure import build_problem, exposures, intervals, protect_tables
+
+T = 5  # the threshold
+PROTECTION = T - 1  # all of 0 to 4 for a "fewer than 5"
+
+
+def table(rows: dict[str, list[int]], sizes: list[int], prefix="g"):
+    """A breakdown of answers (rows) by groups with the given sizes."""
+    columns = [(f"{prefix}{n}", f"Group {prefix}{n}") for n in range(len(sizes))]
+    return build_breakdown(
+        rows=[(name, name) for name in rows],
+        columns=columns,
+        counts={
+            (name, f"{prefix}{n}"): count
+            for name, counts in rows.items()
+            for n, count in enumerate(counts)
+        },
+        group_sizes={f"{prefix}{n}": size for n, size in enumerate(sizes)},
+    )
+
+
+def attack(breakdowns) -> list[tuple[str, float, float]]:
+    """An attacker written apart from the auditor: from what a visitor reads (shown counts,
+    "fewer than 5", "hidden"), one LP per unknown cell of each row, with the row total and
+    the group sizes as published, over every table at once. Returns (cell, low, high)."""
+    names, bounds, eq_rows, eq_rhs = [], [], [], []
+    position = {}
+
+    def variable(name, text):
+        if name in position:
+            return position[name], None
+        position[name] = len(names)
+        names.append(name)
+        if text == f"fewer than {T}":
+            bounds.append((0, T - 1))
+        elif text == "hidden":
+            bounds.append((T, None))
+        else:
+            bounds.append((int(text), int(text)))
+        return position[name], text
+
+    for (question, dimension), breakdown in breakdowns.items():
+        sizes = [
+            variable(("size", dimension, key), str(shown_count(f, T)))[0]
+            for (key, _), f in zip(breakdown.columns, breakdown.group_sizes, strict=True)
+        ]
+        everyone = variable(("everyone",), str(shown_count(breakdown.respondents, T)))[0]
+        eq_rows.append({everyone: 1, **{s: -1 for s in sizes}})
+        eq_rhs.append(0)
+        for row in breakdown.rows:
+            total = variable(("total", question, row.key), str(shown_count(row.total, T)))[0]
+            cells = [
+                variable(("cell", question, row.key, dimension, key), str(shown_count(c, T)))[0]
+                for (key, _), c in zip(breakdown.columns, row.cells, strict=True)
+            ]
+            eq_rows.append({total: 1, **{c: -1 for c in cells}})
+            eq_rhs.append(0)
+    a_eq = np.zeros((len(eq_rows), len(names)))
+    for r, coefficients in enumerate(eq_rows):
+        for i, c in coefficients.items():
+            a_eq[r, i] = c
+    found = []
+    for i, name in enumerate(names):
+        low, high = bounds[i]
+        if low == high:
+            continue
+        ends = []
+        for sign in (1, -1):
+            objective = np.zeros(len(names))
+            objective[i] = sign
+            result = linprog(objective, A_eq=a_eq, b_eq=eq_rhs, bounds=bounds, method="highs")
+            ends.append(float("inf") if result.status == 3 else sign * result.fun)
+        found.append((name, ends[0], ends[1]))
+    return found
+
+
+def narrowed(breakdowns):
+    return [(n, lo, hi) for n, lo, hi in attack(breakdowns) if hi - lo < PROTECTION - 1e-6]
+
+
+def test_the_auditor_pins_five_small_cells_that_add_up_to_what_is_left_of_a_row():
+    # Issue 13's first attack: 42 = 8 + 8 + 6 + five "fewer than 5", which must all be 4.
+    by_age = table({"Lack of confidence": [8, 8, 6, 4, 4, 4, 4, 4]}, [50] * 8)
+    suppress(by_age, T)  # the old rule: more than one small cell, so nothing more hidden
+    problem = build_problem({("barriers", "age"): by_age}, threshold=T)  # as published
+    found = {e.quantity.label: (e.low, e.high) for e in exposures(problem, PROTECTION)}
+    assert len(found) == 5
+    assert set(found.values()) == {(4.0, 4.0)}
+    assert len(narrowed({("barriers", "age"): by_age})) == 5  # the independent attack agrees
+
+
+def test_the_auditor_pins_a_hidden_cell_and_the_small_one_it_was_meant_to_protect():
+    # The second attack: 35 = 10 + 7 + hidden + 7 + "fewer than 5" + 6: hidden is 5, small 0.
+    by_disability = table({"Mentoring": [10, 7, 5, 7, 0, 6]}, [60] * 6)
+    suppress(by_disability, T)
+    assert [shown_count(c, T) for c in by_disability.rows[0].cells] == [
+        10, 7, "hidden", 7, "fewer than 5", 6
+    ]  # fmt: skip
+    problem = build_problem({("support", "disability"): by_disability}, threshold=T)
+    spans = sorted(intervals(problem).values())
+    assert spans == [(0.0, 0.0), (5.0, 5.0)]
+
+
+def test_protected_tables_leave_no_cell_narrower_than_the_protection_range():
+    tables = {
+        ("barriers", "age"): table({"Lack of confidence": [8, 8, 6, 4, 4, 4, 4, 4]}, [50] * 8),
+        ("support", "disability"): table(
+            {"Mentoring": [10, 7, 5, 7, 0, 6]}, [80, 80, 60, 60, 60, 60], "d"
+        ),
+    }
+    assert protect_tables(tables, threshold=T, protection=PROTECTION) == []
+    assert narrowed(tables) == []
+    cells = [shown_count(c, T) for c in tables[("barriers", "age")].rows[0].cells]
+    assert cells.count("hidden") >= 1  # one of the shown counts went to protect the five
+
+
+def test_breakdowns_that_share_totals_are_protected_together():
+    # The same answer by sex and by area: its total is one figure in both. Each table alone
+    # is safe as the old rule left it, but a small cell can be pinned through the other.
+    tables = {
+        ("barriers", "sex"): table({"Cost": [3, 40], "Time": [20, 20]}, [45, 60], "s"),
+        ("barriers", "area"): table({"Cost": [1, 42], "Time": [30, 10]}, [50, 55], "a"),
+    }
+    assert protect_tables(tables, threshold=T, protection=PROTECTION) == []
+    assert narrowed(tables) == []
+
+
+def test_a_late_response_changes_nothing_a_reader_can_attribute_to_one_person():
+    # Published: 240 responding. One paper response later: 241, and +1 on exactly the rows
+    # that person ticked. Republished against the first release, the change is protected.
+    first = {("barriers", "sex"): table({"Cost": [30, 26], "Time": [40, 44]}, [120, 120], "s")}
+    assert protect_tables(first, threshold=T, protection=PROTECTION) == []
+    second = {("barriers", "sex"): table({"Cost": [31, 26], "Time": [40, 44]}, [121, 120], "s")}
+    naive = copy.deepcopy(second)
+    problem = build_problem(naive, threshold=T, earlier=[first])
+    assert {e.quantity.label for e in exposures(problem, PROTECTION)} >= {
+        "Change since an earlier release: Number responding"
+    }
+    assert protect_tables(second, threshold=T, protection=PROTECTION, earlier=[first]) == []
+    audit = build_problem(second, threshold=T, earlier=[first])
+    assert exposures(audit, PROTECTION) == []
+
+
+@pytest.mark.parametrize("threshold", [3, 5, 10])
+def test_counts_at_or_above_the_threshold_alone_need_no_suppression(threshold):
+    tables = {("barriers", "sex"): table({"Cost": [30, 26], "Time": [40, 44]}, [120, 120])}
+    assert protect_tables(tables, threshold=threshold, protection=threshold - 1) == []
+    assert not any(c.suppressed for row in tables[("barriers", "sex")].rows for c in row.cells)
+
+
+def test_the_quick_path_for_one_sum_agrees_with_the_linear_programmes():
+    from reporting import disclosure
+
+    tables = {("barriers", "age"): table({"Cost": [8, 3, 6, 0, 12, 2, 9]}, [40] * 7)}
+    problem = build_problem(tables, threshold=T)
+    problem.quantities[problem.index[("cell", "barriers", "Cost", "age", "g2")]].shown = "hidden"
+    for members, sums, caps in disclosure._components(problem):
+        bounds, left = disclosure._bounds(problem, members, caps)
+        assert len(sums) == 1
+        assert not left
+        assert disclosure._one_sum(problem, bounds, sums[0]) == (
+            disclosure._linear_programmes(problem, members, bounds, sums, left)
+        )
