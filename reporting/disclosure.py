@@ -18,9 +18,12 @@ in a group exceeds the group's size). A reader knows each shown count exactly, e
 would otherwise be shown are hidden to protect others). The auditor solves two linear
 programmes per suppressed count, the least and the greatest value it can take (SciPy's
 HiGHS), over the whole release and every earlier one; the interval between them is what an
-attacker can learn. A count is protected when that interval is at least the protection
-range wide: for a "fewer than T" with the usual range of T-1, all of 0 to T-1, so a reader
-learns nothing beyond the label.
+attacker can learn. A small count is protected when that interval is at least the protection
+range wide: with the usual range of T-1, all of 0 to T-1, so a reader learns nothing beyond
+the label "fewer than T". So is the change in any count between two releases that
+involves fewer than T people (one late paper response must not show on the rows its
+author ticked). A release with anything left exposed once nothing more can be hidden is
+refused.
 
 The trade-off: secondary suppression hides some counts that are not small, so tables show
 less than they could; in exchange every figure that is shown is exact and the tables add
@@ -65,10 +68,12 @@ class Quantity:
         return self.shown != Shown.COUNT
 
     def sensitive(self, threshold: int) -> bool:
-        """Suppressed, or a change between releases of fewer than ``threshold`` people."""
+        """A small count, or a change between releases of fewer than ``threshold`` people.
+        A count hidden only to protect another is not itself small: narrowing it matters
+        only as far as it narrows a small one, which is audited for itself."""
         if self.shown == Shown.DERIVED:
             return 0 < abs(self.value) < threshold
-        return self.unknown
+        return self.shown == Shown.SMALL
 
 
 @dataclass
@@ -170,11 +175,13 @@ def _components(problem: Problem) -> list[tuple[list[int], list, list]]:
     return [(sorted(groups[r]), *touching[r]) for r in groups]
 
 
-def intervals(problem: Problem, cache: dict | None = None) -> dict[int, tuple[float, float]]:
-    """For each quantity not shown exactly, the least and greatest value a reader can
-    derive from everything published, component by component. ``cache`` keeps each
-    component's answer under what it was computed from, for a caller auditing again and
-    again as it hides more (``protect``)."""
+def intervals(
+    problem: Problem, cache: dict | None = None, *, sensitive_only=False
+) -> dict[int, tuple[float, float]]:
+    """For each quantity not shown exactly (or only each sensitive one), the least and
+    greatest value a reader can derive from everything published, component by
+    component. ``cache`` keeps each component's answer under what it was computed from,
+    for a caller auditing again and again as it hides more (``protect``)."""
     found = {}
     for members, sums, caps in _components(problem):
         signature = (
@@ -183,10 +190,20 @@ def intervals(problem: Problem, cache: dict | None = None) -> dict[int, tuple[fl
             len(sums),
             len(caps),
         )
+        signature += (sensitive_only,)
         if cache is not None and signature in cache:
             found.update(cache[signature])
             continue
-        solved = _solve(problem, members, sums, caps)
+        wanted = {
+            i
+            for i in members
+            if not sensitive_only
+            or (
+                problem.quantities[i].sensitive(problem.threshold)
+                and not problem.quantities[i].earlier
+            )
+        }
+        solved = _solve(problem, members, sums, caps, wanted) if wanted else {}
         if cache is not None:
             cache[signature] = solved
         found.update(solved)
@@ -210,11 +227,11 @@ def _bounds(problem: Problem, members, caps):
     return bounds, left
 
 
-def _solve(problem: Problem, members, sums, caps) -> dict[int, tuple[float, float]]:
+def _solve(problem: Problem, members, sums, caps, wanted) -> dict[int, tuple[float, float]]:
     bounds, caps = _bounds(problem, members, caps)
     if len(sums) == 1 and not caps:
         return _one_sum(problem, bounds, sums[0])
-    return _linear_programmes(problem, members, bounds, sums, caps)
+    return _linear_programmes(problem, members, bounds, sums, caps, wanted)
 
 
 def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, float]]:
@@ -250,8 +267,11 @@ def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, flo
     return found
 
 
-def _linear_programmes(problem, members, bounds, sums, caps) -> dict[int, tuple[float, float]]:
-    """Two linear programmes per member: its least and its greatest value."""
+def _linear_programmes(
+    problem, members, bounds, sums, caps, wanted=None
+) -> dict[int, tuple[float, float]]:
+    """Two linear programmes per member wanted (all by default): its least and its
+    greatest value."""
     position = {i: n for n, i in enumerate(members)}
 
     def matrix(constraints):
@@ -274,6 +294,8 @@ def _linear_programmes(problem, members, bounds, sums, caps) -> dict[int, tuple[
     box = [tuple(bounds[i]) for i in members]
     found = {}
     for n, i in enumerate(members):
+        if wanted is not None and i not in wanted:
+            continue
         objective = np.zeros(len(members))
         ends = []
         for sign in (1.0, -1.0):
@@ -302,7 +324,7 @@ def exposures(problem: Problem, protection: int, cache: dict | None = None) -> l
     earlier one) that a reader can narrow to an interval less than ``protection`` wide."""
     return [
         Exposure(q, low, high)
-        for i, (low, high) in sorted(intervals(problem, cache).items())
+        for i, (low, high) in sorted(intervals(problem, cache, sensitive_only=True).items())
         if not (q := problem.quantities[i]).earlier
         and q.sensitive(problem.threshold)
         and high - low < protection
@@ -310,9 +332,10 @@ def exposures(problem: Problem, protection: int, cache: dict | None = None) -> l
 
 
 def protect(problem: Problem, protection: int) -> list[Exposure]:
-    """Secondary suppression: while any sensitive quantity is exposed, hide the smallest
-    count of this release shown nearest to it (in a sum with it, else in a sum with a
-    quantity already unknown that is in a sum with it, and so on) and audit again.
+    """Secondary suppression: while any sensitive quantity is exposed, hide for each one
+    the smallest count of this release shown nearest to it (in a sum with it, else in a
+    sum with a quantity already unknown that is in a sum with it, and so on) and audit
+    again.
     Returns what is still exposed: nothing, unless everything near an exposed quantity is
     already unknown or frozen in an earlier release, when the release must not go out."""
     beside: dict[int, set[int]] = defaultdict(set)
@@ -324,12 +347,13 @@ def protect(problem: Problem, protection: int) -> list[Exposure]:
         exposed = exposures(problem, protection, cache)
         if not exposed:
             return []
-        chosen = next(
-            (c for e in exposed if (c := _nearest_shown(problem, beside, e)) is not None), None
-        )
-        if chosen is None:
+        # One count for each exposed quantity in this round (two exposed side by side
+        # often share theirs); a round is one audit, and audits are the cost.
+        chosen = {c for e in exposed if (c := _nearest_shown(problem, beside, e)) is not None}
+        if not chosen:
             return exposed
-        problem.quantities[chosen].shown = Shown.HIDDEN
+        for i in chosen:
+            problem.quantities[i].shown = Shown.HIDDEN
 
 
 def _nearest_shown(problem: Problem, beside, exposure: Exposure) -> int | None:
