@@ -247,3 +247,34 @@ def results(consultation: Consultation, dimension: Dimension) -> Results:
         coded=summary["coded"],
         to_code=summary["to_code"],
     )
+
+
+QUESTIONS = ("barriers", "changes", "support", "themes")
+
+
+def publishable_tables(consultation: Consultation) -> dict[tuple[str, str], Breakdown]:
+    """Every breakdown the findings publish, unsuppressed: each question by each public
+    dimension, for disclosure control to protect together. Counted as the database has
+    them now (the instance may predate the latest answers, and its cache key with it)."""
+    consultation.refresh_from_db(fields=["figures_version"])
+    tables = {}
+    for key, dimension in PUBLIC_DIMENSIONS.items():
+        figures = results(consultation, dimension)
+        for question in QUESTIONS:
+            tables[(question, key)] = getattr(figures, question)
+    return tables
+
+
+@dataclass
+class Published:
+    """One dimension's tables of a release, in the shape the findings page reads."""
+
+    dimension: Dimension
+    barriers: Breakdown
+    changes: Breakdown
+    support: Breakdown
+    themes: Breakdown
+
+
+def published(tables: dict[tuple[str, str], Breakdown], dimension: Dimension) -> Published:
+    return Published(dimension, *(tables[(q, dimension.key)] for q in QUESTIONS))

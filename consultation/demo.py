@@ -7,8 +7,6 @@ import uuid
 
 from django.utils import timezone
 
-from surveys import services as surveys
-
 from . import services
 from .models import (
     AgeBand,
@@ -59,8 +57,8 @@ def seed(activity=None) -> list[Consultation]:
             privacy_notice=PRIVACY,
         )
         _sample_answers(sample, count=240)
-        surveys.findings_publish(
-            questionnaire=sample,
+        services.findings_publish(
+            consultation=sample,
             summary="A demonstration of published findings, built from generated answers.",
         )
     return [open_one, sample]

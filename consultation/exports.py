@@ -9,10 +9,10 @@ through server-side cursors, and merged as they stream.
 from collections.abc import Iterator
 from itertools import groupby
 
-from django.conf import settings
 from django.utils import timezone
 
-from reporting.breakdowns import Breakdown, shown_count, suppress
+from reporting.breakdowns import Breakdown, shown_count
+from reporting.releases import release_tables
 
 from . import analysis
 from .models import Consultation, Option, OptionKind, Response, ResponseOption, ResponseTheme
@@ -168,10 +168,11 @@ def _breakdown_rows(question: str, dimension_label: str, breakdown: Breakdown, t
             yield [question, row.label, dimension_label, group_label, shown(cell), percent(cell)]
 
 
-def aggregate_csv(consultation: Consultation, dimension) -> Iterator[list]:
-    """The figures fit for publishing: counts and percentages by group, suppressed."""
-    threshold = settings.SUPPRESSION_THRESHOLD
-    figures = analysis.results(consultation, dimension)
+def aggregate_csv(release, dimension) -> Iterator[list]:
+    """A release's published figures by one dimension: counts and percentages by group,
+    suppressed as the release was."""
+    threshold = release.audit["threshold"]
+    figures = analysis.published(release_tables(release), dimension)
     yield ["question", "answer", "grouped by", "group", "count", "percent of group"]
     for question, breakdown in (
         ("Barriers", figures.barriers),
@@ -179,7 +180,6 @@ def aggregate_csv(consultation: Consultation, dimension) -> Iterator[list]:
         ("Support that would help", figures.support),
         ("Themes in free text", figures.themes),
     ):
-        suppress(breakdown, threshold)
         yield from _breakdown_rows(question, str(dimension.label), breakdown, threshold)
     sizes = figures.barriers
     yield [

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
 from reporting.csvfiles import csv_download
+from reporting.releases import current_release
 from surveys import services as surveys
 
 from . import analysis, exports, selectors, services
@@ -284,11 +285,19 @@ def export_answers(request, slug):
 @staff_required(perm=VIEW_ANSWERS)
 @require_GET
 def export_aggregate(request, slug):
-    """Commission staff and admins: the suppressed figures, fit for publishing, as CSV."""
+    """Commission staff and admins: the published figures, as CSV: the current release,
+    exactly as the findings page shows it."""
     consultation = _consultation(slug)
+    release = current_release(consultation)
+    if release is None:
+        messages.error(
+            request, _("Publish the findings first: this download is what is published.")
+        )
+        return redirect("consultation:staff_detail", slug=slug)
     dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
     return csv_download(
-        exports.aggregate_csv(consultation, dimension), f"{slug}-findings-by-{dimension.key}.csv"
+        exports.aggregate_csv(release, dimension),
+        f"{slug}-findings-release-{release.number}-by-{dimension.key}.csv",
     )
 
 
@@ -305,8 +314,8 @@ def findings_manage(request, slug):
         return redirect("consultation:staff_detail", slug=slug)
     if form.is_valid():
         try:
-            surveys.findings_publish(
-                questionnaire=consultation, summary=form.cleaned_data["summary"]
+            services.findings_publish(
+                consultation=consultation, summary=form.cleaned_data["summary"], user=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import kept_pages, ratelimit
-from reporting.breakdowns import suppress
+from reporting.releases import current_release, release_tables
 
 from . import analysis, selectors, services
 from .drafts import Draft
@@ -202,26 +202,25 @@ def withdraw_contact(request, token):
 
 @require_GET
 def findings(request, slug):
-    """Public, once staff publish them: aggregate figures only, small counts suppressed."""
+    """Public, once staff publish them: the current release, frozen and disclosure-audited
+    when it was published; never live counts."""
     try:
         consultation = selectors.consultation_with_options(slug=slug)
     except Consultation.DoesNotExist as missing:
         raise Http404 from missing
-    if not consultation.findings_are_public:
+    release = current_release(consultation)
+    if not consultation.findings_are_public or release is None:
         raise Http404
     dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
-    figures = analysis.results(consultation, dimension)
-    threshold = settings.SUPPRESSION_THRESHOLD
-    for breakdown in (figures.barriers, figures.changes, figures.support, figures.themes):
-        suppress(breakdown, threshold)
     return render(
         request,
         "consultation/findings.html",
         {
             "consultation": consultation,
-            "results": figures,
+            "release": release,
+            "results": analysis.published(release_tables(release), dimension),
             "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,
-            "threshold": threshold,
+            "threshold": release.audit["threshold"],
         },
     )

@@ -286,6 +286,11 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=1 if PRODUCTION else 0)
 
 # Anything that leaves the staff area shows counts below this as "fewer than N".
 SUPPRESSION_THRESHOLD = env.int("SUPPRESSION_THRESHOLD", default=5)
+# How wide the interval a reader can work out for a suppressed small count must stay:
+# SUPPRESSION_THRESHOLD - 1 means all of 0 to 4 for a "fewer than 5" (reporting.disclosure).
+DISCLOSURE_PROTECTION_RANGE = env.int(
+    "DISCLOSURE_PROTECTION_RANGE", default=SUPPRESSION_THRESHOLD - 1
+)
 
 # Consultation.
 CONSULTATION_SUBMISSIONS_PER_HOUR = env.int("CONSULTATION_SUBMISSIONS_PER_HOUR", default=10)

@@ -2,12 +2,11 @@
 
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db.models import Prefetch
 
-from reporting.breakdowns import shown_count, suppress
+from reporting.breakdowns import shown_count
+from reporting.releases import release_tables
 
-from . import selectors
 from .models import EmployerResponse, OptionKind, ResponseStatus, SkillRank, Survey
 
 
@@ -55,16 +54,16 @@ def responses_csv(survey: Survey) -> Iterator[list]:
         ]
 
 
-def findings_csv(survey: Survey, by: str) -> Iterator[list]:
-    """Figures fit for publishing, with small counts suppressed, in two sections with a
-    header each, separated by an empty line: answers by sector or size band, then the
-    skills ranking (only the skills ``publishable_ranking`` lets out; no rows when too few
-    employers answered)."""
-    threshold = settings.SUPPRESSION_THRESHOLD
+def findings_csv(release, by: str) -> Iterator[list]:
+    """A release's published figures, in two sections with a header each, separated by an
+    empty line: answers by sector or size band, then the skills ranking as published (no
+    rows when too few employers answered)."""
+    threshold = release.audit["threshold"]
     yield ["question", "answer", "group", "count", "percent of group"]
     questions = dict(OptionKind.choices)
-    for kind, table in selectors.breakdowns(survey=survey, by=by).items():
-        suppress(table, threshold)
+    for (kind, dimension), table in release_tables(release).items():
+        if dimension != by:
+            continue
         for row in table.rows:
             yield [
                 questions[kind],
@@ -83,6 +82,5 @@ def findings_csv(survey: Survey, by: str) -> Iterator[list]:
                 ]
     yield []
     yield ["skill", "rank", "Borda points", "in a top five"]
-    ranking, _counted = selectors.publishable_ranking(survey=survey, threshold=threshold)
-    for position, skill in enumerate(ranking or [], start=1):
-        yield [skill.name, position, skill.points, skill.in_top_five]
+    for position, skill in enumerate(release.extra["ranking"] or [], start=1):
+        yield [skill["name"], position, skill["points"], skill["in_top_five"]]

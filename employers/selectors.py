@@ -194,3 +194,24 @@ def breakdowns(*, survey: Survey, by: str) -> dict[str, Breakdown]:
         )
         for kind in OptionKind.values
     }
+
+
+def publishable_tables(*, survey: Survey) -> dict[tuple[str, str], Breakdown]:
+    """Every breakdown the findings publish, unsuppressed: each list by each dimension,
+    for disclosure control to protect together."""
+    return {
+        (kind, by): table
+        for by in DIMENSIONS
+        for kind, table in breakdowns(survey=survey, by=by).items()
+    }
+
+
+def publishable_extra(*, survey: Survey, threshold: int) -> dict:
+    """The ranking as a release keeps it (already fit to publish)."""
+    ranking, counted = publishable_ranking(survey=survey, threshold=threshold)
+    return {
+        "ranking": None
+        if ranking is None
+        else [{"name": s.name, "points": s.points, "in_top_five": s.in_top_five} for s in ranking],
+        "counted": counted,
+    }

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
 from reporting.csvfiles import csv_download
+from reporting.releases import current_release
 from surveys import services as surveys
 
 from . import exports, selectors, services
@@ -207,10 +208,17 @@ def export_responses(request, slug):
 @staff_required(perm=VIEW)
 @require_GET
 def export_findings(request, slug):
-    """Commission staff and admins: the figures fit for publishing, suppressed, as CSV."""
+    """Commission staff and admins: the published figures, as CSV: the current release,
+    exactly as the findings page shows it."""
     survey = _survey(slug)
+    release = current_release(survey)
+    if release is None:
+        messages.error(request, _("Publish the findings first: this download is what is public."))
+        return redirect("employers:staff_survey", slug=slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    return csv_download(exports.findings_csv(survey, by), f"{slug}-findings-by-{by}.csv")
+    return csv_download(
+        exports.findings_csv(release, by), f"{slug}-findings-release-{release.number}-by-{by}.csv"
+    )
 
 
 @never_cache
@@ -226,7 +234,9 @@ def findings_manage(request, slug):
     form = FindingsForm(request.POST or None, initial={"summary": survey.findings_summary})
     if form.is_valid():
         try:
-            surveys.findings_publish(questionnaire=survey, summary=form.cleaned_data["summary"])
+            services.findings_publish(
+                survey=survey, summary=form.cleaned_data["summary"], user=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

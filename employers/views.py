@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms import add_service_errors
-from reporting.breakdowns import suppress
+from reporting.releases import current_release, release_tables
 
 from . import advert_checker, selectors, services
 from .forms import AdvertForm, SurveyForm
@@ -143,25 +142,26 @@ def advert_checker_view(request):
 
 @require_GET
 def findings(request, slug):
-    """Public, once staff publish them: aggregate figures only, small counts suppressed."""
+    """Public, once staff publish them: the current release, frozen and disclosure-audited
+    when it was published; never live counts. Down while the survey is reopened."""
     survey = _survey_or_404(slug)
-    if not survey.findings_are_public:
+    release = current_release(survey)
+    if not survey.findings_are_public or release is None:
         raise Http404
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    threshold = settings.SUPPRESSION_THRESHOLD
-    tables = selectors.breakdowns(survey=survey, by=by)
-    for table in tables.values():
-        suppress(table, threshold)
-    ranking, counted = selectors.publishable_ranking(survey=survey, threshold=threshold)
+    tables = {
+        kind: t for (kind, dimension), t in release_tables(release).items() if dimension == by
+    }
     return render(
         request,
         "employers/findings.html",
         {
             "survey": survey,
+            "release": release,
             "tables": tables,
             "by": by,
-            "threshold": threshold,
-            "ranking": ranking,
-            "counted": counted,
+            "threshold": release.audit["threshold"],
+            "ranking": release.extra["ranking"],
+            "counted": release.extra["counted"],
         },
     )

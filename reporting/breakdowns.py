@@ -1,18 +1,10 @@
-"""Breakdown tables shared by the consultation and the employer survey, and the
-small-number suppression for anything that leaves the staff area.
-
-Suppressed counts are shown as "fewer than N"; the ones hidden only to protect them are
-shown as "hidden", which is true of them (they may be large).
+"""Breakdown tables shared by the consultation and the employer survey.
 
 A breakdown counts, for each answer (a row), how many respondents in each group (a column)
 gave it. Every respondent is in exactly one group, so each row's cells add up to the row's
-total: a row is a partition. Suppression hides every count below the threshold and then,
-wherever exactly one cell of a partition is hidden while its total is shown, hides the next
-smallest too, so no hidden count can be worked back by subtraction.
-
-That protects one breakdown at a time. Two breakdowns where one's groups nest inside the
-other's (ethnic groups inside ethnic headings) can be subtracted from each other, so only
-one level of such a classification may leave the staff area.
+total. What leaves the staff area is suppressed by ``reporting.disclosure`` (all the
+tables of a release together): suppressed counts are shown as "fewer than N"; the ones
+hidden only to protect them as "hidden", which is true of them (they may be large).
 """
 
 from dataclasses import dataclass, field
@@ -85,30 +77,6 @@ def build_breakdown(
         breakdown.rows.append(
             Row(row_key, row_label, Figure(total, _percent(total, respondents)), cells)
         )
-    return breakdown
-
-
-def suppress(breakdown: Breakdown, threshold: int) -> Breakdown:
-    """Hide small counts in place (see the module docstring) and return the breakdown."""
-    breakdown.suppressed = True
-    partitions = [(row.total, row.cells) for row in breakdown.rows]
-    partitions.append((breakdown.respondents, breakdown.group_sizes))
-    for total, parts in partitions:
-        for figure in (total, *parts):
-            if figure.count < threshold:
-                figure.suppressed = True
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in partitions:
-            hidden = [p for p in parts if p.suppressed]
-            if total.suppressed or len(hidden) != 1:
-                continue
-            shown = [p for p in parts if not p.suppressed]
-            protector = min(shown, key=lambda p: p.count) if shown else total
-            protector.suppressed = protector.complementary = True
-            changed = True
-    hide_revealing_percentages(breakdown)
     return breakdown
 
 

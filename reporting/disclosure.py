@@ -85,9 +85,10 @@ class Exposure:
     high: float
 
     def __str__(self):
+        # (+ 0 turns a solver's -0 into 0.)
         return (
-            f"{self.quantity.label}: can be worked out to lie between {self.low:g} and "
-            f"{self.high:g}"
+            f"{self.quantity.label}: can be worked out to lie between {self.low + 0:g} and "
+            f"{self.high + 0:g}"
         )
 
 
@@ -464,7 +465,9 @@ def protect_tables(
     Marks the figures in place and returns what could not be protected (the release must
     then not go out)."""
     problem = build_problem(tables, threshold=threshold, earlier=earlier)
-    left = protect(problem, protection)
+    # Figures about nobody at all (no one has answered, and no one had) tell of no one.
+    anyone = any(q.value for q in problem.quantities)
+    left = protect(problem, protection) if anyone else []
     figures, _sums, _caps = _figures(tables)
     for key, figure, _label in figures:
         shown = problem.quantities[problem.index[key]].shown

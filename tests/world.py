@@ -17,6 +17,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.utils import timezone
 
 from accounts import roles
+from consultation import analysis as consultation_analysis
 from consultation import demo as consultation_demo
 from consultation import services as consultation_services
 from consultation.models import OptionKind, Ward
@@ -28,7 +29,7 @@ from milestones.models import Activity, AdvisoryMember
 from network import demo as network_demo
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
-from surveys import services as survey_services
+from reporting.releases import release_publish
 from tests.conftest import make_user
 
 ROLES = (
@@ -149,6 +150,13 @@ def _consultation(world):
     world.params["consultation:ward_edit"] = {"pk": Ward.objects.first().pk}
     world.params["consultation:withdraw_contact"] = {"token": contact.token}
     world.consultation = open_one
+    # A release of its answers so far, as if published at an earlier close, so that its
+    # findings download (of what is published) has something to give.
+    release_publish(
+        questionnaire=open_one,
+        tables=consultation_analysis.publishable_tables(open_one),
+        summary="Interim findings.",
+    )
 
 
 def _first_step_slug():
@@ -187,7 +195,6 @@ def _employers(world):
         "staff_lists",
         "results",
         "export_responses",
-        "export_findings",
         "findings_manage",
     ):
         world.params[f"employers:{name}"] = slug
@@ -199,8 +206,9 @@ def _employers(world):
         introduction="Last year's survey.",
         privacy_notice="Answers are kept for five years.",
     )
-    survey_services.findings_publish(questionnaire=closed, summary="What employers told us.")
+    employer_services.findings_publish(survey=closed, summary="What employers told us.")
     world.params["employers:findings"] = {"slug": closed.slug}
+    world.params["employers:export_findings"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}
     world.params["employers:invitation_resend"] = {**slug, "pk": invitation.pk}
     world.params["employers:list_item_edit"] = {

@@ -20,7 +20,6 @@ from consultation.models import (
 )
 from notifications import outbox
 from notifications.models import Message
-from surveys import services as survey_services
 from tests.conftest import send_everything_again
 from tests.consultation.factories import ConsultationFactory, answers, option_ids, submit
 
@@ -243,9 +242,9 @@ def test_a_theme_from_another_consultation_cannot_be_used(commission_staff):
 def test_findings_are_published_only_after_the_close():
     consultation = ConsultationFactory()
     with pytest.raises(ValidationError, match="once the consultation closes"):
-        survey_services.findings_publish(questionnaire=consultation, summary="Early")
+        services.findings_publish(consultation=consultation, summary="Early")
     with time_machine.travel(consultation.closes_at + datetime.timedelta(minutes=1)):
-        survey_services.findings_publish(questionnaire=consultation, summary="What we heard")
+        services.findings_publish(consultation=consultation, summary="What we heard")
     assert consultation.findings_published
 
 

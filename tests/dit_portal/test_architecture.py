@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = {"milestones", "consultation", "employers", "network"}
 BASE = {
-    "surveys": {"common"},
+    "surveys": {"reporting", "common"},
     "notifications": {"accounts", "common"},
     "reporting": {"common"},
     "accounts": {"common"},

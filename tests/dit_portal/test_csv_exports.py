@@ -9,12 +9,15 @@ import uuid
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from consultation import analysis as consultation_analysis
 from consultation import demo as consultation_demo
 from consultation import services as consultation_services
 from consultation.models import Channel, OptionKind
+from employers import selectors as employer_selectors
 from employers import services as employer_services
 from employers.models import Sector, SizeBand
 from reporting.csvfiles import FORMULA_STARTS
+from reporting.releases import release_publish
 from tests.employers.factories import SurveyFactory, complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +55,12 @@ def _planted(admin):
     )
     theme = consultation_services.theme_create(consultation=consultation, name="+Planted theme")
     consultation_services.response_code(response=response, themes=[theme], coded_by=admin)
+    # Published with the planted labels, so that the findings download has them too.
+    release_publish(
+        questionnaire=consultation,
+        tables=consultation_analysis.publishable_tables(consultation),
+        summary="",
+    )
 
     survey = SurveyFactory()
     employer = employer_services.employer_save(
@@ -68,6 +77,12 @@ def _planted(admin):
             entry_level_roles="-2+3",
             contact_name=FORMULA,
         ),
+    )
+    release_publish(
+        questionnaire=survey,
+        tables=employer_selectors.publishable_tables(survey=survey),
+        extra=employer_selectors.publishable_extra(survey=survey, threshold=5),
+        summary="",
     )
     return {
         "consultation": {"slug": consultation.slug},

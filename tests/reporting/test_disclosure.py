@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from reporting.breakdowns import build_breakdown, shown_count, suppress
+from reporting.breakdowns import build_breakdown, shown_count
 from reporting.disclosure import build_problem, exposures, intervals, protect_tables
 
 T = 5  # the threshold
@@ -101,6 +101,16 @@ def attack(breakdowns) -> list[tuple[str, float, float]]:
     return found
 
 
+def published_by_the_old_rule(breakdown, *, hidden):
+    """As the portal's rule before the auditor published a breakdown: counts below T as
+    "fewer than 5", and the cells at ``hidden`` to protect a lone small one."""
+    breakdown.suppressed = True
+    for row in breakdown.rows:
+        for n, cell in enumerate(row.cells):
+            cell.suppressed = cell.count < T or n in hidden
+            cell.complementary = n in hidden
+
+
 def narrowed(breakdowns):
     return [(n, lo, hi) for n, lo, hi in attack(breakdowns) if hi - lo < PROTECTION - 1e-6]
 
@@ -108,7 +118,7 @@ def narrowed(breakdowns):
 def test_the_auditor_pins_five_small_cells_that_add_up_to_what_is_left_of_a_row():
     # Issue 13's first attack: 42 = 8 + 8 + 6 + five "fewer than 5", which must all be 4.
     by_age = table({"Lack of confidence": [8, 8, 6, 4, 4, 4, 4, 4]}, [50] * 8)
-    suppress(by_age, T)  # the old rule: more than one small cell, so nothing more hidden
+    published_by_the_old_rule(by_age, hidden=[])  # more than one small: nothing more hidden
     problem = build_problem({("barriers", "age"): by_age}, threshold=T)  # as published
     found = {e.quantity.label: (e.low, e.high) for e in exposures(problem, PROTECTION)}
     assert len(found) == 5
@@ -119,7 +129,7 @@ def test_the_auditor_pins_five_small_cells_that_add_up_to_what_is_left_of_a_row(
 def test_the_auditor_pins_a_hidden_cell_and_the_small_one_it_was_meant_to_protect():
     # The second attack: 35 = 10 + 7 + hidden + 7 + "fewer than 5" + 6: hidden is 5, small 0.
     by_disability = table({"Mentoring": [10, 7, 5, 7, 0, 6]}, [60] * 6)
-    suppress(by_disability, T)
+    published_by_the_old_rule(by_disability, hidden=[2])  # one small: the next smallest
     assert [shown_count(c, T) for c in by_disability.rows[0].cells] == [
         10, 7, "hidden", 7, "fewer than 5", 6
     ]  # fmt: skip

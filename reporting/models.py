@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Release(models.Model):
+    """A frozen snapshot of what was published about one questionnaire: every table as it
+    was on the day, suppression included, with the audit that let it out.
+
+    The public findings page and every public download show the current release, never
+    live counts, so answers added later change nothing public until staff publish again;
+    the next release is audited together with every one before it (withdrawn ones too,
+    since they were once public). The counts under each suppressed figure are kept for
+    those audits and never shown.
+    """
+
+    questionnaire_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    questionnaire_id = models.PositiveBigIntegerField()
+    questionnaire = GenericForeignKey("questionnaire_type", "questionnaire_id")
+    number = models.PositiveIntegerField(_("release"))
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.TextField(_("summary of findings"), blank=True)
+    tables = models.JSONField(default=dict, editable=False)
+    extra = models.JSONField(default=dict, editable=False)
+    audit = models.JSONField(default=dict, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire_type", "questionnaire_id", "-number"]
+        verbose_name = _("published release")
+        verbose_name_plural = _("published releases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire_type", "questionnaire_id", "number"],
+                name="release_number_unique_per_questionnaire",
+            )
+        ]
+
+    def __str__(self):
+        return f"Release {self.number} ({self.published_at:%d %b %Y})"

@@ -1,0 +1,147 @@
+"""Publishing findings as frozen, disclosure-audited releases (``models.Release``)."""
+
+import time
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .breakdowns import Breakdown, Figure, Row
+from .disclosure import Tables, build_problem, protect_tables
+from .models import Release
+
+SEPARATOR = "|"
+# How many exposed counts staff are told of when a release is refused.
+SHOWN_EXPOSURES = 5
+
+
+def _figure(data: dict) -> Figure:
+    return Figure(**data)
+
+
+def _figure_data(figure: Figure) -> dict:
+    return {
+        "count": figure.count,
+        "percent": figure.percent,
+        "suppressed": figure.suppressed,
+        "complementary": figure.complementary,
+        "percent_hidden": figure.percent_hidden,
+    }
+
+
+def tables_data(tables: Tables) -> dict:
+    """Tables as stored in a release (JSON), keyed "question|dimension"."""
+    return {
+        f"{question}{SEPARATOR}{dimension}": {
+            "columns": [[key, str(label)] for key, label in table.columns],
+            "group_sizes": [_figure_data(f) for f in table.group_sizes],
+            "respondents": _figure_data(table.respondents),
+            "rows": [
+                {
+                    "key": row.key,
+                    "label": str(row.label),
+                    "total": _figure_data(row.total),
+                    "cells": [_figure_data(c) for c in row.cells],
+                }
+                for row in table.rows
+            ],
+        }
+        for (question, dimension), table in tables.items()
+    }
+
+
+def release_tables(release: Release) -> Tables:
+    """A release's tables as breakdowns, suppressed as they were published."""
+    tables = {}
+    for name, data in release.tables.items():
+        question, dimension = name.split(SEPARATOR)
+        tables[(question, dimension)] = Breakdown(
+            columns=[tuple(column) for column in data["columns"]],
+            group_sizes=[_figure(f) for f in data["group_sizes"]],
+            respondents=_figure(data["respondents"]),
+            rows=[
+                Row(r["key"], r["label"], _figure(r["total"]), [_figure(c) for c in r["cells"]])
+                for r in data["rows"]
+            ],
+            suppressed=True,
+        )
+    return tables
+
+
+def releases_of(questionnaire):
+    return Release.objects.filter(
+        questionnaire_type=ContentType.objects.get_for_model(questionnaire),
+        questionnaire_id=questionnaire.pk,
+    )
+
+
+def current_release(questionnaire) -> Release | None:
+    """The release the public sees now, if any (the newest, unless withdrawn)."""
+    newest = releases_of(questionnaire).order_by("-number").first()
+    return newest if newest is not None and newest.withdrawn_at is None else None
+
+
+def release_publish(
+    *, questionnaire, tables: Tables, summary: str, extra: dict | None = None, user=None
+) -> Release:
+    """Suppress ``tables`` for publishing together with every earlier release of the
+    questionnaire, audit them, and freeze them as its new release. Refused, with what a
+    reader could work out, when no more hiding can protect every small count."""
+    threshold = settings.SUPPRESSION_THRESHOLD
+    protection = settings.DISCLOSURE_PROTECTION_RANGE
+    with transaction.atomic():
+        earlier = list(releases_of(questionnaire).select_for_update().order_by("number"))
+        started = time.perf_counter()
+        left = protect_tables(
+            tables,
+            threshold=threshold,
+            protection=protection,
+            earlier=[release_tables(r) for r in earlier],
+        )
+        if left:
+            raise ValidationError(
+                [
+                    ngettext(
+                        "These figures cannot be published: %(n)s small count could still be "
+                        "worked out from the rest.",
+                        "These figures cannot be published: %(n)s small counts could still "
+                        "be worked out from the rest.",
+                        len(left),
+                    )
+                    % {"n": len(left)},
+                    *(str(exposure) for exposure in left[:SHOWN_EXPOSURES]),
+                    _(
+                        "Wait for more answers, merge small groups, or leave a breakdown "
+                        "out; then publish again."
+                    ),
+                ]
+            )
+        problem = build_problem(tables, threshold=threshold)
+        release = Release.objects.create(
+            questionnaire=questionnaire,
+            number=(earlier[-1].number if earlier else 0) + 1,
+            published_at=timezone.now(),
+            published_by=user,
+            summary=summary,
+            tables=tables_data(tables),
+            extra=extra or {},
+            audit={
+                "threshold": threshold,
+                "protection": protection,
+                "earlier_releases": len(earlier),
+                "figures": len(problem.quantities),
+                "small": sum(q.shown == "small" for q in problem.quantities),
+                "hidden": sum(q.shown == "hidden" for q in problem.quantities),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
+    return release
+
+
+def release_withdraw(*, questionnaire) -> None:
+    """Take the current release down; it stays on record, and in later audits."""
+    releases_of(questionnaire).filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
