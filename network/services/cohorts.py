@@ -96,7 +96,7 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
         return []
     offered = list(
         Place.objects.filter(cohort=cohort, status=PlaceStatus.WAITING)
-        .select_related("organisation")
+        .select_related("organisation", "member__user")
         .order_by("created_at", "pk")[:free]
     )
     for place in offered:

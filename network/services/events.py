@@ -43,9 +43,8 @@ def _unique_event_slug(title, starts_at) -> str:
 
 def _promote_waiting(event: Event) -> None:
     going = event.rsvps.filter(status=RsvpStatus.GOING).count()
-    for rsvp in event.rsvps.filter(status=RsvpStatus.WAITING).order_by("created_at", "pk")[
-        : max(event.capacity - going, 0)
-    ]:
+    waiting = event.rsvps.filter(status=RsvpStatus.WAITING).select_related("member__user")
+    for rsvp in waiting.order_by("created_at", "pk")[: max(event.capacity - going, 0)]:
         rsvp.status = RsvpStatus.GOING
         rsvp.going_since = timezone.now()
         rsvp.save(update_fields=["status", "going_since", "changed_at"])
