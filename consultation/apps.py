@@ -8,11 +8,11 @@ class ConsultationConfig(AppConfig):
 
     def ready(self):
         # Signal handlers use the models, which exist only once the registry is ready; the
-        # emails module registers the outbox topics this app sends, in web processes and
-        # workers alike.
+        # emails and publishing modules register the outbox topics this app sends and what
+        # it publishes, in web processes and workers alike.
         from django.contrib.auth.signals import user_logged_in
 
-        from . import emails, signals  # noqa: F401
+        from . import emails, publishing, signals  # noqa: F401
         from .drafts import forget_on_sign_in
 
         user_logged_in.connect(forget_on_sign_in, dispatch_uid="consultation-forget-drafts")

@@ -7,6 +7,8 @@ import uuid
 
 from django.utils import timezone
 
+from surveys import publishing
+
 from . import services
 from .models import (
     AgeBand,
@@ -57,8 +59,8 @@ def seed(activity=None) -> list[Consultation]:
             privacy_notice=PRIVACY,
         )
         _sample_answers(sample, count=240)
-        services.findings_publish(
-            consultation=sample,
+        publishing.findings_publish(
+            questionnaire=sample,
             summary="A demonstration of published findings, built from generated answers.",
         )
     return [open_one, sample]

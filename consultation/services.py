@@ -17,7 +17,7 @@ from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import analysis, emails
+from . import emails
 from .models import (
     AreaChoice,
     Channel,
@@ -279,13 +279,3 @@ def response_code(*, response: Response, themes: list[Theme], coded_by) -> Respo
         response.save(update_fields=["coded_at"])
         figures_changed(consultation_id=response.consultation_id)
     return response
-
-
-def findings_publish(*, consultation: Consultation, summary: str, user=None) -> Consultation:
-    """Publish the consultation's findings as a new audited release (``surveys``)."""
-    return surveys.findings_publish(
-        questionnaire=consultation,
-        summary=summary,
-        tables=analysis.publishable_tables(consultation),
-        user=user,
-    )

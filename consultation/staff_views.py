@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +17,7 @@ from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
 from reporting.csvfiles import csv_download
 from reporting.releases import current_release
-from surveys import services as surveys
+from surveys import views as surveys_views
 
 from . import analysis, exports, selectors, services
 from .forms import (
@@ -307,23 +308,14 @@ def export_aggregate(request, slug):
 def findings_manage(request, slug):
     """Commission staff and admins: publish (or withdraw) the findings of a closed consultation."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    form = FindingsForm(request.POST or None, initial={"summary": consultation.findings_summary})
-    if request.method == "POST" and request.POST.get("action") == "withdraw":
-        surveys.findings_withdraw(questionnaire=consultation)
-        messages.success(request, _("The findings are no longer published."))
-        return redirect("consultation:staff_detail", slug=slug)
-    if form.is_valid():
-        try:
-            services.findings_publish(
-                consultation=consultation, summary=form.cleaned_data["summary"], user=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The findings are published."))
-            return redirect("consultation:findings", slug=slug)
-    return render(
+    return surveys_views.findings_manage(
         request,
-        "consultation/staff/findings_form.html",
-        {"consultation": consultation, "form": form},
+        consultation,
+        form_class=FindingsForm,
+        template="consultation/staff/findings_form.html",
+        context={
+            "consultation": consultation,
+            "findings_url": reverse("consultation:findings", args=[slug]),
+        },
+        back_url=reverse("consultation:staff_detail", args=[slug]),
     )

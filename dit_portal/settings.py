@@ -291,6 +291,9 @@ SUPPRESSION_THRESHOLD = env.int("SUPPRESSION_THRESHOLD", default=5)
 DISCLOSURE_PROTECTION_RANGE = env.int(
     "DISCLOSURE_PROTECTION_RANGE", default=SUPPRESSION_THRESHOLD - 1
 )
+# Publishing runs its audit in a Celery task; one still under way after this long has lost
+# its worker, and staff may start again.
+PUBLISHING_TIMEOUT_SECONDS = env.int("PUBLISHING_TIMEOUT_SECONDS", default=900)
 
 # Consultation.
 CONSULTATION_SUBMISSIONS_PER_HOUR = env.int("CONSULTATION_SUBMISSIONS_PER_HOUR", default=10)

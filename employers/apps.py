@@ -7,5 +7,6 @@ class EmployersConfig(AppConfig):
     verbose_name = _("Employers")
 
     def ready(self):
-        # Registers the outbox topics this app sends, in web processes and workers alike.
-        from . import emails  # noqa: F401
+        # Registers the outbox topics this app sends and what it publishes, in web
+        # processes and workers alike.
+        from . import emails, publishing  # noqa: F401

@@ -15,7 +15,7 @@ from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import emails, selectors
+from . import emails
 from .models import (
     Employer,
     EmployerResponse,
@@ -344,14 +344,3 @@ def response_submit(
         response.submitted_by = user if user is not None and user.is_authenticated else None
         response.save(update_fields=["status", "submitted_at", "submitted_by"])
     return response
-
-
-def findings_publish(*, survey: Survey, summary: str, user=None) -> Survey:
-    """Publish the survey's findings as a new audited release (``surveys``)."""
-    return surveys.findings_publish(
-        questionnaire=survey,
-        summary=summary,
-        tables=selectors.publishable_tables(survey=survey),
-        extra=selectors.publishable_extra(survey=survey, threshold=settings.SUPPRESSION_THRESHOLD),
-        user=user,
-    )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +14,7 @@ from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
 from reporting.csvfiles import csv_download
 from reporting.releases import current_release
-from surveys import services as surveys
+from surveys import views as surveys_views
 
 from . import exports, selectors, services
 from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
@@ -227,19 +228,11 @@ def export_findings(request, slug):
 def findings_manage(request, slug):
     """Commission staff and admins: publish (or withdraw) the findings of a closed survey."""
     survey = get_object_or_404(Survey, slug=slug)
-    if request.method == "POST" and request.POST.get("action") == "withdraw":
-        surveys.findings_withdraw(questionnaire=survey)
-        messages.success(request, _("The findings are no longer published."))
-        return redirect("employers:staff_survey", slug=slug)
-    form = FindingsForm(request.POST or None, initial={"summary": survey.findings_summary})
-    if form.is_valid():
-        try:
-            services.findings_publish(
-                survey=survey, summary=form.cleaned_data["summary"], user=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The findings are published."))
-            return redirect("employers:findings", slug=slug)
-    return render(request, "employers/staff/findings_form.html", {"survey": survey, "form": form})
+    return surveys_views.findings_manage(
+        request,
+        survey,
+        form_class=FindingsForm,
+        template="employers/staff/findings_form.html",
+        context={"survey": survey, "findings_url": reverse("employers:findings", args=[slug])},
+        back_url=reverse("employers:staff_survey", args=[slug]),
+    )

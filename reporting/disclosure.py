@@ -332,20 +332,25 @@ def exposures(problem: Problem, protection: int, cache: dict | None = None) -> l
     ]
 
 
-def protect(problem: Problem, protection: int) -> list[Exposure]:
+def protect(problem: Problem, protection: int, on_round=None) -> list[Exposure]:
     """Secondary suppression: while any sensitive quantity is exposed, hide for each one
     the smallest count of this release shown nearest to it (in a sum with it, else in a
     sum with a quantity already unknown that is in a sum with it, and so on) and audit
     again.
     Returns what is still exposed: nothing, unless everything near an exposed quantity is
-    already unknown or frozen in an earlier release, when the release must not go out."""
+    already unknown or frozen in an earlier release, when the release must not go out.
+    ``on_round(rounds, hidden)`` hears after each audit, for a caller showing progress."""
     beside: dict[int, set[int]] = defaultdict(set)
     for total, parts in problem.sums:
         for i in (total, *parts):
             beside[i] |= {total, *parts}
     cache: dict = {}
+    rounds = hidden = 0
     while True:
         exposed = exposures(problem, protection, cache)
+        rounds += 1
+        if on_round is not None:
+            on_round(rounds, hidden)
         if not exposed:
             return []
         # One count for each exposed quantity in this round (two exposed side by side
@@ -355,6 +360,7 @@ def protect(problem: Problem, protection: int) -> list[Exposure]:
             return exposed
         for i in chosen:
             problem.quantities[i].shown = Shown.HIDDEN
+        hidden += len(chosen)
 
 
 def _nearest_shown(problem: Problem, beside, exposure: Exposure) -> int | None:
@@ -458,7 +464,7 @@ def build_problem(tables: Tables, *, threshold: int, earlier: list[Tables] = ())
 
 
 def protect_tables(
-    tables: Tables, *, threshold: int, protection: int, earlier: list[Tables] = ()
+    tables: Tables, *, threshold: int, protection: int, earlier: list[Tables] = (), on_round=None
 ) -> list[Exposure]:
     """Suppress ``tables`` for publishing together, against every earlier release: small
     counts, then whatever else must be hidden so that nothing suppressed can be narrowed.
@@ -467,7 +473,7 @@ def protect_tables(
     problem = build_problem(tables, threshold=threshold, earlier=earlier)
     # Figures about nobody at all (no one has answered, and no one had) tell of no one.
     anyone = any(q.value for q in problem.quantities)
-    left = protect(problem, protection) if anyone else []
+    left = protect(problem, protection, on_round) if anyone else []
     figures, _sums, _caps = _figures(tables)
     for key, figure, _label in figures:
         shown = problem.quantities[problem.index[key]].shown

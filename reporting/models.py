@@ -43,3 +43,56 @@ class Release(models.Model):
 
     def __str__(self):
         return f"Release {self.number} ({self.published_at:%d %b %Y})"
+
+
+class Publication(models.Model):
+    """Staff asking for a questionnaire's findings to be published. The disclosure audit
+    can take a while on a large questionnaire, so it runs in the background: staff see it
+    waiting, then checking (with how far it has got), then its outcome: a new release, or
+    the reasons it was refused. One at a time per questionnaire."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to start")
+        CHECKING = "checking", _("Checking the figures")
+        PUBLISHED = "published", _("Published")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Stopped with an error")
+
+    UNDER_WAY = (Status.WAITING, Status.CHECKING)
+
+    questionnaire_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    questionnaire_id = models.PositiveBigIntegerField()
+    questionnaire = GenericForeignKey("questionnaire_type", "questionnaire_id")
+    summary = models.TextField(_("summary of findings"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked for"))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    # How far the check has got: {"stage": "counting" | "checking", "rounds", "hidden"}.
+    progress = models.JSONField(default=dict, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Why it was refused or stopped, in words for staff.
+    outcome = models.JSONField(default=list, editable=False)
+    release = models.OneToOneField(
+        Release, on_delete=models.SET_NULL, null=True, blank=True, related_name="publication"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("publishing run")
+        verbose_name_plural = _("publishing runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire_type", "questionnaire_id"],
+                condition=models.Q(status__in=["waiting", "checking"]),
+                name="one_publication_under_way_per_questionnaire",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.requested_at:%d %b %Y %H:%M})"
+
+    @property
+    def under_way(self) -> bool:
+        return self.status in self.UNDER_WAY

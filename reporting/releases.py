@@ -1,18 +1,19 @@
 """Publishing findings as frozen, disclosure-audited releases (``models.Release``)."""
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .breakdowns import Breakdown, Figure, Row
 from .disclosure import Tables, build_problem, protect_tables
-from .models import Release
+from .models import Publication, Release
 
 SEPARATOR = "|"
 # How many exposed counts staff are told of when a release is refused.
@@ -86,62 +87,147 @@ def current_release(questionnaire) -> Release | None:
 
 
 def release_publish(
-    *, questionnaire, tables: Tables, summary: str, extra: dict | None = None, user=None
+    *,
+    questionnaire,
+    tables: Tables,
+    summary: str,
+    extra: dict | None = None,
+    user=None,
+    on_round=None,
+    then=None,
 ) -> Release:
     """Suppress ``tables`` for publishing together with every earlier release of the
     questionnaire, audit them, and freeze them as its new release. Refused, with what a
-    reader could work out, when no more hiding can protect every small count."""
+    reader could work out, when no more hiding can protect every small count.
+
+    The audit runs outside any transaction, so that ``on_round`` (see
+    ``disclosure.protect``) can record progress where others see it; ``then(release)``
+    runs in the transaction that stores the release."""
     threshold = settings.SUPPRESSION_THRESHOLD
     protection = settings.DISCLOSURE_PROTECTION_RANGE
-    with transaction.atomic():
-        earlier = list(releases_of(questionnaire).select_for_update().order_by("number"))
-        started = time.perf_counter()
-        left = protect_tables(
-            tables,
-            threshold=threshold,
-            protection=protection,
-            earlier=[release_tables(r) for r in earlier],
+    earlier = list(releases_of(questionnaire).order_by("number"))
+    started = time.perf_counter()
+    left = protect_tables(
+        tables,
+        threshold=threshold,
+        protection=protection,
+        earlier=[release_tables(r) for r in earlier],
+        on_round=on_round,
+    )
+    if left:
+        raise ValidationError(
+            [
+                ngettext(
+                    "These figures cannot be published: %(n)s small count could still be "
+                    "worked out from the rest.",
+                    "These figures cannot be published: %(n)s small counts could still "
+                    "be worked out from the rest.",
+                    len(left),
+                )
+                % {"n": len(left)},
+                *(str(exposure) for exposure in left[:SHOWN_EXPOSURES]),
+                _(
+                    "Wait for more answers, merge small groups, or leave a breakdown "
+                    "out; then publish again."
+                ),
+            ]
         )
-        if left:
-            raise ValidationError(
-                [
-                    ngettext(
-                        "These figures cannot be published: %(n)s small count could still be "
-                        "worked out from the rest.",
-                        "These figures cannot be published: %(n)s small counts could still "
-                        "be worked out from the rest.",
-                        len(left),
-                    )
-                    % {"n": len(left)},
-                    *(str(exposure) for exposure in left[:SHOWN_EXPOSURES]),
-                    _(
-                        "Wait for more answers, merge small groups, or leave a breakdown "
-                        "out; then publish again."
-                    ),
-                ]
+    problem = build_problem(tables, threshold=threshold)
+    try:
+        with transaction.atomic():
+            # The number is unique per questionnaire: a release stored by someone else
+            # since ``earlier`` was read fails here, rather than go out unaudited with it.
+            release = Release.objects.create(
+                questionnaire=questionnaire,
+                number=(earlier[-1].number if earlier else 0) + 1,
+                published_at=timezone.now(),
+                published_by=user,
+                summary=summary,
+                tables=tables_data(tables),
+                extra=extra or {},
+                audit={
+                    "threshold": threshold,
+                    "protection": protection,
+                    "earlier_releases": len(earlier),
+                    "figures": len(problem.quantities),
+                    "small": sum(q.shown == "small" for q in problem.quantities),
+                    "hidden": sum(q.shown == "hidden" for q in problem.quantities),
+                    "seconds": round(time.perf_counter() - started, 3),
+                },
             )
-        problem = build_problem(tables, threshold=threshold)
-        release = Release.objects.create(
-            questionnaire=questionnaire,
-            number=(earlier[-1].number if earlier else 0) + 1,
-            published_at=timezone.now(),
-            published_by=user,
-            summary=summary,
-            tables=tables_data(tables),
-            extra=extra or {},
-            audit={
-                "threshold": threshold,
-                "protection": protection,
-                "earlier_releases": len(earlier),
-                "figures": len(problem.quantities),
-                "small": sum(q.shown == "small" for q in problem.quantities),
-                "hidden": sum(q.shown == "hidden" for q in problem.quantities),
-                "seconds": round(time.perf_counter() - started, 3),
-            },
-        )
+            if then is not None:
+                then(release)
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Another release was published while these figures were being checked. "
+                "Publish again to check them together with it."
+            )
+        ) from None
     return release
 
 
 def release_withdraw(*, questionnaire) -> None:
     """Take the current release down; it stays on record, and in later audits."""
     releases_of(questionnaire).filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+
+
+def publications_of(questionnaire):
+    return Publication.objects.filter(
+        questionnaire_type=ContentType.objects.get_for_model(questionnaire),
+        questionnaire_id=questionnaire.pk,
+    )
+
+
+def publication_request(*, questionnaire, summary: str, user=None) -> Publication:
+    """Ask for the questionnaire's findings to be published; the caller queues the check
+    (``publication_start`` and the rest). Refused while one is under way, unless it has
+    been under way longer than PUBLISHING_TIMEOUT_SECONDS: its worker stopped, and it is
+    marked so."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.PUBLISHING_TIMEOUT_SECONDS)
+    try:
+        with transaction.atomic():
+            publications_of(questionnaire).filter(
+                status__in=Publication.UNDER_WAY, requested_at__lt=stale
+            ).update(
+                status=Publication.Status.FAILED,
+                finished_at=now,
+                outcome=[_("The check stopped before it finished.")],
+            )
+            return Publication.objects.create(
+                questionnaire=questionnaire,
+                summary=summary,
+                requested_by=user if user is not None and user.is_authenticated else None,
+                requested_at=now,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("These findings are being checked for publishing already; wait for the outcome.")
+        ) from None
+
+
+def publication_start(publication_id: int) -> Publication | None:
+    """Claim a waiting publication for checking; None if it is not waiting (already
+    started, or finished: a task run twice does nothing the second time)."""
+    claimed = Publication.objects.filter(
+        pk=publication_id, status=Publication.Status.WAITING
+    ).update(status=Publication.Status.CHECKING, progress={"stage": "counting"})
+    return Publication.objects.get(pk=publication_id) if claimed else None
+
+
+def publication_progress(publication: Publication, **progress) -> None:
+    """Record how far the check has got (seen by staff while it runs)."""
+    publication.progress = progress
+    Publication.objects.filter(pk=publication.pk).update(progress=progress)
+
+
+def publication_finish(
+    publication: Publication, *, status: str, outcome=(), release: Release | None = None
+) -> None:
+    """Record the outcome: published (with its release), refused or failed (with why)."""
+    publication.status = status
+    publication.outcome = [str(line) for line in outcome]
+    publication.release = release
+    publication.finished_at = timezone.now()
+    publication.save(update_fields=["status", "outcome", "release", "finished_at"])

@@ -1,12 +1,9 @@
 """Writes a consultation and an employer survey share."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from common.services import check_editable
-from reporting.releases import release_publish, release_withdraw
 
 from .models import SETTINGS_FIELDS, AnswerOption, Questionnaire
 
@@ -69,35 +66,3 @@ def option_save(
     with transaction.atomic():  # with whatever the save moves on (consultation/signals.py)
         option.save()
     return option
-
-
-def findings_publish(
-    *, questionnaire: Questionnaire, summary: str, tables, extra=None, user=None
-) -> Questionnaire:
-    """Publish the findings of a questionnaire that has closed: ``tables`` (every
-    breakdown it publishes, built by its app) and ``extra`` (anything else shown, already
-    fit to publish) become a new frozen, disclosure-audited release, which the public
-    sees until the next. Refused if it has not closed, or if the audit finds figures
-    that cannot be protected (the ValidationError says which)."""
-    if not questionnaire.has_closed():
-        raise ValidationError(
-            _("Findings can only be published once the %(questionnaire)s closes.")
-            % {"questionnaire": questionnaire._meta.verbose_name}
-        )
-    with transaction.atomic():
-        release_publish(
-            questionnaire=questionnaire, tables=tables, summary=summary, extra=extra, user=user
-        )
-        questionnaire.findings_published = True
-        questionnaire.findings_summary = summary
-        questionnaire.save(update_fields=["findings_published", "findings_summary"])
-    return questionnaire
-
-
-def findings_withdraw(*, questionnaire: Questionnaire) -> Questionnaire:
-    """Take published findings down (the release stays on record for later audits)."""
-    with transaction.atomic():
-        release_withdraw(questionnaire=questionnaire)
-        questionnaire.findings_published = False
-        questionnaire.save(update_fields=["findings_published"])
-    return questionnaire

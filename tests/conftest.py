@@ -117,6 +117,24 @@ def client_for(client):
 
 
 @pytest.fixture
+def publish_as_staff(client_for, commission_staff, django_capture_on_commit_callbacks):
+    """``publish_as_staff(url, summary)``: commission staff ask for findings to be
+    published on the page at ``url``, and the background check runs (Celery is eager in
+    tests) once the request commits. Returns the page staff are sent back to."""
+
+    def publish(url, summary=""):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(commission_staff).post(url, {"summary": summary})
+        return (
+            client_for(commission_staff).get(response.url)
+            if response.status_code == 302
+            else response
+        )
+
+    return publish
+
+
+@pytest.fixture
 def redis_url():
     """The Redis the portal's tests use: CELERY_BROKER_URL from the environment.
 

@@ -30,6 +30,7 @@ from network import demo as network_demo
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
 from reporting.releases import release_publish
+from surveys import publishing
 from tests.conftest import make_user
 
 ROLES = (
@@ -206,7 +207,7 @@ def _employers(world):
         introduction="Last year's survey.",
         privacy_notice="Answers are kept for five years.",
     )
-    employer_services.findings_publish(survey=closed, summary="What employers told us.")
+    publishing.findings_publish(questionnaire=closed, summary="What employers told us.")
     world.params["employers:findings"] = {"slug": closed.slug}
     world.params["employers:export_findings"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}

@@ -13,6 +13,7 @@ from consultation import demo, services
 from consultation.models import Channel, Consultation
 from reporting.disclosure import build_problem, exposures
 from reporting.releases import release_tables, releases_of
+from surveys import publishing
 from tests.consultation.factories import ConsultationFactory, answers, submit
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_late_paper_response_changes_nothing_public_until_staff_publish_again(
     for n in range(30):
         submit(consultation, sex=("female", "male")[n % 2])
     with after_close(consultation):
-        services.findings_publish(consultation=consultation, summary="First look.")
+        publishing.findings_publish(questionnaire=consultation, summary="First look.")
         _page, before = page_figures(client, consultation)
 
         services.response_submit(  # typed in from paper after publishing
@@ -63,7 +64,7 @@ def test_a_late_paper_response_changes_nothing_public_until_staff_publish_again(
         assert after == before
         assert "release 1" in page.content.decode()
 
-        services.findings_publish(consultation=consultation, summary="With late answers.")
+        publishing.findings_publish(questionnaire=consultation, summary="With late answers.")
         page, republished = page_figures(client, consultation)
     assert "release 2" in page.content.decode()
     assert "With late answers." in page.content.decode()
@@ -81,13 +82,12 @@ def test_withdrawing_takes_the_release_down_and_publishing_again_is_audited_with
         submit(consultation)
     url = reverse("consultation:findings", args=[consultation.slug])
     with after_close(consultation):
-        services.findings_publish(consultation=consultation, summary="")
+        publishing.findings_publish(questionnaire=consultation, summary="")
         assert client.get(url).status_code == 200
-        from surveys import services as surveys
 
-        surveys.findings_withdraw(questionnaire=consultation)
+        publishing.findings_withdraw(questionnaire=consultation)
         assert client.get(url).status_code == 404
-        services.findings_publish(consultation=consultation, summary="")
+        publishing.findings_publish(questionnaire=consultation, summary="")
         assert client.get(url).status_code == 200
     assert [r.audit["earlier_releases"] for r in releases_of(consultation).order_by("number")] == [
         0,
@@ -106,7 +106,7 @@ def test_a_release_that_cannot_be_protected_is_refused_with_the_reason(monkeypat
         releases, "protect_tables", lambda tables, **kwargs: ["Barriers, Female: 2 to 2"]
     )
     with after_close(consultation), pytest.raises(ValidationError) as refused:
-        services.findings_publish(consultation=consultation, summary="")
+        publishing.findings_publish(questionnaire=consultation, summary="")
     assert "cannot be published" in str(refused.value)
     assert "Barriers, Female: 2 to 2" in str(refused.value)
     assert not releases_of(consultation).exists()

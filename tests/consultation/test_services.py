@@ -20,6 +20,7 @@ from consultation.models import (
 )
 from notifications import outbox
 from notifications.models import Message
+from surveys import publishing
 from tests.conftest import send_everything_again
 from tests.consultation.factories import ConsultationFactory, answers, option_ids, submit
 
@@ -242,9 +243,9 @@ def test_a_theme_from_another_consultation_cannot_be_used(commission_staff):
 def test_findings_are_published_only_after_the_close():
     consultation = ConsultationFactory()
     with pytest.raises(ValidationError, match="once the consultation closes"):
-        services.findings_publish(consultation=consultation, summary="Early")
+        publishing.findings_publish(questionnaire=consultation, summary="Early")
     with time_machine.travel(consultation.closes_at + datetime.timedelta(minutes=1)):
-        services.findings_publish(consultation=consultation, summary="What we heard")
+        publishing.findings_publish(questionnaire=consultation, summary="What we heard")
     assert consultation.findings_published
 
 

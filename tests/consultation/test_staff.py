@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultation import services
 from consultation.models import Channel, Contact, Option, OptionKind, Response, Theme, Ward
+from surveys import publishing
 from tests.consultation.factories import ConsultationFactory, option_ids, submit
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +322,7 @@ def test_aggregate_export_suppresses_small_counts(client_for, commission_staff, 
 
 
 def test_published_findings_show_aggregates_only_with_suppression(
-    client, client_for, commission_staff, consultation
+    client, publish_as_staff, consultation
 ):
     _spread(consultation, n_african=12, n_irish=2)
     submit(consultation, comments="My name is Ama and I live on Mare Street")
@@ -329,9 +330,9 @@ def test_published_findings_show_aggregates_only_with_suppression(
     assert client.get(findings_url).status_code == 404
 
     with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
-        client_for(commission_staff).post(
+        publish_as_staff(
             reverse("consultation:findings_manage", args=[consultation.slug]),
-            {"summary": "Cost and timing were the commonest barriers."},
+            "Cost and timing were the commonest barriers.",
         )
         client.logout()
         page = client.get(findings_url, {"by": "ethnic_heading"})
@@ -431,7 +432,7 @@ def test_aggregate_export_never_writes_a_formula(client_for, commission_staff, c
 
 def _publish(consultation, summary="Findings."):
     with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
-        services.findings_publish(consultation=consultation, summary=summary)
+        publishing.findings_publish(questionnaire=consultation, summary=summary)
 
 
 def _nested_case(consultation):

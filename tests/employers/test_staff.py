@@ -11,6 +11,7 @@ from django.utils import timezone
 from employers import selectors, services
 from employers.models import Employer, Invitation, Sector, SizeBand
 from reporting.releases import release_publish
+from surveys import publishing
 from tests.employers.factories import EmployerFactory, SurveyFactory, complete_answers, option_id
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_responses_export_lists_submitted_responses(client_for, commission_staff
     assert rows[0]["sector"] == "Digital and technology"
 
 
-def test_published_findings_suppress_small_numbers(client, client_for, commission_staff):
+def test_published_findings_suppress_small_numbers(client, publish_as_staff):
     survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=1))
     for _ in range(7):
         _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
@@ -197,9 +198,9 @@ def test_published_findings_suppress_small_numbers(client, client_for, commissio
     url = reverse("employers:findings", args=[survey.slug])
     assert client.get(url).status_code == 404
     with time_machine.travel(survey.closes_at + datetime.timedelta(hours=1)):
-        client_for(commission_staff).post(
+        publish_as_staff(
             reverse("employers:findings_manage", args=[survey.slug]),
-            {"summary": "Skills gaps were the commonest barrier."},
+            "Skills gaps were the commonest barrier.",
         )
         client.logout()
         page = client.get(url)
@@ -220,11 +221,10 @@ def _submit_ranking(survey, *names):
     services.response_submit(survey=survey, employer=EmployerFactory(), answers=answers)
 
 
-def _published(survey, client_for, commission_staff):
+def _published(survey, publish_as_staff):
     with time_machine.travel(survey.closes_at + datetime.timedelta(hours=1)):
-        client_for(commission_staff).post(
-            reverse("employers:findings_manage", args=[survey.slug]),
-            {"summary": "What employers told us."},
+        publish_as_staff(
+            reverse("employers:findings_manage", args=[survey.slug]), "What employers told us."
         )
 
 
@@ -239,9 +239,9 @@ def ranked_survey():
 
 
 def test_published_ranking_leaves_out_skills_in_few_top_fives(
-    client, client_for, commission_staff, ranked_survey
+    client, client_for, commission_staff, publish_as_staff, ranked_survey
 ):
-    _published(ranked_survey, client_for, commission_staff)
+    _published(ranked_survey, publish_as_staff)
     client.logout()
     with time_machine.travel(ranked_survey.closes_at + datetime.timedelta(hours=2)):
         page = client.get(reverse("employers:findings", args=[ranked_survey.slug]))
@@ -369,11 +369,11 @@ def test_the_staff_pages_make_a_fixed_number_of_queries(
 
 
 def test_published_findings_make_a_fixed_number_of_queries(
-    client, client_for, commission_staff, django_assert_max_num_queries
+    client, publish_as_staff, django_assert_max_num_queries
 ):
     survey = SurveyFactory(closes_at=timezone.now() + datetime.timedelta(days=1))
     _grow(survey, 5)
-    _published(survey, client_for, commission_staff)
+    _published(survey, publish_as_staff)
     client.logout()
     url = reverse("employers:findings", args=[survey.slug])
     after_close = survey.closes_at + datetime.timedelta(hours=2)
@@ -449,7 +449,7 @@ def test_employer_findings_come_down_while_a_survey_is_reopened(client, commissi
     later = survey.closes_at + datetime.timedelta(days=1)
     url = reverse("employers:findings", args=[survey.slug])
     with time_machine.travel(later):
-        services.findings_publish(survey=survey, summary="What we heard.")
+        publishing.findings_publish(questionnaire=survey, summary="What we heard.")
         assert client.get(url).status_code == 200
         services.survey_update(survey=survey, closes_at=later + datetime.timedelta(days=14))
         assert client.get(url).status_code == 404

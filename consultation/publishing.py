@@ -1,0 +1,12 @@
+"""What the consultation publishes (registered with ``surveys.publishing``)."""
+
+from surveys.publishing import publishes
+
+from . import analysis
+from .models import Consultation
+
+
+@publishes(Consultation)
+def findings(consultation: Consultation):
+    """Every public breakdown; nothing else."""
+    return analysis.publishable_tables(consultation), {}
