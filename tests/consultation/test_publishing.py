@@ -6,6 +6,7 @@ import logging
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,3 +159,15 @@ def test_the_findings_download_needs_a_release(client_for, commission_staff, clo
         "consultation:staff_detail", args=[closed.slug]
     )
     assert "Publish the findings first" in response.content.decode()
+
+
+def test_a_release_published_while_the_audit_runs_makes_it_refuse(closed):
+    def meanwhile(rounds, hidden):
+        # Someone else's release lands while this one is being checked.
+        if not releases_of(closed).exists():
+            publishing.findings_publish(questionnaire=closed, summary="Meanwhile")
+
+    with pytest.raises(ValidationError, match="published while these figures were being checked"):
+        publishing.findings_publish(questionnaire=closed, summary="Late", on_round=meanwhile)
+    (release,) = releases_of(closed)
+    assert release.summary == "Meanwhile"
