@@ -7,6 +7,23 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+# The longest address an EmailField model keeps (RFC 5321's path limit). Django's form
+# validator allows up to 320, so a form field left at its default takes addresses the
+# database cannot keep.
+EMAIL_MAX_LENGTH = 254
+
+
+class EmailField(forms.EmailField):
+    """An email address no longer than the portal can keep, with a message that says so."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)
+        self.error_messages["max_length"] = _(
+            "Enter an email address of %(limit_value)d characters or fewer"
+        )
+
+
 # A date and time in one native control; the format is the one the control reads and writes.
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
 from .models import (
@@ -220,7 +221,7 @@ CONSENT_TEXT = _(
 
 
 class ContactForm(QuestionForm):
-    email = forms.EmailField(
+    email = EmailField(
         label=_("Email address (optional)"),
         help_text=_(
             "Only if you want to hear about opportunities. It is kept apart from your answers."

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
 from .advert_checker import MAX_LENGTH
@@ -173,7 +174,7 @@ class InviteForm(forms.Form):
         label=_("Size"), choices=[("", _("Choose a size")), *SizeBand.choices], required=False
     )
     in_borough = forms.BooleanField(label=_("Based in the borough"), required=False)
-    email = forms.EmailField(label=_("Send the invitation to"))
+    email = EmailField(label=_("Send the invitation to"))
 
     def clean(self):
         cleaned = super().clean()

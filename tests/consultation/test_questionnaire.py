@@ -308,6 +308,22 @@ def test_an_email_needs_the_consent_box_ticked(client, consultation):
     assert 'value="ama@example.org"' in response.content.decode()
 
 
+def test_an_email_too_long_to_keep_is_refused_on_the_page_and_nothing_is_lost(client, consultation):
+    # 312 characters: a valid address to the form's validator (up to 320) but longer than
+    # the 254 an address can be kept in. It once passed the page and broke the submission.
+    long_email = "a" * 300 + "@example.org"
+    answer_every_page(client, consultation)
+    page = client.post(url(consultation, "contact"), {"email": long_email, "consent": "on"})
+    assert page.status_code == 200
+    assert "254 characters or fewer" in page.content.decode()
+    assert f'value="{long_email}"' in page.content.decode()  # what was typed stays
+    # Nothing can be sent until the address is put right; the check page says where.
+    check = client.get(reverse("consultation:check", args=[consultation.slug]))
+    assert check["Location"] == url(consultation, "contact")
+    assert Response.objects.count() == 0
+    assert Contact.objects.count() == 0
+
+
 def test_a_filled_honeypot_saves_nothing(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
