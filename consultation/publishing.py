@@ -8,5 +8,5 @@ from .models import Consultation
 
 @publishes(Consultation)
 def findings(consultation: Consultation):
-    """Every public breakdown; nothing else."""
-    return analysis.publishable_tables(consultation), {}
+    """Every public breakdown."""
+    return analysis.publishable_tables(consultation)

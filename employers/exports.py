@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from reporting.breakdowns import shown_count
 from reporting.releases import release_tables
 
+from . import selectors
 from .models import EmployerResponse, OptionKind, ResponseStatus, SkillRank, Survey
 
 
@@ -61,7 +62,8 @@ def findings_csv(release, by: str) -> Iterator[list]:
     threshold = release.audit["threshold"]
     yield ["question", "answer", "group", "count", "percent of group"]
     questions = dict(OptionKind.choices)
-    for (kind, dimension), table in release_tables(release).items():
+    tables = release_tables(release)
+    for (kind, dimension), table in tables.items():
         if dimension != by:
             continue
         for row in table.rows:
@@ -82,5 +84,11 @@ def findings_csv(release, by: str) -> Iterator[list]:
                 ]
     yield []
     yield ["skill", "rank", "Borda points", "in a top five"]
-    for position, skill in enumerate(release.extra["ranking"] or [], start=1):
-        yield [skill["name"], position, skill["points"], skill["in_top_five"]]
+    ranking = tables.get(selectors.RANKING)
+    for position, item in enumerate(ranking.items if ranking else [], start=1):
+        yield [
+            item.label,
+            position,
+            shown_count(item.points, threshold),
+            shown_count(item.in_top, threshold),
+        ]

@@ -1,7 +1,5 @@
 """What the employer survey publishes (registered with ``surveys.publishing``)."""
 
-from django.conf import settings
-
 from surveys.publishing import publishes
 
 from . import selectors
@@ -11,6 +9,4 @@ from .models import Survey
 @publishes(Survey)
 def findings(survey: Survey):
     """The breakdowns by sector and size band, and the skills ranking."""
-    return selectors.publishable_tables(survey=survey), selectors.publishable_extra(
-        survey=survey, threshold=settings.SUPPRESSION_THRESHOLD
-    )
+    return selectors.publishable_tables(survey=survey)

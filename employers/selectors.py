@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Lower
 
-from reporting.breakdowns import Breakdown, build_breakdown
+from reporting.breakdowns import Breakdown, Ranking, build_breakdown, build_ranking
 
 from .models import (
     Employer,
@@ -20,6 +21,8 @@ from .models import (
 )
 
 SESSION_KEY = "employer-survey-access"
+RANKED = 5  # a top five (SkillRank.rank runs 1 to 5)
+RANKING = ("skills", "ranking")  # the ranking's name among the tables of a release
 
 
 def survey_with_lists(*, slug: str) -> Survey:
@@ -150,17 +153,36 @@ def skill_ranking(*, survey: Survey) -> tuple[list[RankedSkill], list[tuple[str,
     return [RankedSkill(**row) for row in rows], [(o["text"], o["n"]) for o in others], counted
 
 
-def publishable_ranking(*, survey: Survey, threshold: int) -> tuple[list[RankedSkill] | None, int]:
-    """The skills ranking fit to leave the staff area, and the number of responses
-    counted. The ranking is None when too few employers answered to publish one (below
-    the threshold one employer's answers could be read off the order). A skill in fewer
-    than ``threshold`` top fives is left out altogether: its points alone would give away
-    how those few employers ranked it (3 points from one appearance is one employer's
-    3rd place)."""
-    ranking, _others, counted = skill_ranking(survey=survey)
-    if counted < threshold:
-        return None, counted
-    return [skill for skill in ranking if skill.in_top_five >= threshold], counted
+def publishable_ranking(*, survey: Survey) -> Ranking:
+    """The skills ranking as the findings publish it, before disclosure control: each
+    listed skill's Borda points and number of top fives, in order of points (ties by
+    name: the tie-break by first places is for staff, as first places are not
+    published). A skill in fewer than SUPPRESSION_THRESHOLD top fives is left out: its
+    few rankings would show in its points (3 points from one top five is one employer's
+    3rd place). How many ranked each skill at each position goes with it for the audit,
+    never to be shown (3 queries)."""
+    counts = {
+        (row["skill"], row["rank"]): row["n"]
+        for row in SkillRank.objects.filter(
+            response__survey=survey,
+            response__status=ResponseStatus.SUBMITTED,
+            skill__isnull=False,
+        )
+        .values("skill", "rank")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    respondents = EmployerResponse.objects.filter(
+        survey=survey, status=ResponseStatus.SUBMITTED
+    ).count()
+    threshold = settings.SUPPRESSION_THRESHOLD
+    return build_ranking(
+        items=[(skill.pk, skill.name) for skill in survey.skills.all()],
+        counts=counts,
+        respondents=respondents,
+        positions=RANKED,
+        least=threshold,
+    )
 
 
 DIMENSIONS = {"sector": (Sector.choices, "sector"), "size_band": (SizeBand.choices, "size_band")}
@@ -197,21 +219,12 @@ def breakdowns(*, survey: Survey, by: str) -> dict[str, Breakdown]:
 
 
 def publishable_tables(*, survey: Survey) -> dict[tuple[str, str], Breakdown]:
-    """Every breakdown the findings publish, unsuppressed: each list by each dimension,
-    for disclosure control to protect together."""
-    return {
+    """Every table the findings publish, unsuppressed, for disclosure control to protect
+    together: each list by each dimension, and the skills ranking."""
+    tables: dict[tuple[str, str], Breakdown | Ranking] = {
         (kind, by): table
         for by in DIMENSIONS
         for kind, table in breakdowns(survey=survey, by=by).items()
     }
-
-
-def publishable_extra(*, survey: Survey, threshold: int) -> dict:
-    """The ranking as a release keeps it (already fit to publish)."""
-    ranking, counted = publishable_ranking(survey=survey, threshold=threshold)
-    return {
-        "ranking": None
-        if ranking is None
-        else [{"name": s.name, "points": s.points, "in_top_five": s.in_top_five} for s in ranking],
-        "counted": counted,
-    }
+    tables[RANKING] = publishable_ranking(survey=survey)
+    return tables

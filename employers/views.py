@@ -149,9 +149,8 @@ def findings(request, slug):
     if not survey.findings_are_public or release is None:
         raise Http404
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    tables = {
-        kind: t for (kind, dimension), t in release_tables(release).items() if dimension == by
-    }
+    published = release_tables(release)
+    tables = {kind: t for (kind, dimension), t in published.items() if dimension == by}
     return render(
         request,
         "employers/findings.html",
@@ -161,7 +160,6 @@ def findings(request, slug):
             "tables": tables,
             "by": by,
             "threshold": release.audit["threshold"],
-            "ranking": release.extra["ranking"],
-            "counted": release.extra["counted"],
+            "ranking": published.get(selectors.RANKING),
         },
     )

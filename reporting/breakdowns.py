@@ -1,4 +1,4 @@
-"""Breakdown tables shared by the consultation and the employer survey.
+"""Breakdown tables and rankings shared by the consultation and the employer survey.
 
 A breakdown counts, for each answer (a row), how many respondents in each group (a column)
 gave it. Every respondent is in exactly one group, so each row's cells add up to the row's
@@ -43,6 +43,58 @@ class Breakdown:
     respondents: Figure
     rows: list[Row] = field(default_factory=list)
     suppressed: bool = False
+
+
+@dataclass
+class RankedItem:
+    key: object
+    label: str
+    points: Figure
+    in_top: Figure
+    # How many ranked it at each position: never published (the points and the number of
+    # top lists it is in are), but kept so that the audit knows what they could give away.
+    at_rank: list[Figure]
+
+
+@dataclass
+class Ranking:
+    """Items ranked by Borda count: an item ranked first in a top list of ``positions``
+    gets ``positions`` points, second one fewer, down to 1 point for last; published in
+    order of points (ties by name), with each item's points and how many top lists it is
+    in."""
+
+    positions: int
+    respondents: Figure
+    items: list[RankedItem] = field(default_factory=list)
+    suppressed: bool = False
+
+    def weight(self, rank: int) -> int:
+        return self.positions + 1 - rank
+
+
+def build_ranking(
+    *,
+    items: list[tuple[object, str]],
+    counts: dict[tuple[object, int], int],
+    respondents: int,
+    positions: int,
+    least: int = 1,
+) -> Ranking:
+    """Assemble a ranking from SQL counts keyed by (item key, rank), leaving out items in
+    fewer than ``least`` top lists."""
+    ranking = Ranking(positions=positions, respondents=Figure(respondents))
+    for key, label in items:
+        at_rank = [counts.get((key, rank), 0) for rank in range(1, positions + 1)]
+        if sum(at_rank) < max(least, 1):
+            continue
+        points = sum(ranking.weight(rank) * n for rank, n in enumerate(at_rank, start=1))
+        ranking.items.append(
+            RankedItem(
+                key, label, Figure(points), Figure(sum(at_rank)), [Figure(n) for n in at_rank]
+            )
+        )
+    ranking.items.sort(key=lambda item: (-item.points.count, item.label))
+    return ranking
 
 
 def _percent(count: int, of: int) -> float | None:

@@ -34,12 +34,13 @@ that counts are whole numbers could, in rare tables, narrow an interval slightly
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
-from .breakdowns import Breakdown, hide_revealing_percentages
+from .breakdowns import Breakdown, Figure, Ranking, hide_revealing_percentages
 
 
 class Shown(StrEnum):
@@ -51,6 +52,9 @@ class Shown(StrEnum):
     # Not published, but tied to what is: the change in a count between two releases,
     # which tells of the people who answered in between.
     DERIVED = "derived"
+    # Not published, but tied to what is: how many ranked an item at one position (its
+    # points and the number of top lists it is in are published).
+    UNPUBLISHED = "unpublished"
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Quantity:
     label: str
     # Of an earlier release: published as it was then, and it cannot change now.
     earlier: bool = False
+    # A number of people (not points, nor the rest of a total no one is named in).
+    people: bool = True
 
     @property
     def unknown(self) -> bool:
@@ -70,9 +76,14 @@ class Quantity:
     def sensitive(self, threshold: int) -> bool:
         """A small count, or a change between releases of fewer than ``threshold`` people.
         A count hidden only to protect another is not itself small: narrowing it matters
-        only as far as it narrows a small one, which is audited for itself."""
+        only as far as it narrows a small one, which is audited for itself. So is a
+        small count that is never published but tied to what is."""
+        if not self.people:
+            return False
         if self.shown == Shown.DERIVED:
             return 0 < abs(self.value) < threshold
+        if self.shown == Shown.UNPUBLISHED:
+            return 0 < self.value < threshold
         return self.shown == Shown.SMALL
 
 
@@ -99,13 +110,20 @@ class Problem:
     threshold: int
     quantities: list[Quantity] = field(default_factory=list)
     index: dict[tuple, int] = field(default_factory=dict)
-    # Each: (total, parts) — the parts add up to the total.
-    sums: list[tuple[int, list[int]]] = field(default_factory=list)
+    # Each: (total, parts, weights) — the parts, each times its weight, add up to the total.
+    sums: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
     # Each: (part, whole) — the part is at most the whole.
     caps: list[tuple[int, int]] = field(default_factory=list)
 
     def quantity(
-        self, key: tuple, value: int, label: str, *, shown: Shown | None = None, earlier=False
+        self,
+        key: tuple,
+        value: int,
+        label: str,
+        *,
+        shown: Shown | None = None,
+        earlier=False,
+        people=True,
     ) -> int:
         """The variable for ``key``, made on first use; how it is shown follows from the
         threshold unless given (an earlier release's, as it was published). The same key
@@ -118,11 +136,11 @@ class Problem:
         if shown is None:
             shown = Shown.SMALL if value < self.threshold else Shown.COUNT
         self.index[key] = len(self.quantities)
-        self.quantities.append(Quantity(key, value, shown, label, earlier=earlier))
+        self.quantities.append(Quantity(key, value, shown, label, earlier=earlier, people=people))
         return self.index[key]
 
-    def add_sum(self, total: int, parts: list[int]) -> None:
-        self.sums.append((total, list(parts)))
+    def add_sum(self, total: int, parts: list[int], weights: list[int] | None = None) -> None:
+        self.sums.append((total, list(parts), list(weights or [1] * len(parts))))
 
     def add_cap(self, part: int, whole: int) -> None:
         self.caps.append((part, whole))
@@ -134,6 +152,8 @@ class Problem:
             return (0, self.threshold - 1)
         if q.shown == Shown.HIDDEN:
             return (self.threshold, None)
+        if q.shown == Shown.UNPUBLISHED:
+            return (0, None)
         if q.shown == Shown.DERIVED:
             # Answers are added after publishing, not taken away, as far as a reader
             # can tell; one taken away leaves the change unbounded below.
@@ -154,7 +174,7 @@ def _components(problem: Problem) -> list[tuple[list[int], list, list]]:
             i = parent[i]
         return i
 
-    constraints = [("sum", t, p) for t, p in problem.sums] + [
+    constraints = [("sum", t, p) for t, p, _w in problem.sums] + [
         ("cap", part, [whole]) for part, whole in problem.caps
     ]
     for _kind, first, rest in constraints:
@@ -165,10 +185,10 @@ def _components(problem: Problem) -> list[tuple[list[int], list, list]]:
     for i in unknown:
         groups[root(i)].append(i)
     touching: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for total, parts in problem.sums:
+    for total, parts, weights in problem.sums:
         members = [i for i in (total, *parts) if i in unknown]
         if members:
-            touching[root(members[0])][0].append((total, parts))
+            touching[root(members[0])][0].append((total, parts, weights))
     for part, whole in problem.caps:
         members = [i for i in (part, whole) if i in unknown]
         if members:
@@ -239,17 +259,17 @@ def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, flo
     """One sum with every term boxed: each unknown term lies between what is left when
     the others are as large, and as small, as they can be. The same answer as the linear
     programmes, without them (the usual case: a row whose total is shown)."""
-    total, parts = constraint
+    total, parts, weights = constraint
     inf = float("inf")
-    # Written as: the signed terms add up to nothing (total - parts == 0).
-    terms = [(total, 1)] + [(part, -1) for part in parts]
+    # Written as: the weighted terms add up to nothing (total - parts == 0).
+    terms = [(total, 1)] + [(part, -weight) for part, weight in zip(parts, weights, strict=True)]
     constant = sum(sign * problem.quantities[i].value for i, sign in terms if i not in bounds)
-    spans = {}  # each unknown term's signed contribution: (least, greatest)
+    spans = {}  # each unknown term's weighted contribution: (least, greatest)
     for i, sign in terms:
         if i in bounds:
             low = -inf if bounds[i][0] is None else bounds[i][0]
             high = inf if bounds[i][1] is None else bounds[i][1]
-            spans[i] = (low, high) if sign > 0 else (-high, -low)
+            spans[i] = (sign * low, sign * high) if sign > 0 else (sign * high, sign * low)
     found = {}
     for i, sign in terms:
         if i not in spans:
@@ -263,7 +283,7 @@ def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, flo
         high = min(own_high, -(constant + others_low))
         if low > high + 1e-9:
             raise ValueError("The published figures are inconsistent")
-        value_low, value_high = (low, high) if sign > 0 else (-high, -low)
+        value_low, value_high = (low / sign, high / sign) if sign > 0 else (high / sign, low / sign)
         found[i] = (round(value_low, 6), round(value_high, 6))
     return found
 
@@ -290,7 +310,12 @@ def _linear_programmes(
         shape = (len(constraints), len(members))
         return coo_array((data, (rows, cols)), shape=shape).tocsr(), rhs
 
-    a_eq, b_eq = matrix([[(t, 1.0)] + [(p, -1.0) for p in parts] for t, parts in sums])
+    a_eq, b_eq = matrix(
+        [
+            [(t, 1.0)] + [(p, -float(w)) for p, w in zip(parts, weights, strict=True)]
+            for t, parts, weights in sums
+        ]
+    )
     a_ub, b_ub = matrix([[(part, 1.0), (whole, -1.0)] for part, whole in caps])
     box = [tuple(bounds[i]) for i in members]
     found = {}
@@ -341,7 +366,7 @@ def protect(problem: Problem, protection: int, on_round=None) -> list[Exposure]:
     already unknown or frozen in an earlier release, when the release must not go out.
     ``on_round(rounds, hidden)`` hears after each audit, for a caller showing progress."""
     beside: dict[int, set[int]] = defaultdict(set)
-    for total, parts in problem.sums:
+    for total, parts, _weights in problem.sums:
         for i in (total, *parts):
             beside[i] |= {total, *parts}
     cache: dict = {}
@@ -382,35 +407,93 @@ def _nearest_shown(problem: Problem, beside, exposure: Exposure) -> int | None:
     return None
 
 
-# Breakdowns: each table of a release is (question, dimension) → Breakdown.
-Tables = dict[tuple[str, str], Breakdown]
+# Each table of a release: (question, dimension) → a breakdown, or a ranking.
+Tables = dict[tuple[str, str], Breakdown | Ranking]
+
+
+class _Figure(NamedTuple):
+    key: tuple
+    figure: Figure
+    label: str
+    unpublished: bool = False
+    people: bool = True
 
 
 def _figures(tables: Tables):
-    """Every figure of the tables with the key of the quantity it publishes, and the sums
-    and caps between them, as keys."""
+    """Every figure of the tables with the key of the quantity it publishes (or, for a
+    ranking, ties to what is published), and the sums and caps between them, as keys."""
     figures, sums, caps = [], [], []
-    for (question, dimension), table in tables.items():
+    for name, table in tables.items():
         respondents = ("respondents",)
-        figures.append((respondents, table.respondents, "Number responding"))
+        figures.append(_Figure(respondents, table.respondents, "Number responding"))
+        if isinstance(table, Ranking):
+            _ranking_figures(name, table, figures, sums, caps)
+            continue
+        question, dimension = name
         sizes = []
         for (column, column_label), size in zip(table.columns, table.group_sizes, strict=True):
             key = ("group", dimension, column)
-            figures.append((key, size, f"{dimension}: {column_label}: number responding"))
+            figures.append(_Figure(key, size, f"{dimension}: {column_label}: number responding"))
             sizes.append(key)
-        sums.append((respondents, sizes))
+        sums.append((respondents, sizes, None))
         for row in table.rows:
             total = ("total", question, row.key)
-            figures.append((total, row.total, f"{question}: {row.label}: total"))
+            figures.append(_Figure(total, row.total, f"{question}: {row.label}: total"))
             caps.append((total, respondents))
             cells = []
             for (column, column_label), cell in zip(table.columns, row.cells, strict=True):
                 key = ("cell", question, row.key, dimension, column)
-                figures.append((key, cell, f"{question}: {row.label}, {column_label}"))
+                figures.append(_Figure(key, cell, f"{question}: {row.label}, {column_label}"))
                 caps.append((key, ("group", dimension, column)))
                 cells.append(key)
-            sums.append((total, cells))
+            sums.append((total, cells, None))
     return figures, sums, caps
+
+
+def _ranking_figures(name, ranking: Ranking, figures, sums, caps) -> None:
+    """A ranking publishes each item's points and the number of top lists it is in, in
+    order of points; behind them are how many ranked each item at each position, never
+    published, which is what they could give away (5 top fives and 24 points: four put it
+    first and one second). No one ranks two items at one position, so what the items
+    listed take at a position, and the rest (unlisted items, fewer ranked), make up the
+    number responding."""
+    respondents = ("respondents",)
+    positions = range(1, ranking.positions + 1)
+    decomposed = [item for item in ranking.items if item.at_rank]
+    previous = None
+    for item in ranking.items:
+        points = ("points", *name, item.key)
+        in_top = ("in top", *name, item.key)
+        label = f"{name[0]}: {item.label}"
+        figures.append(_Figure(points, item.points, f"{label}: points", people=False))
+        figures.append(_Figure(in_top, item.in_top, f"{label}: in a top list"))
+        caps.append((in_top, respondents))
+        if previous is not None:
+            caps.append((points, previous))  # the order is published too
+        previous = points
+        if not item.at_rank:
+            continue  # a release kept from before its positions were (they were not audited)
+        at = [("at rank", *name, item.key, rank) for rank in positions]
+        for key, count, rank in zip(at, item.at_rank, positions, strict=True):
+            figures.append(_Figure(key, count, f"{label}: ranked {rank}", unpublished=True))
+        sums.append((in_top, at, None))
+        sums.append((points, at, [ranking.weight(rank) for rank in positions]))
+    if not decomposed:
+        return
+    for n, rank in enumerate(positions):
+        rest = ("rest", *name, rank)
+        taken = sum(item.at_rank[n].count for item in decomposed)
+        figures.append(
+            _Figure(
+                rest,
+                Figure(ranking.respondents.count - taken),
+                f"{name[0]}: others ranked {rank}",
+                unpublished=True,
+                people=False,
+            )
+        )
+        taking = [("at rank", *name, item.key, rank) for item in decomposed]
+        sums.append((respondents, [*taking, rest], None))
 
 
 def _published(figure) -> Shown:
@@ -426,12 +509,15 @@ def build_problem(tables: Tables, *, threshold: int, earlier: list[Tables] = ())
     problem = Problem(threshold=threshold)
     for name, table in tables.items():
         figures, _sums, _caps = _figures({name: table})
-        for key, figure, label in figures:
-            shown = _published(figure) if table.suppressed else None
-            problem.quantity(key, figure.count, label, shown=shown)
+        for key, figure, label, unpublished, people in figures:
+            if unpublished:
+                shown = Shown.UNPUBLISHED
+            else:
+                shown = _published(figure) if table.suppressed else None
+            problem.quantity(key, figure.count, label, shown=shown, people=people)
     figures, sums, caps = _figures(tables)
-    for total, parts in sums:
-        problem.add_sum(problem.index[total], [problem.index[p] for p in parts])
+    for total, parts, weights in sums:
+        problem.add_sum(problem.index[total], [problem.index[p] for p in parts], weights)
     for part, whole in caps:
         problem.add_cap(problem.index[part], problem.index[whole])
     for n, release in enumerate(earlier):
@@ -440,13 +526,14 @@ def build_problem(tables: Tables, *, threshold: int, earlier: list[Tables] = ())
         def old(key, n=n):
             return ("release", n, *key)
 
-        for key, figure, label in old_figures:
+        for key, figure, label, unpublished, people in old_figures:
             problem.quantity(
                 old(key),
                 figure.count,
                 f"Earlier release: {label}",
-                shown=_published(figure),
+                shown=Shown.UNPUBLISHED if unpublished else _published(figure),
                 earlier=True,
+                people=people,
             )
             if key in problem.index:
                 change = problem.quantity(
@@ -454,10 +541,13 @@ def build_problem(tables: Tables, *, threshold: int, earlier: list[Tables] = ())
                     problem.quantities[problem.index[key]].value - figure.count,
                     f"Change since an earlier release: {label}",
                     shown=Shown.DERIVED,
+                    people=people,
                 )
                 problem.add_sum(problem.index[key], [problem.index[old(key)], change])
-        for total, parts in old_sums:
-            problem.add_sum(problem.index[old(total)], [problem.index[old(p)] for p in parts])
+        for total, parts, weights in old_sums:
+            problem.add_sum(
+                problem.index[old(total)], [problem.index[old(p)] for p in parts], weights
+            )
         for part, whole in old_caps:
             problem.add_cap(problem.index[old(part)], problem.index[old(whole)])
     return problem
@@ -475,11 +565,14 @@ def protect_tables(
     anyone = any(q.value for q in problem.quantities)
     left = protect(problem, protection, on_round) if anyone else []
     figures, _sums, _caps = _figures(tables)
-    for key, figure, _label in figures:
+    for key, figure, _label, unpublished, _people in figures:
+        if unpublished:
+            continue
         shown = problem.quantities[problem.index[key]].shown
         figure.suppressed = shown in (Shown.SMALL, Shown.HIDDEN)
         figure.complementary = shown == Shown.HIDDEN
     for table in tables.values():
         table.suppressed = True
-        hide_revealing_percentages(table)
+        if isinstance(table, Breakdown):
+            hide_revealing_percentages(table)
     return left

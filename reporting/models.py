@@ -26,7 +26,6 @@ class Release(models.Model):
     )
     summary = models.TextField(_("summary of findings"), blank=True)
     tables = models.JSONField(default=dict, editable=False)
-    extra = models.JSONField(default=dict, editable=False)
     audit = models.JSONField(default=dict, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 

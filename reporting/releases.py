@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .breakdowns import Breakdown, Figure, Row
+from .breakdowns import Breakdown, Figure, RankedItem, Ranking, Row
 from .disclosure import Tables, build_problem, protect_tables
 from .models import Publication, Release
 
@@ -34,10 +34,48 @@ def _figure_data(figure: Figure) -> dict:
     }
 
 
+def _ranking_data(ranking: Ranking) -> dict:
+    return {
+        "kind": "ranking",
+        "positions": ranking.positions,
+        "respondents": _figure_data(ranking.respondents),
+        "items": [
+            {
+                "key": item.key,
+                "label": str(item.label),
+                "points": _figure_data(item.points),
+                "in_top": _figure_data(item.in_top),
+                "at_rank": [_figure_data(f) for f in item.at_rank],
+            }
+            for item in ranking.items
+        ],
+    }
+
+
+def _ranking(data: dict) -> Ranking:
+    return Ranking(
+        positions=data["positions"],
+        respondents=_figure(data["respondents"]),
+        items=[
+            RankedItem(
+                item["key"],
+                item["label"],
+                _figure(item["points"]),
+                _figure(item["in_top"]),
+                [_figure(f) for f in item["at_rank"]],
+            )
+            for item in data["items"]
+        ],
+        suppressed=True,
+    )
+
+
 def tables_data(tables: Tables) -> dict:
     """Tables as stored in a release (JSON), keyed "question|dimension"."""
     return {
-        f"{question}{SEPARATOR}{dimension}": {
+        f"{question}{SEPARATOR}{dimension}": _ranking_data(table)
+        if isinstance(table, Ranking)
+        else {
             "columns": [[key, str(label)] for key, label in table.columns],
             "group_sizes": [_figure_data(f) for f in table.group_sizes],
             "respondents": _figure_data(table.respondents),
@@ -60,6 +98,9 @@ def release_tables(release: Release) -> Tables:
     tables = {}
     for name, data in release.tables.items():
         question, dimension = name.split(SEPARATOR)
+        if data.get("kind") == "ranking":
+            tables[(question, dimension)] = _ranking(data)
+            continue
         tables[(question, dimension)] = Breakdown(
             columns=[tuple(column) for column in data["columns"]],
             group_sizes=[_figure(f) for f in data["group_sizes"]],
@@ -91,7 +132,6 @@ def release_publish(
     questionnaire,
     tables: Tables,
     summary: str,
-    extra: dict | None = None,
     user=None,
     on_round=None,
     then=None,
@@ -144,7 +184,6 @@ def release_publish(
                 published_by=user,
                 summary=summary,
                 tables=tables_data(tables),
-                extra=extra or {},
                 audit={
                     "threshold": threshold,
                     "protection": protection,

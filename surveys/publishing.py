@@ -24,8 +24,8 @@ from .models import Questionnaire
 
 logger = logging.getLogger(__name__)
 
-# Questionnaire model → what it publishes: (every breakdown, anything else shown).
-_PUBLISHES: dict[type, Callable[[Questionnaire], tuple[Tables, dict]]] = {}
+# Questionnaire model → what it publishes: every table, unsuppressed.
+_PUBLISHES: dict[type, Callable[[Questionnaire], Tables]] = {}
 
 
 def publishes(model: type[Questionnaire]):
@@ -55,7 +55,7 @@ def findings_publish(
     until the next. Refused if it has not closed, or if the audit finds figures that
     cannot be protected (the ValidationError says which)."""
     _check_closed(questionnaire)
-    tables, extra = _PUBLISHES[type(questionnaire)](questionnaire)
+    tables = _PUBLISHES[type(questionnaire)](questionnaire)
 
     def published(release):
         questionnaire.findings_published = True
@@ -68,7 +68,6 @@ def findings_publish(
         questionnaire=questionnaire,
         tables=tables,
         summary=summary,
-        extra=extra,
         user=user,
         on_round=on_round,
         then=published,

@@ -81,7 +81,6 @@ def _planted(admin):
     release_publish(
         questionnaire=survey,
         tables=employer_selectors.publishable_tables(survey=survey),
-        extra=employer_selectors.publishable_extra(survey=survey, threshold=5),
         summary="",
     )
     return {

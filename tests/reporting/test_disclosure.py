@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from reporting.breakdowns import build_breakdown, shown_count
+from reporting.breakdowns import Ranking, build_breakdown, build_ranking, shown_count
 from reporting.disclosure import build_problem, exposures, intervals, protect_tables
 
 T = 5  # the threshold
@@ -35,17 +35,21 @@ def table(rows: dict[str, list[int]], sizes: list[int], prefix="g"):
 def attack(breakdowns) -> list[tuple[str, float, float]]:
     """An attacker written apart from the auditor: from what a visitor reads (shown counts,
     "fewer than 5", "hidden"), one LP each way per "fewer than 5", with the row totals,
-    group sizes and caps as published, over every table at once. Returns (cell, low,
-    high)."""
+    group sizes and caps as published, over every table at once; and for a ranking, one
+    each way per small number of people who ranked an item at one position, from its
+    points, top lists and order. Returns (cell, low, high)."""
     names, bounds, eq_rows, eq_rhs, caps = [], [], [], [], []
     position = {}
+    targets = []  # never published, but small: (variable, true count)
 
     def variable(name, text):
         if name in position:
             return position[name], None
         position[name] = len(names)
         names.append(name)
-        if text == f"fewer than {T}":
+        if text is None:  # not published at all
+            bounds.append((0, None))
+        elif text == f"fewer than {T}":
             bounds.append((0, T - 1))
         elif text == "hidden":
             bounds.append((T, None))
@@ -54,6 +58,30 @@ def attack(breakdowns) -> list[tuple[str, float, float]]:
         return position[name], text
 
     for (question, dimension), breakdown in breakdowns.items():
+        if isinstance(breakdown, Ranking):
+            everyone = variable(("everyone",), str(shown_count(breakdown.respondents, T)))[0]
+            k = breakdown.positions
+            rest = [variable(("rest", question, r), None)[0] for r in range(k)]
+            taken = [[] for _ in range(k)]
+            above = None
+            for item in breakdown.items:
+                points = variable(("points", item.key), str(shown_count(item.points, T)))[0]
+                top = variable(("top", item.key), str(shown_count(item.in_top, T)))[0]
+                at = [variable(("at", item.key, r), None)[0] for r in range(k)]
+                targets += [(a, n.count) for a, n in zip(at, item.at_rank, strict=True)]
+                eq_rows.append({top: 1, **{a: -1 for a in at}})
+                eq_rows.append({points: 1, **{a: -(k - r) for r, a in enumerate(at)}})
+                eq_rhs += [0, 0]
+                for r, a in enumerate(at):
+                    taken[r].append(a)
+                caps.append((top, everyone))
+                if above is not None:
+                    caps.append((points, above))
+                above = points
+            for r in range(k):
+                eq_rows.append({everyone: 1, **{a: -1 for a in taken[r]}, rest[r]: -1})
+                eq_rhs.append(0)
+            continue
         sizes = [
             variable(("size", dimension, key), str(shown_count(f, T)))[0]
             for (key, _), f in zip(breakdown.columns, breakdown.group_sizes, strict=True)
@@ -79,9 +107,10 @@ def attack(breakdowns) -> list[tuple[str, float, float]]:
     a_ub = np.zeros((len(caps), len(names)))
     for r, (part, whole) in enumerate(caps):
         a_ub[r, part], a_ub[r, whole] = 1, -1
+    small_unpublished = {a for a, count in targets if 0 < count < T}
     found = []
     for i, name in enumerate(names):
-        if bounds[i] != (0, T - 1):
+        if bounds[i] != (0, T - 1) and i not in small_unpublished:
             continue
         ends = []
         for sign in (1, -1):
@@ -178,6 +207,51 @@ def test_a_late_response_changes_nothing_a_reader_can_attribute_to_one_person():
     assert exposures(audit, PROTECTION) == []
 
 
+def ranking(at_rank: dict[str, list[int]], respondents: int):
+    """A top-five ranking of items ranked at each position by so many people."""
+    return build_ranking(
+        items=[(name, name) for name in at_rank],
+        counts={(name, r + 1): n for name, ns in at_rank.items() for r, n in enumerate(ns)},
+        respondents=respondents,
+        positions=5,
+    )
+
+
+def test_the_auditor_pins_how_many_ranked_a_skill_second_from_its_points_alone():
+    # Five top fives and 24 of a possible 25 points: four ranked it first, one second
+    # (in whole numbers; the linear relaxation leaves a sliver more).
+    tables = {("skills", "ranking"): ranking({"Coding": [4, 1, 0, 0, 0]}, respondents=5)}
+    pinned = {
+        e.quantity.label: (e.low, e.high)
+        for e in exposures(build_problem(tables, threshold=T), PROTECTION)
+    }
+    assert pinned == {"skills: Coding: ranked 1": (4, 4.75), "skills: Coding: ranked 2": (0, 1)}
+    published = copy.deepcopy(tables)
+    published[("skills", "ranking")].suppressed = True  # as the portal published it before
+    assert {name for name, _lo, _hi in narrowed(published)} == {
+        ("at", "Coding", 0),
+        ("at", "Coding", 1),
+    }
+
+
+def test_a_protected_ranking_leaves_no_small_number_at_any_position_narrower_than_the_range():
+    tables = {
+        ("skills", "ranking"): ranking(
+            {"Coding": [4, 1, 0, 0, 0], "Teamwork": [1, 3, 2, 0, 0], "Data": [2, 2, 3, 0, 1]},
+            respondents=20,
+        ),
+        ("barriers", "sex"): table({"Cost": [3, 6]}, sizes=[10, 10]),
+    }
+    assert protect_tables(tables, threshold=T, protection=PROTECTION) == []
+    assert narrowed(tables) == []
+    shown = [
+        (item.label, shown_count(item.points, T), shown_count(item.in_top, T))
+        for item in tables[("skills", "ranking")].items
+    ]
+    assert ("Coding", 24, 5) not in shown  # what gave the positions away is hidden
+    assert [label for label, _p, _t in shown] == ["Data", "Coding", "Teamwork"]  # by points
+
+
 @pytest.mark.parametrize("threshold", [3, 5, 10])
 def test_counts_at_or_above_the_threshold_alone_need_no_suppression(threshold):
     tables = {("barriers", "sex"): table({"Cost": [30, 26], "Time": [40, 44]}, [120, 120])}
@@ -200,10 +274,14 @@ def test_the_quick_path_for_one_sum_agrees_with_the_linear_programmes():
         )
 
 
-# A respondent: their group in each of two breakdowns, and which of four answers they ticked.
+# A respondent: their group in each of two breakdowns, which of four answers they ticked,
+# and their top three of four skills (fewer if they like).
 respondents = st.lists(
     st.tuples(
-        st.integers(0, 3), st.integers(0, 2), st.lists(st.booleans(), min_size=4, max_size=4)
+        st.integers(0, 3),
+        st.integers(0, 2),
+        st.lists(st.booleans(), min_size=4, max_size=4),
+        st.lists(st.integers(0, 3), unique=True, max_size=3),
     ),
     min_size=1,
     max_size=30,
@@ -229,6 +307,17 @@ def publish(people) -> dict:
             counts=counts,
             group_sizes=sizes,
         )
+    at_rank = {}
+    for person in people:
+        for rank, skill in enumerate(person[3], start=1):
+            at_rank[(f"s{skill}", rank)] = at_rank.get((f"s{skill}", rank), 0) + 1
+    tables[("skills", "ranking")] = build_ranking(
+        items=[(f"s{n}", f"Skill {n}") for n in range(4)],
+        counts=at_rank,
+        respondents=len(people),
+        positions=3,
+        least=T,
+    )
     return tables
 
 
