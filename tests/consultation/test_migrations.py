@@ -3,23 +3,16 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("consultation", "0003_figures_version")]
 AFTER = [("consultation", "0004_contact_dates_and_census_wording")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_contact_times_become_london_dates():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     Contact = old.get_model("consultation", "Contact")
     # 23:30 UTC on 30 June is 00:30 on 1 July in London (BST): the day is London's.
     late = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
@@ -35,7 +28,7 @@ def test_contact_times_become_london_dates():
         consented_at=datetime.datetime(2026, 1, 15, 9, 0, tzinfo=datetime.UTC),
     )
     try:
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         Contact = new.get_model("consultation", "Contact")
         first, second = (Contact.objects.get(pk=c.pk) for c in (confirmed, unconfirmed))
         assert (first.consented_on, first.confirmation_sent_on) == (
@@ -47,4 +40,4 @@ def test_contact_times_become_london_dates():
             None,
         )
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -3,25 +3,17 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from reporting.releases import release_tables
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("employers", "0004_queued_email_to_outbox"), ("reporting", "0002_publications")]
 AFTER = [("reporting", "0003_release_tables_hold_rankings")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_kept_ranking_moves_into_its_release_tables_keyed_by_skill():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     Survey, Skill = old.get_model("employers", "Survey"), old.get_model("employers", "Skill")
     Release = old.get_model("reporting", "Release")
     ContentType = old.get_model("contenttypes", "ContentType")
@@ -46,7 +38,7 @@ def test_a_kept_ranking_moves_into_its_release_tables_keyed_by_skill():
         extra={"ranking": [{"name": "Coding", "points": 30, "in_top_five": 6}], "counted": 6},
     )
     try:
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
         release = new.get_model("reporting", "Release").objects.get(pk=kept.pk)
         assert release.summary == "First look."
         (ranking,) = release_tables(release).values()
@@ -55,4 +47,4 @@ def test_a_kept_ranking_moves_into_its_release_tables_keyed_by_skill():
             (coding.pk, "Coding", 30, 6)
         ]
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
