@@ -197,37 +197,19 @@ def _components(problem: Problem) -> list[tuple[list[int], list, list]]:
 
 
 def intervals(
-    problem: Problem, cache: dict | None = None, *, sensitive_only=False
+    problem: Problem, wanted: set[int] | None = None, *, enough: float | None = None
 ) -> dict[int, tuple[float, float]]:
-    """For each quantity not shown exactly (or only each sensitive one), the least and
+    """For each quantity not shown exactly (or each one ``wanted``), the least and
     greatest value a reader can derive from everything published, component by
-    component. ``cache`` keeps each component's answer under what it was computed from,
-    for a caller auditing again and again as it hides more (``protect``)."""
+    component.
+    With ``enough``, an interval found to be at least that wide is not narrowed down
+    to its ends: what is given for it then lies within them (an auditor needs to know
+    only that it is wide enough, and finding the ends is most of the cost)."""
     found = {}
     for members, sums, caps in _components(problem):
-        signature = (
-            tuple(members),
-            tuple(problem.quantities[i].shown for i in members),
-            len(sums),
-            len(caps),
-        )
-        signature += (sensitive_only,)
-        if cache is not None and signature in cache:
-            found.update(cache[signature])
-            continue
-        wanted = {
-            i
-            for i in members
-            if not sensitive_only
-            or (
-                problem.quantities[i].sensitive(problem.threshold)
-                and not problem.quantities[i].earlier
-            )
-        }
-        solved = _solve(problem, members, sums, caps, wanted) if wanted else {}
-        if cache is not None:
-            cache[signature] = solved
-        found.update(solved)
+        asked = set(members) if wanted is None else wanted.intersection(members)
+        if asked:
+            found.update(_solve(problem, members, sums, caps, asked, enough))
     return found
 
 
@@ -248,11 +230,11 @@ def _bounds(problem: Problem, members, caps):
     return bounds, left
 
 
-def _solve(problem: Problem, members, sums, caps, wanted) -> dict[int, tuple[float, float]]:
+def _solve(problem: Problem, members, sums, caps, wanted, enough) -> dict[int, tuple[float, float]]:
     bounds, caps = _bounds(problem, members, caps)
     if len(sums) == 1 and not caps:
-        return _one_sum(problem, bounds, sums[0])
-    return _linear_programmes(problem, members, bounds, sums, caps, wanted)
+        return {i: span for i, span in _one_sum(problem, bounds, sums[0]).items() if i in wanted}
+    return _linear_programmes(problem, members, bounds, sums, caps, wanted, enough)
 
 
 def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, float]]:
@@ -289,10 +271,13 @@ def _one_sum(problem: Problem, bounds, constraint) -> dict[int, tuple[float, flo
 
 
 def _linear_programmes(
-    problem, members, bounds, sums, caps, wanted=None
+    problem, members, bounds, sums, caps, wanted, enough=None
 ) -> dict[int, tuple[float, float]]:
-    """Two linear programmes per member wanted (all by default): its least and its
-    greatest value."""
+    """Two linear programmes per member wanted: its least and its greatest value.
+    Every solution is a set of values a reader cannot rule out, so the values each
+    member has taken in the solutions so far already bound its interval from inside:
+    with ``enough``, a member whose values span that much needs no programme of its own
+    (the shortcut sdcTable takes)."""
     position = {i: n for n, i in enumerate(members)}
 
     def matrix(constraints):
@@ -318,9 +303,14 @@ def _linear_programmes(
     )
     a_ub, b_ub = matrix([[(part, 1.0), (whole, -1.0)] for part, whole in caps])
     box = [tuple(bounds[i]) for i in members]
+    seen_low = np.full(len(members), np.inf)
+    seen_high = np.full(len(members), -np.inf)
     found = {}
     for n, i in enumerate(members):
-        if wanted is not None and i not in wanted:
+        if i not in wanted:
+            continue
+        if enough is not None and seen_high[n] - seen_low[n] >= enough:
+            found[i] = (round(float(seen_low[n]), 6), round(float(seen_high[n]), 6))
             continue
         objective = np.zeros(len(members))
         ends = []
@@ -341,19 +331,26 @@ def _linear_programmes(
                 raise ValueError(f"The published figures are inconsistent: {result.message}")
             else:
                 ends.append(sign * result.fun)
+                np.minimum(seen_low, result.x, out=seen_low)
+                np.maximum(seen_high, result.x, out=seen_high)
         found[i] = (round(ends[0], 6), round(ends[1], 6))
     return found
 
 
-def exposures(problem: Problem, protection: int, cache: dict | None = None) -> list[Exposure]:
+def exposures(problem: Problem, protection: int, among: set[int] | None = None) -> list[Exposure]:
     """The sensitive quantities (suppressed in this release, or a small change since an
-    earlier one) that a reader can narrow to an interval less than ``protection`` wide."""
+    earlier one; only those ``among`` if given) that a reader can narrow to an interval
+    less than ``protection`` wide."""
+    sensitive = {
+        i
+        for i, q in enumerate(problem.quantities)
+        if not q.earlier and q.sensitive(problem.threshold) and (among is None or i in among)
+    }
+    found = intervals(problem, sensitive, enough=protection)
     return [
-        Exposure(q, low, high)
-        for i, (low, high) in sorted(intervals(problem, cache, sensitive_only=True).items())
-        if not (q := problem.quantities[i]).earlier
-        and q.sensitive(problem.threshold)
-        and high - low < protection
+        Exposure(problem.quantities[i], low, high)
+        for i, (low, high) in sorted(found.items())
+        if high - low < protection
     ]
 
 
@@ -364,15 +361,18 @@ def protect(problem: Problem, protection: int, on_round=None) -> list[Exposure]:
     again.
     Returns what is still exposed: nothing, unless everything near an exposed quantity is
     already unknown or frozen in an earlier release, when the release must not go out.
+    Hiding a count only takes away what a reader knows, so no interval ever narrows:
+    after the first audit, each round audits again only what the round before exposed.
     ``on_round(rounds, hidden)`` hears after each audit, for a caller showing progress."""
     beside: dict[int, set[int]] = defaultdict(set)
     for total, parts, _weights in problem.sums:
         for i in (total, *parts):
             beside[i] |= {total, *parts}
-    cache: dict = {}
     rounds = hidden = 0
+    exposed = None
     while True:
-        exposed = exposures(problem, protection, cache)
+        among = None if exposed is None else {problem.index[e.quantity.key] for e in exposed}
+        exposed = exposures(problem, protection, among)
         rounds += 1
         if on_round is not None:
             on_round(rounds, hidden)
