@@ -18,7 +18,7 @@ def findings_manage(request, questionnaire, *, form_class, template, context, ba
         publishing.findings_withdraw(questionnaire=questionnaire)
         messages.success(request, _("The findings are no longer published."))
         return redirect(back_url)
-    latest = publications_of(questionnaire).select_related("release", "requested_by").first()
+    latest = publications_of(questionnaire).select_related("release").first()
     # A refused or stopped run keeps the summary staff wrote, for another go.
     summary = (
         latest.summary
