@@ -49,12 +49,9 @@ def invitation(request, token):
         response = render(
             request, "employers/invitation_invalid.html", {"reason": invalid.reason}, status=410
         )
-        # 410 tells browsers and crawlers the link is gone for good, but Django's request
-        # logger would record it with the full path, token and all, where anyone reading
-        # the logs could try it. It skips responses marked as logged, so log it here,
-        # without the token.
+        # 410 tells browsers and crawlers the link is gone for good. The token never
+        # reaches a log (settings.LOGGING redacts it from Django's request log too).
         logger.warning("Invitation link refused (%s): %s", invalid.reason, REDACTED_PATH)
-        response._has_been_logged = True
         return response
     access = request.session.get(selectors.SESSION_KEY, {})
     access[str(invited.survey_id)] = invited.employer_id

@@ -1,4 +1,6 @@
+import contextlib
 import datetime
+import io
 import logging
 
 import pytest
@@ -9,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.logging import RedactSecrets
 from employers import selectors, services
 from employers.models import EmployerResponse, Invitation, ResponseStatus, SkillRank
 from tests.conftest import send_everything_again
@@ -86,18 +89,47 @@ def test_an_expired_link_is_refused_plainly(client, survey, employer, settings):
     assert "This invitation link has expired" in response.content.decode()
 
 
-def test_a_refused_link_keeps_its_token_out_of_the_logs(client, survey, employer, caplog):
+@contextlib.contextmanager
+def portal_log():
+    """What the portal's own log handler writes, as configured in settings.LOGGING."""
+    (handler,) = (h for h in logging.getLogger().handlers if h.name == "console")
+    written = io.StringIO()
+    before = handler.setStream(written)
+    try:
+        yield written
+    finally:
+        handler.setStream(before)
+
+
+def test_every_handler_that_hears_of_a_request_redacts_tokens():
+    # Django's own handlers (its console one when DEBUG is on, mail to admins) would
+    # write the path whole.
+    for name in ("django.request", "django.server", "django.security.csrf"):
+        logger, handlers = logging.getLogger(name), []
+        while logger is not None:
+            # (pytest's own capturing handlers are not the portal's.)
+            handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+            logger = logger.parent if logger.propagate else None
+        assert handlers, name
+        for handler in handlers:
+            assert any(isinstance(f, RedactSecrets) for f in handler.filters), (name, handler)
+
+
+def test_invitation_tokens_never_reach_the_log(client, survey, employer):
     invitation, link = invite(survey, employer)
-    caplog.set_level(logging.DEBUG)
-    with time_machine.travel(invitation.expires_at + datetime.timedelta(minutes=1)):
-        expired = client.get(link)
-    unknown = client.get(reverse("employers:invitation", args=["a-guessed-token"]))
+    with portal_log() as written:
+        with time_machine.travel(invitation.expires_at + datetime.timedelta(minutes=1)):
+            expired = client.get(link)
+        unknown = client.get(reverse("employers:invitation", args=["a-guessed-token"]))
+        # What the development server (and any server logging through Django) records.
+        logging.getLogger("django.server").info('"GET %s HTTP/1.1" 302 0', link)
     assert (expired.status_code, unknown.status_code) == (410, 410)
-    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    logged = written.getvalue()
     assert invitation.token not in logged
     assert "a-guessed-token" not in logged
-    assert not [r for r in caplog.records if r.name == "django.request"]
-    assert "Invitation link refused (expired): /employers/invitation/<token>/" in caplog.text
+    assert "Invitation link refused (expired): /employers/invitation/<token>/" in logged
+    assert "Gone: /employers/invitation/<token>/" in logged  # Django's request log
+    assert '"GET /employers/invitation/<token>/ HTTP/1.1" 302' in logged
 
 
 def test_an_unknown_link_is_refused(client):
