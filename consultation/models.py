@@ -22,6 +22,7 @@ VERSION_FIELDS = ("figures_version", "questions_version")
 
 
 class Consultation(Questionnaire):
+    slug_pages = ("consultation:detail", "consultation:staff_detail")
     figures_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,

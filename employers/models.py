@@ -67,6 +67,8 @@ class Employer(models.Model):
 
 
 class Survey(Questionnaire):
+    slug_pages = ("employers:survey", "employers:staff_survey")
+
     class Meta(Questionnaire.Meta):
         verbose_name = _("employer survey")
         verbose_name_plural = _("employer surveys")

@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common.slugs import addressed_elsewhere
 
 # What staff set up and may change of a questionnaire, on its settings page.
 SETTINGS_FIELDS = ("title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity")
@@ -31,12 +34,33 @@ class Questionnaire(models.Model):
     findings_published = models.BooleanField(_("findings published"), default=False)
     findings_summary = models.TextField(_("summary of findings"), blank=True)
 
+    # The pages addressed by the slug (URL names taking it as their one argument).
+    slug_pages: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
         ordering = ["-opens_at"]
 
     def __str__(self):
         return self.title
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as invalid:
+            errors = invalid.update_error_dict(errors)
+        checked = self.slug and "slug" not in errors and "slug" not in (exclude or ())
+        if checked and addressed_elsewhere(self.slug, self.slug_pages):
+            errors["slug"] = [
+                ValidationError(
+                    _("“%(slug)s” is the address of another page; choose another."),
+                    code="reserved",
+                    params={"slug": self.slug},
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from common.services import check_editable
+from common.slugs import free_slug
 
 from .models import SETTINGS_FIELDS, AnswerOption, Questionnaire
 
@@ -17,11 +18,16 @@ def questionnaire_create(
     slug: str = "",
     **settings,
 ) -> Questionnaire:
-    """Save a new questionnaire (its ``SETTINGS_FIELDS``; the slug made from the title
-    unless given) with its starting answer lists (``lists``: the labels for each
-    question), which staff can then edit."""
+    """Save a new questionnaire (its ``SETTINGS_FIELDS``; unless given, the slug made from
+    the title, suffixed where another questionnaire or another page has it) with its
+    starting answer lists (``lists``: the labels for each question), which staff can then
+    edit."""
     check_editable(settings, SETTINGS_FIELDS)
-    questionnaire = model(title=title, slug=slug or slugify(title)[:200], **settings)
+    if not slug:  # from the title, made unique and kept off other pages' addresses
+        base = slugify(title)[:190] or model._meta.model_name.replace("_", "-")
+        taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug = free_slug(base, taken, model.slug_pages)
+    questionnaire = model(title=title, slug=slug, **settings)
     questionnaire.full_clean()
     with transaction.atomic():
         questionnaire.save()
