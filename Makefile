@@ -45,6 +45,8 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 
 run: export DEBUG ?= true
+# Links in the portal's email point where this server answers.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: migrate
 	$(BIN)/python manage.py load_roadmap
 	$(BIN)/python manage.py seed_demo

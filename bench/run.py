@@ -11,6 +11,7 @@ refused unless BENCH_ALLOW_SQLITE=1. BENCH_SECONDS (default 15) bounds each load
 import csv
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -72,6 +73,8 @@ def environment(url: str) -> dict:
         CONN_MAX_AGE="60",
         EMAIL_URL="memorymail://",
         LOG_LEVEL="WARNING",
+        # DEBUG is off as in production, so the portal needs a key of its own.
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         PYTHONPATH=str(ROOT),
     )
     return env

@@ -6,9 +6,11 @@ hardening and makes every secret mandatory; everything else has a safe embedded 
 """
 
 import datetime
+import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,13 +22,24 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# Under the test runner (pytest, or DJANGO_ENV=test for the processes tests start).
+TESTING = DJANGO_ENV == "test" or "pytest" in sys.modules
+
+# The committed development key signs nothing outside a developer's machine or the tests:
+# started any other way (gunicorn by hand with DEBUG off, say) the portal refuses to run.
+DEVELOPMENT_SECRET_KEY = "local-development-only-not-a-secret"  # noqa: S105 - public on purpose
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    if PRODUCTION or not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. A deployment sets DJANGO_ENV=production and a SECRET_KEY "
+            "of its own; on a developer's machine set DEBUG=true to use the development key."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
-    # Only ever used on a developer's machine or in tests: production refuses to start
-    # without a SECRET_KEY of its own.
-    SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-a-secret")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -62,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,7 +128,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rate limits and sign-in lockouts are counted here: production needs one cache shared
+    # by every worker (Redis, say), so it has no default.
+    "default": env.cache("CACHE_URL")
+    if PRODUCTION
+    else env.cache("CACHE_URL", default="locmemcache://"),
     # Ready-rendered parts of public pages (dit_portal/pages.py): each process's own memory,
     # kept consistent by revision tokens read from the database.
     "pages": {
@@ -221,6 +239,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page of the portal uses the camera, microphone, location, payment or similar browser
+# features: none may, nor may anything embedded in it.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -315,7 +344,8 @@ CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=730)
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
 
 # The portal's public address, for links in email sent outside a request (Celery tasks).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# By default the address `make run` serves on, so it follows PORT.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # Employer survey invitation links stop working after this many days (staff can re-send).
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=28)

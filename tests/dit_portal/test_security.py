@@ -37,6 +37,14 @@ def test_error_pages_carry_the_policy_too(client):
     assert "script-src 'self'" in client.get("/no-such-page/")["Content-Security-Policy"]
 
 
+def test_pages_switch_off_the_browser_features_the_portal_never_uses(client):
+    for url in (reverse("home"), "/no-such-page/"):
+        header = client.get(url)["Permissions-Policy"]
+        features = dict(part.strip().split("=") for part in header.split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert features[feature] == "()"
+
+
 def _sign_in(client, email, password, next_url="/"):
     return client.post(
         f"{reverse('account_login')}?next={next_url}", {"login": email, "password": password}

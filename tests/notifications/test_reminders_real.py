@@ -204,6 +204,7 @@ def test_a_real_worker_sends_through_a_real_smtp_server(redis_url, smtp_port, se
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "DJANGO_SETTINGS_MODULE": "dit_portal.settings",
+        "DJANGO_ENV": "test",
     }
     worker = subprocess.Popen(
         [
