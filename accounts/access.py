@@ -1,12 +1,12 @@
 """Who may use which view. Every staff view states its rule with ``staff_required``.
 
 Staff roles (commission staff, network coordinators, admins) must have MFA set up before
-they reach any staff page: they are sent to set it up first.
+they reach any page but their own account's (``accounts.middleware``): they are sent to set
+it up first.
 """
 
 from functools import wraps
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -25,13 +25,16 @@ ROLE_CHECKS = {
 
 def needs_mfa(user) -> bool:
     """True for a signed-in staff-role user who has not set up an authenticator app yet."""
-    return user.is_authenticated and user.has_staff_role and not is_mfa_enabled(user)
+    return user.is_authenticated and user.has_staff_role and not user.has_mfa
 
 
 def redirect_to_mfa_setup(request):
     messages.warning(
         request,
-        _("Staff pages need two-factor authentication. Set up an authenticator app to continue."),
+        _(
+            "Your account has staff access, so every page needs two-factor authentication. "
+            "Set up an authenticator app to continue."
+        ),
     )
     query = urlencode({"next": request.get_full_path()})
     return redirect(f"{reverse('mfa_activate_totp')}?{query}")

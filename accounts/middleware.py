@@ -1,16 +1,24 @@
 from django.conf import settings
+from django.urls import reverse
 
 from .access import needs_mfa, redirect_to_mfa_setup
 
 
-class AdminRequiresMFAMiddleware:
-    """Keep staff without MFA out of the Django admin, as ``staff_required`` does elsewhere."""
+class StaffRequireMFAMiddleware:
+    """Keep a staff-role account without its second factor off every page of the portal,
+    the admin and pages open to members included: it may only sign out, manage its own
+    account and set up its authenticator app (allauth's pages), until it has one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = "/" + settings.ADMIN_URL
+        self.open_prefixes = (
+            reverse("account_login").rsplit("login/", 1)[0],
+            reverse("healthz"),
+            reverse("favicon"),
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
 
     def __call__(self, request):
-        if request.path.startswith(self.admin_prefix) and needs_mfa(request.user):
+        if needs_mfa(request.user) and not request.path.startswith(self.open_prefixes):
             return redirect_to_mfa_setup(request)
         return self.get_response(request)

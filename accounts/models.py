@@ -1,3 +1,4 @@
+from allauth.mfa.utils import is_mfa_enabled
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -91,6 +92,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (
             self.is_superuser or self.is_staff or bool(self.group_names & set(roles.STAFF_GROUPS))
         )
+
+    @cached_property
+    def has_mfa(self) -> bool:
+        """Whether an authenticator app is set up: asked once per request, by the middleware
+        that guards every page and again by each staff view."""
+        return is_mfa_enabled(self)
 
 
 # Who gave whom which role, and who switched an account off.

@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "common.middleware.PrivateForSignedInMiddleware",
-    "accounts.middleware.AdminRequiresMFAMiddleware",
+    "accounts.middleware.StaffRequireMFAMiddleware",
     "common.middleware.DatabaseUnavailableMiddleware",
     # Last, so it turns a locked-out sign-in anywhere into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -8,10 +8,14 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from tests import world
 from tests.conftest import PASSWORD, totp_code
+from tests.gates import admin_params, url_names
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
+
+OPEN_WITHOUT_MFA = {"healthz", "favicon"}
 
 
 def test_email_is_the_login_and_is_unique_whatever_its_case():
@@ -98,10 +102,31 @@ def test_staff_without_mfa_are_sent_from_staff_pages_and_admin_to_set_it_up(
     assert client.get("/admin/")["Location"] == f"{setup}?next=%2Fadmin%2F"
 
 
+def test_staff_without_mfa_open_no_page_but_their_own_account(client_for, staff_without_mfa):
+    """A coordinator with a password only reads no member list, event or calendar file: every
+    named page outside allauth's account pages sends them to set up their second factor."""
+    built = world.build()
+    client = client_for(staff_without_mfa)
+    setup = reverse("mfa_activate_totp")
+    opened = []
+    for name in url_names():
+        params = admin_params(name) if name.startswith("admin:") else built.params.get(name, {})
+        if params is None or name.startswith(("account_", "mfa_")) or name in OPEN_WITHOUT_MFA:
+            continue
+        url = reverse(name, kwargs=params)
+        response = client.get(url)
+        if not response.get("Location", "").startswith(f"{setup}?next="):
+            opened.append(f"{name} {url}: {response.status_code}")
+    assert opened == []
+    for name in ("account_logout", "account_email", "mfa_index"):
+        assert not client.get(reverse(name)).get("Location", "").startswith(setup), name
+    assert client.get(reverse("healthz")).status_code == 200
+
+
 def test_staff_reach_staff_pages_once_mfa_is_set_up(client, staff_without_mfa):
     client.post(reverse("account_login"), {"login": staff_without_mfa.email, "password": PASSWORD})
     confirm = client.get(reverse("staff_home"), follow=True)
-    assert "Staff pages need two-factor authentication." in confirm.content.decode()
+    assert "every page needs two-factor authentication." in confirm.content.decode()
     # allauth asks for the password again before changing how the account signs in.
     assert confirm.request["PATH_INFO"] == reverse("account_reauthenticate")
     setup = client.post(
