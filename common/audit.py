@@ -11,12 +11,24 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.encoding import smart_str
 
 
-class AuditedAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class AuditHistoryAdminMixin(AuditlogHistoryAdminMixin):
+    """django-auditlog's "Audit log" page for a row, which for an id with no row (deleted,
+    or typed by hand) sends the admin back with "doesn't exist", as Django's own history
+    page does, where django-auditlog fails with a server error."""
+
+    def auditlog_history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().auditlog_history_view(request, object_id, extra_context)
+
+
+class AuditedAdmin(AuditHistoryAdminMixin, admin.ModelAdmin):
     """A model admin with a link to each row's audit history."""
 
     show_auditlog_history_link = True

@@ -24,6 +24,19 @@ class EmailField(forms.EmailField):
         )
 
 
+# The largest id a database row can have (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
+
+def id_from(text: str | None) -> int | None:
+    """The row id written in ``text`` (a query parameter, say), or None if it cannot be one:
+    not a whole number, not positive, or too large for the database to compare."""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
 # A date and time in one native control; the format is the one the control reads and writes.
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -1,8 +1,7 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdminMixin
-from common.audit import AuditedAdmin
+from common.audit import AuditedAdmin, AuditHistoryAdminMixin
 
 from .models import (
     Consultation,
@@ -67,7 +66,7 @@ class ResponseAdmin(FiguresChangeAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(AuditlogHistoryAdminMixin, FiguresChangeAdmin):
+class ThemeAdmin(AuditHistoryAdminMixin, FiguresChangeAdmin):
     show_auditlog_history_link = True
     list_display = ["name", "consultation", "description"]
     list_filter = ["consultation"]
@@ -75,7 +74,7 @@ class ThemeAdmin(AuditlogHistoryAdminMixin, FiguresChangeAdmin):
 
 
 @admin.register(ResponseTheme)
-class ResponseThemeAdmin(AuditlogHistoryAdminMixin, FiguresChangeAdmin):
+class ResponseThemeAdmin(AuditHistoryAdminMixin, FiguresChangeAdmin):
     show_auditlog_history_link = True
     list_display = ["response", "theme", "coded_by", "coded_at"]
     list_filter = ["theme__consultation", "theme"]

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import staff_required
+from common.forms import id_from
 
 from . import selectors
 
@@ -25,9 +26,10 @@ def email_log(request):
     if status is not None and status not in STATUSES:
         raise Http404
     if kind is not None or pk is not None:
-        if kind not in selectors.occurrence_kinds(audiences) or not (pk or "").isdigit():
+        pk = id_from(pk)
+        if kind not in selectors.occurrence_kinds(audiences) or pk is None:
             raise Http404
-        focus = selectors.log_occurrence(kind=kind, pk=int(pk))
+        focus = selectors.log_occurrence(kind=kind, pk=pk)
         if focus is None:
             raise Http404
     overview = focus is None and status is None
