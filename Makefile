@@ -41,6 +41,7 @@ $(STAMP): uv.lock | $(UV)
 
 install: $(STAMP)
 
+migrate: export DEBUG ?= true
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 

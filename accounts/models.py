@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from common.constraints import ConstraintMessagesBesideFields
+
 from . import roles
 
 
@@ -32,8 +34,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ConstraintMessagesBesideFields, AbstractBaseUser, PermissionsMixin):
     """A person who signs in. Email is the login; there is no username."""
+
+    constraint_fields = {
+        "user_email_unique_case_insensitive": "email",
+    }
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -59,7 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_case_insensitive",
+                violation_error_message=_("An account with this email address already exists."),
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from .validators import https_only, within_service_years
+
 # The longest address an EmailField model keeps (RFC 5321's path limit). Django's form
 # validator allows up to 320, so a form field left at its default takes addresses the
 # database cannot keep.
@@ -22,6 +24,29 @@ class EmailField(forms.EmailField):
         self.error_messages["max_length"] = _(
             "Enter an email address of %(limit_value)d characters or fewer"
         )
+
+
+class HttpsURLField(forms.URLField):
+    """A link that must be https; a bare "example.org" is read as https://example.org."""
+
+    default_validators = [https_only]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+
+class DateField(forms.DateField):
+    """A date within the years the portal plans and records things in."""
+
+    default_validators = [within_service_years]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within the years the portal plans and records things in."""
+
+    default_validators = [within_service_years]
 
 
 # The largest id a database row can have (a 64-bit signed integer).

@@ -1,12 +1,14 @@
 """The questionnaire, a few short pages, and the staff forms. Validation only."""
 
+import datetime
 import functools
 from dataclasses import dataclass
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import EmailField
+from common.forms import DateField, EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
 from .models import (
@@ -37,6 +39,7 @@ class QuestionForm(forms.Form):
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -278,19 +281,43 @@ class StaffResponseForm(forms.Form):
     channel_detail = forms.CharField(
         label=_("Which event? (for event responses)"), required=False, max_length=200
     )
-    submitted_on = forms.DateField(
+    submitted_on = DateField(
         label=_("Date the response was given"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, consultation: Consultation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consultation = consultation
         for step in STEPS[:-1]:
             page = step.form_class(consultation=consultation)
             for name, field in page.fields.items():
                 if name != "website":
                     field.required = False
                     self.fields[name] = field
+
+    def clean_submitted_on(self):
+        """A response is given while the consultation is open (it may be typed in after it
+        closes), and never in the future."""
+        given = self.cleaned_data["submitted_on"]
+        opened = timezone.localdate(self.consultation.opens_at)
+        # closes_at is the first moment it is closed.
+        closed = timezone.localdate(
+            self.consultation.closes_at - datetime.timedelta(microseconds=1)
+        )
+        if given < opened:
+            raise forms.ValidationError(
+                _("Enter a date on or after %(date)s, when the consultation opened"),
+                params={"date": formats.date_format(opened)},
+            )
+        if given > closed:
+            raise forms.ValidationError(
+                _("Enter a date on or before %(date)s, when the consultation closed"),
+                params={"date": formats.date_format(closed)},
+            )
+        if given > timezone.localdate():
+            raise forms.ValidationError(_("Enter today's date or an earlier one"))
+        return given
 
     def clean(self):
         cleaned = super().clean()
@@ -301,7 +328,9 @@ class StaffResponseForm(forms.Form):
 
 class ThemeForm(forms.Form):
     name = forms.CharField(label=_("New theme"), max_length=100)
-    description = forms.CharField(label=_("What it covers (optional)"), required=False)
+    description = forms.CharField(
+        label=_("What it covers (optional)"), required=False, max_length=300
+    )
 
 
 class CodingForm(forms.Form):
@@ -343,4 +372,5 @@ class FindingsForm(forms.Form):
         label=_("Summary of findings"),
         help_text=_("Shown above the published figures. Do not name or describe individuals."),
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
     )

@@ -16,12 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.constraints import ConstraintMessagesBesideFields
 from surveys.models import AnswerOption, Questionnaire
 
 VERSION_FIELDS = ("figures_version", "questions_version")
 
 
 class Consultation(Questionnaire):
+    constraint_fields = {
+        "consultation_closes_after_it_opens": "closes_at",
+    }
+
     slug_pages = ("consultation:detail", "consultation:staff_detail")
     figures_version = models.PositiveBigIntegerField(
         default=0,
@@ -75,6 +80,10 @@ class OptionKind(models.TextChoices):
 class Option(AnswerOption):
     """One answer residents can tick, in a list staff can edit."""
 
+    constraint_fields = {
+        "option_label_unique_per_question": "label",
+    }
+
     questionnaire_field = "consultation"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="options")
@@ -86,7 +95,11 @@ class Option(AnswerOption):
         verbose_name_plural = _("answer options")
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "kind", "label"], name="option_label_unique_per_question"
+                fields=["consultation", "kind", "label"],
+                name="option_label_unique_per_question",
+                violation_error_message=_(
+                    "This question already has an answer option with that label."
+                ),
             ),
         ]
 
@@ -232,8 +245,12 @@ def new_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-class Response(models.Model):
+class Response(ConstraintMessagesBesideFields, models.Model):
     """One resident's answers. Anonymous: nothing here identifies who gave them."""
+
+    constraint_fields = {
+        "response_ward_given_exactly_when_area_is_a_ward": "ward",
+    }
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, related_name="responses"
@@ -255,13 +272,13 @@ class Response(models.Model):
         help_text=_("For responses gathered at an event: which one."),
     )
     options = models.ManyToManyField(Option, through="ResponseOption", related_name="responses")
-    barriers_other = models.TextField(_("other barriers"), blank=True)
-    changes_other = models.TextField(_("other changes"), blank=True)
-    support_other = models.TextField(_("other support"), blank=True)
+    barriers_other = models.TextField(_("other barriers"), max_length=2000, blank=True)
+    changes_other = models.TextField(_("other changes"), max_length=2000, blank=True)
+    support_other = models.TextField(_("other support"), max_length=2000, blank=True)
     interest = models.CharField(
         _("interest in digital roles"), max_length=12, choices=Interest.choices, blank=True
     )
-    comments = models.TextField(_("anything else"), blank=True)
+    comments = models.TextField(_("anything else"), max_length=5000, blank=True)
 
     # About you: every question optional, every one with "prefer not to say". Blank means
     # the question was skipped. Used for equality monitoring only, never about a person.
@@ -306,6 +323,9 @@ class Response(models.Model):
                 condition=(Q(area=AreaChoice.WARD) & Q(ward__isnull=False))
                 | (~Q(area=AreaChoice.WARD) & Q(ward__isnull=True)),
                 name="response_ward_given_exactly_when_area_is_a_ward",
+                violation_error_message=_(
+                    "Choose a ward only when the answer says the person lives in one."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["consultation", "submitted_at"])]
@@ -324,15 +344,23 @@ class ResponseOption(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "option"], name="response_option_once"),
+            models.UniqueConstraint(
+                fields=["response", "option"],
+                name="response_option_once",
+                violation_error_message=_("Each answer option can be chosen only once."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.response_id}: {self.option_id}"
 
 
-class Theme(models.Model):
+class Theme(ConstraintMessagesBesideFields, models.Model):
     """A theme staff code free-text answers with."""
+
+    constraint_fields = {
+        "theme_name_unique": "name",
+    }
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(_("name"), max_length=100)
@@ -343,7 +371,11 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "name"], name="theme_name_unique"),
+            models.UniqueConstraint(
+                fields=["consultation", "name"],
+                name="theme_name_unique",
+                violation_error_message=_("There is already a theme with that name."),
+            ),
         ]
 
     def __str__(self):
@@ -360,7 +392,11 @@ class ResponseTheme(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "theme"], name="response_theme_once"),
+            models.UniqueConstraint(
+                fields=["response", "theme"],
+                name="response_theme_once",
+                violation_error_message=_("This theme is already applied to the answer."),
+            ),
         ]
 
     def __str__(self):
@@ -377,7 +413,7 @@ class Contact(models.Model):
         Consultation, on_delete=models.SET_NULL, null=True, related_name="contacts"
     )
     email = models.EmailField(_("email"), blank=True, help_text=_("Erased on withdrawal."))
-    consent_text = models.TextField(_("what they agreed to"))
+    consent_text = models.TextField(_("what they agreed to"), max_length=2000)
     # Dates, not times: a contact is saved a moment after the resident's response, so a time
     # of day would match the address to its answers.
     consented_on = models.DateField(_("consented on"), default=timezone.localdate)

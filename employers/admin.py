@@ -3,7 +3,16 @@ from django.contrib import admin
 from common.admin import ReadOnlyAdminMixin
 from common.audit import AuditedAdmin
 
-from .models import Employer, EmployerResponse, Invitation, Skill, SkillRank, Survey, SurveyOption
+from .models import (
+    Employer,
+    EmployerResponse,
+    Invitation,
+    LinkedAccount,
+    Skill,
+    SkillRank,
+    Survey,
+    SurveyOption,
+)
 
 
 class SurveyOptionInline(admin.TabularInline):
@@ -40,6 +49,20 @@ class InvitationAdmin(AuditedAdmin):
     search_fields = ["employer__name", "email"]
     list_select_related = ["employer", "survey"]
     readonly_fields = ["salt", "token_hash", "sent_at", "opened_at", "created_at"]
+
+
+@admin.register(LinkedAccount)
+class LinkedAccountAdmin(AuditedAdmin):
+    """Accounts an invitation link linked while signed in: deleting one stops that account
+    answering for the organisation (as "Remove" on the survey's staff page does)."""
+
+    list_display = ["user", "invitation", "linked_at"]
+    search_fields = ["user__email", "invitation__employer__name"]
+    list_select_related = ["user", "invitation__employer"]
+    readonly_fields = ["invitation", "user", "linked_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class SkillRankInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -203,4 +203,5 @@ class FindingsForm(forms.Form):
         label=_("Summary of findings"),
         help_text=_("Shown above the published figures. Do not name organisations."),
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
     )

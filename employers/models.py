@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.constraints import ConstraintMessagesBesideFields
 from surveys.models import AnswerOption, Questionnaire
 
 
@@ -59,7 +60,11 @@ class Employer(models.Model):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         constraints = [
-            models.UniqueConstraint(fields=["name"], name="employer_name_unique"),
+            models.UniqueConstraint(
+                fields=["name"],
+                name="employer_name_unique",
+                violation_error_message=_("An organisation with this name is already listed."),
+            ),
         ]
 
     def __str__(self):
@@ -67,6 +72,10 @@ class Employer(models.Model):
 
 
 class Survey(Questionnaire):
+    constraint_fields = {
+        "survey_closes_after_it_opens": "closes_at",
+    }
+
     slug_pages = ("employers:survey", "employers:staff_survey")
 
     class Meta(Questionnaire.Meta):
@@ -93,6 +102,10 @@ class OptionKind(models.TextChoices):
 class SurveyOption(AnswerOption):
     """An answer employers can tick, in a list staff can edit."""
 
+    constraint_fields = {
+        "survey_option_label_unique": "label",
+    }
+
     questionnaire_field = "survey"
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="options")
@@ -104,13 +117,19 @@ class SurveyOption(AnswerOption):
         verbose_name_plural = _("answer options")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "kind", "label"], name="survey_option_label_unique"
+                fields=["survey", "kind", "label"],
+                name="survey_option_label_unique",
+                violation_error_message=_("This list already has an option with that label."),
             ),
         ]
 
 
-class Skill(models.Model):
+class Skill(ConstraintMessagesBesideFields, models.Model):
     """A skill employers can rank among the top five for an entry-level role."""
+
+    constraint_fields = {
+        "skill_name_unique": "name",
+    }
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="skills")
     name = models.CharField(_("skill"), max_length=150)
@@ -122,7 +141,11 @@ class Skill(models.Model):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
         constraints = [
-            models.UniqueConstraint(fields=["survey", "name"], name="skill_name_unique"),
+            models.UniqueConstraint(
+                fields=["survey", "name"],
+                name="skill_name_unique",
+                violation_error_message=_("This survey already lists a skill with that name."),
+            ),
         ]
 
     def __str__(self):
@@ -182,6 +205,34 @@ class Invitation(models.Model):
         return token_for(self.salt)
 
 
+class LinkedAccount(models.Model):
+    """An account that followed an invitation link while signed in: it answers for the
+    organisation from any browser for as long as that link works. Sending the invitation
+    again (a new link) or the link's expiry ends it, as it ends access in every browser
+    session that opened the old link. Contacts staff add (``Employer.contacts``) stay."""
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="linked_accounts"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        ordering = ["linked_at"]
+        verbose_name = _("account linked by an invitation")
+        verbose_name_plural = _("accounts linked by invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "user"],
+                name="account_linked_once_per_invitation",
+                violation_error_message=_("This account is already linked by the invitation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.invitation.employer}"
+
+
 class ResponseStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -202,10 +253,12 @@ class EmployerResponse(models.Model):
         _("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
     )
     options = models.ManyToManyField(SurveyOption, blank=True, related_name="responses")
-    barriers_other = models.TextField(_("other barriers"), blank=True)
-    changes_other = models.TextField(_("other changes"), blank=True)
-    offers_other = models.TextField(_("other offers"), blank=True)
-    entry_level_roles = models.TextField(_("entry-level roles offered"), blank=True)
+    barriers_other = models.TextField(_("other barriers"), max_length=2000, blank=True)
+    changes_other = models.TextField(_("other changes"), max_length=2000, blank=True)
+    offers_other = models.TextField(_("other offers"), max_length=2000, blank=True)
+    entry_level_roles = models.TextField(
+        _("entry-level roles offered"), max_length=2000, blank=True
+    )
     apprenticeships = models.CharField(
         _("apprenticeships offered"), max_length=10, choices=Apprenticeships.choices, blank=True
     )
@@ -223,11 +276,16 @@ class EmployerResponse(models.Model):
         verbose_name_plural = _("employer responses")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "employer"], name="one_response_per_employer_per_survey"
+                fields=["survey", "employer"],
+                name="one_response_per_employer_per_survey",
+                violation_error_message=_(
+                    "This organisation already has a response to this survey."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status=ResponseStatus.DRAFT) | Q(submitted_at__isnull=False),
                 name="submitted_response_has_a_time",
+                violation_error_message=_("A submitted response needs the time it was submitted."),
             ),
         ]
 
@@ -239,8 +297,14 @@ class EmployerResponse(models.Model):
         return self.status == ResponseStatus.SUBMITTED
 
 
-class SkillRank(models.Model):
+class SkillRank(ConstraintMessagesBesideFields, models.Model):
     """One of an employer's top five skills, at its rank (1 is the most important)."""
+
+    constraint_fields = {
+        "one_skill_per_rank": "rank",
+        "no_skill_ranked_twice": "skill",
+        "rank_one_to_five": "rank",
+    }
 
     response = models.ForeignKey(EmployerResponse, on_delete=models.CASCADE, related_name="ranks")
     rank = models.PositiveSmallIntegerField()
@@ -250,17 +314,27 @@ class SkillRank(models.Model):
     class Meta:
         ordering = ["response", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "rank"], name="one_skill_per_rank"),
+            models.UniqueConstraint(
+                fields=["response", "rank"],
+                name="one_skill_per_rank",
+                violation_error_message=_("Put one skill at each rank."),
+            ),
             models.UniqueConstraint(
                 fields=["response", "skill"],
                 condition=Q(skill__isnull=False),
                 name="no_skill_ranked_twice",
+                violation_error_message=_("Rank each skill only once."),
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=5), name="rank_one_to_five"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1, rank__lte=5),
+                name="rank_one_to_five",
+                violation_error_message=_("Ranks go from 1 to 5."),
+            ),
             models.CheckConstraint(
                 condition=(Q(skill__isnull=False) & Q(other=""))
                 | (Q(skill__isnull=True) & ~Q(other="")),
                 name="rank_is_a_listed_skill_or_other",
+                violation_error_message=_("Choose a skill from the list, or describe another one."),
             ),
         ]
 
@@ -276,3 +350,4 @@ auditlog.register(EmployerResponse, include_fields=["status", "submitted_at", "s
 # Invitations are audited without their salt and token hash: with the SECRET_KEY the salt
 # gives the working link, and the audit history is shown to every admin.
 auditlog.register(Invitation, exclude_fields=["salt", "token_hash"])
+auditlog.register(LinkedAccount)

@@ -1,10 +1,12 @@
 """Reads of the employer survey: access, progress of invitations, and the results in SQL."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from reporting.breakdowns import Breakdown, Ranking, build_breakdown, build_ranking
 
@@ -12,6 +14,7 @@ from .models import (
     Employer,
     EmployerResponse,
     Invitation,
+    LinkedAccount,
     OptionKind,
     ResponseStatus,
     Sector,
@@ -30,19 +33,50 @@ def survey_with_lists(*, slug: str) -> Survey:
     return Survey.objects.prefetch_related("options", "skills").get(slug=slug)
 
 
+def invitation_in_session(request, survey: Survey) -> Invitation | None:
+    """The invitation whose link this browser session followed for ``survey``, while that
+    link still works: sending the invitation again changes its token and expiry ends it,
+    in every session at once."""
+    entry = request.session.get(SESSION_KEY, {}).get(str(survey.pk))
+    if not (isinstance(entry, list) and len(entry) == 2):
+        return None
+    pk, token_hash = entry
+    return (
+        Invitation.objects.select_related("employer")
+        .filter(pk=pk, survey=survey, token_hash=token_hash, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def remember_invitation(request, invitation: Invitation) -> None:
+    """Let this browser session answer for the invitation's organisation while its link
+    works."""
+    access = request.session.get(SESSION_KEY, {})
+    access[str(invitation.survey_id)] = [invitation.pk, invitation.token_hash]
+    request.session[SESSION_KEY] = access
+
+
 def employer_for(request, survey: Survey) -> Employer | None:
-    """The organisation this visitor may answer for: the one whose invitation link they
-    followed in this session, or one they answer for from their account."""
-    employer_id = request.session.get(SESSION_KEY, {}).get(str(survey.pk))
-    if employer_id is not None:
-        return Employer.objects.filter(pk=employer_id).first()
+    """The organisation this visitor may answer for: the one whose invitation link this
+    session followed, while it works; or one their account answers for, as a contact
+    staff added or through a link they followed signed in, while that link works."""
+    invitation = invitation_in_session(request, survey)
+    if invitation is not None:
+        return invitation.employer
     if request.user.is_authenticated:
         return (
-            Employer.objects.filter(contacts=request.user, invitations__survey=survey)
+            Employer.objects.filter(_answered_by(request.user), invitations__survey=survey)
             .distinct()
             .first()
         )
     return None
+
+
+def _answered_by(user) -> Q:
+    """Organisations an account answers for: as a contact, or through a working link."""
+    return Q(contacts=user) | Q(
+        invitations__linked_accounts__user=user, invitations__expires_at__gt=timezone.now()
+    )
 
 
 def response_for(survey: Survey, employer: Employer) -> EmployerResponse | None:
@@ -84,7 +118,12 @@ def surveys_for_user(user) -> list[Survey]:
     """Surveys the signed-in person can answer for one of their organisations."""
     if not user.is_authenticated:
         return []
-    return list(Survey.objects.filter(invitations__employer__contacts=user).distinct())
+    return list(
+        Survey.objects.filter(
+            Q(invitations__employer__contacts=user)
+            | Q(invitations__linked_accounts__user=user, invitations__expires_at__gt=timezone.now())
+        ).distinct()
+    )
 
 
 def invitation_progress(*, survey: Survey):
@@ -110,6 +149,33 @@ def invitation_progress(*, survey: Survey):
         .distinct()
         .order_by("name")
     )
+
+
+@dataclass
+class Account:
+    """An account that can answer for an organisation, and how: as a contact staff added
+    (``until`` is None), or through an invitation link it followed, until the link expires."""
+
+    user_id: int
+    email: str
+    until: datetime.datetime | None = None
+
+
+def accounts_by_employer(*, survey: Survey) -> dict[int, list[Account]]:
+    """For each organisation invited to ``survey``, the accounts that can answer for it
+    (two queries)."""
+    found: dict[int, list[Account]] = {}
+    contacts = Employer.contacts.through.objects.filter(
+        employer__invitations__survey=survey
+    ).values_list("employer_id", "user_id", "user__email")
+    for employer_id, user_id, email in contacts.distinct().order_by("user__email"):
+        found.setdefault(employer_id, []).append(Account(user_id, email))
+    linked = LinkedAccount.objects.filter(
+        invitation__survey=survey, invitation__expires_at__gt=timezone.now()
+    ).values_list("invitation__employer_id", "user_id", "user__email", "invitation__expires_at")
+    for employer_id, user_id, email, until in linked.order_by("user__email"):
+        found.setdefault(employer_id, []).append(Account(user_id, email, until))
+    return found
 
 
 @dataclass

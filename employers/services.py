@@ -20,6 +20,7 @@ from .models import (
     Employer,
     EmployerResponse,
     Invitation,
+    LinkedAccount,
     OptionKind,
     ResponseStatus,
     Skill,
@@ -169,13 +170,18 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     )
     with transaction.atomic():
         invitation.save(update_fields=["salt", "token_hash", "expires_at"])
+        # The old link no longer works, so nor does what it gave: browser sessions that
+        # opened it check its token hash, and the accounts it linked are unlinked here.
+        for linked in invitation.linked_accounts.all():
+            linked.delete()
         emails.post_invitation(invitation)
     return invitation
 
 
 def invitation_open(*, token: str, user=None) -> Invitation:
     """Follow an invitation link. Records when it was first opened; a signed-in person
-    who follows it becomes able to answer for the organisation from their account."""
+    who follows it can answer for the organisation from their account for as long as the
+    link works (``LinkedAccount``)."""
     invitation = (
         Invitation.objects.select_related("survey", "employer")
         .filter(token_hash=hash_token(token))
@@ -190,8 +196,25 @@ def invitation_open(*, token: str, user=None) -> Invitation:
             opened_at=timezone.now()
         )
     if user is not None and user.is_authenticated:
-        invitation.employer.contacts.add(user)
+        LinkedAccount.objects.get_or_create(invitation=invitation, user=user)
     return invitation
+
+
+def account_unlink(*, survey: Survey, employer: Employer, user) -> int:
+    """Stop an account answering for an organisation: as its contact, and through any
+    invitation link to this survey it followed. The organisation's response stays as it
+    is. Returns how many ways in were closed."""
+    with transaction.atomic():
+        closed = 0
+        if employer.contacts.filter(pk=user.pk).exists():
+            employer.contacts.remove(user)
+            closed += 1
+        for linked in LinkedAccount.objects.filter(
+            invitation__survey=survey, invitation__employer=employer, user=user
+        ):
+            linked.delete()
+            closed += 1
+    return closed
 
 
 def _int_or_none(value) -> int | None:

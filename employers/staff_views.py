@@ -1,6 +1,7 @@
 """Staff pages of the employer survey (commission staff and admins)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from surveys import views as surveys_views
 
 from . import exports, selectors, services
 from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
-from .models import Invitation, Skill, Survey, SurveyOption
+from .models import Employer, Invitation, Skill, Survey, SurveyOption
 
 VIEW = "employers.view_employerresponse"
 MANAGE = "employers.change_survey"
@@ -37,6 +38,28 @@ def _survey(slug) -> Survey:
 def survey_list(request):
     """Commission staff and admins: every employer survey."""
     return render(request, "employers/staff/survey_list.html", {"surveys": Survey.objects.all()})
+
+
+@never_cache
+@staff_required(perm="employers.change_invitation")
+@require_http_methods(["POST"])
+def account_remove(request, slug, employer_pk, user_pk):
+    """Commission staff and admins: stop an account answering for an organisation. Its
+    answers stay; the invitation link itself keeps working until it is sent again."""
+    survey = _survey(slug)
+    employer = get_object_or_404(Employer, pk=employer_pk, invitations__survey=survey)
+    user = get_object_or_404(get_user_model(), pk=user_pk)
+    if services.account_unlink(survey=survey, employer=employer, user=user):
+        messages.success(
+            request,
+            _(
+                "%(email)s can no longer answer for %(employer)s from their account; the "
+                "organisation's answers are kept. To stop the invitation link working too, "
+                "send it again."
+            )
+            % {"email": user.email, "employer": employer},
+        )
+    return redirect("employers:staff_survey", slug=slug)
 
 
 @never_cache
@@ -92,12 +115,16 @@ def staff_survey(request, slug):
                     % {"employer": invitation.employer, "email": data["email"]},
                 )
                 return redirect("employers:staff_survey", slug=slug)
+    progress = list(selectors.invitation_progress(survey=survey))
+    accounts = selectors.accounts_by_employer(survey=survey)
+    for employer in progress:
+        employer.accounts = accounts.get(employer.pk, [])
     return render(
         request,
         "employers/staff/survey_detail.html",
         {
             "survey": survey,
-            "progress": selectors.invitation_progress(survey=survey),
+            "progress": progress,
             "form": form,
             "now": timezone.now(),
         },

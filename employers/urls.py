@@ -26,6 +26,11 @@ urlpatterns = [
         staff_views.invitation_resend,
         name="invitation_resend",
     ),
+    path(
+        "staff/employers/<slug:slug>/organisations/<int:employer_pk>/accounts/<int:user_pk>/remove/",
+        staff_views.account_remove,
+        name="account_remove",
+    ),
     path("staff/employers/<slug:slug>/results/", staff_views.results, name="results"),
     path(
         "staff/employers/<slug:slug>/export/responses.csv",

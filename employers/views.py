@@ -53,9 +53,7 @@ def invitation(request, token):
         # reaches a log (settings.LOGGING redacts it from Django's request log too).
         logger.warning("Invitation link refused (%s): %s", invalid.reason, REDACTED_PATH)
         return response
-    access = request.session.get(selectors.SESSION_KEY, {})
-    access[str(invited.survey_id)] = invited.employer_id
-    request.session[selectors.SESSION_KEY] = access
+    selectors.remember_invitation(request, invited)
     return redirect(invited.survey)
 
 

@@ -3,7 +3,7 @@ from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATETIME_LOCAL, DatePartsField
+from common.forms import DATETIME_LOCAL, DatePartsField, DateTimeField, HttpsURLField
 
 from .models import (
     Activity,
@@ -24,7 +24,9 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     workstream = forms.ModelChoiceField(label=_("Workstream"), queryset=Workstream.objects.all())
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False, max_length=5000
+    )
     starts = DatePartsField(
         label=_("Starts"),
         help_text=_("Leave the day empty if only the month is known, for example 11 2020."),
@@ -44,6 +46,7 @@ class ActivityForm(forms.Form):
         help_text=_("Deliverables and outcomes, one per line."),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=5000,
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partners"),
@@ -121,18 +124,19 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("The roadmap entry this meeting belongs to, if any."),
     )
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME_LOCAL)
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME_LOCAL)
+    starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_LOCAL)
+    ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_LOCAL)
     location = forms.CharField(label=_("Place"), max_length=300, required=False)
-    online_url = forms.URLField(
-        label=_("Online meeting link"), required=False, assume_scheme="https"
+    online_url = HttpsURLField(label=_("Online meeting link"), required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), widget=forms.Textarea, required=False, max_length=10000
     )
-    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea, required=False)
     papers = forms.CharField(
         label=_("Papers"),
         help_text=_("One paper per line: its title, a vertical bar, then its link."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=5000,
     )
     members = forms.ModelMultipleChoiceField(
         label=_("Invited advisory group members"),
@@ -181,6 +185,11 @@ class MeetingForm(forms.Form):
                     _("Line %(number)s: write the paper's title, a vertical bar, then its link."),
                     params={"number": number},
                 )
+            if not url.startswith("https://"):
+                raise forms.ValidationError(
+                    _("Line %(number)s: give the paper's link starting with https://"),
+                    params={"number": number},
+                )
             if len(url) > URL_MAX_LENGTH:
                 raise forms.ValidationError(
                     _(
@@ -203,7 +212,9 @@ class MeetingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea, required=False)
+    minutes = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea, required=False, max_length=50000
+    )
     minutes_published = forms.BooleanField(
         label=_("Publish the minutes on the meeting's public page"), required=False
     )

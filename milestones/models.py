@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.constraints import ConstraintMessagesBesideFields
 from common.fields import HttpsURLField
+from common.validators import within_service_years
 
 
 class Precision(models.TextChoices):
@@ -78,7 +80,7 @@ def last_day_of_month(day: datetime.date) -> datetime.date:
 class Workstream(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     source_key = models.SlugField(
         _("roadmap source key"),
@@ -112,8 +114,14 @@ class Partner(models.Model):
         return self.name
 
 
-class Activity(models.Model):
+class Activity(ConstraintMessagesBesideFields, models.Model):
     """One row of the roadmap: an activity with its milestone dates."""
+
+    constraint_fields = {
+        "activity_month_start_is_first_of_month": "starts_on",
+        "activity_month_end_is_first_of_month": "ends_on",
+        "activity_ends_after_it_starts": "ends_on",
+    }
 
     workstream = models.ForeignKey(
         Workstream,
@@ -126,13 +134,17 @@ class Activity(models.Model):
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, validators=[validate_not_reserved]
     )
-    description = models.TextField(_("description"), blank=True)
-    starts_on = models.DateField(_("starts"))
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    starts_on = models.DateField(_("starts"), validators=[within_service_years])
     starts_precision = models.CharField(
         _("start precision"), max_length=5, choices=Precision.choices, default=Precision.MONTH
     )
     ends_on = models.DateField(
-        _("ends"), null=True, blank=True, help_text=_("Leave empty for a single date.")
+        _("ends"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a single date."),
+        validators=[within_service_years],
     )
     ends_precision = models.CharField(
         _("end precision"), max_length=5, choices=Precision.choices, default=Precision.MONTH
@@ -311,8 +323,12 @@ class AdvisoryMember(models.Model):
         return self.name
 
 
-class AdvisoryMeeting(models.Model):
+class AdvisoryMeeting(ConstraintMessagesBesideFields, models.Model):
     """A meeting of the advisory group, with its papers, minutes and attendees."""
+
+    constraint_fields = {
+        "meeting_ends_after_it_starts": "ends_at",
+    }
 
     activity = models.ForeignKey(
         Activity,
@@ -323,12 +339,12 @@ class AdvisoryMeeting(models.Model):
         verbose_name=_("roadmap activity"),
     )
     title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[within_service_years])
+    ends_at = models.DateTimeField(_("ends"), validators=[within_service_years])
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = HttpsURLField(_("online meeting link"), blank=True)
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(_("agenda"), max_length=10000, blank=True)
+    minutes = models.TextField(_("minutes"), max_length=50000, blank=True)
     minutes_published = models.BooleanField(_("minutes published"), default=False)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -397,7 +413,9 @@ class MeetingAttendance(models.Model):
         verbose_name_plural = _("meeting attendance")
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "member"], name="attendance_one_per_member_per_meeting"
+                fields=["meeting", "member"],
+                name="attendance_one_per_member_per_meeting",
+                violation_error_message=_("This person is already on the meeting's list."),
             ),
         ]
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATETIME_LOCAL
+from common.forms import DATETIME_LOCAL, DateTimeField, HttpsURLField
 
 from . import selectors
 from .models import (
@@ -96,6 +96,7 @@ class DecisionForm(forms.Form):
         label=_("Message to the applicant (optional; required to decline)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=2000,
     )
 
     def clean(self):
@@ -137,10 +138,10 @@ class NominateForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME_LOCAL)
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME_LOCAL)
+    starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_LOCAL)
+    ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_LOCAL)
     location = forms.CharField(label=_("Place"), required=False, max_length=300)
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_url = HttpsURLField(label=_("Online link"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -11,12 +11,15 @@ from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.constraints import ConstraintMessagesBesideFields
 from common.fields import HttpsURLField
+from common.validators import within_service_years
 
 
 class Organisation(models.Model):
@@ -81,12 +84,16 @@ class MembershipStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-class Membership(models.Model):
+class Membership(ConstraintMessagesBesideFields, models.Model):
     """A person's application to the network and, once approved, their member profile.
 
     When a member leaves, everything personal is erased and the link to their account
     removed; the row stays, anonymous, so that places and attendance still add up.
     """
+
+    constraint_fields = {
+        "mentee_capacity_at_most_five": "mentee_capacity",
+    }
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -116,11 +123,11 @@ class Membership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decision_message = models.TextField(_("message to the applicant"), blank=True)
+    decision_message = models.TextField(_("message to the applicant"), max_length=2000, blank=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
 
     # Profile: shown in the directory only where the member chose.
-    bio = models.TextField(_("about me"), blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, blank=True)
     listed = models.BooleanField(_("list me in the member directory"), default=True)
     show_email = models.BooleanField(_("show my email address"), default=False)
     show_role = models.BooleanField(_("show my job title"), default=True)
@@ -148,7 +155,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(mentee_capacity__lte=5), name="mentee_capacity_at_most_five"
+                condition=Q(mentee_capacity__lte=5),
+                name="mentee_capacity_at_most_five",
+                violation_error_message=_("You can take at most five mentees."),
             ),
         ]
 
@@ -160,16 +169,27 @@ class Membership(models.Model):
         return self.status == MembershipStatus.APPROVED
 
 
-class Cohort(models.Model):
+class Cohort(ConstraintMessagesBesideFields, models.Model):
     """A confidence-course cohort: six weeks, a capacity, places funded by the network up
     to a limit, one of them per organisation before the organisation's own budget pays."""
 
+    constraint_fields = {
+        "cohort_funded_places_within_capacity": "network_funded_places",
+        "cohort_fits_three_fortnightly_sessions": "weeks",
+    }
+
     course_name = models.CharField(_("course"), max_length=150, default="UPFRONT confidence course")
     provider = models.CharField(_("provider"), max_length=150, default="Lauren Currie (UPFRONT)")
-    starts_on = models.DateField(_("starts"))
+    starts_on = models.DateField(_("starts"), validators=[within_service_years])
     weeks = models.PositiveSmallIntegerField(_("weeks"), default=6)
     cost_per_place = models.DecimalField(
-        _("cost per place (GBP)"), max_digits=8, decimal_places=2, default=Decimal("590.00")
+        _("cost per place (GBP)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("590.00"),
+        validators=[
+            MinValueValidator(Decimal("0"), message=_("Enter a cost of £0 or more")),
+        ],
     )
     capacity = models.PositiveSmallIntegerField(_("places in all"), default=66)
     network_funded_places = models.PositiveSmallIntegerField(
@@ -228,7 +248,12 @@ class Funder(models.TextChoices):
     ORGANISATION = "organisation", _("The member's organisation")
 
 
-class Place(models.Model):
+class Place(ConstraintMessagesBesideFields, models.Model):
+    constraint_fields = {
+        "one_current_place_per_member_per_cohort": "member",
+        "active_place_has_a_funder": "funder",
+    }
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="places")
     member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="places")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="places")
@@ -251,11 +276,13 @@ class Place(models.Model):
                 fields=["cohort", "member"],
                 condition=~Q(status=PlaceStatus.WITHDRAWN),
                 name="one_current_place_per_member_per_cohort",
+                violation_error_message=_("This member already has a place on this cohort."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=[PlaceStatus.WAITING, PlaceStatus.WITHDRAWN])
                 | ~Q(funder=""),
                 name="active_place_has_a_funder",
+                violation_error_message=_("A place on the course needs to say who funds it."),
             ),
         ]
 
@@ -263,13 +290,18 @@ class Place(models.Model):
         return f"{self.member} – {self.cohort}"
 
 
-class ReflectionSession(models.Model):
+class ReflectionSession(ConstraintMessagesBesideFields, models.Model):
     """One of a cohort's three fortnightly reflection sessions."""
+
+    constraint_fields = {
+        "session_ends_after_start": "ends_at",
+        "session_number_unique": "number",
+    }
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField(_("session"))
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[within_service_years])
+    ends_at = models.DateTimeField(_("ends"), validators=[within_service_years])
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = HttpsURLField(_("online link"), blank=True)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
@@ -281,9 +313,15 @@ class ReflectionSession(models.Model):
         verbose_name = _("reflection session")
         verbose_name_plural = _("reflection sessions")
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="session_number_unique"),
+            models.UniqueConstraint(
+                fields=["cohort", "number"],
+                name="session_number_unique",
+                violation_error_message=_("This cohort already has a session with that number."),
+            ),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("The session must end after it starts."),
             ),
         ]
 
@@ -301,7 +339,9 @@ class SessionAttendance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "place"], name="attendance_once_per_session"
+                fields=["session", "place"],
+                name="attendance_once_per_session",
+                violation_error_message=_("Attendance is already recorded for this place."),
             ),
         ]
 
@@ -309,7 +349,12 @@ class SessionAttendance(models.Model):
         return f"{self.session}: {self.place}"
 
 
-class Event(models.Model):
+class Event(ConstraintMessagesBesideFields, models.Model):
+    constraint_fields = {
+        "event_ends_after_start": "ends_at",
+        "event_has_a_place": "capacity",
+    }
+
     class Mode(models.TextChoices):
         ONLINE = "online", _("Online")
         IN_PERSON = "in_person", _("In person")
@@ -321,11 +366,11 @@ class Event(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
     mode = models.CharField(_("where"), max_length=10, choices=Mode.choices)
     format = models.CharField(_("format"), max_length=12, choices=Format.choices)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[within_service_years])
+    ends_at = models.DateTimeField(_("ends"), validators=[within_service_years])
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = HttpsURLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("places"))
@@ -377,7 +422,11 @@ class EventRsvp(models.Model):
     class Meta:
         ordering = ["event", "created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "member"], name="one_rsvp_per_member"),
+            models.UniqueConstraint(
+                fields=["event", "member"],
+                name="one_rsvp_per_member",
+                violation_error_message=_("You have already replied to this event."),
+            ),
         ]
 
     def __str__(self):
@@ -391,9 +440,13 @@ class MatchStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class MentoringMatch(models.Model):
+class MentoringMatch(ConstraintMessagesBesideFields, models.Model):
     """A 1-2-1 pair: proposed by matching, then confirmed, changed or rejected by a
     coordinator."""
+
+    constraint_fields = {
+        "no_self_mentoring": "mentor",
+    }
 
     mentor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="mentoring")
     mentee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="mentored_by")
@@ -414,12 +467,15 @@ class MentoringMatch(models.Model):
         verbose_name_plural = _("mentoring matches")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(mentor=models.F("mentee")), name="no_self_mentoring"
+                condition=~Q(mentor=models.F("mentee")),
+                name="no_self_mentoring",
+                violation_error_message=_("A member cannot mentor themselves."),
             ),
             models.UniqueConstraint(
                 fields=["mentee"],
                 condition=Q(status__in=["proposed", "confirmed"]),
                 name="one_current_mentor_per_mentee",
+                violation_error_message=_("This member already has a mentor."),
             ),
         ]
 

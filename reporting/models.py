@@ -24,7 +24,7 @@ class Release(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    summary = models.TextField(_("summary of findings"), blank=True)
+    summary = models.TextField(_("summary of findings"), max_length=5000, blank=True)
     tables = models.JSONField(default=dict, editable=False)
     audit = models.JSONField(default=dict, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -37,6 +37,9 @@ class Release(models.Model):
             models.UniqueConstraint(
                 fields=["questionnaire_type", "questionnaire_id", "number"],
                 name="release_number_unique_per_questionnaire",
+                violation_error_message=_(
+                    "This release number is already taken for these findings."
+                ),
             )
         ]
 
@@ -62,7 +65,7 @@ class Publication(models.Model):
     questionnaire_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     questionnaire_id = models.PositiveBigIntegerField()
     questionnaire = GenericForeignKey("questionnaire_type", "questionnaire_id")
-    summary = models.TextField(_("summary of findings"), blank=True)
+    summary = models.TextField(_("summary of findings"), max_length=5000, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -86,6 +89,7 @@ class Publication(models.Model):
                 fields=["questionnaire_type", "questionnaire_id"],
                 condition=models.Q(status__in=["waiting", "checking"]),
                 name="one_publication_under_way_per_questionnaire",
+                violation_error_message=_("These findings are already being published."),
             )
         ]
 

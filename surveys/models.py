@@ -3,24 +3,27 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.constraints import ConstraintMessagesBesideFields
 from common.slugs import addressed_elsewhere
+from common.validators import within_service_years
 
 # What staff set up and may change of a questionnaire, on its settings page.
 SETTINGS_FIELDS = ("title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity")
 
 
-class Questionnaire(models.Model):
+class Questionnaire(ConstraintMessagesBesideFields, models.Model):
     """A questionnaire that takes answers between its opening and closing times, and whose
     findings staff may publish once it has closed. Subclasses add their own questions and
     the constraint that it closes after it opens, in their own words."""
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
-    introduction = models.TextField(_("introduction"))
+    opens_at = models.DateTimeField(_("opens"), validators=[within_service_years])
+    closes_at = models.DateTimeField(_("closes"), validators=[within_service_years])
+    introduction = models.TextField(_("introduction"), max_length=5000)
     privacy_notice = models.TextField(
         _("privacy notice"),
+        max_length=20000,
         help_text=_("Why the answers are collected, how long they are kept, how to withdraw."),
     )
     activity = models.ForeignKey(
@@ -32,7 +35,7 @@ class Questionnaire(models.Model):
         verbose_name=_("roadmap activity"),
     )
     findings_published = models.BooleanField(_("findings published"), default=False)
-    findings_summary = models.TextField(_("summary of findings"), blank=True)
+    findings_summary = models.TextField(_("summary of findings"), max_length=5000, blank=True)
 
     # The pages addressed by the slug (URL names taking it as their one argument).
     slug_pages: tuple[str, ...] = ()
@@ -77,7 +80,7 @@ class Questionnaire(models.Model):
         return self.findings_published and self.has_closed()
 
 
-class AnswerOption(models.Model):
+class AnswerOption(ConstraintMessagesBesideFields, models.Model):
     """One answer people can tick, in a list staff can edit. Subclasses say which
     questionnaire it belongs to (``questionnaire_field``) and which questions it answers."""
 

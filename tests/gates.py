@@ -150,6 +150,7 @@ RULES = {
     "employers:staff_lists": COMMISSION,
     "employers:list_item_edit": COMMISSION,
     "employers:invitation_resend": rule({STAFF, ADMIN}, ok=POST_ONLY),
+    "employers:account_remove": rule({STAFF, ADMIN}, ok=POST_ONLY),
     "employers:results": COMMISSION,
     "employers:export_responses": COMMISSION,
     "employers:export_findings": COMMISSION,
@@ -191,7 +192,8 @@ ADMIN_SPECIAL = {
 }
 # What nobody adds or deletes by hand, even in the admin: answers come from residents and
 # employers, codes from the coding page, sessions from their cohort; lockouts, the audit
-# log, the outbox's email and the roadmap's revision are the portal's own records.
+# log, the outbox's email and the roadmap's revision are the portal's own records; accounts
+# are linked only by following an invitation link.
 ADMIN_REFUSED = {
     "admin:consultation_response_add",
     "admin:consultation_responsetheme_add",
@@ -205,6 +207,7 @@ ADMIN_REFUSED = {
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",
+    "admin:employers_linkedaccount_add",
     "admin:employers_skillrank_delete",
     "admin:network_reflectionsession_add",
     "admin:milestones_roadmaprevision_add",

@@ -212,6 +212,11 @@ def _employers(world):
     world.params["employers:export_findings"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}
     world.params["employers:invitation_resend"] = {**slug, "pk": invitation.pk}
+    world.params["employers:account_remove"] = {
+        **slug,
+        "employer_pk": employer.pk,
+        "user_pk": world.users["employer"].pk,
+    }
     world.params["employers:list_item_edit"] = {
         **slug,
         "kind": "skill",

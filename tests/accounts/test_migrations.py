@@ -33,7 +33,10 @@ def test_a_database_from_before_the_move_keeps_every_account():
     executor = MigrationExecutor(connection)
     executor.loader.check_consistent_history(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    assert [migration.name for migration, _ in plan] == ["0002_user_content_type"]
+    assert [migration.name for migration, _ in plan] == [
+        "0002_user_content_type",
+        "0003_input_limits_and_constraint_messages",
+    ]
     executor.migrate(executor.loader.graph.leaf_nodes())
     ContentType.objects.clear_cache()
 

@@ -117,11 +117,12 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
     client = client_for(commission_staff)
     form = client.get(reverse("consultation:response_enter", args=[consultation.slug]))
     key = form.context["submission_key"]
+    given_on = timezone.localdate() - datetime.timedelta(days=1)
     data = {
         "submission_key": key,
         "channel": "event",
         "channel_detail": "Dalston library drop-in",
-        "submitted_on": "2026-11-01",
+        "submitted_on": given_on.isoformat(),
         "barriers": option_ids(consultation, OptionKind.BARRIER, 0),
         "comments": "Written on the card",
     }
@@ -131,16 +132,40 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
     assert first.status_code == 302
     response = Response.objects.get()
     assert (response.channel, response.channel_detail) == (Channel.EVENT, "Dalston library drop-in")
-    assert timezone.localdate(response.submitted_at) == datetime.date(2026, 11, 1)
+    assert timezone.localdate(response.submitted_at) == given_on
     assert response.interest == ""
 
 
 def test_an_event_response_needs_the_event(client_for, commission_staff, consultation):
     response = client_for(commission_staff).post(
         reverse("consultation:response_enter", args=[consultation.slug]),
-        {"channel": "event", "submitted_on": "2026-11-01"},
+        {"channel": "event", "submitted_on": timezone.localdate().isoformat()},
     )
     assert "Enter the event the response was gathered at" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("given_on", "error"),
+    [
+        ("2099-01-01", "when the consultation closed"),
+        ("0001-01-01", "Enter a date between 2000 and 2100"),
+        ("days before it opened", "when the consultation opened"),
+        ("tomorrow", "Enter today's date or an earlier one"),
+    ],
+)
+def test_a_paper_response_is_dated_while_the_consultation_was_open(
+    client_for, commission_staff, consultation, given_on, error
+):
+    days = {"days before it opened": -8, "tomorrow": 1}
+    if given_on in days:
+        given_on = (timezone.localdate() + datetime.timedelta(days=days[given_on])).isoformat()
+    response = client_for(commission_staff).post(
+        reverse("consultation:response_enter", args=[consultation.slug]),
+        {"channel": "paper", "submitted_on": given_on, "comments": "Written on the card"},
+    )
+    assert response.status_code == 200
+    assert error in " ".join(response.context["form"].errors["submitted_on"])
+    assert not Response.objects.exists()
 
 
 def _spread(consultation, n_african=6, n_irish=2):

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from common.logging import RedactSecrets
 from employers import selectors, services
-from employers.models import EmployerResponse, Invitation, ResponseStatus, SkillRank
+from employers.models import (
+    EmployerResponse,
+    Invitation,
+    LinkedAccount,
+    ResponseStatus,
+    SkillRank,
+)
 from tests.conftest import send_everything_again
 from tests.employers.factories import (
     EmployerFactory,
@@ -425,10 +431,11 @@ def test_without_an_invitation_no_one_sees_the_survey(
 
 
 def test_a_signed_in_contact_resumes_from_their_account(client_for, survey, employer, member):
-    _, link = invite(survey, employer)
+    invitation, link = invite(survey, employer)
     client = client_for(member)
-    client.get(link)  # following the link while signed in links the account
-    assert member in employer.contacts.all()
+    client.get(link)  # following the link while signed in links the account, for the link's life
+    assert LinkedAccount.objects.filter(invitation=invitation, user=member).exists()
+    assert member not in employer.contacts.all()
 
     fresh = client_for(member)
     fresh.session.flush()
@@ -436,6 +443,84 @@ def test_a_signed_in_contact_resumes_from_their_account(client_for, survey, empl
     page = fresh.get(survey.get_absolute_url()).content.decode()
     assert "Answering for <strong>Shoreditch Software</strong>" in page
     assert survey.title in fresh.get(reverse("employers:index")).content.decode()
+
+
+def _save(client, survey, **answers):
+    return client.post(survey.get_absolute_url(), form_data(survey, **answers))
+
+
+def test_sending_an_invitation_again_ends_what_the_old_link_gave_in_every_session(
+    client_for, survey, employer, member
+):
+    invitation, old_link = invite(survey, employer)
+    anonymous = Client()
+    anonymous.get(old_link)
+    signed_in = client_for(member)
+    signed_in.get(old_link)
+    assert _save(anonymous, survey, barriers_other="Draft before the resend").status_code == 302
+
+    services.invitation_resend(invitation=invitation)
+
+    for client in (anonymous, signed_in):
+        assert client.get(survey.get_absolute_url()).status_code == 403
+        refused = _save(client, survey, barriers_other="Written after the resend")
+        assert refused.status_code == 403
+    assert survey.title not in signed_in.get(reverse("employers:index")).content.decode()
+    kept = EmployerResponse.objects.get(survey=survey, employer=employer)
+    assert kept.barriers_other == "Draft before the resend"
+
+    renewed = Client()
+    renewed.get(invitation.get_absolute_url())
+    page = renewed.get(survey.get_absolute_url()).content.decode()
+    assert "Draft before the resend" in page
+
+
+def test_an_expired_link_ends_access_from_sessions_that_opened_it(
+    client_for, survey, employer, member, settings
+):
+    settings.INVITATION_EXPIRY_DAYS = 3  # expires while the survey is still open
+    invitation, link = invite(survey, employer)
+    anonymous = Client()
+    anonymous.get(link)
+    signed_in = client_for(member)
+    signed_in.get(link)
+    _save(anonymous, survey, barriers_other="Saved in time")
+    with time_machine.travel(invitation.expires_at + datetime.timedelta(minutes=1)):
+        for client in (anonymous, signed_in):
+            assert _save(client, survey, barriers_other="Saved too late").status_code == 403
+    assert (
+        EmployerResponse.objects.get(survey=survey, employer=employer).barriers_other
+        == "Saved in time"
+    )
+
+
+def test_staff_see_and_remove_the_accounts_that_answer_for_an_organisation(
+    client_for, commission_staff, survey, employer, member, other_member
+):
+    _invitation, link = invite(survey, employer)
+    client_for(member).get(link)
+    employer.contacts.add(other_member)
+    _save(client_for(member), survey, barriers_other="Kept after removal")
+    staff = Client()
+    staff.force_login(commission_staff)
+    page = staff.get(reverse("employers:staff_survey", args=[survey.slug])).content.decode()
+    assert member.email in page
+    assert other_member.email in page
+    assert "followed the link signed in" in page
+
+    for person in (member, other_member):
+        removed = staff.post(
+            reverse("employers:account_remove", args=[survey.slug, employer.pk, person.pk]),
+            follow=True,
+        )
+        assert "can no longer answer for Shoreditch Software" in removed.content.decode()
+        assert client_for(person).get(survey.get_absolute_url()).status_code == 403
+    assert not LinkedAccount.objects.exists()
+    assert not employer.contacts.exists()
+    assert (
+        EmployerResponse.objects.get(survey=survey, employer=employer).barriers_other
+        == "Kept after removal"
+    )
 
 
 def test_borda_count_on_a_hand_worked_example():

@@ -1,6 +1,7 @@
 """Advisory group meeting pages: what staff and invited members see when something is
 wrong with what they sent."""
 
+import html
 import re
 
 import pytest
@@ -38,6 +39,34 @@ def test_a_paper_link_too_long_is_explained_and_nothing_is_scheduled(client_for,
 
     assert response.status_code == 200
     assert TOO_LONG in _error_summary(response.content.decode())
+    assert not AdvisoryMeeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("papers", "online_url", "message"),
+    [
+        (
+            "Progress report | http://example.org/report.pdf",
+            "",
+            "Line 1: give the paper's link starting with https://",
+        ),
+        ("", "http://meet.example.org/x", "Enter a full link that starts with https://"),
+    ],
+)
+def test_meeting_links_must_be_https(client_for, commission_staff, papers, online_url, message):
+    response = client_for(commission_staff).post(
+        reverse("milestones:meeting_create"),
+        {
+            "title": "Advisory Group Meeting",
+            "starts_at": "2027-01-20T14:00",
+            "ends_at": "2027-01-20T16:00",
+            "location": "Hackney Town Hall",
+            "papers": papers,
+            "online_url": online_url,
+        },
+    )
+    assert response.status_code == 200
+    assert message in html.unescape(_error_summary(response.content.decode()))
     assert not AdvisoryMeeting.objects.exists()
 
 
