@@ -7,4 +7,4 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
-        from common import checks  # noqa: F401 - registers the deployment checks
+        from common import checks, lookups  # noqa: F401 - registers deploy checks, lookups

@@ -1,5 +1,6 @@
 import logging
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -21,6 +22,24 @@ class PrivateForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class UnreadableQueryMiddleware:
+    """Refuse, with the portal's 400 page, a query string nothing in the portal can read:
+    one with a NUL character (PostgreSQL cannot compare text holding one, so an admin list
+    filtered by it failed with a server error), or the admin's ``_to_field`` left empty
+    (Django's admin looks up a field named "")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        if any("\x00" in key or "\x00" in "".join(query.getlist(key)) for key in query):
+            raise BadRequest("A NUL character in the query string")
+        if "" in (query.get("_to_field"), request.POST.get("_to_field")):
+            raise BadRequest("An empty _to_field")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

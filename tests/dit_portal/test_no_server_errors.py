@@ -1,11 +1,14 @@
-"""No id, slug, date or number in a path or query string gives a server error anywhere.
+"""No id, slug, date or number in a path or query string, and nothing typed into a form,
+gives a server error anywhere.
 
 Every URL in the URLconf is opened by the people who can reach the most of it (an admin,
 who also belongs to the network, and an employer contact) with each path parameter in turn
 replaced by hostile values (huge, negative, zero, non-numeric, empty, NUL, right-to-left
 marks, emoji, very long), and each query parameter its view reads given the same. A
-property test then tries values hypothesis makes up. Each visit is rolled back, so one
-cannot change what the next finds.
+property test then tries values hypothesis makes up. Every form the portal shows (the
+admin's add forms included) is then sent with every field at once set to each hostile
+value, its hidden fields as the page gave them. Each visit is rolled back, so one cannot
+change what the next finds.
 """
 
 import inspect
@@ -53,6 +56,7 @@ ADMIN_HOSTILE = {
     "q": ["0", "\x00"],
     "o": ["x.-9"],
     "p": ["99999999999999999999999"],
+    "_to_field": ["", "x"],
 }
 # What a view expects in the query parameters it reads, so that each hostile value is tried
 # beside otherwise sensible ones (the email log's ``id`` only counts with a real ``kind``).
@@ -90,8 +94,11 @@ def _query_names(url: str) -> list[str]:
     names = set(READS_QUERY.findall(source))
     if url.startswith("/accounts/"):
         names.add("next")
-    if (resolve(url.split("?")[0]).url_name or "").endswith("_changelist"):
+    url_name = resolve(url.split("?")[0]).url_name or ""
+    if url_name.endswith("_changelist"):
         names |= {"q", "o", "p"}  # the admin's search, ordering and page
+    if url_name.endswith(("_change", "_delete")):
+        names.add("_to_field")  # the admin's popups name the field to return
     return sorted(names)
 
 
@@ -106,9 +113,19 @@ class Visitor:
         self.session = self.client.cookies[settings.SESSION_COOKIE_NAME].value
 
     def status(self, url) -> int:
+        return self.get(url).status_code
+
+    def get(self, url):
         self.client.cookies[settings.SESSION_COOKIE_NAME] = self.session
         with transaction.atomic():
             response = self.client.get(url)
+            transaction.set_rollback(True)
+        return response
+
+    def post(self, url, data) -> int:
+        self.client.cookies[settings.SESSION_COOKIE_NAME] = self.session
+        with transaction.atomic():
+            response = self.client.post(url, data)
             transaction.set_rollback(True)
         return response.status_code
 
@@ -158,6 +175,57 @@ def test_hostile_paths_and_queries_never_give_a_server_error(built):
             status = visitor.status(url)
             if status >= 500:
                 failures.append(f"{role} {url[:200]}: {status}")
+    assert failures == []
+
+
+# What people type into forms: too long, unreadable, out of range, the wrong kind.
+HOSTILE_INPUT = [
+    "x" * 100_000,
+    "abc\x00def",
+    "\u202eevil",
+    "\U0001f600\U0001f389",
+    "99999999999999999999",
+    "-1",
+    "9999-12-31T23:59",
+    "0001-01-01",
+    "http://example.org/x",
+    "",
+]
+FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
+FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)
+HIDDEN = re.compile(r'<input\b[^>]*type="hidden"[^>]*>', re.I)
+VALUE = re.compile(r'\bvalue="([^"]*)"')
+
+
+def _forms(html: str):
+    """Each form on a page: its field names and its hidden fields' values."""
+    for body in FORM.findall(html):
+        names = set(FIELD.findall(body)) - {"csrfmiddlewaretoken"}
+        hidden = {}
+        for tag in HIDDEN.findall(body):
+            name = FIELD.search(tag)
+            value = VALUE.search(tag)
+            if name and name.group(1) != "csrfmiddlewaretoken":
+                hidden[name.group(1)] = value.group(1) if value else ""
+        if names:
+            yield names - set(hidden), hidden
+
+
+def test_hostile_input_in_every_form_never_gives_a_server_error(built):
+    failures = []
+    for role in (ADMIN, EMPLOYER):
+        visitor = Visitor(built.users[role])
+        for url, marker in built.targets:
+            if marker is not None or (url.startswith(ADMIN_PREFIX) and not url.endswith("/add/")):
+                continue
+            page = visitor.get(url)
+            if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+                continue
+            for names, hidden in _forms(page.content.decode()):
+                for value in HOSTILE_INPUT:
+                    status = visitor.post(url, {**dict.fromkeys(names, value), **hidden})
+                    if status >= 500:
+                        failures.append(f"{role} POST {url} {value[:20]!r}: {status}")
     assert failures == []
 
 

@@ -181,3 +181,15 @@ def test_without_a_proxy_the_forwarded_header_is_ignored(settings, rf):
     settings.NUM_PROXIES = 0
     request = rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.9")
     assert ratelimit.client_address(request) == "192.0.2.9"
+
+
+def test_a_query_string_nothing_can_read_is_refused_plainly(client_for, admin):
+    client = client_for(admin)
+    for url in (
+        "/?page=%00",
+        "/admin/notifications/message/?status=%00",
+        f"/admin/accounts/user/{admin.pk}/change/?_to_field=",
+    ):
+        refused = client.get(url)
+        assert refused.status_code == 400, url
+        assert "there is a problem with the web address" in refused.content.decode()
