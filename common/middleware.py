@@ -24,19 +24,21 @@ class PrivateForSignedInMiddleware:
         return response
 
 
-class UnreadableQueryMiddleware:
-    """Refuse, with the portal's 400 page, a query string nothing in the portal can read:
-    one with a NUL character (PostgreSQL cannot compare text holding one, so an admin list
-    filtered by it failed with a server error), or the admin's ``_to_field`` left empty
-    (Django's admin looks up a field named "")."""
+class UnreadableAddressMiddleware:
+    """Refuse, with the portal's 400 page, a web address nothing in the portal can read:
+    a NUL character in its path or query string (PostgreSQL cannot compare text holding
+    one, so a page looking it up failed with a server error), or the admin's
+    ``_to_field`` left empty (Django's admin looks up a field named "")."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         query = request.GET
-        if any("\x00" in key or "\x00" in "".join(query.getlist(key)) for key in query):
-            raise BadRequest("A NUL character in the query string")
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in "".join(query.getlist(key)) for key in query
+        ):
+            raise BadRequest("A NUL character in the address")
         if "" in (query.get("_to_field"), request.POST.get("_to_field")):
             raise BadRequest("An empty _to_field")
         return self.get_response(request)

@@ -183,10 +183,11 @@ def test_without_a_proxy_the_forwarded_header_is_ignored(settings, rf):
     assert ratelimit.client_address(request) == "192.0.2.9"
 
 
-def test_a_query_string_nothing_can_read_is_refused_plainly(client_for, admin):
+def test_an_address_nothing_can_read_is_refused_plainly(client_for, admin):
     client = client_for(admin)
     for url in (
         "/?page=%00",
+        "/staff/consultation/any/coding/%00/",
         "/admin/notifications/message/?status=%00",
         f"/admin/accounts/user/{admin.pk}/change/?_to_field=",
     ):
