@@ -74,12 +74,20 @@ class DatePartsWidget(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         widgets = {
-            "day": forms.NumberInput(attrs={"class": "form-control", "min": 1, "max": 31}),
+            "day": forms.NumberInput(
+                attrs={"class": "govuk-date-input__input govuk-input--width-2", "min": 1, "max": 31}
+            ),
             "month": forms.Select(
-                attrs={"class": "form-select"},
+                attrs={"class": "govuk-date-input__input"},
                 choices=[("", _("Month")), *MONTHS.items()],
             ),
-            "year": forms.NumberInput(attrs={"class": "form-control", "min": 2000, "max": 2100}),
+            "year": forms.NumberInput(
+                attrs={
+                    "class": "govuk-date-input__input govuk-input--width-4",
+                    "min": 2000,
+                    "max": 2100,
+                }
+            ),
         }
         super().__init__(widgets, attrs)
 

@@ -67,7 +67,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "crispy_forms",
-    "crispy_bootstrap5",
+    "crispy_forms_gds",
+    "django_tables2",
+    "django_filters",
     "csp",
     "axes",
     "auditlog",
@@ -170,11 +172,41 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DiT Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Staff roles land on their dashboard after signing in (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "DiT Portal"
+# allauth's forms with the portal's labels: sentence case, no placeholders (accounts/forms.py).
+ACCOUNT_FORMS = {
+    name: f"accounts.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+        "confirm_reauthentication_code": "ConfirmReauthenticationCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
+    }.items()
+}
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+CRISPY_GDS_FRONTEND_VERSION = "6.6.0"
+# GOV.UK styles for the inputs the template pack does not name itself.
+CRISPY_CLASS_CONVERTERS = {
+    name: "govuk-input"
+    for name in ("numberinput", "urlinput", "dateinput", "datetimeinput", "timeinput")
+}
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
@@ -257,14 +289,13 @@ if env.bool("BEHIND_TLS_PROXY", default=PRODUCTION):
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 # Content Security Policy: everything from the portal itself, no inline script or style
-# anywhere (charts are server-drawn SVG), nothing may frame the portal. Bootstrap's form
-# controls draw their arrows and ticks as data: SVG images.
+# anywhere (charts are server-drawn SVG), nothing may frame the portal.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -15,6 +15,8 @@ def figure(value, threshold=None, percent=True):
         return _("fewer than %(n)s") % {"n": threshold}
     if percent and value.shown_percent is not None:
         return format_html(
-            '{} <span class="text-body-secondary">({}%)</span>', value.count, value.shown_percent
+            '{}&nbsp;<span class="portal-secondary-text">({}%)</span>',
+            value.count,
+            value.shown_percent,
         )
     return str(value.count)

@@ -1,0 +1,46 @@
+"""Small helpers for rendering Django form fields as GOV.UK Design System components
+(through the crispy-forms-gds template pack and the overrides in templates/gds/)."""
+
+from django import forms, template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+OPTIONAL = "(optional)"
+
+
+@register.filter
+def field_label(bound_field) -> str:
+    """The field's label, marked "(optional)" when the field may be left empty.
+
+    GOV.UK forms mark the optional questions, never the required ones, and always the
+    same way; a label that already says so is left alone. A lone checkbox is not
+    marked: leaving it unticked is an answer. Nor is a field the form requires in another
+    way (one of two fields, say), which says so with ``field.answer_expected = True``.
+    """
+    label = str(bound_field.label)
+    if (
+        bound_field.field.required
+        or getattr(bound_field.field, "answer_expected", False)
+        or isinstance(bound_field.field.widget, forms.CheckboxInput)
+        or _(OPTIONAL) in label
+        or OPTIONAL in label
+    ):
+        return label
+    return f"{label} {_(OPTIONAL)}"
+
+
+@register.filter
+def choice_options(bound_field):
+    """The field's radios or checkboxes, without the empty "---------" choice: on a
+    GOV.UK form not choosing anything is how a question is left unanswered."""
+    return [option for option in bound_field if str(option.data["value"]) != ""]
+
+
+@register.filter
+def first_input_id(bound_field) -> str:
+    """The id of the field's first input, for the error summary's link to it."""
+    if bound_field.id_for_label:
+        return bound_field.id_for_label
+    options = choice_options(bound_field) if hasattr(bound_field.field, "choices") else []
+    return options[0].id_for_label if options else f"{bound_field.auto_id}_0"
