@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_forms_gds",
-    "django_tables2",
     "django_filters",
     "csp",
     "axes",
@@ -206,7 +205,6 @@ CRISPY_CLASS_CONVERTERS = {
     name: "govuk-input"
     for name in ("numberinput", "urlinput", "dateinput", "datetimeinput", "timeinput")
 }
-DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
