@@ -55,6 +55,13 @@ def passes_staff_rule(user, *, roles_allowed=roles.STAFF_GROUPS, perm=None) -> b
     )
 
 
+def has_staff_workspace(user) -> bool:
+    """Whether ``user`` has a role the staff workspace (``staff_home``) is for, second factor
+    or not yet (without one, its pages send them to set it up first). An account with only
+    admin-site access has none: the workspace would refuse it."""
+    return user.is_authenticated and _has_role_and_perm(user, roles.STAFF_GROUPS, None)
+
+
 def staff_required(*, roles_allowed=roles.STAFF_GROUPS, perm=None):
     """Allow admins and members of ``roles_allowed`` holding ``perm`` (if given), with MFA.
 

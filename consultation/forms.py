@@ -34,7 +34,11 @@ RADIOS = forms.RadioSelect
 
 class QuestionForm(forms.Form):
     """A page of the questionnaire. Carries a honeypot: a field people never see (CSS hides
-    it) and bots tend to fill in."""
+    it) and bots tend to fill in.
+
+    Labels never say "(optional)": the template pack adds it to every question that may be
+    left unanswered (common.templatetags.gds_fields), so it reads the same everywhere and
+    "check your answers" shows the questions alone."""
 
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -74,11 +78,15 @@ class OptionQuestionForm(QuestionForm):
         self.fields[self.field].choices = functools.cache(
             functools.partial(option_choices, self.consultation, self.kind)
         )
+        # Where the page asks for a tick or words in the "other" box (clean), the question
+        # is not optional, so it is not marked so (common.templatetags.gds_fields).
+        self.fields[self.field].answer_expected = bool(self.required_message)
 
     def clean(self):
         cleaned = super().clean()
         if (
             self.required_message
+            and self.field not in self.errors  # one message per question
             and not cleaned.get(self.field)
             and not cleaned.get(self.other_field, "").strip()
         ):
@@ -97,7 +105,7 @@ class BarriersForm(OptionQuestionForm):
         required=False,
     )
     barriers_other = forms.CharField(
-        label=_("Anything else that makes it hard (optional)"),
+        label=_("Anything else that makes it hard"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
@@ -115,7 +123,7 @@ class ChangesForm(OptionQuestionForm):
         required=False,
     )
     changes_other = forms.CharField(
-        label=_("Any other change you would ask for (optional)"),
+        label=_("Any other change you would ask for"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
@@ -126,13 +134,13 @@ class SupportForm(OptionQuestionForm):
     kind, field, other_field = OptionKind.SUPPORT, "support", "support_other"
 
     support = forms.MultipleChoiceField(
-        label=_("What support would help you? (optional)"),
+        label=_("What support would help you?"),
         help_text=_("Select all that apply."),
         widget=CHECKBOXES,
         required=False,
     )
     support_other = forms.CharField(
-        label=_("Any other support that would help (optional)"),
+        label=_("Any other support that would help"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
@@ -147,7 +155,7 @@ class SupportForm(OptionQuestionForm):
 
 class CommentsForm(QuestionForm):
     comments = forms.CharField(
-        label=_("Is there anything else you would like to tell the commission? (optional)"),
+        label=_("Is there anything else you would like to tell the commission?"),
         help_text=_("Please do not include your name or other details that could identify you."),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
@@ -169,7 +177,7 @@ def ethnic_group_choices():
         if value != EthnicGroup.PREFER_NOT_TO_SAY:
             grouped.setdefault(ethnic_heading_of(value), []).append((value, label))
     return [
-        ("", _("Select an ethnic group (optional)")),
+        ("", _("Select an ethnic group")),
         *((headings[heading], groups) for heading, groups in grouped.items()),
         (EthnicGroup.PREFER_NOT_TO_SAY, EthnicGroup.PREFER_NOT_TO_SAY.label),
     ]
@@ -178,14 +186,14 @@ def ethnic_group_choices():
 class AboutYouForm(QuestionForm):
     """Equality monitoring: every question optional, each with "prefer not to say"."""
 
-    age_band = _optional(AgeBand.choices, _("What is your age? (optional)"))
-    sex = _optional(Sex.choices, _("What is your sex? (optional)"))
+    age_band = _optional(AgeBand.choices, _("What is your age?"))
+    sex = _optional(Sex.choices, _("What is your sex?"))
     gender_same_as_birth = _optional(
         YesNo.choices,
-        _("Is the gender you identify with the same as your sex registered at birth? (optional)"),
+        _("Is the gender you identify with the same as your sex registered at birth?"),
     )
     ethnic_group = forms.ChoiceField(
-        label=_("What is your ethnic group? (optional)"),
+        label=_("What is your ethnic group?"),
         help_text=_("The groups used in the 2021 Census."),
         choices=ethnic_group_choices,
         required=False,
@@ -195,7 +203,7 @@ class AboutYouForm(QuestionForm):
 def area_choices():
     wards = [(f"ward:{w.pk}", w.name) for w in Ward.objects.filter(is_active=True)]
     return [
-        ("", _("Select your area (optional)")),
+        ("", _("Select your area")),
         (_("Wards in the borough"), wards),
         ("outside", _("I live outside the borough")),
         ("prefer_not", _("Prefer not to say")),
@@ -207,14 +215,12 @@ class CircumstancesForm(QuestionForm):
         Disability.choices,
         _(
             "Do you have a physical or mental health condition or illness that has lasted, "
-            "or is expected to last, 12 months or more? (optional)"
+            "or is expected to last, 12 months or more?"
         ),
     )
-    caring = _optional(Caring.choices, _("Do you look after or care for anyone? (optional)"))
-    employment = _optional(Employment.choices, _("What do you do now? (optional)"))
-    area = forms.ChoiceField(
-        label=_("Where do you live? (optional)"), choices=area_choices, required=False
-    )
+    caring = _optional(Caring.choices, _("Do you look after or care for anyone?"))
+    employment = _optional(Employment.choices, _("What do you do now?"))
+    area = forms.ChoiceField(label=_("Where do you live?"), choices=area_choices, required=False)
 
 
 CONSENT_TEXT = _(
@@ -225,7 +231,7 @@ CONSENT_TEXT = _(
 
 class ContactForm(QuestionForm):
     email = EmailField(
-        label=_("Email address (optional)"),
+        label=_("Email address"),
         help_text=_(
             "Only if you want to hear about opportunities. It is kept apart from your answers."
         ),
@@ -293,7 +299,9 @@ class StaffResponseForm(forms.Form):
             page = step.form_class(consultation=consultation)
             for name, field in page.fields.items():
                 if name != "website":
+                    # Paper forms come back half-filled: every question here is optional.
                     field.required = False
+                    field.answer_expected = False
                     self.fields[name] = field
 
     def clean_submitted_on(self):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Consultation, Option, Response
 
@@ -32,7 +33,6 @@ def response_by_submission_key(*, consultation: Consultation, key) -> Response |
 
 @dataclass
 class AnswerRow:
-    step: str
     question: str
     answer: str | list[str]
     field: str
@@ -42,29 +42,63 @@ class AnswerRow:
         return isinstance(self.answer, list)
 
 
-def check_answer_rows(consultation: Consultation, answers: dict) -> list[AnswerRow]:
-    """The draft's answers as the resident would read them, for "check your answers":
-    each question with its answer in words and the page to change it on."""
+@dataclass
+class AnswerPage:
+    """One page of the questionnaire as "check your answers" shows it: its title, the
+    page to change the answers on, and each question with its answer."""
+
+    step: str
+    title: str
+    rows: list[AnswerRow]
+
+
+def check_answer_pages(consultation: Consultation, answers: dict) -> list[AnswerPage]:
+    """The draft's answers as the resident would read them, for "check your answers",
+    grouped by the page they were asked on: each question with its answer in words. The
+    email address is shown once, and the consent to emails once, as its own answer.
+
+    Two queries however many answers there are: one for every answer list's labels
+    (retired answers too, so an answer ticked before it was retired still reads as words)
+    and one for the wards."""
     # The forms read their answer lists through this module: importing them at the top
     # would be a cycle.
     from .forms import STEPS
 
-    rows = []
+    option_labels = {
+        str(pk): label
+        for pk, label in Option.objects.filter(consultation=consultation).values_list("pk", "label")
+    }
+    pages = []
     for step in STEPS:
         form = step.form_class(consultation=consultation)
-        for name, field in form.fields.items():
-            if name in ("website", "consent"):
-                continue
-            value = answers.get(name)
-            choices = dict(_flat(getattr(field, "choices", [])))
-            if isinstance(value, list):
-                answer = [choices.get(v, v) for v in value]
-            elif value and choices:
-                answer = choices.get(value, value)
-            else:
-                answer = value or ""
-            rows.append(AnswerRow(step.slug, field.label, answer, name))
-    return rows
+        rows = [
+            AnswerRow(*_question_and_answer(form, name, field, answers.get(name), option_labels))
+            for name, field in form.fields.items()
+            if name != "website"
+        ]
+        pages.append(AnswerPage(step.slug, step.title, rows))
+    return pages
+
+
+def _question_and_answer(form, name, field, value, option_labels) -> tuple:
+    """A question of ``form`` and its answer in words (a list, for "all that apply")."""
+    # Imported here, as in check_answer_pages, to keep the forms out of this module's top.
+    from .forms import OptionQuestionForm
+
+    if name == "consent":
+        # The consent sentence is the box's label: shown as the answer, under a question.
+        return _("Emails about opportunities"), field.label if value else _("No"), name
+    if isinstance(form, OptionQuestionForm) and name == form.field:
+        labels = option_labels
+    else:
+        labels = dict(_flat(getattr(field, "choices", [])))
+    if isinstance(value, list):
+        answer = [labels.get(v, v) for v in value]
+    elif value and labels:
+        answer = labels.get(value, value)
+    else:
+        answer = value or ""
+    return field.label, answer, name
 
 
 def _flat(choices):
@@ -100,3 +134,36 @@ def uncoded_count(*, consultation: Consultation) -> int:
         .filter(_has_free_text())
         .count()
     )
+
+
+@dataclass
+class AnswersToCode:
+    """A consultation with free-text answers no one has coded yet, and how many."""
+
+    slug: str
+    title: str
+    count: int
+
+
+def answers_to_code() -> list[AnswersToCode]:
+    """Each consultation with responses whose free text no one has coded yet, and how many
+    such responses it has (``uncoded_count`` for every consultation at once), oldest
+    consultation first (1 query)."""
+    rows = (
+        Response.objects.filter(coded_at__isnull=True)
+        .filter(_has_free_text())
+        .values("consultation__slug", "consultation__title", "consultation__opens_at")
+        .annotate(count=Count("pk"))
+        .order_by("consultation__opens_at", "consultation__slug")
+    )
+    return [
+        AnswersToCode(r["consultation__slug"], r["consultation__title"], r["count"]) for r in rows
+    ]
+
+
+def closed_without_findings(*, now=None) -> QuerySet[Consultation]:
+    """Consultations that have closed and whose findings are not published yet, first
+    closed first (1 query)."""
+    return Consultation.objects.filter(
+        closes_at__lte=now or timezone.now(), findings_published=False
+    ).order_by("closes_at", "pk")

@@ -30,6 +30,7 @@ from .forms import (
     WardForm,
 )
 from .models import Consultation, Option, Response, Ward
+from .tables import tables_of
 
 VIEW_ANSWERS = "consultation.view_response"
 MANAGE = "consultation.change_consultation"
@@ -205,12 +206,14 @@ def results(request, slug):
     """Commission staff and admins: the figures, unsuppressed, with any breakdown."""
     consultation = _consultation(slug)
     dimension = analysis.dimension_for(request.GET.get("by", ""))
+    results = analysis.results(consultation, dimension)
     return render(
         request,
         "consultation/staff/results.html",
         {
             "consultation": consultation,
-            "results": analysis.results(consultation, dimension),
+            "results": results,
+            "tables": tables_of(results, analysis.QUESTIONS),
             "dimensions": analysis.DIMENSIONS.values(),
             "dimension": dimension,
         },
@@ -285,9 +288,13 @@ def export_answers(request, slug):
 @never_cache
 @staff_required(perm=VIEW_ANSWERS)
 @require_GET
-def export_aggregate(request, slug):
-    """Commission staff and admins: the published figures, as CSV: the current release,
-    exactly as the findings page shows it."""
+def export_answers_dictionary(request, slug):
+    """Commission staff and admins: the data dictionary of the answers download, as CSV."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    return csv_download(exports.answers_dictionary(consultation), f"{slug}-answers-dictionary.csv")
+
+
+def _aggregate_download(request, slug, *, dictionary=False):
     consultation = _consultation(slug)
     release = current_release(consultation)
     if release is None:
@@ -296,10 +303,30 @@ def export_aggregate(request, slug):
         )
         return redirect("consultation:staff_detail", slug=slug)
     dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
-    return csv_download(
-        exports.aggregate_csv(release, dimension),
-        f"{slug}-findings-release-{release.number}-by-{dimension.key}.csv",
-    )
+    name = f"{slug}-findings-release-{release.number}-by-{dimension.key}"
+    if dictionary:
+        return csv_download(
+            exports.aggregate_dictionary(release, dimension), f"{name}-dictionary.csv"
+        )
+    return csv_download(exports.aggregate_csv(release, dimension), f"{name}.csv")
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def export_aggregate(request, slug):
+    """Commission staff and admins: the published figures, as CSV: the current release,
+    exactly as the findings page shows it."""
+    return _aggregate_download(request, slug)
+
+
+@never_cache
+@staff_required(perm=VIEW_ANSWERS)
+@require_GET
+def export_aggregate_dictionary(request, slug):
+    """Commission staff and admins: the data dictionary of the published figures' download
+    (the current release, by the same grouping), as CSV."""
+    return _aggregate_download(request, slug, dictionary=True)
 
 
 @never_cache

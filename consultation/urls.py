@@ -48,9 +48,19 @@ urlpatterns = [
         name="export_answers",
     ),
     path(
+        "staff/consultation/<slug:slug>/export/answers-dictionary.csv",
+        staff_views.export_answers_dictionary,
+        name="export_answers_dictionary",
+    ),
+    path(
         "staff/consultation/<slug:slug>/export/findings.csv",
         staff_views.export_aggregate,
         name="export_aggregate",
+    ),
+    path(
+        "staff/consultation/<slug:slug>/export/findings-dictionary.csv",
+        staff_views.export_aggregate_dictionary,
+        name="export_aggregate_dictionary",
     ),
     path(
         "staff/consultation/<slug:slug>/findings/",

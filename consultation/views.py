@@ -5,10 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.access import passes_staff_rule
 from common import kept_pages, ratelimit
 from reporting.releases import current_release, release_tables
 
@@ -16,6 +19,8 @@ from . import analysis, selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
 from .models import Consultation, Contact
+from .staff_views import VIEW_ANSWERS
+from .tables import tables_of
 
 
 @require_GET
@@ -156,8 +161,7 @@ def check(request, slug):
         "consultation/check.html",
         {
             "consultation": consultation,
-            "rows": selectors.check_answer_rows(consultation, answers),
-            "email": answers.get("email") if answers.get("consent") else "",
+            "pages": selectors.check_answer_pages(consultation, answers),
             "submission_key": draft.submission_key(),
             "form": form,
         },
@@ -212,15 +216,40 @@ def findings(request, slug):
     if not consultation.findings_are_public or release is None:
         raise Http404
     dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
+    results = analysis.published(release_tables(release), dimension)
     return render(
         request,
         "consultation/findings.html",
         {
             "consultation": consultation,
             "release": release,
-            "results": analysis.published(release_tables(release), dimension),
+            "results": results,
+            "tables": tables_of(results, analysis.QUESTIONS),
+            "downloads": _findings_downloads(request.user, consultation, dimension),
             "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,
             "threshold": release.audit["threshold"],
         },
     )
+
+
+def _findings_downloads(user, consultation, dimension) -> list[tuple[str, str]]:
+    """The files of the published findings the reader may download, as (label, address):
+    the figures by the grouping shown, and their data dictionary. They are the release's
+    own figures, but their addresses are in the staff area (staff_views.export_aggregate):
+    only those who may open them are shown them."""
+    if not passes_staff_rule(user, perm=VIEW_ANSWERS):
+        return []
+    query = urlencode({"by": dimension.key})
+    by = {"dimension": dimension.label}
+    return [
+        (
+            _("These figures, by %(dimension)s, as a spreadsheet (CSV)") % by,
+            f"{reverse('consultation:export_aggregate', args=[consultation.slug])}?{query}",
+        ),
+        (
+            _("Data dictionary for these figures: every column and code (CSV)"),
+            f"{reverse('consultation:export_aggregate_dictionary', args=[consultation.slug])}"
+            f"?{query}",
+        ),
+    ]

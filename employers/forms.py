@@ -1,6 +1,7 @@
 """The employer survey form, the job advert checker form, and staff forms. Validation only."""
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import EmailField
@@ -125,6 +126,19 @@ class SurveyForm(forms.Form):
         ]
         for rank in range(1, 6):
             self.fields[f"rank_{rank}"].choices = skills
+        # A draft may leave them empty, but submitting needs them (the service's rule),
+        # so they are not marked "(optional)"; nor is the write-in, needed with "Other".
+        for name in ("barriers", "changes", "rank_1", "apprenticeships", "other_skill"):
+            self.fields[name].answer_expected = True
+
+    @classmethod
+    def from_answers(cls, answers: dict, **kwargs) -> "SurveyForm":
+        """The form filled in with saved answers (``selectors.answers_of``) as if they had
+        just been sent, so that what is missing can be shown beside each question."""
+        data = MultiValueDict()
+        for name, value in answers.items():
+            data.setlist(name, value if isinstance(value, list) else [value])
+        return cls(data, **kwargs)
 
     def rank_fields(self):
         return [self[f"rank_{rank}"] for rank in range(1, 6)]

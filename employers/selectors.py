@@ -114,6 +114,19 @@ def answers_of(response: EmployerResponse | None) -> dict:
     return answers
 
 
+def chosen_answers(response: EmployerResponse) -> dict[str, list[str]]:
+    """A saved response's ticked answers, as labels, by list ("barrier", "change",
+    "offer"), and its ranked skills in order ("skills"), for the pages that show the answers
+    back. No queries beyond those of ``response_for``, which prefetches them."""
+    chosen: dict[str, list[str]] = {kind: [] for kind in OptionKind.values}
+    for option in response.options.all():
+        chosen[option.kind].append(option.label)
+    chosen["skills"] = [
+        rank.skill.name if rank.skill_id else rank.other for rank in response.ranks.all()
+    ]
+    return chosen
+
+
 def surveys_for_user(user) -> list[Survey]:
     """Surveys the signed-in person can answer for one of their organisations."""
     if not user.is_authenticated:
@@ -294,3 +307,56 @@ def publishable_tables(*, survey: Survey) -> dict[tuple[str, str], Breakdown]:
     }
     tables[RANKING] = publishable_ranking(survey=survey)
     return tables
+
+
+@dataclass
+class InvitationsToFollowUp:
+    """An open survey's invited organisations that need following up: those that have not
+    started (no draft, no answers) and those whose link expires soon before they have
+    submitted."""
+
+    slug: str
+    title: str
+    not_started: int
+    expiring: int
+
+
+def invitations_to_follow_up(
+    *, now: datetime.datetime | None = None, within: datetime.timedelta = datetime.timedelta(days=7)
+) -> list[InvitationsToFollowUp]:
+    """Each open survey with how many invited organisations have not started it, and how
+    many have not submitted and hold no invitation link working beyond ``within`` from now
+    (one that ends sooner, not yet ended). Surveys with neither are left out (1 query)."""
+    now = now or timezone.now()
+    soon = now + within
+    same = {"survey": OuterRef("survey"), "employer": OuterRef("employer")}
+    responses = EmployerResponse.objects.filter(**same)
+    expiring = (
+        Q(expires_at__gt=now, expires_at__lte=soon)
+        & ~Exists(responses.filter(status=ResponseStatus.SUBMITTED))
+        & ~Exists(Invitation.objects.filter(**same, expires_at__gt=soon))
+    )
+    rows = (
+        Invitation.objects.filter(survey__opens_at__lte=now, survey__closes_at__gt=now)
+        .values("survey__slug", "survey__title", "survey__closes_at")
+        .annotate(
+            not_started=Count("employer", distinct=True, filter=~Exists(responses)),
+            expiring=Count("employer", distinct=True, filter=expiring),
+        )
+        .order_by("survey__closes_at", "survey__slug")
+    )
+    return [
+        InvitationsToFollowUp(
+            r["survey__slug"], r["survey__title"], r["not_started"], r["expiring"]
+        )
+        for r in rows
+        if r["not_started"] or r["expiring"]
+    ]
+
+
+def closed_without_findings(*, now=None):
+    """Surveys that have closed and whose findings are not published yet, first closed
+    first (1 query)."""
+    return Survey.objects.filter(
+        closes_at__lte=now or timezone.now(), findings_published=False
+    ).order_by("closes_at", "pk")

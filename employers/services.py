@@ -58,6 +58,11 @@ class ResponseLocked(Exception):
     """The response was submitted: it is read-only for the employer now."""
 
 
+class ResponseChanged(Exception):
+    """The draft was saved again after the employer checked it, so what they checked is
+    not what would be submitted."""
+
+
 class InvitationInvalid(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -274,8 +279,12 @@ def _validated(
         if value in seen:
             error(
                 field,
-                _("You chose this skill at rank %(first)s already; choose a different one")
-                % {"first": seen[value]},
+                _("Choose each skill only once: %(skill)s is ranked %(first)s and %(rank)s")
+                % {
+                    "skill": _skill_name(value, skills, other_skill),
+                    "first": seen[value],
+                    "rank": rank,
+                },
             )
             continue
         seen[value] = rank
@@ -308,6 +317,14 @@ def _validated(
     if errors:
         raise ValidationError(errors)
     return option_ids, ranks
+
+
+def _skill_name(value: str, skills: dict, other_skill: str) -> str:
+    """The skill an answer to a rank names, as the employer sees it in the list."""
+    if value == "other":
+        return other_skill or _("Other")
+    skill = skills.get(_int_or_none(value))
+    return skill.name if skill is not None else value
 
 
 def _write(
@@ -349,18 +366,42 @@ def response_save_draft(*, survey: Survey, employer: Employer, answers: dict) ->
     return response
 
 
+def response_check(*, survey: Survey, employer: Employer, answers: dict) -> None:
+    """Check ``answers`` as submitting them would, writing nothing: every mistake and every
+    missing answer at once (raises ``ValidationError``, keyed by field). The check-answers
+    step is shown only for answers that could be submitted."""
+    response = EmployerResponse.objects.filter(survey=survey, employer=employer).first()
+    _validated(
+        survey,
+        response or EmployerResponse(survey=survey, employer=employer),
+        answers,
+        complete=True,
+    )
+
+
 def response_submit(
-    *, survey: Survey, employer: Employer, answers: dict, user=None
+    *,
+    survey: Survey,
+    employer: Employer,
+    answers: dict,
+    user=None,
+    checked_at: datetime.datetime | None = None,
 ) -> EmployerResponse:
     """Submit the organisation's answers. Once submitted they are read-only; submitting
     again, from a second tab or a double click, is refused rather than overwriting.
-    Every answer the commission needs must be there (raises ``ValidationError``)."""
+    Every answer the commission needs must be there (raises ``ValidationError``).
+
+    ``checked_at`` is when the draft the employer checked was last saved: if it has been
+    saved again since (by a colleague with the same link, or in another tab), nothing is
+    submitted (raises ``ResponseChanged``), so no one submits answers they have not seen."""
     if not survey.is_open():
         raise SurveyClosed
     with transaction.atomic():
         response = _locked_response(survey, employer)
         if response.is_submitted:
             raise ResponseLocked
+        if checked_at is not None and response.updated_at != checked_at:
+            raise ResponseChanged
         _write(response, answers, survey, complete=True)
         response.status = ResponseStatus.SUBMITTED
         response.submitted_at = timezone.now()

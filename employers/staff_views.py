@@ -42,13 +42,26 @@ def survey_list(request):
 
 @never_cache
 @staff_required(perm="employers.change_invitation")
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def account_remove(request, slug, employer_pk, user_pk):
-    """Commission staff and admins: stop an account answering for an organisation. Its
-    answers stay; the invitation link itself keeps working until it is sent again."""
+    """Commission staff and admins: stop an account answering for an organisation, after
+    confirming (GET asks, POST removes). Its answers stay; the invitation link itself
+    keeps working until it is sent again."""
     survey = _survey(slug)
-    employer = get_object_or_404(Employer, pk=employer_pk, invitations__survey=survey)
+    employer = get_object_or_404(
+        Employer.objects.distinct(), pk=employer_pk, invitations__survey=survey
+    )
     user = get_object_or_404(get_user_model(), pk=user_pk)
+    if request.method == "GET":
+        accounts = selectors.accounts_by_employer(survey=survey).get(employer.pk, [])
+        account = next((a for a in accounts if a.user_id == user.pk), None)
+        if account is None:
+            raise Http404
+        return render(
+            request,
+            "employers/staff/account_remove.html",
+            {"survey": survey, "employer": employer, "account": account},
+        )
     if services.account_unlink(survey=survey, employer=employer, user=user):
         messages.success(
             request,
@@ -133,13 +146,19 @@ def staff_survey(request, slug):
 
 @never_cache
 @staff_required(perm="employers.change_invitation")
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def invitation_resend(request, slug, pk):
     """Commission staff and admins: send an invitation again, with a new link valid for a
-    full period."""
+    full period, after confirming (GET asks, POST sends): the old link stops working."""
     invitation = get_object_or_404(
         Invitation.objects.select_related("survey", "employer"), pk=pk, survey__slug=slug
     )
+    if request.method == "GET":
+        return render(
+            request,
+            "employers/staff/invitation_resend.html",
+            {"survey": invitation.survey, "invitation": invitation},
+        )
     try:
         services.invitation_resend(invitation=invitation)
     except ValidationError as error:
@@ -235,18 +254,41 @@ def export_responses(request, slug):
 @never_cache
 @staff_required(perm=VIEW)
 @require_GET
-def export_findings(request, slug):
-    """Commission staff and admins: the published figures, as CSV: the current release,
-    exactly as the findings page shows it."""
+def export_responses_dictionary(request, slug):
+    """Commission staff and admins: the data dictionary of the responses download, as CSV."""
+    survey = get_object_or_404(Survey, slug=slug)
+    return csv_download(exports.responses_dictionary(survey), f"{slug}-responses-dictionary.csv")
+
+
+def _findings_download(request, slug, *, dictionary=False):
     survey = _survey(slug)
     release = current_release(survey)
     if release is None:
         messages.error(request, _("Publish the findings first: this download is what is public."))
         return redirect("employers:staff_survey", slug=slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    return csv_download(
-        exports.findings_csv(release, by), f"{slug}-findings-release-{release.number}-by-{by}.csv"
-    )
+    name = f"{slug}-findings-release-{release.number}-by-{by}"
+    if dictionary:
+        return csv_download(exports.findings_dictionary(release, by), f"{name}-dictionary.csv")
+    return csv_download(exports.findings_csv(release, by), f"{name}.csv")
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_GET
+def export_findings(request, slug):
+    """Commission staff and admins: the published figures, as CSV: the current release,
+    exactly as the findings page shows it."""
+    return _findings_download(request, slug)
+
+
+@never_cache
+@staff_required(perm=VIEW)
+@require_GET
+def export_findings_dictionary(request, slug):
+    """Commission staff and admins: the data dictionary of the published figures' download
+    (the current release, by the same grouping), as CSV."""
+    return _findings_download(request, slug, dictionary=True)
 
 
 @never_cache

@@ -9,6 +9,7 @@ urlpatterns = [
     path("employers/job-advert-checker/", views.advert_checker_view, name="advert_checker"),
     path("employers/invitation/<str:token>/", views.invitation, name="invitation"),
     path("employers/survey/<slug:slug>/", views.survey, name="survey"),
+    path("employers/survey/<slug:slug>/check/", views.survey_check, name="survey_check"),
     path("employers/survey/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("employers/survey/<slug:slug>/findings/", views.findings, name="findings"),
     path("staff/employers/", staff_views.survey_list, name="staff_list"),
@@ -38,9 +39,19 @@ urlpatterns = [
         name="export_responses",
     ),
     path(
+        "staff/employers/<slug:slug>/export/responses-dictionary.csv",
+        staff_views.export_responses_dictionary,
+        name="export_responses_dictionary",
+    ),
+    path(
         "staff/employers/<slug:slug>/export/findings.csv",
         staff_views.export_findings,
         name="export_findings",
+    ),
+    path(
+        "staff/employers/<slug:slug>/export/findings-dictionary.csv",
+        staff_views.export_findings_dictionary,
+        name="export_findings_dictionary",
     ),
     path(
         "staff/employers/<slug:slug>/findings/",

@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -57,53 +59,171 @@ def invitation(request, token):
     return redirect(invited.survey)
 
 
+# The survey form's buttons: save a draft to come back to, or save it and go on to check
+# the answers. ("submit" is the value the second button had before the check-answers step:
+# a page opened before then goes to the check too, never straight to submitting.)
+CONTINUE_ACTIONS = ("check", "submit")
+
+
+def _survey_access(request, slug):
+    """What the survey's pages need (the survey, the organisation this visitor answers
+    for, its saved response), and the page to show instead if not the survey's own: no
+    access, already submitted (read-only), or not open."""
+    survey = _survey_or_404(slug)
+    employer = selectors.employer_for(request, survey)
+    if employer is None:
+        return {"survey": survey}, render(
+            request, "employers/no_access.html", {"survey": survey}, status=403
+        )
+    response = selectors.response_for(survey, employer)
+    context = {"survey": survey, "employer": employer, "response": response}
+    if response is not None and response.is_submitted:
+        return context, _submitted_page(request, context)
+    if not survey.is_open():
+        return context, render(request, "employers/survey_closed.html", context, status=403)
+    return context, None
+
+
+def _submitted_page(request, context):
+    return render(
+        request,
+        "employers/survey_submitted.html",
+        {**context, "chosen": selectors.chosen_answers(context["response"])},
+    )
+
+
+NOT_SAVED = gettext_lazy(
+    "Your answers have not been saved. Change what is listed below, then try again."
+)
+SAVED_NOT_READY = gettext_lazy(
+    "Your answers are saved as a draft. Before you can check and submit them, answer the "
+    "questions listed below."
+)
+NOT_READY = gettext_lazy(
+    "Before you can check and submit your answers, answer the questions listed below."
+)
+
+
+def _form_page(request, context, form, *, note):
+    """The survey form again, with ``note`` at the top of what to change: whether the
+    answers in it were kept as the draft, so that the page never claims a save that did
+    not happen."""
+    form.add_error(None, str(note))
+    return render(
+        request,
+        "employers/survey_form.html",
+        {**context, "form": form, "not_saved": note is NOT_SAVED},
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request, slug):
     """The invited organisation (by its link, or a signed-in contact of it): its own
-    response only. Editable as a draft while the survey is open; read-only once submitted."""
-    survey = _survey_or_404(slug)
-    employer = selectors.employer_for(request, survey)
-    if employer is None:
-        return render(request, "employers/no_access.html", {"survey": survey}, status=403)
-    response = selectors.response_for(survey, employer)
-    context = {"survey": survey, "employer": employer, "response": response}
-    if response is not None and response.is_submitted:
-        return render(request, "employers/survey_submitted.html", context)
-    if not survey.is_open():
-        return render(request, "employers/survey_closed.html", context, status=403)
-    submitting = request.POST.get("action") == "submit"
+    response only. Editable as a draft while the survey is open; read-only once submitted.
+    Continuing saves the draft and goes on to check the answers before submitting them."""
+    context, instead = _survey_access(request, slug)
+    if instead is not None:
+        return instead
+    survey, employer, response = context["survey"], context["employer"], context["response"]
     form = SurveyForm(
         request.POST or None,
         survey=survey,
         response=response,
         initial=selectors.answers_of(response),
     )
-    if request.method == "POST" and form.is_valid():
-        arguments = {"survey": survey, "employer": employer, "answers": form.cleaned_data}
+    if request.method != "POST":
+        return render(request, "employers/survey_form.html", {**context, "form": form})
+    if not form.is_valid():
+        return _form_page(request, context, form, note=NOT_SAVED)
+    arguments = {"survey": survey, "employer": employer, "answers": form.cleaned_data}
+    try:
+        services.response_save_draft(**arguments)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _form_page(request, context, form, note=NOT_SAVED)
+    except services.ResponseLocked:
+        messages.info(request, _("Your organisation's answers were already submitted."))
+        return redirect(survey)
+    except services.SurveyClosed:
+        return render(request, "employers/survey_closed.html", context, status=403)
+    if request.POST.get("action") in CONTINUE_ACTIONS:
         try:
-            if submitting:
-                services.response_submit(**arguments, user=request.user)
-                return redirect("employers:thanks", slug=survey.slug)
-            services.response_save_draft(**arguments)
+            services.response_check(**arguments)
         except ValidationError as error:
             add_service_errors(form, error)
-            return render(request, "employers/survey_form.html", {**context, "form": form})
-        except services.ResponseLocked:
-            messages.info(request, _("Your organisation's answers were already submitted."))
-            return redirect(survey)
-        except services.SurveyClosed:
-            return render(request, "employers/survey_closed.html", context, status=403)
-        messages.success(
+            return _form_page(request, context, form, note=SAVED_NOT_READY)
+        return redirect("employers:survey_check", slug=survey.slug)
+    messages.success(
+        request,
+        _(
+            "Your answers are saved. Come back with the link from your invitation "
+            "to finish them before %(closes)s."
+        )
+        % {"closes": date_format(timezone.localtime(survey.closes_at), "j F Y")},
+    )
+    return redirect(survey)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_check(request, slug):
+    """The invited organisation, as for the survey form: its saved answers to check, with
+    links back to change them, and the button that submits them (by POST only, once:
+    the service locks the response). A draft that could not be submitted yet is shown as
+    the form, with what is missing."""
+    context, instead = _survey_access(request, slug)
+    if instead is not None:
+        return instead
+    survey, employer, response = context["survey"], context["employer"], context["response"]
+    answers = selectors.answers_of(response)
+    arguments = {"survey": survey, "employer": employer, "answers": answers}
+    try:
+        services.response_check(**arguments)
+        if request.method == "POST":
+            services.response_submit(
+                **arguments, user=request.user, checked_at=_checked_at(request.POST)
+            )
+            return redirect("employers:thanks", slug=survey.slug)
+    except ValidationError as error:
+        form = SurveyForm.from_answers(answers, survey=survey, response=response)
+        form.is_valid()
+        add_service_errors(form, error)
+        return _form_page(
+            request, context, form, note=SAVED_NOT_READY if response is not None else NOT_READY
+        )
+    except services.ResponseChanged:
+        messages.info(
             request,
             _(
-                "Your answers are saved. Come back with the link from your invitation "
-                "to finish them before %(closes)s."
-            )
-            % {"closes": date_format(timezone.localtime(survey.closes_at), "j F Y")},
+                "Your organisation's answers were saved again after you checked them. "
+                "Check them again before you submit."
+            ),
         )
+        return redirect("employers:survey_check", slug=survey.slug)
+    except services.ResponseLocked:
+        messages.info(request, _("Your organisation's answers were already submitted."))
         return redirect(survey)
-    return render(request, "employers/survey_form.html", {**context, "form": form})
+    except services.SurveyClosed:
+        return render(request, "employers/survey_closed.html", context, status=403)
+    return render(
+        request,
+        "employers/survey_check.html",
+        {
+            **context,
+            "chosen": selectors.chosen_answers(response),
+            "checked_at": response.updated_at.isoformat(),
+        },
+    )
+
+
+def _checked_at(data) -> datetime.datetime:
+    """When the draft the employer checked was saved, from the check page's form; a value
+    that is missing or not a time cannot match any draft, so nothing is submitted."""
+    try:
+        return datetime.datetime.fromisoformat(data.get("checked_at", ""))
+    except ValueError:
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 @never_cache

@@ -9,6 +9,8 @@ from accounts.access import staff_required
 from common import kept_pages
 from milestones import selectors as roadmap_selectors
 
+from . import selectors
+
 
 @require_GET
 def home(request):
@@ -29,8 +31,11 @@ def _coming_up():
 @never_cache
 @staff_required()
 def staff_home(request):
-    """Commission staff, network coordinators and admins."""
-    return render(request, "home/staff_home.html")
+    """Commission staff, network coordinators and admins: what needs doing, with counts
+    and links, for what the role may act on."""
+    return render(
+        request, "home/staff_home.html", {"areas": selectors.staff_dashboard(request.user)}
+    )
 
 
 @require_GET

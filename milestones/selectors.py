@@ -197,3 +197,11 @@ def attendance_for_user(*, meeting: AdvisoryMeeting, user) -> MeetingAttendance 
         (a for a in meeting.attendance.all() if a.member.user_id == user.pk),
         None,
     )
+
+
+def meetings_without_minutes(*, now: datetime.datetime | None = None) -> QuerySet[AdvisoryMeeting]:
+    """Meetings that have taken place (not cancelled) with no minutes recorded yet, oldest
+    first (1 query)."""
+    return AdvisoryMeeting.objects.filter(
+        ends_at__lte=now or timezone.now(), is_cancelled=False, minutes=""
+    ).order_by("starts_at", "pk")

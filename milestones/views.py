@@ -245,10 +245,13 @@ def meeting_edit(request, pk):
 
 @never_cache
 @staff_required(perm=EDIT_MEETINGS)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
-    """Commission staff and admins."""
+    """Commission staff and admins: cancel a meeting, after confirming (GET asks, POST
+    cancels): it cannot be undone."""
     meeting = get_object_or_404(AdvisoryMeeting, pk=pk)
+    if request.method == "GET":
+        return render(request, "milestones/meeting_cancel.html", {"meeting": meeting})
     services.meeting_cancel(meeting=meeting)
     messages.success(request, _("Meeting “%(title)s” cancelled.") % {"title": meeting})
     return redirect("milestones:staff_roadmap")

@@ -20,23 +20,38 @@ from .models import (
 
 class ApplicationForm(forms.Form):
     name = forms.CharField(
-        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name")},
     )
     organisation = forms.ModelChoiceField(
         label=_("Your organisation"),
         queryset=Organisation.objects.filter(is_member=True),
         empty_label=_("Choose your organisation"),
+        error_messages={
+            "required": _("Select your organisation"),
+            "invalid_choice": _("Select your organisation from the list"),
+        },
     )
     role = forms.CharField(
         label=_("Your job title"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        error_messages={"required": _("Enter your job title")},
     )
     seniority = forms.TypedChoiceField(
-        label=_("Your level"), choices=Seniority.choices, coerce=int, widget=forms.RadioSelect
+        label=_("Your level"),
+        choices=Seniority.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select your level")},
     )
     discipline = forms.ChoiceField(
-        label=_("Your discipline"), choices=Discipline.choices, widget=forms.RadioSelect
+        label=_("Your discipline"),
+        choices=Discipline.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select your discipline")},
     )
     statement = forms.BooleanField(
         label=_("I am a woman, non-binary or gender-nonconforming"),
@@ -53,21 +68,47 @@ class ApplicationForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     topics = forms.ModelMultipleChoiceField(
         label=_("Mentoring topics"),
-        help_text=_("What you can mentor in, or would like mentoring in."),
+        help_text=_(
+            "What you can mentor in, or would like mentoring in. Choose at least one if you "
+            "mentor or would like a mentor."
+        ),
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    topics.answer_expected = True  # required of mentors and mentees (``clean``)
 
     class Meta:
         model = Membership
+        # In the order the page asks them, so that the error summary follows the page.
         fields = [
             "name", "role", "organisation", "seniority", "discipline", "bio",
+            "offers_mentoring", "mentee_capacity", "seeks_mentoring", "topics",
+            "prefers_other_organisation",
             "listed", "show_email", "show_role", "show_organisation", "show_seniority", "show_bio",
-            "offers_mentoring", "seeks_mentoring", "topics", "mentee_capacity",
-            "prefers_other_organisation", "receives_optional_email",
+            "receives_optional_email",
         ]  # fmt: skip
-        widgets = {"seniority": forms.RadioSelect, "discipline": forms.RadioSelect}
+        widgets = {
+            "seniority": forms.RadioSelect,
+            "discipline": forms.RadioSelect,
+            "mentee_capacity": forms.NumberInput(
+                attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}
+            ),
+        }
+        help_texts = {"mentee_capacity": _("From 1 to 5.")}
+        error_messages = {
+            "organisation": {
+                "required": _("Select your organisation"),
+                "invalid_choice": _("Select your organisation from the list"),
+            },
+            "seniority": {"required": _("Select your level")},
+            "discipline": {"required": _("Select your discipline")},
+            "mentee_capacity": {
+                "invalid": _("Enter how many mentees you can take as a number, like 2"),
+                "min_value": _("Enter how many mentees you can take, from 1 to 5"),
+                "max_value": _("You can take at most five mentees."),
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,13 +117,53 @@ class ProfileForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             Q(is_member=True) | Q(pk=self.instance.organisation_id)
         )
+        self.fields["organisation"].empty_label = _("Choose your organisation")
+        # Every member has a level and a discipline: no empty "---------" choice to pick.
+        self.fields["seniority"].choices = Seniority.choices
+        self.fields["discipline"].choices = Discipline.choices
+        # Asked of mentors only (and then required, in ``clean``): not marked "(optional)".
+        capacity = self.fields["mentee_capacity"]
+        capacity.required = False
+        capacity.answer_expected = True
+        capacity.widget.attrs.update(min=1, max=5)
+
+    def _says_they_mentor(self) -> bool:
+        name = "offers_mentoring"
+        widget = self.fields[name].widget
+        return bool(widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+
+    def full_clean(self):
+        # Someone who does not mentor is not asked how many mentees they can take: whatever
+        # is in that box (shown without JavaScript) is left unread, so that they never see
+        # an error about it and the number they gave before stays.
+        capacity = self.fields["mentee_capacity"]
+        capacity.disabled = self.is_bound and not self._says_they_mentor()
+        try:
+            super().full_clean()
+        finally:
+            capacity.disabled = False
 
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("offers_mentoring") or cleaned.get("seeks_mentoring")) and not cleaned.get(
-            "topics"
-        ):
-            self.add_error("topics", _("Choose at least one topic to mentor or be mentored in"))
+        offers, seeks = cleaned.get("offers_mentoring"), cleaned.get("seeks_mentoring")
+        if offers and "mentee_capacity" in cleaned:
+            capacity = cleaned["mentee_capacity"]
+            if capacity is None:
+                self.add_error("mentee_capacity", _("Enter how many mentees you can take"))
+            elif capacity < 1:
+                self.add_error(
+                    "mentee_capacity", _("Enter how many mentees you can take, from 1 to 5")
+                )
+        if (offers or seeks) and not cleaned.get("topics"):
+            if offers and seeks:
+                message = _(
+                    "Select at least one topic you can mentor in or would like mentoring in"
+                )
+            elif offers:
+                message = _("Select at least one topic you can mentor in")
+            else:
+                message = _("Select at least one topic you would like mentoring in")
+            self.add_error("topics", message)
         return cleaned
 
 
@@ -91,6 +172,7 @@ class DecisionForm(forms.Form):
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("decline", _("Decline"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Select whether to approve or decline the application")},
     )
     message = forms.CharField(
         label=_("Message to the applicant (optional; required to decline)"),
@@ -114,6 +196,44 @@ class CohortForm(forms.ModelForm):
             "network_funded_places", "funded_per_organisation", "target_per_organisation",
         ]  # fmt: skip
         widgets = {"starts_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "course_name": {"required": _("Enter the name of the course")},
+            "provider": {"required": _("Enter who provides the course")},
+            "starts_on": {
+                "required": _("Enter the date the course starts"),
+                "invalid": _("Enter the date the course starts as a real date"),
+            },
+            "weeks": {
+                "required": _("Enter how many weeks the course runs"),
+                "invalid": _("Enter how many weeks the course runs as a whole number"),
+            },
+            "cost_per_place": {
+                "required": _("Enter the cost per place"),
+                "invalid": _("Enter the cost per place as an amount in pounds, like 590.00"),
+            },
+            "capacity": {
+                "required": _("Enter how many places there are in all"),
+                "invalid": _("Enter how many places there are in all as a whole number"),
+            },
+            "network_funded_places": {
+                "required": _("Enter how many places the network funds"),
+                "invalid": _("Enter how many places the network funds as a whole number"),
+            },
+            "funded_per_organisation": {
+                "required": _("Enter how many network-funded places each organisation can have"),
+                "invalid": _(
+                    "Enter how many network-funded places each organisation can have as a "
+                    "whole number"
+                ),
+            },
+            "target_per_organisation": {
+                "required": _("Enter the aim: how many people from each member organisation"),
+                "invalid": _(
+                    "Enter the aim, how many people from each member organisation, as a whole "
+                    "number"
+                ),
+            },
+        }
 
 
 class NominateForm(forms.Form):
@@ -121,6 +241,12 @@ class NominateForm(forms.Form):
         label=_("Nominate a member"),
         queryset=Membership.objects.none(),
         empty_label=_("Choose a member"),
+        error_messages={
+            "required": _("Select a member to nominate"),
+            "invalid_choice": _(
+                "Select a member from the list: they may have a place on this cohort already"
+            ),
+        },
     )
 
     def __init__(self, *args, cohort, **kwargs):
@@ -138,8 +264,22 @@ class NominateForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_LOCAL)
-    ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_LOCAL)
+    starts_at = DateTimeField(
+        label=_("Starts"),
+        widget=DATETIME_LOCAL,
+        error_messages={
+            "required": _("Enter when the session starts"),
+            "invalid": _("Enter when the session starts as a date and time"),
+        },
+    )
+    ends_at = DateTimeField(
+        label=_("Ends"),
+        widget=DATETIME_LOCAL,
+        error_messages={
+            "required": _("Enter when the session ends"),
+            "invalid": _("Enter when the session ends as a date and time"),
+        },
+    )
     location = forms.CharField(label=_("Place"), required=False, max_length=300)
     online_url = HttpsURLField(label=_("Online link"), required=False)
 
@@ -184,6 +324,29 @@ class EventForm(forms.ModelForm):
             "mode": forms.RadioSelect,
             "format": forms.RadioSelect,
         }
+        error_messages = {
+            "title": {"required": _("Enter the event's title")},
+            "mode": {"required": _("Select where the event is: online, in person or hybrid")},
+            "format": {"required": _("Select the event's format")},
+            "starts_at": {
+                "required": _("Enter when the event starts"),
+                "invalid": _("Enter when the event starts as a date and time"),
+            },
+            "ends_at": {
+                "required": _("Enter when the event ends"),
+                "invalid": _("Enter when the event ends as a date and time"),
+            },
+            "capacity": {
+                "required": _("Enter how many places there are"),
+                "invalid": _("Enter how many places there are as a whole number"),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every event is somewhere and has a format: no empty "---------" choice to pick.
+        self.fields["mode"].choices = Event.Mode.choices
+        self.fields["format"].choices = Event.Format.choices
 
     def clean(self):
         cleaned = super().clean()
@@ -202,7 +365,15 @@ class EventForm(forms.ModelForm):
 
 
 class ChangeMentorForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=Membership.objects.none())
+    mentor = forms.ModelChoiceField(
+        label=_("Mentor"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choose a mentor"),
+        error_messages={
+            "required": _("Select a mentor"),
+            "invalid_choice": _("Select a mentor from the list"),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,10 +384,22 @@ class ChangeMentorForm(forms.Form):
 
 class SwapMentorsForm(forms.Form):
     first = forms.ModelChoiceField(
-        label=_("First pair"), queryset=Membership.objects.none(), empty_label=_("Choose a pair")
+        label=_("First pair"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choose a pair"),
+        error_messages={
+            "required": _("Select the first pair"),
+            "invalid_choice": _("Select the first pair from the list"),
+        },
     )
     second = forms.ModelChoiceField(
-        label=_("Second pair"), queryset=Membership.objects.none(), empty_label=_("Choose a pair")
+        label=_("Second pair"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choose a pair"),
+        error_messages={
+            "required": _("Select the second pair"),
+            "invalid_choice": _("Select the second pair from the list"),
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -248,6 +248,16 @@ class Funder(models.TextChoices):
     ORGANISATION = "organisation", _("The member's organisation")
 
 
+class FundingReason(models.TextChoices):
+    """Which part of the funding rule decided who funds a place (see
+    ``services.cohorts.funding_for``): kept with the place, to explain it later."""
+
+    NETWORK_SHARE = "network_share", _("Within the organisation's network-funded places")
+    SHARE_TAKEN = "share_taken", _("The organisation's network-funded places were taken")
+    BUDGET_SPENT = "budget_spent", _("The network's funded places were all taken")
+    NOT_A_MEMBER = "not_a_member", _("The organisation is not a member of the network")
+
+
 class Place(ConstraintMessagesBesideFields, models.Model):
     constraint_fields = {
         "one_current_place_per_member_per_cohort": "member",
@@ -264,6 +274,16 @@ class Place(ConstraintMessagesBesideFields, models.Model):
         help_text=_("When it became a place, not a waiting one (for reminders)."),
     )
     funder = models.CharField(_("funded by"), max_length=12, choices=Funder.choices, blank=True)
+    # Why the funder is who it is, as decided when the place was given: the rule's branch,
+    # and the organisation's network-funded places (their pks) at that moment.
+    funding_reason = models.CharField(
+        _("why this funder"),
+        max_length=16,
+        choices=FundingReason.choices,
+        blank=True,
+        editable=False,
+    )
+    funding_holders = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 
@@ -288,6 +308,11 @@ class Place(ConstraintMessagesBesideFields, models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.cohort}"
+
+    @property
+    def withdrawable(self) -> bool:
+        """A place can be withdrawn, or a waiting one removed, until it is completed."""
+        return self.status not in (PlaceStatus.WITHDRAWN, PlaceStatus.COMPLETED)
 
 
 class ReflectionSession(ConstraintMessagesBesideFields, models.Model):

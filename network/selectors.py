@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     ACTIVE_PLACE,
@@ -12,6 +14,7 @@ from .models import (
     Event,
     EventRsvp,
     Funder,
+    FundingReason,
     MatchStatus,
     Membership,
     MembershipStatus,
@@ -38,10 +41,34 @@ class DirectoryEntry:
     offers_mentoring: bool
 
 
-def directory() -> list[DirectoryEntry]:
-    """Listed members, each showing only the fields they chose to show (2 queries)."""
+def listed_members() -> QuerySet[Membership]:
+    """The members in the directory: approved, and listed by their own choice."""
+    return Membership.objects.filter(status=MembershipStatus.APPROVED, listed=True)
+
+
+def directory_organisations() -> QuerySet[Organisation]:
+    """Organisations the directory shows: those of listed members who show theirs."""
+    return (
+        Organisation.objects.filter(memberships__in=listed_members().filter(show_organisation=True))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def directory_topics() -> QuerySet[Topic]:
+    """Topics the directory shows: those listed members mentor in."""
+    return (
+        Topic.objects.filter(members__in=listed_members().filter(offers_mentoring=True))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def directory(members: QuerySet[Membership] | None = None) -> list[DirectoryEntry]:
+    """Listed members (``members``: some of them, filtered), each showing only the fields
+    they chose to show (2 queries)."""
     members = (
-        Membership.objects.filter(status=MembershipStatus.APPROVED, listed=True)
+        (listed_members() if members is None else members)
         .select_related("organisation", "user")
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name")))
         .order_by("name")
@@ -76,13 +103,18 @@ class OrganisationPlaces:
     network_funded: int
     organisation_funded: int
     waiting: int
+    below_aim: bool = False  # a member organisation with fewer people than the cohort's aim
 
-    def below(self, target: int) -> bool:
-        return self.places < target
+    @property
+    def taking_part(self) -> bool:
+        return bool(self.places or self.waiting)
 
 
 @dataclass
 class CohortSummary:
+    """A cohort's page. Each place in ``places`` carries ``funding_explanation``: why its
+    funder is who it is, in words, from what the funding rule decided at the time."""
+
     cohort: Cohort
     by_organisation: list[OrganisationPlaces]
     below_target: list[OrganisationPlaces]
@@ -91,6 +123,34 @@ class CohortSummary:
     active: int
     network_places: int
     organisation_places: int
+
+    @property
+    def with_places(self) -> list[OrganisationPlaces]:
+        """Organisations with a place or someone waiting for one."""
+        return [o for o in self.by_organisation if o.taking_part]
+
+    @property
+    def without_places(self) -> list[OrganisationPlaces]:
+        """Member organisations with nobody on the cohort yet."""
+        return [o for o in self.by_organisation if o.organisation.is_member and not o.taking_part]
+
+    @property
+    def organisations_shown(self) -> int:
+        """How many organisations the page lists: those taking part, then the rest."""
+        return len(self.with_places) + len(self.without_places)
+
+    @property
+    def free_places(self) -> int:
+        return max(self.cohort.capacity - self.active, 0)
+
+    @property
+    def network_places_left(self) -> int:
+        return max(self.cohort.network_funded_places - self.network_places, 0)
+
+    @property
+    def reached_target(self) -> int:
+        """Member organisations with at least the aimed-for number of people."""
+        return sum(o.organisation.is_member for o in self.by_organisation) - len(self.below_target)
 
     @property
     def network_budget(self) -> Decimal:
@@ -104,10 +164,25 @@ class CohortSummary:
     def total_budget(self) -> Decimal:
         return self.network_budget + self.organisation_budget
 
+    @property
+    def chart(self) -> list[tuple]:
+        """The cohort's places by funder, for ``bar_chart``: share of all its places."""
+        capacity = self.cohort.capacity
+
+        def share(n):
+            return round(100 * n / capacity) if capacity else 0
+
+        rows = [
+            (_("Funded by the network"), self.network_places),
+            (_("Paid by organisations"), self.organisation_places),
+            (_("Not yet taken"), self.free_places),
+        ]
+        return [(label, n, share(n), False) for label, n in rows]
+
 
 def cohort_summary(*, cohort: Cohort) -> CohortSummary:
-    """Places by organisation with those below the aim, the waiting list, and the budget
-    by funder (3 queries)."""
+    """Places by organisation with those below the aim, the waiting list, the budget by
+    funder, and why each place has its funder (4 queries)."""
     active = Q(places__cohort=cohort, places__status__in=ACTIVE_PLACE)
     organisations = (
         Organisation.objects.filter(Q(is_member=True) | Q(places__cohort=cohort))
@@ -123,22 +198,27 @@ def cohort_summary(*, cohort: Cohort) -> CohortSummary:
         .order_by("name")
     )
     by_organisation = [
-        OrganisationPlaces(o, o.n_places, o.n_network, o.n_own, o.n_waiting) for o in organisations
+        OrganisationPlaces(
+            o,
+            o.n_places,
+            o.n_network,
+            o.n_own,
+            o.n_waiting,
+            below_aim=o.is_member and o.n_places < cohort.target_per_organisation,
+        )
+        for o in organisations
     ]
     places = list(
         cohort.places.exclude(status=PlaceStatus.WITHDRAWN)
         .select_related("member", "organisation")
-        .order_by("organisation__name", "created_at")
+        .order_by("organisation__name", "created_at", "pk")
     )
     current = [p for p in places if p.status in ACTIVE_PLACE]
+    _explain_funding(cohort, current)
     return CohortSummary(
         cohort=cohort,
         by_organisation=by_organisation,
-        below_target=[
-            o
-            for o in by_organisation
-            if o.organisation.is_member and o.below(cohort.target_per_organisation)
-        ],
+        below_target=[o for o in by_organisation if o.below_aim],
         places=current,
         waiting=sorted(
             (p for p in places if p.status == PlaceStatus.WAITING),
@@ -148,6 +228,83 @@ def cohort_summary(*, cohort: Cohort) -> CohortSummary:
         network_places=sum(p.funder == Funder.NETWORK for p in current),
         organisation_places=sum(p.funder == Funder.ORGANISATION for p in current),
     )
+
+
+def _explain_funding(cohort: Cohort, places: list[Place]) -> None:
+    """Set ``funding_explanation`` on each place (1 query for the places named in them)."""
+    wanted = {pk for p in places for pk in p.funding_holders}
+    holders = (
+        Place.objects.filter(pk__in=wanted).select_related("member").in_bulk() if wanted else {}
+    )
+    earlier: dict[int, int] = {}  # the organisation's current places given before this one
+    for place in sorted(places, key=lambda p: (p.created_at, p.pk)):
+        place.funding_explanation = funding_explanation(
+            place,
+            cohort=cohort,
+            holders=[holders[pk] for pk in place.funding_holders if pk in holders],
+            first=not earlier.get(place.organisation_id),
+        )
+        earlier[place.organisation_id] = earlier.get(place.organisation_id, 0) + 1
+
+
+def funding_explanation(place: Place, *, cohort: Cohort, holders: list[Place], first: bool) -> str:
+    """Why a place has its funder, in words, from the branch of the funding rule that
+    decided it (``services.cohorts.funding_for``) and the organisation's network-funded
+    places at that moment (``holders``). ``first``: no current place of the organisation
+    in the cohort was given before this one."""
+    org = place.organisation.name
+    reason = place.funding_reason
+    if place.funder == Funder.NETWORK and reason == FundingReason.NETWORK_SHARE:
+        if place.funding_holders:
+            return _("Network-funded: place %(n)s of the %(per)s the network funds for %(org)s") % {
+                "n": len(place.funding_holders) + 1,
+                "per": cohort.funded_per_organisation,
+                "org": org,
+            }
+        if first:
+            return _("Network-funded: first nominee from %(org)s") % {"org": org}
+        return _(
+            "Network-funded: when this place was given, nobody from %(org)s had a "
+            "network-funded place"
+        ) % {"org": org}
+    if place.funder != Funder.ORGANISATION:
+        return place.get_funder_display()
+    if reason == FundingReason.SHARE_TAKEN:
+        names = ", ".join(
+            str(h.member)
+            if h.status in ACTIVE_PLACE
+            else _("%(name)s (withdrawn since)") % {"name": h.member}
+            for h in holders
+        )
+        if holders and all(h.status in ACTIVE_PLACE for h in holders):
+            return ngettext(
+                "Paid by organisation: %(org)s's network-funded place is taken by %(names)s",
+                "Paid by organisation: %(org)s's network-funded places are taken by %(names)s",
+                len(holders),
+            ) % {"org": org, "names": names}
+        if holders:
+            return ngettext(
+                "Paid by organisation: when this place was given, %(org)s's network-funded "
+                "place was taken by %(names)s",
+                "Paid by organisation: when this place was given, %(org)s's network-funded "
+                "places were taken by %(names)s",
+                len(holders),
+            ) % {"org": org, "names": names}
+        return _(
+            "Paid by organisation: when this place was given, %(org)s's network-funded "
+            "place was already taken"
+        ) % {"org": org}
+    if reason == FundingReason.BUDGET_SPENT:
+        return _(
+            "Paid by organisation: when this place was given, the network's funded places "
+            "were all taken"
+        )
+    if reason == FundingReason.NOT_A_MEMBER:
+        return _(
+            "Paid by organisation: %(org)s is not a member of the network, which funds places "
+            "for its member organisations only"
+        ) % {"org": org}
+    return place.get_funder_display()
 
 
 def upcoming_events() -> QuerySet[Event]:
@@ -188,3 +345,44 @@ def matches(*, status=None) -> QuerySet[MentoringMatch]:
 
 def my_matches(membership: Membership) -> QuerySet[MentoringMatch]:
     return matches(status=MatchStatus.CONFIRMED).filter(Q(mentor=membership) | Q(mentee=membership))
+
+
+def applications_waiting_count() -> int:
+    """How many applications to join wait for a coordinator's decision (1 query)."""
+    return Membership.objects.filter(status=MembershipStatus.APPLIED).count()
+
+
+def cohorts_with_places_to_confirm() -> QuerySet[Cohort]:
+    """Cohorts with nominated places a coordinator has still to confirm, soonest first,
+    each with how many (``to_confirm``) (1 query)."""
+    return (
+        Cohort.objects.annotate(
+            to_confirm=Count("places", filter=Q(places__status=PlaceStatus.NOMINATED))
+        )
+        .filter(to_confirm__gt=0)
+        .order_by("starts_on", "pk")
+    )
+
+
+def proposed_pairs() -> list[MentoringMatch]:
+    """Proposed pairs, best fit first, each with ``fit``: its fit now, as the sum of its
+    parts, by the rules that scored it (3 queries)."""
+    from . import matching  # NumPy, which only the mentoring pages need
+
+    topics = Topic.objects.only("pk", "name")
+    pairs = list(
+        matches(status=MatchStatus.PROPOSED).prefetch_related(
+            Prefetch("mentor__topics", queryset=topics),
+            Prefetch("mentee__topics", queryset=topics),
+        )
+    )
+    for pair in pairs:
+        pair.fit = matching.explain(pair.mentor, pair.mentee)
+    return pairs
+
+
+def unmatched_seekers():
+    """Members who would like a mentor and have no pair, each with why (7 queries)."""
+    from . import matching  # NumPy, which only the mentoring pages need
+
+    return matching.unmatched()

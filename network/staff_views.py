@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,6 +33,7 @@ from .models import (
     MentoringMatch,
     Organisation,
     Place,
+    PlaceStatus,
     ReflectionSession,
     RsvpStatus,
 )
@@ -125,28 +128,92 @@ def cohort(request, pk):
 @coordinators
 @require_http_methods(["POST"])
 def place_action(request, pk, action):
-    """Coordinators: confirm, complete or withdraw a place."""
+    """Coordinators: confirm or complete a place (withdrawing asks first: ``place_withdraw``)."""
     place = get_object_or_404(Place.objects.select_related("cohort", "member"), pk=pk)
-    actions = {
-        "confirm": services.place_confirm,
-        "complete": services.place_complete,
-        "withdraw": services.place_withdraw,
-    }
+    actions = {"confirm": services.place_confirm, "complete": services.place_complete}
     if action not in actions:
         raise Http404
     try:
-        offered = actions[action](place=place)
+        actions[action](place=place)
     except services.NotAllowed as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Place updated."))
-        if action == "withdraw" and offered is not None:
-            messages.info(
-                request,
-                _("%(name)s, first on the waiting list, has been offered the place.")
-                % {"name": offered.member},
-            )
     return redirect(place.cohort)
+
+
+def _confirm(request, *, question, explanation, warning, action, back, keep=None):
+    """A page that asks before a destructive action: what it does, a warning button that
+    posts to this page's own URL, and a link back (``keep``: its words) that does nothing."""
+    return render(
+        request,
+        "network/staff/confirm.html",
+        {
+            "question": question,
+            "explanation": explanation,
+            "warning": warning,
+            "action": action,
+            "back": back,
+            "keep": keep or _("Cancel"),
+        },
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def place_withdraw(request, pk):
+    """Coordinators: withdraw a place, or remove someone from the waiting list, once they
+    have said yes on this page. A freed place goes to the first on the waiting list."""
+    place = get_object_or_404(
+        Place.objects.select_related("cohort", "member", "organisation"), pk=pk
+    )
+    cohort_url = place.cohort.get_absolute_url()
+    waiting = place.status == PlaceStatus.WAITING
+    if request.method == "POST":
+        try:
+            offered = services.place_withdraw(place=place)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been removed from the waiting list.") % {"name": place.member}
+                if waiting
+                else _("%(name)s's place has been withdrawn.") % {"name": place.member},
+            )
+            if offered is not None:
+                messages.info(
+                    request,
+                    _("%(name)s, first on the waiting list, has been offered the place.")
+                    % {"name": offered.member},
+                )
+        return redirect(cohort_url)
+    if not place.withdrawable:
+        messages.error(request, _("This place cannot be withdrawn now."))
+        return redirect(cohort_url)
+    names = {"name": place.member, "organisation": place.organisation, "cohort": place.cohort}
+    if waiting:
+        return _confirm(
+            request,
+            question=_("Remove %(name)s from the waiting list?") % names,
+            explanation=_("%(name)s (%(organisation)s) is on the waiting list for %(cohort)s.")
+            % names,
+            warning=_("They will not be offered a place if one comes free."),
+            action=_("Remove from the waiting list"),
+            back=cohort_url,
+        )
+    return _confirm(
+        request,
+        question=_("Withdraw %(name)s's place?") % names,
+        explanation=_("%(name)s (%(organisation)s) has a place on %(cohort)s.") % names,
+        warning=_(
+            "They lose their place. The first person on the waiting list, if anyone is "
+            "waiting, is offered it and emailed."
+        ),
+        action=_("Withdraw the place"),
+        back=cohort_url,
+    )
 
 
 @never_cache
@@ -213,9 +280,8 @@ def event_attendance(request, slug):
         initial={"attended": [str(r.member_id) for r in going if r.attended]},
     )
     if request.method == "POST" and request.POST.get("action") == "cancel_event":
-        services.event_cancel(event=event)
-        messages.success(request, _("Event cancelled."))
-        return redirect("network:event_attendance", slug=slug)
+        # Cancelling asks first, on its own page (a form from before that page came in).
+        return redirect("network:event_cancel", slug=slug)
     if form.is_valid():
         services.event_record_attendance(
             event=event, attended_member_ids={int(x) for x in form.cleaned_data["attended"]}
@@ -237,9 +303,37 @@ def event_attendance(request, slug):
 @never_cache
 @coordinators
 @require_http_methods(["GET", "POST"])
+def event_cancel(request, slug):
+    """Coordinators: cancel an event, once they have said yes on this page."""
+    event = get_object_or_404(Event, slug=slug)
+    back = reverse("network:event_attendance", args=[slug])
+    if request.method == "POST":
+        services.event_cancel(event=event)
+        messages.success(request, _("Event cancelled."))
+        return redirect(back)
+    if event.is_cancelled:
+        messages.error(request, _("This event is already cancelled."))
+        return redirect(back)
+    return _confirm(
+        request,
+        question=_("Cancel “%(title)s”?") % {"title": event.title},
+        explanation=_(
+            "The event stays listed, marked cancelled, and takes no more replies. Everyone "
+            "already sent a reminder gets a calendar cancellation."
+        ),
+        warning=_("You cannot undo this."),
+        action=_("Cancel the event"),
+        back=back,
+        keep=_("Keep the event"),  # not "Cancel", beside "Cancel the event"
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
 def mentoring(request):
-    """Coordinators: run matching for the whole network, see why each pair was proposed, and
-    swap the mentors of two proposed pairs."""
+    """Coordinators: run matching for the whole network, see why each pair was proposed,
+    who is left without a mentor and why, and swap the mentors of two proposed pairs."""
     swapping = request.POST.get("action") == "swap"
     swap_form = SwapMentorsForm(request.POST if swapping else None)
     if swap_form.is_valid():
@@ -260,13 +354,18 @@ def mentoring(request):
         except services.NotAllowed as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, _("%(n)s pairs proposed.") % {"n": len(proposals)})
+            messages.success(
+                request,
+                ngettext("%(n)s pair proposed.", "%(n)s pairs proposed.", len(proposals))
+                % {"n": len(proposals)},
+            )
         return redirect("network:mentoring")
     return render(
         request,
         "network/staff/mentoring.html",
         {
-            "proposed": selectors.matches(status=MatchStatus.PROPOSED),
+            "proposed": selectors.proposed_pairs(),
+            "unmatched": selectors.unmatched_seekers(),
             "confirmed": selectors.matches(status=MatchStatus.CONFIRMED),
             "change_form": ChangeMentorForm(),
             "swap_form": swap_form,
@@ -281,13 +380,12 @@ def mentoring(request):
 @coordinators
 @require_http_methods(["POST"])
 def match_action(request, pk, action):
-    """Coordinators: confirm, reject or change the mentor of a proposed pair."""
+    """Coordinators: confirm, or change the mentor of, a proposed pair (rejecting asks
+    first: ``match_reject``)."""
     match = get_object_or_404(MentoringMatch.objects.select_related("mentee", "mentor"), pk=pk)
     try:
         if action == "confirm":
             services.match_confirm(match=match, decided_by=request.user)
-        elif action == "reject":
-            services.match_reject(match=match, decided_by=request.user)
         elif action == "change":
             form = ChangeMentorForm(request.POST)
             if not form.is_valid():
@@ -302,3 +400,40 @@ def match_action(request, pk, action):
     else:
         messages.success(request, _("Pair updated."))
     return redirect("network:mentoring")
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def match_reject(request, pk):
+    """Coordinators: reject a proposed pair, once they have said yes on this page."""
+    match = get_object_or_404(MentoringMatch.objects.select_related("mentee", "mentor"), pk=pk)
+    back = reverse("network:mentoring")
+    if request.method == "POST":
+        try:
+            services.match_reject(match=match, decided_by=request.user)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Pair rejected: %(mentor)s will not be proposed to mentor %(mentee)s again.")
+                % {"mentor": match.mentor, "mentee": match.mentee},
+            )
+        return redirect(back)
+    if match.status != MatchStatus.PROPOSED:
+        messages.error(request, _("Only a proposed pair can be rejected."))
+        return redirect(back)
+    names = {"mentor": match.mentor, "mentee": match.mentee}
+    return _confirm(
+        request,
+        question=_("Reject %(mentor)s to mentor %(mentee)s?") % names,
+        explanation=_(
+            "%(mentee)s stays without a mentor until matching is run again, or you give them "
+            "a different one."
+        )
+        % names,
+        warning=_("Matching will not propose this pair again."),
+        action=_("Reject the pair"),
+        back=back,
+    )

@@ -17,6 +17,12 @@ urlpatterns = [
     path("staff/network/applications/<int:pk>/", staff_views.decide, name="decide"),
     path("staff/network/cohorts/", staff_views.cohorts, name="cohorts"),
     path("staff/network/cohorts/<int:pk>/", staff_views.cohort, name="cohort"),
+    # Withdrawing asks first: its own page, at the address the withdraw button posted to.
+    path(
+        "staff/network/places/<int:pk>/withdraw/",
+        staff_views.place_withdraw,
+        name="place_withdraw",
+    ),
     path(
         "staff/network/places/<int:pk>/<str:action>/", staff_views.place_action, name="place_action"
     ),
@@ -28,7 +34,14 @@ urlpatterns = [
         staff_views.event_attendance,
         name="event_attendance",
     ),
+    path("staff/network/events/<slug:slug>/cancel/", staff_views.event_cancel, name="event_cancel"),
     path("staff/network/mentoring/", staff_views.mentoring, name="mentoring"),
+    # Rejecting asks first: its own page, at the address the reject button posted to.
+    path(
+        "staff/network/mentoring/<int:pk>/reject/",
+        staff_views.match_reject,
+        name="match_reject",
+    ),
     path(
         "staff/network/mentoring/<int:pk>/<str:action>/",
         staff_views.match_action,

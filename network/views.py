@@ -12,6 +12,7 @@ from network.access import member_required
 from notifications.reminders import calendar_for
 
 from . import selectors, services
+from .filters import DirectoryFilter
 from .forms import ApplicationForm, ProfileForm
 from .models import Event, Membership, MembershipStatus
 from .reminders import event_occurrence
@@ -58,8 +59,14 @@ def apply(request):
 @member_required
 @require_GET
 def members(request):
-    """Members only: the directory, each member showing only what they chose to show."""
-    return render(request, "network/members.html", {"entries": selectors.directory()})
+    """Members only: the directory, each member showing only what they chose to show,
+    filtered by organisation, topic and mentors only."""
+    filters = DirectoryFilter(request.GET or None, queryset=selectors.listed_members())
+    return render(
+        request,
+        "network/members.html",
+        {"filters": filters, "entries": selectors.directory(filters.qs)},
+    )
 
 
 @never_cache

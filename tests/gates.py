@@ -108,7 +108,7 @@ RULES = {
     "milestones:meeting_create": COMMISSION,
     "milestones:meeting_edit": COMMISSION,
     "milestones:meeting_minutes": COMMISSION,
-    "milestones:meeting_cancel": rule({STAFF, ADMIN}, ok=POST_ONLY),
+    "milestones:meeting_cancel": COMMISSION,  # GET asks to confirm; POST cancels
     # consultation
     "consultation:index": PUBLIC,
     "consultation:withdraw_contact": PUBLIC,  # the emailed link is the permission
@@ -132,7 +132,9 @@ RULES = {
     "consultation:code_response": COMMISSION,
     "consultation:theme_add": rule({STAFF, ADMIN}, ok=POST_ONLY),
     "consultation:export_answers": COMMISSION,
+    "consultation:export_answers_dictionary": COMMISSION,
     "consultation:export_aggregate": COMMISSION,
+    "consultation:export_aggregate_dictionary": COMMISSION,
     "consultation:findings_manage": COMMISSION,
     # employers
     "employers:index": PUBLIC,
@@ -141,6 +143,8 @@ RULES = {
     # Each invited organisation sees its own response (the secrets check shows it is only
     # its own); anyone else is refused (signing in would not help, so no sign-in redirect).
     "employers:survey": rule({EMPLOYER, OTHER_EMPLOYER}, anonymous=403),
+    # Checking the answers before submitting: the same organisations as the form.
+    "employers:survey_check": rule({EMPLOYER, OTHER_EMPLOYER}, anonymous=403),
     "employers:thanks": rule({EMPLOYER, OTHER_EMPLOYER}, denied=302),
     "employers:findings": PUBLIC,
     "employers:staff_list": COMMISSION,
@@ -149,11 +153,14 @@ RULES = {
     "employers:edit": COMMISSION,
     "employers:staff_lists": COMMISSION,
     "employers:list_item_edit": COMMISSION,
-    "employers:invitation_resend": rule({STAFF, ADMIN}, ok=POST_ONLY),
-    "employers:account_remove": rule({STAFF, ADMIN}, ok=POST_ONLY),
+    # GET asks to confirm; POST does it.
+    "employers:invitation_resend": COMMISSION,
+    "employers:account_remove": COMMISSION,
     "employers:results": COMMISSION,
     "employers:export_responses": COMMISSION,
+    "employers:export_responses_dictionary": COMMISSION,
     "employers:export_findings": COMMISSION,
+    "employers:export_findings_dictionary": COMMISSION,
     "employers:findings_manage": COMMISSION,
     # network
     "network:index": PUBLIC,
@@ -169,12 +176,15 @@ RULES = {
     "network:decide": COORDINATORS,
     "network:cohorts": COORDINATORS,
     "network:cohort": COORDINATORS,
+    "network:place_withdraw": COORDINATORS,  # asks first (GET); its POST withdraws
     "network:place_action": rule({COORDINATOR, ADMIN}, ok=POST_ONLY),
     "network:session": COORDINATORS,
     "network:event_create": COORDINATORS,
     "network:event_edit": COORDINATORS,
     "network:event_attendance": COORDINATORS,
+    "network:event_cancel": COORDINATORS,  # asks first (GET); its POST cancels
     "network:mentoring": COORDINATORS,
+    "network:match_reject": COORDINATORS,  # asks first (GET); its POST rejects
     "network:match_action": rule({COORDINATOR, ADMIN}, ok=POST_ONLY),
 }
 

@@ -140,7 +140,9 @@ def _consultation(world):
         "coding",
         "theme_add",
         "export_answers",
+        "export_answers_dictionary",
         "export_aggregate",
+        "export_aggregate_dictionary",
         "findings_manage",
     ):
         world.params[f"consultation:{name}"] = slug
@@ -190,12 +192,14 @@ def _employers(world):
     slug = {"slug": survey.slug}
     for name in (
         "survey",
+        "survey_check",
         "thanks",
         "staff_survey",
         "edit",
         "staff_lists",
         "results",
         "export_responses",
+        "export_responses_dictionary",
         "findings_manage",
     ):
         world.params[f"employers:{name}"] = slug
@@ -210,6 +214,7 @@ def _employers(world):
     publishing.findings_publish(questionnaire=closed, summary="What employers told us.")
     world.params["employers:findings"] = {"slug": closed.slug}
     world.params["employers:export_findings"] = {"slug": closed.slug}
+    world.params["employers:export_findings_dictionary"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}
     world.params["employers:invitation_resend"] = {**slug, "pk": invitation.pk}
     world.params["employers:account_remove"] = {
@@ -268,7 +273,10 @@ def _network(world):
     world.params["network:cohort"] = {"pk": cohort.pk}
     world.params["network:session"] = {"pk": cohort.sessions.first().pk}
     world.params["network:place_action"] = {"pk": place.pk, "action": "confirm"}
+    world.params["network:place_withdraw"] = {"pk": place.pk}
+    world.params["network:event_cancel"] = {"slug": event.slug}
     world.params["network:match_action"] = {"pk": matches[0].pk, "action": "confirm"}
+    world.params["network:match_reject"] = {"pk": matches[0].pk}
     assert Membership.objects.filter(pk=other.pk).exists()
 
 

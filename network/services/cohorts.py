@@ -1,9 +1,9 @@
 """Course cohorts, their reflection sessions, and places with their funding."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from ..models import (
     ACTIVE_PLACE,
     Cohort,
     Funder,
+    FundingReason,
     Membership,
     Organisation,
     Place,
@@ -65,22 +66,29 @@ def session_cancel(*, session: ReflectionSession) -> ReflectionSession:
     return session
 
 
-def _funder_for(cohort: Cohort, organisation: Organisation) -> str:
+@dataclass(frozen=True)
+class Funding:
+    """Who funds a place, which part of the rule decided it, and the organisation's
+    network-funded places (pks) when it was decided."""
+
+    funder: str
+    reason: str
+    holders: list[int]
+
+
+def funding_for(cohort: Cohort, organisation: Organisation) -> Funding:
     """The network funds places for its member organisations only: while it has funded
     places left and the organisation has fewer than its share of them. Otherwise the
-    organisation funds the place."""
+    organisation funds the place. The caller holds the cohort's lock."""
     if not organisation.is_member:
-        return Funder.ORGANISATION
+        return Funding(Funder.ORGANISATION, FundingReason.NOT_A_MEMBER, [])
     funded = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE, funder=Funder.NETWORK)
-    counts = funded.aggregate(
-        total=Count("id"), here=Count("id", filter=Q(organisation=organisation))
-    )
-    if (
-        counts["total"] < cohort.network_funded_places
-        and counts["here"] < cohort.funded_per_organisation
-    ):
-        return Funder.NETWORK
-    return Funder.ORGANISATION
+    holders = list(funded.filter(organisation=organisation).values_list("pk", flat=True))
+    if len(holders) >= cohort.funded_per_organisation:
+        return Funding(Funder.ORGANISATION, FundingReason.SHARE_TAKEN, holders)
+    if funded.count() >= cohort.network_funded_places:
+        return Funding(Funder.ORGANISATION, FundingReason.BUDGET_SPENT, holders)
+    return Funding(Funder.NETWORK, FundingReason.NETWORK_SHARE, holders)
 
 
 def _lock(cohort: Cohort) -> Cohort:
@@ -100,10 +108,21 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
         .order_by("created_at", "pk")[:free]
     )
     for place in offered:
+        funding = funding_for(cohort, place.organisation)
         place.status = PlaceStatus.NOMINATED
-        place.funder = _funder_for(cohort, place.organisation)
+        place.funder, place.funding_reason = funding.funder, funding.reason
+        place.funding_holders = funding.holders
         place.active_since = timezone.now()
-        place.save(update_fields=["status", "funder", "active_since", "changed_at"])
+        place.save(
+            update_fields=[
+                "status",
+                "funder",
+                "funding_reason",
+                "funding_holders",
+                "active_since",
+                "changed_at",
+            ]
+        )
         emails.post_place_offer(place)
     return offered
 
@@ -119,9 +138,9 @@ def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
         _offer_free_places(cohort)
         active = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE).count()
         if active < cohort.capacity:
-            status, funder = PlaceStatus.NOMINATED, _funder_for(cohort, member.organisation)
+            status, funding = PlaceStatus.NOMINATED, funding_for(cohort, member.organisation)
         else:
-            status, funder = PlaceStatus.WAITING, ""
+            status, funding = PlaceStatus.WAITING, Funding("", "", [])
         try:
             with transaction.atomic():
                 return Place.objects.create(
@@ -129,7 +148,9 @@ def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
                     member=member,
                     organisation=member.organisation,
                     status=status,
-                    funder=funder,
+                    funder=funding.funder,
+                    funding_reason=funding.reason,
+                    funding_holders=funding.holders,
                     active_since=timezone.now() if status != PlaceStatus.WAITING else None,
                 )
         except IntegrityError as error:
@@ -170,10 +191,13 @@ def place_withdraw(*, place: Place) -> Place | None:
     with transaction.atomic():
         cohort = _lock(place.cohort)
         place.refresh_from_db()
-        if place.status in (PlaceStatus.WITHDRAWN, PlaceStatus.COMPLETED):
+        if not place.withdrawable:
             raise NotAllowed(_("This place cannot be withdrawn now."))
         place.status, place.funder = PlaceStatus.WITHDRAWN, ""
-        place.save(update_fields=["status", "funder", "changed_at"])
+        place.funding_reason, place.funding_holders = "", []
+        place.save(
+            update_fields=["status", "funder", "funding_reason", "funding_holders", "changed_at"]
+        )
         offered = _offer_free_places(cohort)
     return offered[0] if offered else None
 

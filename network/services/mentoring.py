@@ -48,7 +48,7 @@ def _lock_proposed(*pks: int, refusal: str, more_mentors=()):
 def matching_run(*, run_by) -> list[MentoringMatch]:
     """Propose 1-2-1 pairs for the whole network at once (see ``network.matching``).
     Earlier proposals not yet decided are replaced; confirmed pairs stay."""
-    from .. import matching  # it loads SciPy, which only a matching run needs
+    from .. import matching  # it loads NumPy, which only mentoring needs
 
     try:
         with transaction.atomic():
@@ -75,7 +75,7 @@ def matching_run(*, run_by) -> list[MentoringMatch]:
 def match_confirm(*, match: MentoringMatch, decided_by) -> MentoringMatch:
     """Confirm a proposed pair, if the mentor still has room among their confirmed pairs and
     can still mentor the mentee; both are emailed."""
-    from .. import matching  # it loads SciPy, which only a matching run needs
+    from .. import matching  # it loads NumPy, which only mentoring needs
 
     with transaction.atomic():
         (match,), mentors = _lock_proposed(
@@ -110,7 +110,7 @@ def match_reject(*, match: MentoringMatch, decided_by) -> MentoringMatch:
 
 def match_change_mentor(*, match: MentoringMatch, mentor: Membership, decided_by) -> MentoringMatch:
     """Give a proposed pair's mentee a different mentor, who must be able to mentor them."""
-    from .. import matching  # it loads SciPy, which only a matching run needs
+    from .. import matching  # it loads NumPy, which only mentoring needs
 
     with transaction.atomic():
         (match,), mentors = _lock_proposed(
@@ -130,7 +130,7 @@ def match_swap(
     """Swap the mentors of two proposed pairs. Each mentor must be able to mentor their new
     mentee; the two pairs being swapped do not count against either mentor's capacity,
     since each mentor gives up one mentee for another."""
-    from .. import matching  # it loads SciPy, which only a matching run needs
+    from .. import matching  # it loads NumPy, which only mentoring needs
 
     if match.pk == other.pk:
         raise NotAllowed(_("Choose two different pairs."))
@@ -153,7 +153,7 @@ def match_swap(
 
 
 def _set_mentor(match: MentoringMatch, mentor: Membership, why: str) -> None:
-    from .. import matching  # it loads SciPy, which only a matching run needs
+    from .. import matching  # it loads NumPy, which only mentoring needs
 
     match.mentor = mentor
     match.score = matching.fit(mentor, match.mentee)

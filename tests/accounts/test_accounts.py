@@ -183,7 +183,7 @@ def test_login_attempts_from_one_address_are_rate_limited(client, member):
     ]
     assert [r.status_code for r in responses[:30]] == [200] * 30
     assert responses[30].status_code == 429
-    assert "<h1>Too many attempts</h1>" in responses[30].content.decode()
+    assert '<h1 class="govuk-heading-l">Too many attempts</h1>' in responses[30].content.decode()
 
 
 def test_seed_demo_refuses_without_debug(settings):

@@ -146,8 +146,8 @@ def test_the_releases_table_shows_every_release_and_what_became_of_it(
     client_for(commission_staff).post(_manage(closed), {"action": "withdraw"})
     page = publish_as_staff(_manage(closed), "Second").content.decode()
     assert "Published as release 2" in page
-    table = page[page.index('<h2 class="mt-5">') :]
-    assert table.count("<tr>") == 3  # the heading and two releases
+    table = page[page.index('<h2 class="govuk-heading-m govuk-!-margin-top-6" id="releases">') :]
+    assert table.count('<tr class="govuk-table__row">') == 3  # the heading and two releases
     assert "Withdrawn on" in table
     assert commission_staff.email in table
 

@@ -2,6 +2,8 @@
 would make it: plain GETs and POSTs."""
 
 import datetime
+import itertools
+import re
 
 import pytest
 import time_machine
@@ -9,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from consultation import services
 from consultation.forms import STEPS
 from consultation.models import Contact, EthnicHeading, OptionKind, Response, Ward
 from tests.conftest import PASSWORD
@@ -87,8 +90,192 @@ def test_a_resident_answers_checks_and_gets_a_reference(client, consultation):
 def test_each_page_shows_its_position_and_the_privacy_notice(client, consultation):
     for number, step in enumerate(STEPS, start=1):
         html = client.get(url(consultation, step.slug)).content.decode()
-        assert f"Page {number} of {len(STEPS)}" in html
+        # The GOV.UK way: a caption above the question's heading, not a line of grey text.
+        caption = f"{consultation.title} – page {number} of {len(STEPS)}"
+        assert re.search(
+            rf'<span class="govuk-caption-l">{re.escape(caption)}</span>\s*'
+            rf'<h1 class="govuk-heading-l">{re.escape(str(step.title))}</h1>',
+            html,
+        ), step.slug
         assert reverse("consultation:privacy", args=[consultation.slug]) in html
+
+
+def _back_link(html):
+    """The page's Back link, which sits above <main> (in the breadcrumbs block)."""
+    before_main = html[: html.index("<main")]
+    links = re.findall(r'<a href="([^"]+)" class="govuk-back-link">([^<]+)</a>', before_main)
+    assert len(links) == 1, links
+    return links[0]
+
+
+def test_every_question_page_has_a_back_link_page_one_to_the_start_page(client, consultation):
+    start = consultation.get_absolute_url()
+    assert _back_link(client.get(url(consultation, "barriers")).content.decode()) == (
+        start,
+        "Back",
+    )
+    for previous, step in itertools.pairwise(STEPS):
+        html = client.get(url(consultation, step.slug)).content.decode()
+        assert _back_link(html) == (url(consultation, previous.slug), "Back"), step.slug
+    # Changing an answer from "check your answers" goes back there.
+    changing = client.get(url(consultation, "barriers") + "?change=1").content.decode()
+    assert _back_link(changing) == (
+        reverse("consultation:check", args=[consultation.slug]),
+        "Back to check your answers",
+    )
+
+
+def _error_summary_links(html):
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', html, re.S).group(0)
+    return re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', summary)
+
+
+def test_the_error_summary_names_each_question_once_and_links_to_its_input(client, consultation):
+    response = client.post(
+        url(consultation, "support"), {"support_other": "x" * 2001, "interest": ""}
+    )
+    html = response.content.decode()
+
+    links = _error_summary_links(html)
+    assert [message for _target, message in links] == [
+        "Ensure this value has at most 2000 characters (it has 2001).",
+        "Select how interested you are in a digital tech job",
+    ]
+    for target, message in links:
+        assert html.count(f'id="{target}"') == 1, target  # the link leads to an input
+        # Once in the summary, once by its question: after the hint, before the inputs.
+        assert html.count(message) == 2, message
+    interest = html[html.index('id="div_id_interest"') :]
+    assert interest.index("govuk-error-message") < interest.index('type="radio"')
+    assert 'class="govuk-label govuk-label--error"' not in html  # no red labels
+
+
+def test_a_question_answered_wrongly_two_ways_gets_one_message(client, consultation):
+    # An answer that is not on the list, and nothing else: the form has two things to say
+    # about the same question, and says one.
+    response = client.post(url(consultation, "barriers"), {"barriers": ["999999"]})
+    html = response.content.decode()
+    barriers = html[html.index('id="div_id_barriers"') : html.index('id="div_id_barriers_other"')]
+    assert barriers.count('class="govuk-error-message"') == 1
+    assert [target for target, _message in _error_summary_links(html)] == ["id_barriers_0"]
+
+
+def _legend_or_label(html, field):
+    group = html[html.index(f'id="div_id_{field}"') :]
+    found = re.search(r"<(?:legend|label)[^>]*>\s*(.*?)\s*</(?:legend|label)>", group, re.S)
+    return found.group(1)
+
+
+def test_optional_questions_say_so_once_and_the_others_never(client, consultation):
+    barriers = client.get(url(consultation, "barriers")).content.decode()
+    # A tick or words in the box is needed: the question is not optional, the box is.
+    assert "(optional)" not in _legend_or_label(barriers, "barriers")
+    assert _legend_or_label(barriers, "barriers_other").endswith("hard (optional)")
+    for step in STEPS:
+        html = client.get(url(consultation, step.slug)).content.decode()
+        assert "(optional) (optional)" not in html, step.slug
+        assert "*" not in re.sub(r"<[^>]+>", "", html[html.index("<main") :]), step.slug
+    support = client.get(url(consultation, "support")).content.decode()
+    assert _legend_or_label(support, "support").endswith("help you? (optional)")
+    assert "(optional)" not in _legend_or_label(support, "interest")
+    # Checkboxes at their normal size, as GOV.UK asks of a question page.
+    assert "govuk-checkboxes--small" not in barriers
+
+
+def _check_sections(html):
+    """The check answers page as (heading, [(question, answer, change link)]) per page."""
+    main = html[html.index("<h1") : html.index("Now send your answers")]
+    sections = re.findall(
+        r'<h2 class="govuk-heading-m">([^<]+)</h2>\s*'
+        r'<dl class="govuk-summary-list[^"]*">(.*?)</dl>',
+        main,
+        re.S,
+    )
+    text = lambda fragment: " ".join(re.sub(r"<[^>]+>", " ", fragment).split())  # noqa: E731
+    return [
+        (
+            heading,
+            [
+                (text(key), text(value), href)
+                for key, value, href in re.findall(
+                    r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*'
+                    r'<dd class="govuk-summary-list__value">(.*?)</dd>\s*'
+                    r'<dd class="govuk-summary-list__actions"><a class="govuk-link" href="([^"]+)"',
+                    rows,
+                    re.S,
+                )
+            ],
+        )
+        for heading, rows in sections
+    ]
+
+
+def test_check_your_answers_is_grouped_by_page_with_email_and_consent_once(client, consultation):
+    answer_every_page(client, consultation, contact={"email": "ama@example.org", "consent": "on"})
+    html = client.get(reverse("consultation:check", args=[consultation.slug])).content.decode()
+
+    sections = _check_sections(html)
+    assert [heading for heading, _rows in sections] == [str(step.title) for step in STEPS]
+    for step, (_heading, rows) in zip(STEPS, sections, strict=True):
+        assert rows, step.slug
+        # Every answer on the page it was asked on, changed there.
+        assert {href for _q, _a, href in rows} == {f"{url(consultation, step.slug)}?change=1"}
+    barriers = dict((q, a) for q, a, _href in sections[0][1])
+    assert barriers["Anything else that makes it hard"] == "No courses near me in the evening"
+    contact = [(q, a) for q, a, _href in sections[-1][1]]
+    assert contact == [
+        ("Email address", "ama@example.org"),
+        (
+            "Emails about opportunities",
+            "I agree to the Diversity in Tech commission emailing me about digital tech "
+            "opportunities (training, jobs, apprenticeships and events) until I withdraw.",
+        ),
+    ]
+    assert html.count("ama@example.org") == 1
+    assert html.count("I agree to the Diversity in Tech commission emailing me") == 1
+
+
+def test_check_your_answers_says_when_no_emails_were_asked_for(client, consultation):
+    answer_every_page(client, consultation)
+    html = client.get(reverse("consultation:check", args=[consultation.slug])).content.decode()
+    contact = [(q, a) for q, a, _href in _check_sections(html)[-1][1]]
+    assert contact == [("Email address", "Not answered"), ("Emails about opportunities", "No")]
+
+
+def test_check_your_answers_reads_an_answer_retired_meanwhile_as_words(client, consultation):
+    answer_every_page(client, consultation)
+    ticked = consultation.options.get(pk=page_answers(consultation)["barriers"]["barriers"][0])
+    services.option_save(
+        consultation=consultation,
+        option=ticked,
+        kind=ticked.kind,
+        label=ticked.label,
+        is_active=False,
+    )
+    html = client.get(reverse("consultation:check", args=[consultation.slug])).content.decode()
+    (_question, answer, _href) = _check_sections(html)[0][1][0]
+    assert ticked.label in answer
+    assert f"{ticked.pk} " not in f"{answer} "  # never its number
+
+
+def test_check_your_answers_queries_do_not_grow_with_the_answers(
+    client, consultation, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    with CaptureQueriesContext(connection) as few:
+        client.get(check_url)
+    # Counted now: the next request empties the connection's log of queries.
+    expected = len(few.captured_queries)
+    for step, kind in (("barriers", OptionKind.BARRIER), ("changes", OptionKind.CHANGE)):
+        every = consultation.options.filter(kind=kind).values_list("pk", flat=True)
+        client.post(url(consultation, step), {step: [str(pk) for pk in every]})
+
+    with django_assert_num_queries(expected):
+        assert client.get(check_url).status_code == 200
 
 
 def test_a_missing_answer_is_explained_and_linked(client, consultation):

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 import uuid
 from io import StringIO
 
@@ -9,9 +10,19 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from consultation import services
-from consultation.models import Channel, Contact, Option, OptionKind, Response, Theme, Ward
+from consultation.models import (
+    Channel,
+    Contact,
+    EthnicGroup,
+    Option,
+    OptionKind,
+    Response,
+    Theme,
+    Ward,
+)
 from surveys import publishing
 from tests.consultation.factories import ConsultationFactory, option_ids, submit
 
@@ -195,6 +206,52 @@ def test_results_break_answers_down_by_group(client_for, commission_staff, consu
     assert "no-store" in response["Cache-Control"]
 
 
+def _tables(html):
+    """Each table of the page as (caption, column headings)."""
+    return [
+        (caption, re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head))
+        for caption, head in re.findall(
+            r'<caption class="govuk-table__caption[^"]*">([^<]+)</caption>\s*'
+            r'<thead class="govuk-table__head">(.*?)</thead>',
+            html,
+            re.S,
+        )
+    ]
+
+
+def test_results_by_many_groups_come_in_tables_that_fit_the_page(
+    client_for, commission_staff, consultation
+):
+    groups = [value for value, _label in EthnicGroup.choices]
+    for group in groups:
+        submit(consultation, ethnic_group=group)
+    response = client_for(commission_staff).get(
+        reverse("consultation:results", args=[consultation.slug]), {"by": "ethnic_group"}
+    )
+    html = response.content.decode()
+    labels = [str(label) for _key, label in response.context["results"].barriers.columns]
+    assert len(labels) == 20  # the 19 groups and "prefer not to say"
+
+    barriers = [(c, cols) for c, cols in _tables(html) if c.startswith("Barriers, by")]
+    # 20 groups in tables of 5, each with the answers and "all respondents" again: no table
+    # is wider than the page at 1280 px.
+    assert [caption for caption, _cols in barriers] == [
+        f"Barriers, by Ethnic group (19 groups), table {n} of 4: number of residents "
+        "(percentage of their group)"
+        for n in range(1, 5)
+    ]
+    for _caption, columns in barriers:
+        assert columns[:2] == ["Answer", "All respondents"]
+        assert len(columns) == 2 + 5
+    assert [label for _c, columns in barriers for label in columns[2:]] == [
+        escape(label) for label in labels
+    ]
+    # Every table sits in a region that scrolls on its own on a narrow screen.
+    assert html.count('<div class="portal-table-scroll" tabindex="0" role="region"') == len(
+        _tables(html)
+    )
+
+
 def test_results_by_ethnic_heading_combine_the_groups(client_for, commission_staff, consultation):
     submit(consultation, ethnic_group="black_african")
     submit(consultation, ethnic_group="black_caribbean")
@@ -371,6 +428,41 @@ def test_published_findings_show_aggregates_only_with_suppression(
     breakdown = page.context["results"].barriers
     white = [k for k, _ in breakdown.columns].index("white")
     assert breakdown.group_sizes[white].suppressed
+
+
+def test_findings_show_when_they_were_published_and_their_downloads_first(
+    client, client_for, commission_staff, consultation
+):
+    _spread(consultation, n_african=12, n_irish=2)
+    findings_url = reverse("consultation:findings", args=[consultation.slug])
+    published_at = consultation.closes_at + datetime.timedelta(hours=1)
+    with time_machine.travel(published_at):
+        _publish(consultation, "What residents told us.")
+        public = client.get(findings_url, {"by": "age_band"}).content.decode()
+        staff = client_for(commission_staff).get(findings_url, {"by": "age_band"})
+
+    day = timezone.localtime(published_at)
+    when = re.compile(
+        r'<dt class="govuk-summary-list__key">Published</dt>\s*'
+        r'<dd class="govuk-summary-list__value">'
+        rf'<time datetime="{day:%Y-%m-%d}">{day.day} {day:%B %Y}</time> \(release 1\)</dd>'
+    )
+    top = public[: public.index("<h2")]  # above the first set of figures
+    assert when.search(top)
+    # The findings CSV lives in the staff area: the public are not shown a link they
+    # cannot follow; staff who may download it find it beside the date.
+    export = reverse("consultation:export_aggregate", args=[consultation.slug])
+    assert export not in public
+    staff_top = staff.content.decode()[: staff.content.decode().index("<h2")]
+    assert when.search(staff_top)
+    assert '<dt class="govuk-summary-list__key">Downloads</dt>' in staff_top
+    assert f'<a href="{export}?by=age_band">' in staff_top
+    dictionary = reverse("consultation:export_aggregate_dictionary", args=[consultation.slug])
+    assert f'<a href="{dictionary}?by=age_band">' in staff_top
+    with time_machine.travel(published_at):
+        download = client_for(commission_staff).get(f"{export}?by=age_band")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_findings_cannot_be_published_while_open(client_for, commission_staff, consultation):

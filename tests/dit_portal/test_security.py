@@ -58,7 +58,7 @@ def test_repeated_wrong_passwords_for_the_admin_lock_the_sign_in_out(client, adm
     responses = [_sign_in(client, admin.email, "wrong", admin_home) for _ in range(5)]
 
     assert [r.status_code for r in responses] == [200] * 4 + [429]
-    assert "<h1>Too many attempts</h1>" in responses[-1].content.decode()
+    assert '<h1 class="govuk-heading-l">Too many attempts</h1>' in responses[-1].content.decode()
 
     # allauth's own limit has long passed; the lockout still holds, right password or not.
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=10)):

@@ -32,10 +32,19 @@ def test_an_employer_saves_a_draft_comes_back_and_submits(visitors):
     barriers = page.get_by_role("group", name=re.compile("What makes it hard to recruit"))
     barriers.get_by_role("checkbox").first.check()
     page.get_by_label("1st, the most important").select_option(label="Communication")
+    # The same skill twice cannot be saved: said at the top, with what to change, and
+    # nothing typed is lost.
+    page.get_by_label("3rd").select_option(label="Communication")
     page.get_by_role("button", name="Save and come back later").click()
-    expect(page.get_by_role("status").or_(page.locator(".alert-success"))).to_contain_text(
-        "Your answers are saved"
-    )
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("Your answers have not been saved")
+    expect(summary).to_contain_text("Choose each skill only once")
+    contact.check()
+    assert not EmployerResponse.objects.filter(employer=employer).exists()
+    expect(barriers.get_by_role("checkbox").first).to_be_checked()
+    page.get_by_label("3rd").select_option(index=0)
+    page.get_by_role("button", name="Save and come back later").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your answers are saved")
     contact.check()
     assert EmployerResponse.objects.get(employer=employer).status == "draft"
     contact.close()
@@ -47,8 +56,8 @@ def test_an_employer_saves_a_draft_comes_back_and_submits(visitors):
     expect(page.get_by_label("1st, the most important")).to_have_value(
         str(survey.skills.get(name="Communication").pk)
     )
-    # Submitting without all that is needed: told what, nothing lost.
-    page.get_by_role("button", name="Submit our answers").click()
+    # Going on without all that is needed: told what, nothing lost.
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
     later.check()
     expect(page.get_by_label("1st, the most important")).to_have_value(
@@ -62,7 +71,17 @@ def test_an_employer_saves_a_draft_comes_back_and_submits(visitors):
     ).first.check()
     offers = page.get_by_role("group", name=re.compile("What would your organisation offer"))
     offers.get_by_role("checkbox").first.check()
-    page.get_by_role("button", name="Submit our answers").click()
+    page.get_by_role("button", name="Continue").click()
+
+    # Check the answers, warned that submitting locks them.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before submitting them"
+    )
+    later.check()
+    expect(page.get_by_text("Submitting locks your answers")).to_be_visible()
+    expect(page.get_by_text("Problem solving")).to_be_visible()
+    assert EmployerResponse.objects.get(employer=employer).status == "draft"
+    page.get_by_role("button", name="Submit answers").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Thank you: your answers are submitted"
@@ -76,7 +95,7 @@ def test_an_employer_saves_a_draft_comes_back_and_submits(visitors):
     ]
     # Read-only from now on.
     page.goto(link)
-    expect(page.get_by_role("button", name="Submit our answers")).to_have_count(0)
+    expect(page.get_by_role("button", name="Continue")).to_have_count(0)
     assert contact.problems + later.problems == []
 
 

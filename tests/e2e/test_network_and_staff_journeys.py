@@ -61,7 +61,7 @@ def test_a_member_applies_is_approved_rsvps_and_is_matched(visitors, mailoutbox)
     page = ada.page
     page.goto("/network/")
     ada.check()
-    page.get_by_role("link", name=re.compile("Apply")).first.click()
+    page.get_by_role("button", name="Apply to join").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Apply to join the network")
     ada.check()
     page.get_by_label("Your name").fill("Ada Applicant")

@@ -24,19 +24,28 @@ def test_a_resident_answers_the_consultation(visitors, javascript, width):
     page = resident.page
 
     page.goto("/")
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # on a phone, with JavaScript, the navigation folds into a menu
+        menu.click()
     page.get_by_role("link", name="Consultation", exact=True).first.click()
     resident.follow(page.get_by_role("link", name="Digital jobs: have your say"))
-    page.get_by_role("link", name="Start now").click()
+    page.get_by_role("button", name="Start now").click()
 
-    # Page 1: send it empty, and be told what to fix.
+    # Page 1: a way back to the start page, and where the resident is.
     expect(page.get_by_role("heading", level=1)).to_have_text("Barriers")
+    back = page.get_by_role("link", name="Back", exact=True)
+    expect(back).to_have_attribute("href", f"/consultation/{consultation.slug}/")
+    expect(page.locator(".govuk-caption-l")).to_contain_text("1 of")
     resident.check()
+    # Send it empty, and be told what to fix, once.
     page.get_by_role("button", name="Save and continue").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_count(1)
     expect(page).to_have_title(re.compile("^Error:"))
     if javascript:
-        expect(summary).to_be_focused()  # the summary takes focus, so it is read out first
+        # The summary takes focus, so it is read out first.
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
     resident.check()
     # The summary's link leads to the question; the answer is ticked from the keyboard.
     summary.get_by_role("link").first.click()
@@ -76,6 +85,11 @@ def test_a_resident_answers_the_consultation(visitors, javascript, width):
     )
     resident.check()
     expect(page.get_by_text("No laptop at home")).to_be_visible()
+    # Grouped by the page each answer was given on; the consent once.
+    for title in ("Barriers", "Changes you would ask for", "Anything else"):
+        expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+    keys = page.locator(".govuk-summary-list__key")
+    expect(keys.filter(has_text="Emails about opportunities")).to_have_count(1)
     page.get_by_role("link", name=re.compile("^Change Is there anything else")).click()
     expect(page.get_by_role("textbox")).to_have_value("Evening courses near Dalston, please.")
     page.get_by_role("textbox").fill("Weekend courses near Dalston, please.")

@@ -1,6 +1,7 @@
 """The job advert checker on adverts worked out by hand."""
 
 import logging
+import re
 import time
 
 import pytest
@@ -148,6 +149,34 @@ def test_the_page_checks_an_advert_and_stores_nothing(client, django_assert_num_
     assert "This advert is strongly masculine-coded" in html
     assert "&lt;i&gt;role&lt;/i&gt;" in html
     assert "no-store" in response["Cache-Control"]
+
+
+def _heading_levels(html):
+    """The levels of the page's headings in its main content, in order (the layout's own
+    headings, in the header and footer, are outside it)."""
+    main = html[html.index("<main") : html.index("</main>")]
+    return [int(level) for level in re.findall(r"<h([1-6])[ >]", main)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "advert",
+    [
+        None,  # the page as first opened
+        "",  # nothing pasted: the error summary
+        "A competitive role for an ambitious, analytical, dominant leader.",  # plainer words
+        "A kind, supportive and caring team.",
+    ],
+)
+def test_the_page_has_one_h1_and_skips_no_heading_level(client, advert):
+    url = reverse("employers:advert_checker")
+    response = client.get(url) if advert is None else client.post(url, {"advert": advert})
+    levels = _heading_levels(response.content.decode())
+    assert levels.count(1) == 1, levels
+    # (The error summary's h2 comes before the h1, as GOV.UK places it: going down a
+    # level is never a skip.)
+    steps = zip([1, *levels], levels, strict=False)
+    assert [(a, b) for a, b in steps if b > a + 1] == [], levels
 
 
 @pytest.mark.django_db

@@ -10,10 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers import selectors, services
-from employers.models import Employer, Invitation, Sector, SizeBand
+from employers.models import Employer, Invitation, LinkedAccount, Sector, SizeBand
 from reporting.releases import release_publish
 from surveys import publishing
-from tests.employers.factories import EmployerFactory, SurveyFactory, complete_answers, option_id
+from tests.employers.factories import (
+    EmployerFactory,
+    SurveyFactory,
+    complete_answers,
+    option_id,
+    skill_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +48,7 @@ def staff_urls(survey):
         ("get", reverse("employers:export_responses", args=[slug])),
         ("get", reverse("employers:export_findings", args=[slug])),
         ("get", reverse("employers:findings_manage", args=[slug])),
+        ("get", reverse("employers:invitation_resend", args=[slug, invitation.pk])),
         ("post", reverse("employers:invitation_resend", args=[slug, invitation.pk])),
     ]
 
@@ -259,8 +266,10 @@ def test_published_ranking_leaves_out_skills_in_few_top_fives(
 def _shown_ranking(page):
     """The ranking as a visitor reads it: each skill with its points and top fives."""
     table = page.content.decode().split("Skills ranked by Borda count</caption>")[1]
-    cell = r"<td>([^<]+)</td>"
-    rows = re.findall(rf"<tr><td>\d+</td>{cell}{cell}{cell}</tr>", table)
+    cell = r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]+)</td>'
+    skill = r'<th scope="row" class="govuk-table__header">([^<]+)</th>'
+    rank = r'<td class="govuk-table__cell govuk-table__cell--numeric">\d+</td>'
+    rows = re.findall(rf'<tr class="govuk-table__row">{rank}{skill}{cell}{cell}</tr>', table)
     return [tuple(cell.strip() for cell in row) for row in rows]
 
 
@@ -305,14 +314,23 @@ def test_findings_export_writes_answers_and_ranking_under_their_own_headings(
         reverse("employers:export_findings", args=[ranked_survey.slug])
     )
     answers, ranking = _sections(response)
-    assert answers[0] == ["question", "answer", "group", "count", "percent of group"]
+    assert answers[0] == [
+        "question",
+        "question_code",
+        "answer",
+        "answer_code",
+        "group",
+        "group_code",
+        "count",
+        "percent of group",
+    ]
     first = dict(zip(answers[0], answers[1], strict=True))
-    assert (first["group"], first["count"]) == ("All", "6")
-    assert all(len(row) == 5 for row in answers)
+    assert (first["group"], first["group_code"], first["count"]) == ("All", "all", "6")
+    assert all(len(row) == 8 for row in answers)
     assert ranking == [
-        ["skill", "rank", "Borda points", "in a top five"],
-        ["Communication", "1", "30", "6"],
-        ["Problem solving", "2", "24", "6"],
+        ["skill", "skill_code", "rank", "Borda points", "in a top five"],
+        ["Communication", skill_id(ranked_survey, "Communication"), "1", "30", "6"],
+        ["Problem solving", skill_id(ranked_survey, "Problem solving"), "2", "24", "6"],
     ]  # Teamwork, in one top five, is left out
 
 
@@ -325,8 +343,9 @@ def test_findings_export_has_no_ranking_from_too_few_employers(client_for, commi
         reverse("employers:export_findings", args=[survey.slug])
     )
     answers, ranking = _sections(response)
-    assert ranking == [["skill", "rank", "Borda points", "in a top five"]]
-    assert "fewer than 5" in [row[3] for row in answers[1:]]
+    assert ranking == [["skill", "skill_code", "rank", "Borda points", "in a top five"]]
+    count = answers[0].index("count")
+    assert "fewer than 5" in [row[count] for row in answers[1:]]
 
 
 def test_submitted_responses_and_their_ranks_are_read_only_in_the_admin(client_for, admin, survey):
@@ -478,3 +497,72 @@ def test_employer_findings_come_down_while_a_survey_is_reopened(client, commissi
         assert client.get(url).status_code == 404
     with time_machine.travel(later + datetime.timedelta(days=15)):
         assert client.get(url).status_code == 200
+
+
+def test_removing_an_account_asks_first(client_for, commission_staff, survey, member):
+    employer = EmployerFactory(name="Shoreditch Software")
+    invitation = services.invitation_create(
+        survey=survey, employer=employer, email="hr@shoreditch.example", invited_by=None
+    )
+    client_for(member).get(invitation.get_absolute_url())  # the account follows the link
+    staff = client_for(commission_staff)
+    survey_page = reverse("employers:staff_survey", args=[survey.slug])
+    remove = reverse("employers:account_remove", args=[survey.slug, employer.pk, member.pk])
+    listing = staff.get(survey_page).content.decode()
+    assert f'<a class="govuk-link" href="{remove}">Remove<span' in listing
+    assert f'action="{remove}"' not in listing  # no button that removes at once
+
+    asking = staff.get(remove)
+
+    html = asking.content.decode()
+    assert (
+        '<h1 class="govuk-heading-l">Are you sure you want to remove '
+        f"{member.email} from Shoreditch Software?</h1>"
+    ) in html
+    assert "The organisation's answers are kept." in html
+    assert re.search(
+        r'<form method="post" novalidate>.*<button type="submit" class="govuk-button '
+        r'govuk-button--warning"[^>]*>Remove the account</button>\s*'
+        rf'<a class="govuk-link" href="{survey_page}">Cancel</a>',
+        html,
+        re.S,
+    )
+    assert LinkedAccount.objects.filter(user=member).exists()  # asking removes nothing
+
+    done = staff.post(remove, follow=True)
+    assert "can no longer answer for Shoreditch Software" in done.content.decode()
+    assert not LinkedAccount.objects.filter(user=member).exists()
+    assert staff.get(remove).status_code == 404  # nothing left to remove
+
+
+def test_sending_an_invitation_again_asks_first(
+    client_for, commission_staff, survey, mailoutbox, django_capture_on_commit_callbacks
+):
+    employer = EmployerFactory(name="Shoreditch Software")
+    invitation = services.invitation_create(
+        survey=survey, employer=employer, email="hr@shoreditch.example", invited_by=None
+    )
+    old_link = invitation.get_absolute_url()
+    staff = client_for(commission_staff)
+    resend = reverse("employers:invitation_resend", args=[survey.slug, invitation.pk])
+    listing = staff.get(reverse("employers:staff_survey", args=[survey.slug])).content.decode()
+    assert f'<a class="govuk-link" href="{resend}">Send again<span' in listing
+    assert f'action="{resend}"' not in listing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        html = staff.get(resend).content.decode()
+    assert (
+        '<h1 class="govuk-heading-l">Are you sure you want to send the invitation to '
+        "Shoreditch Software again?</h1>"
+    ) in html
+    assert "The link in the earlier email will stop working." in html
+    assert ">Send it again</button>" in html
+    invitation.refresh_from_db()
+    assert invitation.get_absolute_url() == old_link  # asking changes nothing
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(resend)
+    invitation.refresh_from_db()
+    assert invitation.get_absolute_url() != old_link
+    assert len(mailoutbox) == 1

@@ -33,7 +33,10 @@ pytestmark = pytest.mark.django_db
 
 # Whatever the number of organisations, responses and list items (asserted at two sizes).
 SURVEY_PAGE_QUERIES = 8
-SURVEY_REFUSED_QUERIES = 17  # the service locks the response, checks, and rolls back
+# Continuing with answers not ready to submit: the draft is saved (the service locks the
+# response and writes it), checked as submitting would, and the form shown with what is missing.
+SURVEY_NOT_READY_QUERIES = 27
+SURVEY_CHECK_QUERIES = 11  # the saved answers, checked, shown to check
 
 
 @pytest.fixture
@@ -229,22 +232,40 @@ def test_a_draft_can_be_partial_but_submitting_needs_the_answers(client, survey,
     assert EmployerResponse.objects.get().status == ResponseStatus.DRAFT
 
 
+def _check_url(survey):
+    return reverse("employers:survey_check", args=[survey.slug])
+
+
+def _submit_checked(client, survey):
+    """Check the saved answers, then submit them from the check page, as the employer does."""
+    checked_at = client.get(_check_url(survey)).context["checked_at"]
+    return client.post(_check_url(survey), {"checked_at": checked_at})
+
+
 def test_submitting_locks_the_response(client, survey, employer):
     _, link = invite(survey, employer)
     client.get(link)
-    response = client.post(survey.get_absolute_url(), form_data(survey, action="submit"))
+    to_check = client.post(survey.get_absolute_url(), form_data(survey, action="check"))
+    assert to_check["Location"] == _check_url(survey)
+    response = _submit_checked(client, survey)
     assert response["Location"] == reverse("employers:thanks", args=[survey.slug])
     thanks = client.get(response["Location"]).content.decode()
+    assert '<h1 class="govuk-panel__title">Thank you: your answers are submitted</h1>' in thanks
     assert reverse("employers:advert_checker") in thanks
 
     page = client.get(survey.get_absolute_url()).content.decode()
     assert "submitted its answers" in page
-    assert '<form method="post" novalidate>' not in page
+    assert 'name="action"' not in page  # no form to save or continue
+    assert "govuk-summary-list__actions" not in page  # shown without links to change them
 
-    again = client.post(
-        survey.get_absolute_url(), form_data(survey, action="submit", contact_name="Eve")
-    )
-    assert again.status_code == 200
+    for again in (
+        client.post(
+            survey.get_absolute_url(), form_data(survey, action="check", contact_name="Eve")
+        ),
+        client.post(_check_url(survey), {"checked_at": "whatever"}),
+    ):
+        assert again.status_code == 200
+        assert "submitted its answers" in again.content.decode()
     saved = EmployerResponse.objects.get()
     assert (saved.status, saved.contact_name) == (ResponseStatus.SUBMITTED, "Dee")
 
@@ -296,7 +317,11 @@ def test_the_closing_date_is_enforced(client, employer):
 @pytest.mark.parametrize(
     ("ranks", "field", "message"),
     [
-        ({"rank_2": "Communication"}, "rank_2", "You chose this skill at rank 1 already"),
+        (
+            {"rank_2": "Communication"},
+            "rank_2",
+            "Choose each skill only once: Communication is ranked 1 and 2",
+        ),
         (
             {"rank_2": "", "rank_3": "Teamwork"},
             "rank_2",
@@ -328,7 +353,11 @@ def _ranked(survey, *names):
 @pytest.mark.parametrize(
     ("names", "field", "message"),
     [
-        (("Communication", "Communication"), "rank_2", "You chose this skill at rank 1 already"),
+        (
+            ("Communication", "Communication"),
+            "rank_2",
+            "Choose each skill only once: Communication is ranked 1 and 2",
+        ),
         (("Communication", "", "Teamwork"), "rank_2", "Choose a skill for rank 2"),
         (("Communication", "other"), "other_skill", "Write in the other skill you chose"),
     ],
@@ -595,5 +624,8 @@ def test_the_survey_page_makes_a_fixed_number_of_queries(
             )
         with django_assert_max_num_queries(SURVEY_PAGE_QUERIES):
             assert client.get(survey.get_absolute_url()).status_code == 200
-        with django_assert_max_num_queries(SURVEY_REFUSED_QUERIES):
-            assert client.post(survey.get_absolute_url(), {"action": "submit"}).status_code == 200
+        with django_assert_max_num_queries(SURVEY_NOT_READY_QUERIES):
+            assert client.post(survey.get_absolute_url(), {"action": "check"}).status_code == 200
+        _save(client, survey, rank_3="other", other_skill="Welsh")
+        with django_assert_max_num_queries(SURVEY_CHECK_QUERIES):
+            assert client.get(_check_url(survey)).status_code == 200

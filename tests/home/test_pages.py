@@ -5,6 +5,13 @@ from django.template import loader
 from django.test import Client
 from django.urls import reverse
 
+MAIN = '<main class="govuk-main-wrapper" id="main-content">'
+SKIP_LINK = (
+    '<a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">'
+    "Skip to main content</a>"
+)
+SCRIPT = '<script type="module" src="/static/js/portal.js">'
+
 PUBLIC_PAGES = [
     "home",
     "privacy_notice",
@@ -26,14 +33,17 @@ def test_public_pages_have_the_accessible_layout(client, name):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert re.search(r'<html lang="en-gb">', html)
+    assert re.search(r'<html lang="en-gb"[ >]', html)
     assert len(re.findall(r"<h1[ >]", html)) == 1
-    for landmark in ("<header", "<nav", '<main id="main-content"', "<footer"):
+    for landmark in ("<header", "<nav", MAIN, '<footer class="govuk-footer"'):
         assert landmark in html
-    assert '<a class="skip-link" href="#main-content">Skip to main content</a>' in html
-    assert "<script" not in html  # every page works without JavaScript
+    assert SKIP_LINK in html
+    # Every page works without JavaScript: the only script is the portal's own file of
+    # GOV.UK Frontend's enhancements, and nothing is written into the page.
+    assert re.findall(r"<script[^>]*>", html) == [SCRIPT]
     assert "//cdn" not in html
     assert "googleapis" not in html
+    assert "bootstrap" not in html.lower()
 
 
 @pytest.mark.django_db
@@ -59,30 +69,40 @@ def test_current_section_is_marked_in_the_navigation(client):
             assert reverse(name) == path
             html = client.get(path).content.decode()
             assert html.count('aria-current="page"') == (1 if marked else 0), path
+            assert html.count("govuk-service-navigation__item--active") == (1 if marked else 0)
             if marked:
-                assert f'<a href="{path}" aria-current="page">{marked}</a>' in html
+                assert (
+                    '<li class="govuk-service-navigation__item '
+                    'govuk-service-navigation__item--active">'
+                    f'<a class="govuk-service-navigation__link" href="{path}" aria-current="page">'
+                    f'<strong class="govuk-service-navigation__active-fallback">{marked}</strong>'
+                    "</a></li>"
+                ) in html
 
 
 @pytest.mark.django_db
 def test_not_found_page_uses_the_layout(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
-    assert "<h1>Page not found</h1>" in response.content.decode()
-    assert "skip-link" in response.content.decode()
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in response.content.decode()
+    assert SKIP_LINK in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_forbidden_page_uses_the_layout(client_for, member):
     response = client_for(member).get(reverse("staff_home"))
     assert response.status_code == 403
-    assert "<h1>You do not have access to this page</h1>" in response.content.decode()
+    assert (
+        '<h1 class="govuk-heading-l">You do not have access to this page</h1>'
+        in response.content.decode()
+    )
 
 
 def test_server_error_page_renders_without_a_request_or_database():
     # Django renders 500.html with no context at all; it must still show the layout.
     html = loader.get_template("500.html").render()
-    assert "<h1>Sorry, there is a problem with the service</h1>" in html
-    assert '<main id="main-content"' in html
+    assert '<h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>' in html
+    assert MAIN in html
 
 
 @pytest.mark.django_db
@@ -122,7 +142,19 @@ def test_an_expired_form_is_explained_in_the_layout(member):
     html = response.content.decode()
     assert response.status_code == 403
     assert len(re.findall(r"<h1[ >]", html)) == 1
-    assert "<h1>The form has expired</h1>" in html
+    assert '<h1 class="govuk-heading-l">The form has expired</h1>' in html
     assert "Go back, reload the page and try again." in html
-    assert '<main id="main-content"' in html
+    assert MAIN in html
     assert "CSRF" not in html
+
+
+@pytest.mark.django_db
+def test_the_dashboard_is_marked_in_the_staff_navigation(client_for, coordinator):
+    html = client_for(coordinator).get(reverse("staff_home")).content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert (
+        '<li class="portal-staff-nav__item portal-staff-nav__item--active">'
+        f'<a class="portal-staff-nav__link" href="{reverse("staff_home")}" aria-current="page">'
+        "Dashboard</a></li>"
+    ) in html
+    assert "govuk-service-navigation__item--active" not in html

@@ -21,7 +21,7 @@ TOO_LONG = (
 
 
 def _error_summary(html):
-    found = re.search(r'<div class="alert alert-danger error-summary".*?</div>', html, re.S)
+    found = re.search(r'<div class="govuk-error-summary".*?</ul>', html, re.S)
     return found.group(0) if found else ""
 
 
@@ -109,8 +109,14 @@ def test_a_reply_without_a_choice_is_explained_at_the_top_and_beside_the_questio
     html = response.content.decode()
     assert response.status_code == 200
     assert '<a href="#id_rsvp_0">Choose whether you will attend.</a>' in _error_summary(html)
-    assert '<fieldset aria-describedby="id_rsvp_error">' in html
-    assert '<p id="error_1_id_rsvp"><strong>Choose whether you will attend.</strong></p>' in html
+    # The question's fieldset is described by its error message, shown beside it.
+    assert re.search(
+        r'<fieldset class="govuk-fieldset" aria-describedby="\s*id_rsvp_1_error">', html
+    )
+    assert (
+        '<p id="id_rsvp_1_error" class="govuk-error-message">'
+        '<span class="govuk-visually-hidden">Error:</span> Choose whether you will attend.</p>'
+    ) in html
     invitation.refresh_from_db()
     assert invitation.rsvp == Rsvp.NO_REPLY
 

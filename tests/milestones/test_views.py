@@ -60,7 +60,7 @@ def test_roadmap_dates_read_as_given(client, roadmap):
 def test_roadmap_shows_status_in_words(client, roadmap):
     html = client.get(reverse("milestones:roadmap")).content.decode()
     assert "16 done, 0 under way, 0 upcoming." in html
-    assert html.count('<span class="status-tag status-done">Done</span>') == 16
+    assert html.count('<strong class="govuk-tag govuk-tag--green">Done</strong>') == 16
 
 
 def test_roadmap_query_count_does_not_grow_with_activities(
@@ -101,7 +101,7 @@ def test_activity_page_shows_bullets_partners_and_dates(client, roadmap):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>London Tech Week Event</h1>" in html
+    assert '<h1 class="govuk-heading-l">London Tech Week Event</h1>' in html
     assert "Delivered in Partnership with LIFT" in html
     assert "Here East, LIFT" in html
     assert '<time datetime="2024-06">June 2024</time>' in html
@@ -395,13 +395,49 @@ def test_staff_cancel_a_meeting(client, client_for, commission_staff):
     )
 
 
+def test_cancelling_a_meeting_asks_first(client_for, commission_staff):
+    meeting = AdvisoryMeetingFactory(
+        title="Spring meeting", starts_at=timezone.now() + datetime.timedelta(days=10)
+    )
+    staff = client_for(commission_staff)
+    cancel = reverse("milestones:meeting_cancel", args=[meeting.pk])
+    edit = reverse("milestones:meeting_edit", args=[meeting.pk])
+    edit_page = staff.get(edit).content.decode()
+    assert re.search(
+        rf'<a class="govuk-button govuk-button--warning"[^>]* href="{cancel}">', edit_page
+    )
+    assert f'action="{cancel}"' not in edit_page  # no button that cancels at once
+
+    html = staff.get(cancel).content.decode()
+
+    when = timezone.localtime(meeting.starts_at).strftime("%-d %B %Y, %H:%M")
+    assert (
+        f'<h1 class="govuk-heading-l">Are you sure you want to cancel “Spring meeting” on '
+        f"{when}?</h1>"
+    ) in html
+    assert "You cannot undo this" in html
+    assert re.search(
+        r'<button type="submit" class="govuk-button govuk-button--warning"[^>]*>'
+        rf'Cancel the meeting</button>\s*<a class="govuk-link" href="{edit}">'
+        "No, keep the meeting</a>",
+        html,
+    )
+    meeting.refresh_from_db()
+    assert not meeting.is_cancelled  # asking cancels nothing
+
+    staff.post(cancel)
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled
+    assert "is already cancelled" in staff.get(cancel).content.decode()
+    assert f'href="{cancel}"' not in staff.get(edit).content.decode()
+
+
 def test_meeting_actions_are_refused_to_everyone_but_staff(client_for, member, coordinator):
     meeting = AdvisoryMeetingFactory()
     for user in (member, coordinator):
         client = client_for(user)
-        assert (
-            client.post(reverse("milestones:meeting_cancel", args=[meeting.pk])).status_code == 403
-        )
+        for ask in (client.get, client.post):
+            assert ask(reverse("milestones:meeting_cancel", args=[meeting.pk])).status_code == 403
         assert (
             client.get(reverse("milestones:meeting_minutes", args=[meeting.pk])).status_code == 403
         )
@@ -565,5 +601,10 @@ def test_an_adviser_with_an_account_can_reply(client_for, member):
 def test_the_staff_roadmap_does_not_mark_the_public_roadmap_as_current(
     client_for, commission_staff
 ):
-    html = client_for(commission_staff).get(reverse("milestones:staff_roadmap")).content.decode()
-    assert 'aria-current="page">Roadmap</a>' not in html
+    current = (
+        'aria-current="page"><strong class="govuk-service-navigation__active-fallback">'
+        "Roadmap</strong></a>"
+    )
+    staff = client_for(commission_staff)
+    assert current in staff.get(reverse("milestones:roadmap")).content.decode()
+    assert current not in staff.get(reverse("milestones:staff_roadmap")).content.decode()

@@ -1,12 +1,14 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from network import selectors, services
-from network.models import Cohort, Funder, Organisation, PlaceStatus
+from network.models import Cohort, Funder, FundingReason, Organisation, PlaceStatus
 from tests.network.factories import cohort, member
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +326,101 @@ def test_confirming_and_completing_a_place_is_in_the_audit_history(coordinator):
         (coordinator, ["nominated", "confirmed"]),
         (coordinator, ["confirmed", "completed"]),
     ]
+
+
+def test_the_cohort_page_puts_the_summary_first_then_people_then_organisations_once(
+    client_for, coordinator
+):
+    course = cohort(capacity=3, network_funded_places=2)
+    for name, org in (("Ann", "Camden"), ("Bea", "Camden"), ("Cy", "Brent"), ("Di", "Ealing")):
+        services.place_nominate(cohort=course, member=member(name, org=org))
+
+    html = client_for(coordinator).get(course.get_absolute_url()).content.decode()
+
+    headings = re.findall(r'<h2 class="govuk-heading-m"[^>]*>(.*?)</h2>', html)
+    assert headings == [
+        "Summary",
+        "Budget",
+        "People with places",
+        "Waiting list",
+        "Nominate",
+        "Organisations with places",
+        "Reflection sessions",
+    ]
+    summary = html[html.index(">Summary</h2>") : html.index(">Budget</h2>")]
+    assert "3 of 3 taken, 0 free; 1 person waiting" in summary
+    assert "2 of 2 places, 0 left" in summary
+    assert "1 place" in summary
+    # The organisations with places in a table, the other 30 behind "Show all".
+    organisations = html[html.index(">Organisations with places</h2>") :]
+    table, rest = organisations.split('<details class="govuk-details">')
+    assert re.findall(r'<th scope="row" class="govuk-table__header">(.*?)</th>', table) == [
+        "Brent",
+        "Camden",
+        "Ealing",
+    ]
+    assert "Show all 33 organisations" in rest
+    assert "These 30 member organisations have nobody on the cohort yet" in rest
+    assert "Sutton" in rest
+    assert "Camden" not in rest
+    assert html.count("Sutton") == 1  # listed once, never twice
+
+
+def test_each_funding_decision_is_explained_from_the_rule_that_made_it(client_for, coordinator):
+    Organisation.objects.create(
+        name="Partner trust", kind=Organisation.Kind.PARTNER, is_member=False
+    )
+    course = cohort(capacity=10, network_funded_places=3)
+    nominate = {}
+    for name, org in (
+        ("Ann", "Camden"),
+        ("Bea", "Camden"),
+        ("Cy", "Brent"),
+        ("Pat", "Partner trust"),
+        ("Di", "Ealing"),
+        ("Ed", "Enfield"),
+    ):
+        nominate[name] = services.place_nominate(cohort=course, member=member(name, org=org))
+    services.place_withdraw(place=nominate["Ann"])
+    # Camden's network-funded place is free again: a later nominee from Camden takes it,
+    # while Bea, nominated earlier, still pays.
+    nominate["Fay"] = services.place_nominate(cohort=course, member=member("Fay", org="Camden"))
+
+    reasons = {p.member.name: p.funding_reason for p in course.places.exclude(status="withdrawn")}
+    assert reasons == {
+        "Bea": FundingReason.SHARE_TAKEN,
+        "Cy": FundingReason.NETWORK_SHARE,
+        "Pat": FundingReason.NOT_A_MEMBER,
+        "Di": FundingReason.NETWORK_SHARE,
+        "Ed": FundingReason.BUDGET_SPENT,
+        "Fay": FundingReason.NETWORK_SHARE,
+    }
+    page = client_for(coordinator).get(course.get_absolute_url())
+    said = {p.member.name: p.funding_explanation for p in page.context["summary"].places}
+    assert said == {
+        "Bea": "Paid by organisation: when this place was given, Camden's network-funded place "
+        "was taken by Ann (withdrawn since)",
+        "Cy": "Network-funded: first nominee from Brent",
+        "Pat": "Paid by organisation: Partner trust is not a member of the network, which funds "
+        "places for its member organisations only",
+        "Di": "Network-funded: first nominee from Ealing",
+        "Ed": "Paid by organisation: when this place was given, the network's funded places "
+        "were all taken",
+        "Fay": "Network-funded: when this place was given, nobody from Camden had a "
+        "network-funded place",
+    }
+    html = page.content.decode()
+    for words in said.values():
+        assert escape(words) in html
+
+
+def test_a_second_nominee_is_told_who_holds_the_network_place():
+    course = cohort()
+    ann = services.place_nominate(cohort=course, member=member("Ann", org="Camden"))
+    bea = services.place_nominate(cohort=course, member=member("Bea", org="Camden"))
+    assert (bea.funder, bea.funding_holders) == (Funder.ORGANISATION, [ann.pk])
+    places = {p.member.name: p for p in selectors.cohort_summary(cohort=course).places}
+    assert places["Bea"].funding_explanation == (
+        "Paid by organisation: Camden's network-funded place is taken by Ann"
+    )
+    assert places["Ann"].funding_explanation == "Network-funded: first nominee from Camden"

@@ -5,6 +5,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from network import matching, services
 from network.models import MatchStatus, MentoringMatch, Organisation
@@ -144,6 +145,96 @@ def test_a_coordinator_can_change_the_mentor_only_to_a_possible_one(client_for, 
     client.post(reverse("network:match_action", args=[match.pk, "change"]), {"mentor": better.pk})
     match.refresh_from_db()
     assert match.mentor == better
+
+
+def test_the_mentoring_page_names_each_member_left_without_a_mentor_and_why(
+    client_for, coordinator
+):
+    mae = member("Mae", org="Brent", seniority=7, offers=True, capacity=1, topics=["Leadership"])
+    member("Pia", org="Ealing", seniority=3, offers=True, topics=["Cyber security"])
+    member("Nia", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    member("Ola", org="Harrow", seniority=3, seeks=True, topics=["Leadership"])  # Mae is full
+    member("Pam", org="Harrow", seniority=2, seeks=True, topics=["Data"])  # nobody mentors it
+    member("Hal", org="Camden", seniority=5, seeks=True, topics=["Cyber security"])  # Pia is junior
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))
+
+    (proposed,) = MentoringMatch.objects.filter(status=MatchStatus.PROPOSED)
+    assert proposed.mentor == mae
+    left_out = "Ola" if proposed.mentee.name == "Nia" else "Nia"
+    page = client.get(reverse("network:mentoring"))
+    why = {item.member.name: item.reason for item in page.context["unmatched"]}
+    assert why == {
+        left_out: "No mentor with room: each mentor who could mentor them (Mae) has as many "
+        "mentees as they can take, proposed or confirmed.",
+        "Pam": "No mentor shares a topic with them (they chose Data).",
+        "Hal": "The mentors who share a topic with them (Pia) are not more senior than them.",
+    }
+    html = page.content.decode()
+    assert "3 members who would like a mentor have no pair, proposed or confirmed" in html
+    for name, reason in why.items():
+        assert name in html
+        assert escape(reason) in html
+
+    # Once the pair is rejected, the mentee left with it is told why too.
+    services.match_reject(match=proposed, decided_by=coordinator)
+    why = {item.member.name: item.reason for item in matching.unmatched()}
+    assert why[proposed.mentee.name] == (
+        "Each mentor who could mentor them (Mae) was rejected for them before."
+    )
+    assert why[left_out] == "Mae could mentor them now: propose pairs again."
+
+
+def test_each_fit_is_explained_as_the_sum_of_its_parts(client_for, coordinator):
+    member(
+        "Mae", org="Brent", seniority=5, offers=True, capacity=2,
+        topics=["Leadership", "Data", "Cyber security"],
+    )  # fmt: skip
+    member("Nia", org="Camden", seniority=3, seeks=True, topics=["Leadership", "Data"])
+    member("Ola", org="Brent", seniority=1, seeks=True, topics=["Data"], prefers_other=False)
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))
+
+    page = client.get(reverse("network:mentoring"))
+    fits = {pair.mentee.name: pair for pair in page.context["proposed"]}
+    nia, ola = fits["Nia"], fits["Ola"]
+    assert [part.words for part in nia.fit.parts] == [
+        "2 shared topics × 10 = 20",
+        "from different organisations +5",
+        "the mentee asked for someone from another organisation +5",
+        "mentor 2 levels more senior +3",
+    ]
+    assert [part.words for part in ola.fit.parts] == [
+        "1 shared topic × 10 = 10",
+        "mentor 4 levels more senior +1",
+    ]
+    for pair in (nia, ola):
+        assert pair.fit.total == sum(part.points for part in pair.fit.parts) == pair.score
+    html = page.content.decode()
+    assert "Fit: 33" in html
+    assert "In all: 20 + 5 + 5 + 3 = 33" in html
+    assert "In all: 10 + 1 = 11" in html
+
+
+def test_the_explanation_and_the_score_come_from_the_same_parts():
+    # Every pair of a small network, possible or not, scored the way matching scores it.
+    people = [
+        member(f"M{n}", org=org, seniority=level, offers=True, seeks=True, topics=topics,
+               prefers_other=bool(n % 2))
+        for n, (org, level, topics) in enumerate([
+            ("Brent", 8, ["Leadership", "Data"]), ("Camden", 6, ["Data"]),
+            ("Brent", 3, ["Leadership", "Data", "Cyber security"]), ("Ealing", 1, ["Data"]),
+            ("Camden", 2, ["Cyber security"]),
+        ])
+    ]  # fmt: skip
+    topic_index = matching._topic_index(people)
+    scores = matching._grid(people, people, topic_index, set()).scores()
+    for row, mentee in enumerate(people):
+        for col, mentor in enumerate(people):
+            fit = matching.explain(mentor, mentee)
+            assert fit.total == scores[row, col] == matching.fit(mentor, mentee)
+            if fit.possible:
+                assert fit.total == sum(part.points for part in fit.parts) > 0
 
 
 def pair_of(mentee):

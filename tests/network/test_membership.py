@@ -372,7 +372,7 @@ def test_a_member_edits_their_profile(client_for):
             "mentee_capacity": 2,
         },
     )
-    assert "Choose at least one topic to mentor or be mentored in" in response.content.decode()
+    assert "Select at least one topic you can mentor in" in response.content.decode()
     someone.refresh_from_db()
     assert someone.name == "Hana"
 

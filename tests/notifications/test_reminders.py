@@ -264,7 +264,7 @@ def test_after_the_last_attempt_a_failure_is_shown_to_staff(
         send_due()
     assert set(Message.objects.values_list("status", flat=True)) == {"failed"}
     page = client_for(commission_staff).get(reverse("email_log")).content.decode()
-    assert "<strong>Failed</strong>" in page
+    assert '<strong class="govuk-tag govuk-tag--red">Failed</strong>' in page
     assert "mail server down" in page
     assert "ada@example.org" in page
 
@@ -568,7 +568,7 @@ def test_staff_see_the_reminders_of_one_occurrence(
     url = f"{reverse('email_log')}?kind=meeting&id={meeting.pk}"
     with django_assert_max_num_queries(12):
         page = staff.get(url).content.decode()
-    assert f"<h1>Emails: {meeting.title}, 15 Mar 2027 14:00</h1>" in page
+    assert f'<h1 class="govuk-heading-l">Emails: {meeting.title}, 15 Mar 2027 14:00</h1>' in page
     assert "ada@example.org" in page
     assert "ben@example.org" in page
     assert "other0@example.org" not in page
@@ -585,7 +585,7 @@ def test_staff_see_the_reminders_of_one_occurrence(
 
 def _follow_reminder_link(client, page_url, label):
     html = client.get(page_url).content.decode()
-    link = re.search(rf'<a href="([^"]+)">{label}</a>', html)
+    link = re.search(rf'<a (?:[^>]* )?href="([^"]+)"[^>]*>{label}</a>', html)
     assert link is not None, f"no link '{label}' on {page_url}"
     response = client.get(link.group(1).replace("&amp;", "&"))
     assert response.status_code == 200
