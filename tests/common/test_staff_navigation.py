@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from common.context_processors import staff_section
+from tests.conftest import make_user
 
 
 def _staff_nav(html: str) -> str:
@@ -63,3 +64,18 @@ def test_public_pages_have_no_staff_navigation(client_for, commission_staff):
     html = client_for(commission_staff).get(reverse("consultation:index")).content.decode()
 
     assert _staff_nav(html) == ""
+
+
+@pytest.mark.django_db
+def test_the_header_links_to_the_workspace_only_for_those_it_lets_in(client_for, coordinator):
+    admin_site_only = make_user("clerk@example.org", mfa=True)
+    admin_site_only.is_staff = True
+    admin_site_only.save()
+    link = f'href="{reverse("staff_home")}">Staff workspace</a>'
+
+    assert link in client_for(coordinator).get(reverse("home")).content.decode()
+    client = client_for(admin_site_only)
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    assert link not in home.content.decode()
+    assert client.get(reverse("staff_home")).status_code == 403
