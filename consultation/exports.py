@@ -25,6 +25,7 @@ from reporting.csvfiles import (
     Column,
     coded,
     codes_of,
+    csv_download,
     dictionary_rows,
     labelled,
     table_rows,
@@ -380,3 +381,13 @@ def aggregate_columns(release, dimension) -> list[Column]:
 def aggregate_dictionary(release, dimension) -> Iterator[list]:
     """The data dictionary of ``aggregate_csv``: its columns and every code."""
     yield from dictionary_rows(aggregate_columns(release, dimension))
+
+
+def aggregate_download(consultation: Consultation, release, by: str, *, dictionary=False):
+    """The download of ``release``'s figures by the public grouping ``by`` (the first when
+    unknown), or its data dictionary, named after the consultation, release and grouping."""
+    dimension = analysis.dimension_for(by, analysis.PUBLIC_DIMENSIONS)
+    name = f"{consultation.slug}-findings-release-{release.number}-by-{dimension.key}"
+    if dictionary:
+        return csv_download(aggregate_dictionary(release, dimension), f"{name}-dictionary.csv")
+    return csv_download(aggregate_csv(release, dimension), f"{name}.csv")

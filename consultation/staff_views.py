@@ -302,13 +302,9 @@ def _aggregate_download(request, slug, *, dictionary=False):
             request, _("Publish the findings first: this download is what is published.")
         )
         return redirect("consultation:staff_detail", slug=slug)
-    dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
-    name = f"{slug}-findings-release-{release.number}-by-{dimension.key}"
-    if dictionary:
-        return csv_download(
-            exports.aggregate_dictionary(release, dimension), f"{name}-dictionary.csv"
-        )
-    return csv_download(exports.aggregate_csv(release, dimension), f"{name}.csv")
+    return exports.aggregate_download(
+        consultation, release, request.GET.get("by", ""), dictionary=dictionary
+    )
 
 
 @never_cache

@@ -17,6 +17,16 @@ urlpatterns = [
     path("consultation/<slug:slug>/answer/<slug:step_slug>/", views.step, name="step"),
     path("consultation/<slug:slug>/done/", views.done, name="done"),
     path("consultation/<slug:slug>/findings/", views.findings, name="findings"),
+    path(
+        "consultation/<slug:slug>/findings/figures.csv",
+        views.findings_figures,
+        name="findings_figures",
+    ),
+    path(
+        "consultation/<slug:slug>/findings/figures-dictionary.csv",
+        views.findings_figures_dictionary,
+        name="findings_figures_dictionary",
+    ),
     path("staff/consultation/", staff_views.consultation_list, name="staff_list"),
     path("staff/consultation/new/", staff_views.consultation_edit, name="create"),
     path("staff/consultation/wards/", staff_views.wards, name="wards"),

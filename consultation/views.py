@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import passes_staff_rule
 from common import kept_pages, ratelimit
 from reporting.releases import current_release, release_tables
 
-from . import analysis, selectors, services
+from . import analysis, exports, selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
 from .models import Consultation, Contact
-from .staff_views import VIEW_ANSWERS
 from .tables import tables_of
 
 
@@ -225,7 +223,7 @@ def findings(request, slug):
             "release": release,
             "results": results,
             "tables": tables_of(results, analysis.QUESTIONS),
-            "downloads": _findings_downloads(request.user, consultation, dimension),
+            "downloads": _findings_downloads(consultation, dimension),
             "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,
             "threshold": release.audit["threshold"],
@@ -233,23 +231,45 @@ def findings(request, slug):
     )
 
 
-def _findings_downloads(user, consultation, dimension) -> list[tuple[str, str]]:
-    """The files of the published findings the reader may download, as (label, address):
-    the figures by the grouping shown, and their data dictionary. They are the release's
-    own figures, but their addresses are in the staff area (staff_views.export_aggregate):
-    only those who may open them are shown them."""
-    if not passes_staff_rule(user, perm=VIEW_ANSWERS):
-        return []
+def _findings_downloads(consultation, dimension) -> list[tuple[str, str]]:
+    """The files of the published findings, as (label, address): the figures by the
+    grouping shown, and their data dictionary."""
     query = urlencode({"by": dimension.key})
     by = {"dimension": dimension.label}
     return [
         (
             _("These figures, by %(dimension)s, as a spreadsheet (CSV)") % by,
-            f"{reverse('consultation:export_aggregate', args=[consultation.slug])}?{query}",
+            f"{reverse('consultation:findings_figures', args=[consultation.slug])}?{query}",
         ),
         (
             _("Data dictionary for these figures: every column and code (CSV)"),
-            f"{reverse('consultation:export_aggregate_dictionary', args=[consultation.slug])}"
+            f"{reverse('consultation:findings_figures_dictionary', args=[consultation.slug])}"
             f"?{query}",
         ),
     ]
+
+
+def _public_release(slug):
+    """The consultation and its current release, if its findings are public; else 404."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    release = current_release(consultation)
+    if not consultation.findings_are_public or release is None:
+        raise Http404
+    return consultation, release
+
+
+@require_GET
+def findings_figures(request, slug):
+    """Public, with the findings: the figures the findings page shows, by the grouping
+    asked for (``?by=``), as CSV: the frozen release, never live counts."""
+    consultation, release = _public_release(slug)
+    return exports.aggregate_download(consultation, release, request.GET.get("by", ""))
+
+
+@require_GET
+def findings_figures_dictionary(request, slug):
+    """Public, with the findings: the data dictionary of ``findings_figures``."""
+    consultation, release = _public_release(slug)
+    return exports.aggregate_download(
+        consultation, release, request.GET.get("by", ""), dictionary=True
+    )

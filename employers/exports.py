@@ -17,6 +17,7 @@ from reporting.csvfiles import (
     Column,
     coded,
     codes_of,
+    csv_download,
     dictionary_rows,
     labelled,
     table_rows,
@@ -349,3 +350,13 @@ def findings_columns(release, by: str) -> list[Column]:
 def findings_dictionary(release, by: str) -> Iterator[list]:
     """The data dictionary of ``findings_csv``: the columns of both its sections."""
     yield from dictionary_rows(findings_columns(release, by))
+
+
+def findings_download(survey: Survey, release, by: str, *, dictionary=False):
+    """The download of ``release``'s figures by ``by`` (sector when unknown), or its data
+    dictionary, named after the survey, release and grouping."""
+    by = by if by in selectors.DIMENSIONS else "sector"
+    name = f"{survey.slug}-findings-release-{release.number}-by-{by}"
+    if dictionary:
+        return csv_download(findings_dictionary(release, by), f"{name}-dictionary.csv")
+    return csv_download(findings_csv(release, by), f"{name}.csv")

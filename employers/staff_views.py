@@ -266,11 +266,9 @@ def _findings_download(request, slug, *, dictionary=False):
     if release is None:
         messages.error(request, _("Publish the findings first: this download is what is public."))
         return redirect("employers:staff_survey", slug=slug)
-    by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    name = f"{slug}-findings-release-{release.number}-by-{by}"
-    if dictionary:
-        return csv_download(exports.findings_dictionary(release, by), f"{name}-dictionary.csv")
-    return csv_download(exports.findings_csv(release, by), f"{name}.csv")
+    return exports.findings_download(
+        survey, release, request.GET.get("by", ""), dictionary=dictionary
+    )
 
 
 @never_cache

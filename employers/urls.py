@@ -12,6 +12,16 @@ urlpatterns = [
     path("employers/survey/<slug:slug>/check/", views.survey_check, name="survey_check"),
     path("employers/survey/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("employers/survey/<slug:slug>/findings/", views.findings, name="findings"),
+    path(
+        "employers/survey/<slug:slug>/findings/figures.csv",
+        views.findings_figures,
+        name="findings_figures",
+    ),
+    path(
+        "employers/survey/<slug:slug>/findings/figures-dictionary.csv",
+        views.findings_figures_dictionary,
+        name="findings_figures_dictionary",
+    ),
     path("staff/employers/", staff_views.survey_list, name="staff_list"),
     path("staff/employers/new/", staff_views.survey_edit, name="create"),
     path("staff/employers/<slug:slug>/", staff_views.staff_survey, name="staff_survey"),

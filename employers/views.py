@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.forms import add_service_errors
 from reporting.releases import current_release, release_tables
 
-from . import advert_checker, selectors, services
+from . import advert_checker, exports, selectors, services
 from .forms import AdvertForm, SurveyForm
 from .models import Survey
 
@@ -255,14 +255,20 @@ def advert_checker_view(request):
     )
 
 
-@require_GET
-def findings(request, slug):
-    """Public, once staff publish them: the current release, frozen and disclosure-audited
-    when it was published; never live counts. Down while the survey is reopened."""
+def _public_release(slug):
+    """The survey and its current release, if its findings are public; else 404."""
     survey = _survey_or_404(slug)
     release = current_release(survey)
     if not survey.findings_are_public or release is None:
         raise Http404
+    return survey, release
+
+
+@require_GET
+def findings(request, slug):
+    """Public, once staff publish them: the current release, frozen and disclosure-audited
+    when it was published; never live counts. Down while the survey is reopened."""
+    survey, release = _public_release(slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
     published = release_tables(release)
     tables = {kind: t for (kind, dimension), t in published.items() if dimension == by}
@@ -278,3 +284,18 @@ def findings(request, slug):
             "ranking": published.get(selectors.RANKING),
         },
     )
+
+
+@require_GET
+def findings_figures(request, slug):
+    """Public, with the findings: the figures the findings page shows, by sector or size
+    band (``?by=``), and the skills ranking, as CSV: the frozen release, never live counts."""
+    survey, release = _public_release(slug)
+    return exports.findings_download(survey, release, request.GET.get("by", ""))
+
+
+@require_GET
+def findings_figures_dictionary(request, slug):
+    """Public, with the findings: the data dictionary of ``findings_figures``."""
+    survey, release = _public_release(slug)
+    return exports.findings_download(survey, release, request.GET.get("by", ""), dictionary=True)

@@ -118,6 +118,8 @@ RULES = {
     "consultation:check": ALWAYS_REDIRECTS,  # nothing answered yet: back to the questions
     "consultation:done": ALWAYS_REDIRECTS,  # nothing sent yet
     "consultation:findings": PUBLIC,
+    "consultation:findings_figures": PUBLIC,
+    "consultation:findings_figures_dictionary": PUBLIC,
     "consultation:staff_list": COMMISSION,
     "consultation:create": COMMISSION,
     "consultation:wards": COMMISSION,
@@ -147,6 +149,8 @@ RULES = {
     "employers:survey_check": rule({EMPLOYER, OTHER_EMPLOYER}, anonymous=403),
     "employers:thanks": rule({EMPLOYER, OTHER_EMPLOYER}, denied=302),
     "employers:findings": PUBLIC,
+    "employers:findings_figures": PUBLIC,
+    "employers:findings_figures_dictionary": PUBLIC,
     "employers:staff_list": COMMISSION,
     "employers:create": COMMISSION,
     "employers:staff_survey": COMMISSION,

@@ -146,7 +146,8 @@ def _consultation(world):
         "findings_manage",
     ):
         world.params[f"consultation:{name}"] = slug
-    world.params["consultation:findings"] = {"slug": closed.slug}
+    for name in ("findings", "findings_figures", "findings_figures_dictionary"):
+        world.params[f"consultation:{name}"] = {"slug": closed.slug}
     world.params["consultation:step"] = {**slug, "step_slug": _first_step_slug()}
     world.params["consultation:option_edit"] = {**slug, "pk": open_one.options.first().pk}
     world.params["consultation:code_response"] = {**slug, "reference": response.reference}
@@ -212,7 +213,8 @@ def _employers(world):
         privacy_notice="Answers are kept for five years.",
     )
     publishing.findings_publish(questionnaire=closed, summary="What employers told us.")
-    world.params["employers:findings"] = {"slug": closed.slug}
+    for name in ("findings", "findings_figures", "findings_figures_dictionary"):
+        world.params[f"employers:{name}"] = {"slug": closed.slug}
     world.params["employers:export_findings"] = {"slug": closed.slug}
     world.params["employers:export_findings_dictionary"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}

@@ -439,7 +439,17 @@ def test_findings_show_when_they_were_published_and_their_downloads_first(
     with time_machine.travel(published_at):
         _publish(consultation, "What residents told us.")
         public = client.get(findings_url, {"by": "age_band"}).content.decode()
-        staff = client_for(commission_staff).get(findings_url, {"by": "age_band"})
+        download = client.get(
+            reverse("consultation:findings_figures", args=[consultation.slug]),
+            {"by": "age_band"},
+        )
+        dictionary = client.get(
+            reverse("consultation:findings_figures_dictionary", args=[consultation.slug]),
+            {"by": "age_band"},
+        )
+        staff_copy = client_for(commission_staff).get(
+            reverse("consultation:export_aggregate", args=[consultation.slug]), {"by": "age_band"}
+        )
 
     day = timezone.localtime(published_at)
     when = re.compile(
@@ -449,20 +459,28 @@ def test_findings_show_when_they_were_published_and_their_downloads_first(
     )
     top = public[: public.index("<h2")]  # above the first set of figures
     assert when.search(top)
-    # The findings CSV lives in the staff area: the public are not shown a link they
-    # cannot follow; staff who may download it find it beside the date.
-    export = reverse("consultation:export_aggregate", args=[consultation.slug])
-    assert export not in public
-    staff_top = staff.content.decode()[: staff.content.decode().index("<h2")]
-    assert when.search(staff_top)
-    assert '<dt class="govuk-summary-list__key">Downloads</dt>' in staff_top
-    assert f'<a href="{export}?by=age_band">' in staff_top
-    dictionary = reverse("consultation:export_aggregate_dictionary", args=[consultation.slug])
-    assert f'<a href="{dictionary}?by=age_band">' in staff_top
-    with time_machine.travel(published_at):
-        download = client_for(commission_staff).get(f"{export}?by=age_band")
+    # Anyone reading the findings can download them, beside the date: the release's own
+    # figures by the grouping shown, and what each column and code means.
+    assert '<dt class="govuk-summary-list__key">Downloads</dt>' in top
+    figures = reverse("consultation:findings_figures", args=[consultation.slug])
+    assert f'<a class="govuk-link" href="{figures}?by=age_band">' in top
+    codes = reverse("consultation:findings_figures_dictionary", args=[consultation.slug])
+    assert f'<a class="govuk-link" href="{codes}?by=age_band">' in top
     assert download.status_code == 200
     assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert "findings-release-1-by-age_band.csv" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == b"".join(staff_copy.streaming_content)
+    assert dictionary.status_code == 200
+    assert "findings-release-1-by-age_band-dictionary.csv" in dictionary["Content-Disposition"]
+
+
+def test_findings_downloads_are_not_there_until_the_findings_are_public(client, consultation):
+    _spread(consultation, n_african=12, n_irish=2)
+    for name in ("findings_figures", "findings_figures_dictionary"):
+        url = reverse(f"consultation:{name}", args=[consultation.slug])
+        assert client.get(url).status_code == 404  # open: nothing published
+        with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
+            assert client.get(url).status_code == 404  # closed, not yet published
 
 
 def test_findings_cannot_be_published_while_open(client_for, commission_staff, consultation):

@@ -3,11 +3,13 @@ field a resident, an organisation or staff can type: no cell of any of them runs
 formula in a spreadsheet."""
 
 import csv
+import datetime
 import io
 import uuid
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from consultation import analysis as consultation_analysis
 from consultation import demo as consultation_demo
@@ -83,6 +85,14 @@ def _planted(admin):
         tables=employer_selectors.publishable_tables(survey=survey),
         summary="",
     )
+    # Closed with their findings published, so that the public downloads are there too.
+    now = timezone.now()
+    for questionnaire in (consultation, survey):
+        type(questionnaire).objects.filter(pk=questionnaire.pk).update(
+            opens_at=now - datetime.timedelta(days=2),
+            closes_at=now - datetime.timedelta(days=1),
+            findings_published=True,
+        )
     return {
         "consultation": {"slug": consultation.slug},
         "employers": {"slug": survey.slug},

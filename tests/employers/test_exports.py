@@ -2,9 +2,11 @@
 code column, and a data dictionary beside each download built from the same columns."""
 
 import csv
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +15,7 @@ from employers import selectors, services
 from employers.models import Apprenticeships, OptionKind, Sector, SizeBand
 from reporting.breakdowns import shown_count
 from reporting.releases import current_release, release_publish, release_tables
+from surveys import publishing
 from tests.employers.factories import (
     EmployerFactory,
     SurveyFactory,
@@ -349,3 +352,30 @@ def test_the_staff_page_links_each_dictionary_beside_its_download(
         dictionary = reverse(f"employers:{name}_dictionary", args=[survey.slug])
         assert f'href="{download}"' in html
         assert f'href="{dictionary}"' in html
+
+
+def test_anyone_reading_the_findings_can_download_them_as_published(
+    client, client_for, commission_staff, survey
+):
+    _spread(survey)
+    figures = reverse("employers:findings_figures", args=[survey.slug])
+    codes = reverse("employers:findings_figures_dictionary", args=[survey.slug])
+    assert client.get(figures).status_code == 404  # open: nothing published yet
+    with time_machine.travel(survey.closes_at + datetime.timedelta(hours=1)):
+        publishing.findings_publish(questionnaire=survey, summary="What employers told us.")
+        page = client.get(reverse("employers:findings", args=[survey.slug]), {"by": "size_band"})
+        download = client.get(figures, {"by": "size_band"})
+        dictionary = client.get(codes, {"by": "size_band"})
+        staff_copy = client_for(commission_staff).get(
+            reverse("employers:export_findings", args=[survey.slug]), {"by": "size_band"}
+        )
+
+    html = page.content.decode()
+    top = html[: html.index("<h2")]
+    assert '<dt class="govuk-summary-list__key">Published</dt>' in top
+    assert f'href="{figures}?by=size_band"' in top
+    assert f'href="{codes}?by=size_band"' in top
+    assert download.status_code == 200
+    assert "findings-release-1-by-size_band.csv" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == b"".join(staff_copy.streaming_content)
+    assert "findings-release-1-by-size_band-dictionary.csv" in dictionary["Content-Disposition"]
