@@ -4,7 +4,20 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -139,6 +152,16 @@ def surveys_for_user(user) -> list[Survey]:
     )
 
 
+# How far an invited organisation has got, as a number to sort by (on the annotations of
+# ``invitation_progress``): not opened, opened, draft saved, submitted.
+PROGRESS_STAGE = Case(
+    When(submitted_at__isnull=False, then=Value(3)),
+    When(has_draft=True, then=Value(2)),
+    When(opened__isnull=False, then=Value(1)),
+    default=Value(0),
+)
+
+
 def invitation_progress(*, survey: Survey):
     """Each invited organisation with where it has got to: invited, opened, draft,
     submitted (one query)."""
@@ -174,18 +197,23 @@ class Account:
     until: datetime.datetime | None = None
 
 
-def accounts_by_employer(*, survey: Survey) -> dict[int, list[Account]]:
-    """For each organisation invited to ``survey``, the accounts that can answer for it
-    (two queries)."""
+def accounts_by_employer(*, survey: Survey, employer_ids=None) -> dict[int, list[Account]]:
+    """For each organisation invited to ``survey`` (or only those of ``employer_ids``),
+    the accounts that can answer for it (two queries)."""
     found: dict[int, list[Account]] = {}
-    contacts = Employer.contacts.through.objects.filter(
-        employer__invitations__survey=survey
-    ).values_list("employer_id", "user_id", "user__email")
-    for employer_id, user_id, email in contacts.distinct().order_by("user__email"):
-        found.setdefault(employer_id, []).append(Account(user_id, email))
+    contacts = Employer.contacts.through.objects.filter(employer__invitations__survey=survey)
     linked = LinkedAccount.objects.filter(
         invitation__survey=survey, invitation__expires_at__gt=timezone.now()
-    ).values_list("invitation__employer_id", "user_id", "user__email", "invitation__expires_at")
+    )
+    if employer_ids is not None:
+        contacts = contacts.filter(employer_id__in=employer_ids)
+        linked = linked.filter(invitation__employer_id__in=employer_ids)
+    contacts = contacts.values_list("employer_id", "user_id", "user__email")
+    for employer_id, user_id, email in contacts.distinct().order_by("user__email"):
+        found.setdefault(employer_id, []).append(Account(user_id, email))
+    linked = linked.values_list(
+        "invitation__employer_id", "user_id", "user__email", "invitation__expires_at"
+    )
     for employer_id, user_id, email, until in linked.order_by("user__email"):
         found.setdefault(employer_id, []).append(Account(user_id, email, until))
     return found

@@ -8,20 +8,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
+from common.tables import Listing, Sort
 from reporting.csvfiles import csv_download
 from reporting.releases import current_release
 from surveys import views as surveys_views
 
 from . import exports, selectors, services
+from .filters import InvitedFilter
 from .forms import FindingsForm, InviteForm, ListItemForm, SurveySettingsForm
 from .models import Employer, Invitation, Skill, Survey, SurveyOption
 
 VIEW = "employers.view_employerresponse"
+INVITED_SORTS = [
+    Sort("name", _lazy("Organisation"), ("name",)),
+    Sort("sent", _lazy("Invited"), ("last_sent",)),
+    Sort("progress", _lazy("Progress"), (selectors.PROGRESS_STAGE, "submitted_at")),
+    Sort("expires", _lazy("Link"), ("expires",)),
+]
 MANAGE = "employers.change_survey"
 
 
@@ -128,16 +137,27 @@ def staff_survey(request, slug):
                     % {"employer": invitation.employer, "email": data["email"]},
                 )
                 return redirect("employers:staff_survey", slug=slug)
-    progress = list(selectors.invitation_progress(survey=survey))
-    accounts = selectors.accounts_by_employer(survey=survey)
-    for employer in progress:
+    filters = InvitedFilter(
+        request.GET or None, queryset=selectors.invitation_progress(survey=survey)
+    )
+    listing = Listing(
+        request.GET,
+        filters.qs if filters.is_valid() else filters.queryset,
+        INVITED_SORTS,
+        default="name",
+    )
+    page = list(listing)
+    accounts = selectors.accounts_by_employer(survey=survey, employer_ids=[e.pk for e in page])
+    for employer in page:
         employer.accounts = accounts.get(employer.pk, [])
     return render(
         request,
         "employers/staff/survey_detail.html",
         {
             "survey": survey,
-            "progress": progress,
+            "filters": filters,
+            "listing": listing,
+            "progress": page,
             "form": form,
             "now": timezone.now(),
         },

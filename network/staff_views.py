@@ -5,12 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from accounts.access import staff_required
+from common.tables import Listing, Sort
 
 from . import selectors, services
 from .forms import (
@@ -31,7 +32,6 @@ from .models import (
     Membership,
     MembershipStatus,
     MentoringMatch,
-    Organisation,
     Place,
     PlaceStatus,
     ReflectionSession,
@@ -39,17 +39,27 @@ from .models import (
 )
 
 coordinators = staff_required(roles_allowed=(roles.NETWORK_COORDINATORS,))
+APPLICATION_SORTS = [
+    Sort("name", gettext_lazy("Applicant"), ("name",)),
+    Sort("organisation", gettext_lazy("Organisation"), ("organisation__name",)),
+    Sort("applied", gettext_lazy("Applied"), ("applied_at",)),
+]
 
 
 @never_cache
 @coordinators
 @require_GET
 def applications(request):
-    """Coordinators: applications waiting for a decision."""
+    """Coordinators: applications waiting for a decision, oldest first unless sorted
+    otherwise, a page at a time."""
     return render(
         request,
         "network/staff/applications.html",
-        {"applications": selectors.applications(), "organisations": Organisation.objects.all()},
+        {
+            "applications": Listing(
+                request.GET, selectors.applications(), APPLICATION_SORTS, default="applied"
+            )
+        },
     )
 
 

@@ -135,6 +135,55 @@ def test_staff_see_how_far_each_organisation_has_got(client_for, commission_staf
         assert status in html
 
 
+def test_staff_sort_filter_and_page_through_the_invited_organisations(
+    client_for, commission_staff, survey, client
+):
+    for n in range(1, 62):
+        services.invitation_create(
+            survey=survey,
+            employer=EmployerFactory(name=f"Org {n:02d}"),
+            email="x@example.org",
+            invited_by=None,
+        )
+    drafted, submitted = Employer.objects.get(name="Org 07"), Employer.objects.get(name="Org 58")
+    services.response_save_draft(survey=survey, employer=drafted, answers=complete_answers(survey))
+    services.response_submit(survey=survey, employer=submitted, answers=complete_answers(survey))
+    staff = client_for(commission_staff)
+    url = reverse("employers:staff_survey", args=[survey.slug])
+
+    def names(response):
+        return [e.name for e in response.context["progress"]]
+
+    first = staff.get(url)
+    html = first.content.decode()
+    assert names(first) == [f"Org {n:02d}" for n in range(1, 51)]  # 50 a page, by name
+    assert "61 organisations. Showing 1 to 50 of 61" in html
+    assert '<th scope="col" class="govuk-table__header" aria-sort="ascending">' in html
+    assert 'href="?page=2" rel="next"' in html
+    assert names(staff.get(url, {"page": 2})) == [f"Org {n}" for n in range(51, 62)]
+    assert names(staff.get(url, {"page": "x"}))[0] == "Org 01"  # a bad page: the first
+
+    newest_first = staff.get(url, {"sort": "-name"})
+    assert names(newest_first)[:2] == ["Org 61", "Org 60"]
+    assert 'aria-sort="descending"' in newest_first.content.decode()
+    furthest = names(staff.get(url, {"sort": "-progress"}))
+    assert furthest[:2] == ["Org 58", "Org 07"]  # submitted, then the draft
+
+    submitted_only = staff.get(url, {"progress": "submitted"})
+    assert names(submitted_only) == ["Org 58"]
+    assert "1 organisation" in submitted_only.content.decode()
+    assert names(staff.get(url, {"progress": "draft"})) == ["Org 07"]
+    assert len(names(staff.get(url, {"progress": "not_opened"}))) == 50  # of 59
+    assert names(staff.get(url, {"name": "org 1"})) == [f"Org {n}" for n in range(10, 20)]
+    # The page links keep the filters and the order.
+    filtered = staff.get(url, {"progress": "not_opened", "sort": "-name"}).content.decode()
+    assert 'href="?progress=not_opened&amp;sort=-name&amp;page=2"' in filtered
+    unknown = staff.get(url, {"progress": "lost", "sort": "colour"})
+    assert unknown.status_code == 200
+    assert "Select a progress from the list" in unknown.content.decode()
+    assert names(unknown)[0] == "Org 01"  # the whole list, by name
+
+
 def test_staff_add_and_retire_skills(client_for, commission_staff, survey):
     client = client_for(commission_staff)
     client.post(

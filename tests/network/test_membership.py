@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -465,3 +466,23 @@ def test_the_profile_offers_the_same_organisations_as_applying(client_for):
         },
     )
     assert response.status_code == 302
+
+
+def test_coordinators_sort_and_page_through_the_applications(client_for, coordinator):
+    start = timezone.now() - datetime.timedelta(days=60)
+    for n in range(55):
+        with time_machine.travel(start + datetime.timedelta(days=n)):
+            member(f"Applicant {n:02d}", org="Harrow" if n % 2 else "Camden", approve=False)
+    client = client_for(coordinator)
+    url = reverse("network:applications")
+
+    def names(response):
+        return [m.name for m in response.context["applications"]]
+
+    oldest = client.get(url)
+    assert names(oldest) == [f"Applicant {n:02d}" for n in range(50)]  # oldest first
+    assert "Showing 1 to 50 of 55" in oldest.content.decode()
+    assert names(client.get(url, {"page": 2})) == [f"Applicant {n}" for n in range(50, 55)]
+    assert names(client.get(url, {"sort": "-applied"}))[0] == "Applicant 54"
+    by_organisation = names(client.get(url, {"sort": "organisation"}))
+    assert by_organisation[:28] == [f"Applicant {n:02d}" for n in range(0, 55, 2)]  # Camden
