@@ -152,12 +152,13 @@ def place_action(request, pk, action):
     return redirect(place.cohort)
 
 
-def _confirm(request, *, question, explanation, warning, action, back, keep=None):
+def _confirm(request, *, question, explanation, warning, action, back, keep=None, hidden=None):
     """A page that asks before a destructive action: what it does, a warning button that
-    posts to this page's own URL, and a link back (``keep``: its words) that does nothing."""
+    posts to this page's own URL (with ``hidden`` fields), and a link back (``keep``: its
+    words) that does nothing."""
     return render(
         request,
-        "network/staff/confirm.html",
+        "confirm.html",
         {
             "question": question,
             "explanation": explanation,
@@ -165,6 +166,7 @@ def _confirm(request, *, question, explanation, warning, action, back, keep=None
             "action": action,
             "back": back,
             "keep": keep or _("Cancel"),
+            "hidden": hidden or {},
         },
     )
 
@@ -359,6 +361,25 @@ def mentoring(request):
             messages.success(request, _("Mentors swapped."))
         return redirect("network:mentoring")
     if request.method == "POST" and not swapping:
+        undecided = MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).count()
+        if undecided and request.POST.get("confirmed") != "yes":
+            return _confirm(
+                request,
+                question=_("Propose pairs again?"),
+                explanation=ngettext(
+                    "%(n)s proposed pair has not been confirmed or rejected yet.",
+                    "%(n)s proposed pairs have not been confirmed or rejected yet.",
+                    undecided,
+                )
+                % {"n": undecided},
+                warning=_(
+                    "Matching again replaces every pair not yet decided, swaps and changes "
+                    "of mentor included. Confirmed pairs stay."
+                ),
+                action=_("Propose pairs again"),
+                back=reverse("network:mentoring"),
+                hidden={"confirmed": "yes"},
+            )
         try:
             proposals = services.matching_run(run_by=request.user)
         except services.NotAllowed as refused:

@@ -211,6 +211,17 @@ def release_withdraw(*, questionnaire) -> None:
     releases_of(questionnaire).filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
 
 
+def release_restore(*, questionnaire) -> Release | None:
+    """Put the latest release back up, as it was, if it is the one last withdrawn (no
+    release has been published since, so its audit still covers everything public)."""
+    latest = releases_of(questionnaire).order_by("-number").first()
+    if latest is None or latest.withdrawn_at is None:
+        return None
+    latest.withdrawn_at = None
+    latest.save(update_fields=["withdrawn_at"])
+    return latest
+
+
 def publications_of(questionnaire):
     return Publication.objects.filter(
         questionnaire_type=ContentType.objects.get_for_model(questionnaire),

@@ -17,6 +17,7 @@ from reporting.releases import (
     publication_request,
     publication_start,
     release_publish,
+    release_restore,
     release_withdraw,
 )
 
@@ -126,6 +127,20 @@ def findings_check(publication_id: int) -> None:
             status=Publication.Status.FAILED,
             outcome=[_("The check stopped with an error; it has been logged. Try again.")],
         )
+
+
+def findings_restore(*, questionnaire: Questionnaire):
+    """Undo withdrawing: publish the release last withdrawn again, unchanged, if no other
+    has been published since and the questionnaire is closed. Returns it, or None when
+    there is nothing to restore."""
+    if not questionnaire.has_closed():
+        return None
+    with transaction.atomic():
+        release = release_restore(questionnaire=questionnaire)
+        if release is not None:
+            questionnaire.findings_published = True
+            questionnaire.save(update_fields=["findings_published"])
+    return release
 
 
 def findings_withdraw(*, questionnaire: Questionnaire) -> Questionnaire:

@@ -143,13 +143,50 @@ def test_the_releases_table_shows_every_release_and_what_became_of_it(
     client_for, commission_staff, publish_as_staff, closed
 ):
     publish_as_staff(_manage(closed), "First")
-    client_for(commission_staff).post(_manage(closed), {"action": "withdraw"})
+    client_for(commission_staff).post(_manage(closed), {"action": "withdraw", "confirmed": "yes"})
     page = publish_as_staff(_manage(closed), "Second").content.decode()
     assert "Published as release 2" in page
     table = page[page.index('<h2 class="govuk-heading-m govuk-!-margin-top-6" id="releases">') :]
     assert table.count('<tr class="govuk-table__row">') == 3  # the heading and two releases
     assert "Withdrawn on" in table
     assert commission_staff.email in table
+
+
+def test_stopping_publishing_asks_first_and_can_be_undone_until_another_release(
+    client, client_for, commission_staff, publish_as_staff, closed
+):
+    publish_as_staff(_manage(closed), "First")
+    staff = client_for(commission_staff)
+    findings = reverse("consultation:findings", args=[closed.slug])
+
+    asked = staff.post(_manage(closed), {"action": "withdraw"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Stop publishing the findings?" in html
+    assert "Release 1 of the findings" in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert client.get(findings).status_code == 200  # asking changed nothing
+
+    done = staff.post(_manage(closed), {"action": "withdraw", "confirmed": "yes"}, follow=True)
+    page = done.content.decode()
+    assert "The findings are no longer published. To undo this" in page
+    assert "Publish release 1 again" in page
+    assert client.get(findings).status_code == 404
+
+    undone = staff.post(_manage(closed), {"action": "restore"}, follow=True)
+    assert "Release 1 is published again, as it was." in undone.content.decode()
+    assert client.get(findings).status_code == 200
+    assert current_release(closed).number == 1
+    closed.refresh_from_db()
+    assert closed.findings_published
+
+    # Once another release has been published, a withdrawn one cannot come back.
+    staff.post(_manage(closed), {"action": "withdraw", "confirmed": "yes"})
+    publish_as_staff(_manage(closed), "Second")
+    staff.post(_manage(closed), {"action": "withdraw", "confirmed": "yes"})
+    publishing.findings_restore(questionnaire=closed)
+    assert current_release(closed).number == 2
+    assert releases_of(closed).get(number=1).withdrawn_at is not None
 
 
 def test_the_findings_download_needs_a_release(client_for, commission_staff, closed):

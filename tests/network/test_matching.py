@@ -401,3 +401,23 @@ def test_two_matching_runs_at_once_propose_one_mentor_per_mentee():
     assert not isinstance(outcome[0], Exception), outcome[0]
     assert [m.mentee for m in outcome[0]] == [mentee]
     assert MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).count() == 1
+
+
+def test_proposing_again_asks_first_when_pairs_wait_for_a_decision(client_for, coordinator):
+    member("Mentor Mae", org="Brent", seniority=7, offers=True, topics=["Leadership"])
+    member("Mentee Nia", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))  # nothing waits: it proposes at once
+    (first,) = MentoringMatch.objects.all()
+
+    asked = client.post(reverse("network:mentoring"))
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Propose pairs again?" in html
+    assert "1 proposed pair has not been confirmed or rejected yet." in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert list(MentoringMatch.objects.all()) == [first]  # asking changed nothing
+
+    client.post(reverse("network:mentoring"), {"confirmed": "yes"})
+    (second,) = MentoringMatch.objects.all()
+    assert second.pk != first.pk
