@@ -83,17 +83,15 @@ def status_counts(*, audiences: set[str]) -> dict[str, int]:
     )
 
 
-def email_log(
-    *,
-    audiences: set[str],
-    occurrence: Occurrence | None = None,
-    status: str | None = None,
-    limit: int = 300,
-) -> list[LogRow]:
-    """Failed messages first, then the most recent, each with what it was about; all the
-    audiences may see, or only ``occurrence``'s, or only those in ``status`` ("waiting"
-    for both waiting states). One query for the messages, one per kind of occurrence."""
-    failed_first = Case(When(status=Status.FAILED, then=0), default=1)
+# Failed messages before the rest when the log is newest first (sorted descending).
+FAILED_LAST = Case(When(status=Status.FAILED, then=1), default=0)
+
+
+def log_messages(
+    *, audiences: set[str], occurrence: Occurrence | None = None, status: str | None = None
+):
+    """The messages of the log, unordered: all the audiences may see, or only
+    ``occurrence``'s, or only those in ``status`` ("waiting" for both waiting states)."""
     messages = Message.objects.filter(visible(audiences)).exclude(status=Status.SKIPPED)
     if occurrence is not None:
         messages = messages.filter(about_kind=occurrence.kind, about_id=occurrence.pk)
@@ -101,13 +99,20 @@ def email_log(
         messages = messages.filter(status__in=WAITING)
     elif status is not None:
         messages = messages.filter(status=status)
-    rows = list(messages.order_by(failed_first, "-created_at", "-pk")[:limit])
+    return messages
+
+
+def log_rows(messages) -> list[LogRow]:
+    """Each of ``messages`` with what it was about (one query per kind of occurrence)."""
+    messages = list(messages)
     wanted = defaultdict(set)
-    for message in rows:
+    for message in messages:
         if message.about_kind:
             wanted[message.about_kind].add(message.about_id)
     found = _occurrences(wanted)
-    return [LogRow(m, outbox.label(m.topic), found.get((m.about_kind, m.about_id))) for m in rows]
+    return [
+        LogRow(m, outbox.label(m.topic), found.get((m.about_kind, m.about_id))) for m in messages
+    ]
 
 
 def occurrence_summaries(*, audiences: set[str], limit: int = 50) -> list[OccurrenceSummary]:

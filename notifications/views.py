@@ -6,10 +6,17 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import staff_required
 from common.forms import id_from
+from common.tables import Listing, Sort
 
 from . import selectors
 
 STATUSES = {"sent": _("Sent"), "failed": _("Failed"), "waiting": _("Waiting")}
+LOG_SORTS = [
+    # Newest first (the default) puts failures above the rest.
+    Sort("created", _("Queued"), (selectors.FAILED_LAST, "created_at")),
+    Sort("to", _("To"), ("recipient",)),
+    Sort("sent", _("Sent"), ("sent_at",)),
+]
 
 
 @never_cache
@@ -33,6 +40,12 @@ def email_log(request):
         if focus is None:
             raise Http404
     overview = focus is None and status is None
+    listing = Listing(
+        request.GET,
+        selectors.log_messages(audiences=audiences, occurrence=focus, status=status),
+        LOG_SORTS,
+        default="-created",
+    )
     return render(
         request,
         "notifications/email_log.html",
@@ -41,7 +54,8 @@ def email_log(request):
             "status": status,
             "status_label": STATUSES.get(status),
             "counts": None if focus else selectors.status_counts(audiences=audiences),
-            "rows": selectors.email_log(audiences=audiences, occurrence=focus, status=status),
+            "listing": listing,
+            "rows": selectors.log_rows(listing),
             "summaries": selectors.occurrence_summaries(audiences=audiences) if overview else [],
         },
     )

@@ -149,3 +149,26 @@ def test_the_email_log_makes_the_same_queries_however_many_emails(
     with django_assert_max_num_queries(8):
         page = client.get(reverse("email_log")).content.decode()
     assert page.count("Employer survey invitation") == 30
+
+
+def test_the_email_log_pages_through_every_email_with_failures_first(client_for, admin):
+    for n in range(55):
+        with later(minutes=n):
+            invite(email=f"hr{n:02d}@example.org")
+    send_everything_again()
+    Message.objects.filter(recipient="hr03@example.org").update(status=Message.Status.FAILED)
+    client = client_for(admin)
+
+    def recipients(response):
+        return [row.message.recipient for row in response.context["rows"]]
+
+    first = client.get(reverse("email_log"))
+    assert recipients(first)[:2] == ["hr03@example.org", "hr54@example.org"]
+    assert len(recipients(first)) == 50
+    assert "Showing 1 to 50 of 55" in first.content.decode()
+    rest = recipients(client.get(reverse("email_log"), {"page": 2}))
+    assert rest == [f"hr{n:02d}@example.org" for n in (5, 4, 2, 1, 0)]  # none lost at 300
+    by_recipient = recipients(client.get(reverse("email_log"), {"sort": "to"}))
+    assert by_recipient[:3] == ["hr00@example.org", "hr01@example.org", "hr02@example.org"]
+    failed = client.get(reverse("email_log"), {"status": "failed", "sort": "-to"})
+    assert recipients(failed) == ["hr03@example.org"]
