@@ -26,8 +26,10 @@ class InvitedFilter(django_filters.FilterSet):
     """Narrow the invited organisations by name and by how far they have got (the
     annotations of ``selectors.invitation_progress``)."""
 
-    name = django_filters.CharFilter(
+    # Not "name": the invite form on the same page has a field of that name (and its id).
+    search = django_filters.CharFilter(
         label=_("Organisation name contains"),
+        field_name="name",
         lookup_expr="icontains",
         widget=forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
     )
@@ -42,7 +44,7 @@ class InvitedFilter(django_filters.FilterSet):
 
     class Meta:
         model = Employer
-        fields = ["name", "progress"]
+        fields = ["search", "progress"]
 
     def by_progress(self, queryset, name, value):
         return queryset.filter(PROGRESS[value][1]) if value else queryset

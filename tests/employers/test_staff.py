@@ -174,7 +174,7 @@ def test_staff_sort_filter_and_page_through_the_invited_organisations(
     assert "1 organisation" in submitted_only.content.decode()
     assert names(staff.get(url, {"progress": "draft"})) == ["Org 07"]
     assert len(names(staff.get(url, {"progress": "not_opened"}))) == 50  # of 59
-    assert names(staff.get(url, {"name": "org 1"})) == [f"Org {n}" for n in range(10, 20)]
+    assert names(staff.get(url, {"search": "org 1"})) == [f"Org {n}" for n in range(10, 20)]
     # The page links keep the filters and the order.
     filtered = staff.get(url, {"progress": "not_opened", "sort": "-name"}).content.decode()
     assert 'href="?progress=not_opened&amp;sort=-name&amp;page=2"' in filtered
