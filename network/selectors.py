@@ -1,5 +1,6 @@
 """Reads of the network, each page in a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -341,6 +342,16 @@ def matches(*, status=None) -> QuerySet[MentoringMatch]:
         "mentor__organisation", "mentee__organisation", "mentor__user", "mentee__user"
     ).order_by("-score", "pk")
     return qs.filter(status=status) if status else qs.exclude(status=MatchStatus.REJECTED)
+
+
+def recently_rejected() -> QuerySet[MentoringMatch]:
+    """Pairs rejected in the last day, newest first: those a coordinator may still undo."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    return (
+        matches(status=MatchStatus.REJECTED)
+        .filter(decided_at__gte=since)
+        .order_by("-decided_at", "pk")
+    )
 
 
 def my_matches(membership: Membership) -> QuerySet[MentoringMatch]:

@@ -398,6 +398,7 @@ def mentoring(request):
             "proposed": selectors.proposed_pairs(),
             "unmatched": selectors.unmatched_seekers(),
             "confirmed": selectors.matches(status=MatchStatus.CONFIRMED),
+            "rejected": selectors.recently_rejected(),
             "change_form": ChangeMentorForm(),
             "swap_form": swap_form,
             "seeking": Membership.objects.filter(
@@ -412,11 +413,13 @@ def mentoring(request):
 @require_http_methods(["POST"])
 def match_action(request, pk, action):
     """Coordinators: confirm, or change the mentor of, a proposed pair (rejecting asks
-    first: ``match_reject``)."""
+    first: ``match_reject``), or undo a rejection (the page offers the last day's)."""
     match = get_object_or_404(MentoringMatch.objects.select_related("mentee", "mentor"), pk=pk)
     try:
         if action == "confirm":
             services.match_confirm(match=match, decided_by=request.user)
+        elif action == "unreject":
+            services.match_unreject(match=match)
         elif action == "change":
             form = ChangeMentorForm(request.POST)
             if not form.is_valid():
@@ -448,7 +451,10 @@ def match_reject(request, pk):
         else:
             messages.success(
                 request,
-                _("Pair rejected: %(mentor)s will not be proposed to mentor %(mentee)s again.")
+                _(
+                    "Pair rejected: %(mentor)s will not be proposed to mentor %(mentee)s "
+                    "again. To undo this, see “Rejected in the last day” below."
+                )
                 % {"mentor": match.mentor, "mentee": match.mentee},
             )
         return redirect(back)

@@ -21,7 +21,14 @@ from .membership import (
     membership_leave,
     profile_update,
 )
-from .mentoring import match_change_mentor, match_confirm, match_reject, match_swap, matching_run
+from .mentoring import (
+    match_change_mentor,
+    match_confirm,
+    match_reject,
+    match_swap,
+    match_unreject,
+    matching_run,
+)
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -37,6 +44,7 @@ __all__ = [
     "match_confirm",
     "match_reject",
     "match_swap",
+    "match_unreject",
     "matching_run",
     "membership_apply",
     "membership_decide",

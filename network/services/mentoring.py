@@ -108,6 +108,28 @@ def match_reject(*, match: MentoringMatch, decided_by) -> MentoringMatch:
     return match
 
 
+def match_unreject(*, match: MentoringMatch) -> MentoringMatch:
+    """Undo a rejection: the pair is proposed again, as it was, if the mentee has no other
+    pair and the mentor can still take them."""
+    from .. import matching  # it loads NumPy, which only mentoring needs
+
+    with transaction.atomic():
+        mentor = _lock_mentors([match.mentor_id])[match.mentor_id]
+        match = MentoringMatch.objects.select_for_update().get(pk=match.pk)
+        if match.status != MatchStatus.REJECTED:
+            raise NotAllowed(_("Only a rejected pair can be proposed again."))
+        if match.mentee.mentored_by.filter(
+            status__in=[MatchStatus.PROPOSED, MatchStatus.CONFIRMED]
+        ).exists():
+            raise NotAllowed(_("%(mentee)s has another pair now.") % {"mentee": match.mentee})
+        problem = matching.why_not(mentor=mentor, mentee=match.mentee, excluding=[match.pk])
+        if problem:
+            raise NotAllowed(problem)
+        match.status, match.decided_at, match.decided_by = MatchStatus.PROPOSED, None, None
+        match.save(update_fields=["status", "decided_at", "decided_by"])
+    return match
+
+
 def match_change_mentor(*, match: MentoringMatch, mentor: Membership, decided_by) -> MentoringMatch:
     """Give a proposed pair's mentee a different mentor, who must be able to mentor them."""
     from .. import matching  # it loads NumPy, which only mentoring needs

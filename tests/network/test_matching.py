@@ -1,10 +1,13 @@
+import datetime
 import os
 import threading
 import time
 
 import pytest
+import time_machine
 from django.db import connection, connections, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from network import matching, services
@@ -421,3 +424,33 @@ def test_proposing_again_asks_first_when_pairs_wait_for_a_decision(client_for, c
     client.post(reverse("network:mentoring"), {"confirmed": "yes"})
     (second,) = MentoringMatch.objects.all()
     assert second.pk != first.pk
+
+
+def test_a_rejection_can_be_undone_while_the_pair_still_can_be(client_for, coordinator):
+    mae = member("Mentor Mae", org="Brent", seniority=7, offers=True, topics=["Leadership"])
+    member("Mentee Nia", org="Camden", seniority=2, seeks=True, topics=["Leadership"])
+    client = client_for(coordinator)
+    client.post(reverse("network:mentoring"))
+    match = MentoringMatch.objects.get()
+    rejected = client.post(reverse("network:match_reject", args=[match.pk]), follow=True)
+    html = rejected.content.decode()
+    assert "To undo this, see “Rejected in the last day” below." in html
+    assert "Undo the rejection" in html
+
+    client.post(reverse("network:match_action", args=[match.pk, "unreject"]))
+    match.refresh_from_db()
+    assert (match.status, match.decided_by) == (MatchStatus.PROPOSED, None)
+    assert "Undo the rejection" not in client.get(reverse("network:mentoring")).content.decode()
+
+    # Not once the mentor has no room left for the mentee.
+    client.post(reverse("network:match_reject", args=[match.pk]))
+    member("Mentee Ola", org="Ealing", seniority=1, seeks=True, topics=["Leadership"])
+    client.post(reverse("network:mentoring"), {"confirmed": "yes"})
+    assert MentoringMatch.objects.get(status=MatchStatus.PROPOSED).mentor == mae  # Ola's
+    refused = client.post(reverse("network:match_action", args=[match.pk, "unreject"]), follow=True)
+    assert "has no room for another mentee" in refused.content.decode()
+    match.refresh_from_db()
+    assert match.status == MatchStatus.REJECTED
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        later = client.get(reverse("network:mentoring")).content.decode()
+    assert "Rejected in the last day" not in later
