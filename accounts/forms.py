@@ -34,9 +34,37 @@ def _bounded(field):
     return field
 
 
+# What to do about a field left empty, by field name, in every account form: GOV.UK
+# messages name what is missing instead of Django's "This field is required."
+REQUIRED = {
+    "login": _("Enter your email address"),
+    "email": _("Enter your email address"),
+    "username": _("Enter a username"),
+    "password": _("Enter your password"),
+    "oldpassword": _("Enter your current password"),
+    "password1": _("Enter a password"),
+    "password2": _("Enter the password again to confirm it"),
+    "code": _("Enter the code"),
+}
+
+
+def _worded(field, name, form):
+    """``field`` bounded, its placeholder dropped, with the form's label, hint and a
+    message for leaving it empty (changed in place)."""
+    _bounded(field)
+    field.widget.attrs.pop("placeholder", None)
+    if name in form.labels:
+        field.label = form.labels[name]
+    if name in form.hints:
+        field.help_text = form.hints[name]
+    if name in REQUIRED:
+        field.error_messages = {**field.error_messages, "required": REQUIRED[name]}
+    return field
+
+
 class PortalWording:
-    """Relabels the form's fields (``labels``), gives them hints (``hints``) and drops
-    their placeholder text."""
+    """Relabels the form's fields (``labels``), gives them hints (``hints``), says what to
+    do when one is left empty (``REQUIRED``) and drops their placeholder text."""
 
     labels: dict = {}
     hints: dict = {}
@@ -44,12 +72,7 @@ class PortalWording:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            _bounded(field)  # those allauth adds as the form is made, too
-            field.widget.attrs.pop("placeholder", None)
-            if name in self.labels:
-                field.label = self.labels[name]
-            if name in self.hints:
-                field.help_text = self.hints[name]
+            _worded(field, name, self)  # those allauth adds as the form is made, too
 
 
 class LoginForm(PortalWording, account_forms.LoginForm):
@@ -128,11 +151,12 @@ class ActivateTOTPForm(PortalWording, totp_forms.ActivateTOTPForm):
     hints = {"code": _("After you add the portal, your app shows a 6-digit code.")}
 
 
-# Each form's declared fields bounded too, as copies: allauth's own forms share the field
+# Each form's declared fields worded too, as copies: allauth's own forms share the field
 # objects and are left as they are.
 for _form in [f for f in globals().values() if isinstance(f, type)]:
     if issubclass(_form, PortalWording) and _form is not PortalWording:
         _form.base_fields = {
-            name: _bounded(copy.deepcopy(field)) for name, field in _form.base_fields.items()
+            name: _worded(copy.deepcopy(field), name, _form)
+            for name, field in _form.base_fields.items()
         }
 del _form

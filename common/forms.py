@@ -37,12 +37,6 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
-class DateField(forms.DateField):
-    """A date within the years the portal plans and records things in."""
-
-    default_validators = [within_service_years]
-
-
 class DateTimeField(forms.DateTimeField):
     """A date and time within the years the portal plans and records things in."""
 
@@ -66,11 +60,84 @@ def id_from(text: str | None) -> int | None:
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class DatePartsWidget(forms.MultiWidget):
-    """Day (optional), month and year as three labelled inputs in one fieldset."""
+class _DatePartsBase(forms.MultiWidget):
+    """Day, month and year, each with its label (``labels``), in one fieldset."""
 
     template_name = "includes/widgets/date_parts.html"
     use_fieldset = True
+    labels: tuple
+
+    def id_for_label(self, id_):
+        # The fieldset's legend names the group; each part has a label of its own.
+        return ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], self.labels, strict=True):
+            subwidget["label"] = label
+        return context
+
+
+class DateInputWidget(_DatePartsBase):
+    """GOV.UK's date input: day, month and year as three labelled text boxes. GOV.UK
+    advises against the browser's date picker, which many people and assistive
+    technologies find hard to use."""
+
+    labels = (_("Day"), _("Month"), _("Year"))
+
+    def __init__(self, attrs=None):
+        def number(width):
+            return forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                    "maxlength": width,
+                }
+            )
+
+        super().__init__({"day": number(2), "month": number(2), "year": number(4)}, attrs)
+
+    def decompress(self, value):
+        if value is None:
+            return [None, None, None]
+        return [value.day, value.month, value.year]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date as GOV.UK asks for one (``DateInputWidget``), within the service's years."""
+
+    widget = DateInputWidget
+    default_validators = [within_service_years]
+    default_error_messages = {
+        "incomplete": _("Enter a day, a month and a year"),
+        "invalid": _("Enter a real date, like 27 3 2027"),
+    }
+
+    def __init__(self, **kwargs):
+        number = {"error_messages": {"invalid": self.default_error_messages["invalid"]}}
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31, **number),
+            forms.IntegerField(min_value=1, max_value=12, **number),
+            forms.IntegerField(min_value=1, max_value=9999, **number),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or all(v in (None, "") for v in data_list):
+            return None
+        if any(v in (None, "") for v in data_list):
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = data_list
+        try:
+            return datetime.date(year, month, day)
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class DatePartsWidget(_DatePartsBase):
+    """Day (optional), month and year as three labelled inputs in one fieldset."""
+
+    labels = (_("Day (optional)"), _("Month"), _("Year"))
 
     def __init__(self, attrs=None):
         widgets = {
@@ -90,10 +157,6 @@ class DatePartsWidget(forms.MultiWidget):
             ),
         }
         super().__init__(widgets, attrs)
-
-    def id_for_label(self, id_):
-        # The fieldset's legend names the group; each part has a label of its own.
-        return ""
 
     def get_context(self, name, value, attrs):
         # MultiWidget takes any tuple as already split into parts; a (date, precision)

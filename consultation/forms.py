@@ -8,7 +8,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateField, EmailField
+from common.forms import DateInputField, EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
 from .models import (
@@ -283,13 +283,15 @@ class StaffResponseForm(forms.Form):
         label=_("How was this response given?"),
         choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
         widget=RADIOS,
+        error_messages={"required": _("Select how the response was given")},
     )
     channel_detail = forms.CharField(
         label=_("Which event? (for event responses)"), required=False, max_length=200
     )
-    submitted_on = DateField(
+    submitted_on = DateInputField(
         label=_("Date the response was given"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date the response was given")},
     )
 
     def __init__(self, *args, consultation: Consultation, **kwargs):
@@ -335,7 +337,11 @@ class StaffResponseForm(forms.Form):
 
 
 class ThemeForm(forms.Form):
-    name = forms.CharField(label=_("New theme"), max_length=100)
+    name = forms.CharField(
+        label=_("New theme"),
+        max_length=100,
+        error_messages={"required": _("Enter the name of the new theme")},
+    )
     description = forms.CharField(
         label=_("What it covers (optional)"), required=False, max_length=300
     )
@@ -365,13 +371,25 @@ class ConsultationForm(QuestionnaireSettingsForm):
 
 
 class OptionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Question"), choices=OptionKind.choices)
-    label = forms.CharField(label=_("Answer"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Question"),
+        choices=OptionKind.choices,
+        error_messages={"required": _("Select the question the answer is for")},
+    )
+    label = forms.CharField(
+        label=_("Answer"),
+        max_length=200,
+        error_messages={"required": _("Enter the answer as residents will see it")},
+    )
     is_active = forms.BooleanField(label=_("Offer this answer"), required=False, initial=True)
 
 
 class WardForm(forms.Form):
-    name = forms.CharField(label=_("Ward name"), max_length=100)
+    name = forms.CharField(
+        label=_("Ward name"),
+        max_length=100,
+        error_messages={"required": _("Enter the ward's name")},
+    )
     is_active = forms.BooleanField(label=_("Offer this ward"), required=False, initial=True)
 
 
@@ -381,4 +399,5 @@ class FindingsForm(forms.Form):
         help_text=_("Shown above the published figures. Do not name or describe individuals."),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=5000,
+        error_messages={"required": _("Enter a summary of the findings")},
     )

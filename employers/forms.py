@@ -188,7 +188,10 @@ class InviteForm(forms.Form):
         label=_("Size"), choices=[("", _("Choose a size")), *SizeBand.choices], required=False
     )
     in_borough = forms.BooleanField(label=_("Based in the borough"), required=False)
-    email = EmailField(label=_("Send the invitation to"))
+    email = EmailField(
+        label=_("Send the invitation to"),
+        error_messages={"required": _("Enter the email address to send the invitation to")},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -207,8 +210,13 @@ class ListItemForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("List"),
         choices=[*OptionKind.choices, ("skill", _("Skill for an entry-level role"))],
+        error_messages={"required": _("Select the list to add to")},
     )
-    label = forms.CharField(label=_("Answer or skill"), max_length=200)
+    label = forms.CharField(
+        label=_("Answer or skill"),
+        max_length=200,
+        error_messages={"required": _("Enter the answer or skill as employers will see it")},
+    )
     is_active = forms.BooleanField(label=_("Offer it"), required=False, initial=True)
 
 
@@ -218,4 +226,5 @@ class FindingsForm(forms.Form):
         help_text=_("Shown above the published figures. Do not name organisations."),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=5000,
+        error_messages={"required": _("Enter a summary of the findings")},
     )

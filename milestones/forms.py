@@ -21,15 +21,28 @@ TITLE_MAX_LENGTH = MeetingPaper._meta.get_field("title").max_length
 
 
 class ActivityForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    workstream = forms.ModelChoiceField(label=_("Workstream"), queryset=Workstream.objects.all())
-    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Enter a title for the activity")},
+    )
+    workstream = forms.ModelChoiceField(
+        label=_("Workstream"),
+        queryset=Workstream.objects.all(),
+        error_messages={"required": _("Select the workstream the activity belongs to")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of activity"),
+        choices=ActivityKind.choices,
+        error_messages={"required": _("Select the kind of activity")},
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea, required=False, max_length=5000
     )
     starts = DatePartsField(
         label=_("Starts"),
         help_text=_("Leave the day empty if only the month is known, for example 11 2020."),
+        error_messages={"required": _("Enter when the activity starts: a month and a year")},
     )
     ends = DatePartsField(
         label=_("Ends"),
@@ -117,15 +130,28 @@ class ActivityForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, initial=_("Advisory Group Meeting"))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        initial=_("Advisory Group Meeting"),
+        error_messages={"required": _("Enter a title for the meeting")},
+    )
     activity = forms.ModelChoiceField(
         label=_("Roadmap activity"),
         queryset=Activity.objects.filter(kind=ActivityKind.ADVISORY_MEETING),
         required=False,
         help_text=_("The roadmap entry this meeting belongs to, if any."),
     )
-    starts_at = DateTimeField(label=_("Starts"), widget=DATETIME_LOCAL)
-    ends_at = DateTimeField(label=_("Ends"), widget=DATETIME_LOCAL)
+    starts_at = DateTimeField(
+        label=_("Starts"),
+        widget=DATETIME_LOCAL,
+        error_messages={"required": _("Enter the date and time the meeting starts")},
+    )
+    ends_at = DateTimeField(
+        label=_("Ends"),
+        widget=DATETIME_LOCAL,
+        error_messages={"required": _("Enter the date and time the meeting ends")},
+    )
     location = forms.CharField(label=_("Place"), max_length=300, required=False)
     online_url = HttpsURLField(label=_("Online meeting link"), required=False)
     agenda = forms.CharField(
@@ -244,3 +270,7 @@ class AdvisoryMemberForm(forms.ModelForm):
     class Meta:
         model = AdvisoryMember
         fields = ["name", "email", "organisation", "role", "is_active"]
+        error_messages = {
+            "name": {"required": _("Enter the member's name")},
+            "email": {"required": _("Enter the member's email address")},
+        }

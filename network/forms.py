@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DATETIME_LOCAL, DateTimeField, HttpsURLField
+from common.forms import DATETIME_LOCAL, DateInputField, DateTimeField, HttpsURLField
 
 from . import selectors
 from .models import (
@@ -104,6 +104,7 @@ class ProfileForm(forms.ModelForm):
             "seniority": {"required": _("Select your level")},
             "discipline": {"required": _("Select your discipline")},
             "mentee_capacity": {
+                "required": _("Enter how many mentees you can take, from 1 to 5"),
                 "invalid": _("Enter how many mentees you can take as a number, like 2"),
                 "min_value": _("Enter how many mentees you can take, from 1 to 5"),
                 "max_value": _("You can take at most five mentees."),
@@ -195,7 +196,8 @@ class CohortForm(forms.ModelForm):
             "course_name", "provider", "starts_on", "weeks", "cost_per_place", "capacity",
             "network_funded_places", "funded_per_organisation", "target_per_organisation",
         ]  # fmt: skip
-        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"starts_on": DateInputField}
+        help_texts = {"starts_on": _("For example, 27 3 2027")}
         error_messages = {
             "course_name": {"required": _("Enter the name of the course")},
             "provider": {"required": _("Enter who provides the course")},

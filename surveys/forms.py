@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from common.forms import DATETIME_LOCAL
 
@@ -14,6 +15,13 @@ class QuestionnaireSettingsForm(forms.ModelForm):
     class Meta:
         fields = SETTINGS_FIELDS
         widgets = {"opens_at": DATETIME_LOCAL, "closes_at": DATETIME_LOCAL}
+        error_messages = {
+            "title": {"required": _("Enter a title")},
+            "opens_at": {"required": _("Enter the date and time it opens")},
+            "closes_at": {"required": _("Enter the date and time it closes")},
+            "introduction": {"required": _("Enter an introduction for the start page")},
+            "privacy_notice": {"required": _("Enter the privacy notice")},
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -66,6 +66,13 @@ def send_everything_again(topic: str | None = None) -> dict[str, int]:
     return send_email.apply(args=[list(messages.values_list("pk", flat=True))]).get()
 
 
+def date_input(name: str, day) -> dict[str, str]:
+    """What a GOV.UK date input (``common.forms.DateInputField``) sends for ``day``: a
+    date, or "YYYY-MM-DD" as typed into its three boxes."""
+    year, month, date = str(day).split("-")
+    return {f"{name}_day": date, f"{name}_month": month, f"{name}_year": year}
+
+
 def totp_code(secret: str) -> str:
     """The code an authenticator app would show now for ``secret``."""
     import time

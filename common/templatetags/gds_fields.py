@@ -31,6 +31,21 @@ def field_label(bound_field) -> str:
 
 
 @register.filter
+def character_limit(bound_field):
+    """How many characters a text box takes, for a GOV.UK character count (unless a
+    crispy layout gave ``max_characters``). A text box counted gets the class and
+    description the count's script and screen readers need."""
+    widget, limit = bound_field.field.widget, getattr(bound_field.field, "max_length", None)
+    if not limit or not isinstance(widget, forms.Textarea):
+        return None
+    classes = widget.attrs.get("class", "")
+    if "govuk-js-character-count" not in classes:
+        widget.attrs["class"] = f"{classes} govuk-js-character-count".strip()
+    widget.attrs.setdefault("aria-describedby", "")
+    return limit
+
+
+@register.filter
 def choice_options(bound_field):
     """The field's radios or checkboxes, without the empty "---------" choice: on a
     GOV.UK form not choosing anything is how a question is left unanswered."""

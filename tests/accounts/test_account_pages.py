@@ -207,6 +207,13 @@ def test_sign_in_asks_in_sentence_case_with_no_placeholders(client):
     assert "Remember Me" not in page
 
 
+def test_an_empty_sign_in_names_what_is_missing(client):
+    page = client.post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
+    assert page.count("Enter your email address") == 2
+    assert page.count("Enter your password") == 2
+    assert "This field is required." not in page
+
+
 def test_a_form_with_errors_says_so_in_the_page_title(client):
     response = client.post(reverse("account_login"), {"login": "x", "password": ""})
     assert "<title>Error: Sign in – " in response.content.decode()
@@ -222,3 +229,22 @@ def test_the_authenticator_qr_code_is_drawn_in_the_page(client, staff_without_mf
     assert (
         '<svg role="img" aria-label="QR code to add the portal to your authenticator app"' in page
     )
+
+
+def test_account_emails_have_sentence_case_subjects(client, member, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": member.email})
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "new.person@example.org",
+            "password1": "a long and unusual passphrase 71",
+            "password2": "a long and unusual passphrase 71",
+        },
+    )
+
+    assert [m.subject for m in mailoutbox] == [
+        "[DiT Portal] Reset your password",
+        "[DiT Portal] You do not have an account with this email address",
+        "[DiT Portal] Confirm your email address",
+    ]

@@ -1,10 +1,14 @@
 """Forms render as GOV.UK Design System components: optional questions marked one way,
 labels escaped, no "---------" radio, and the error summary linking to inputs that exist."""
 
+import datetime
 import re
 
+import pytest
 from django import forms
 from django.template import Context, Template
+
+from common.forms import DateInputField
 
 FORM_PAGE = Template(
     '{% load crispy_forms_tags %}{% include "includes/error_summary.html" %}{{ form|crispy }}'
@@ -75,3 +79,53 @@ def test_the_error_summary_names_each_field_once_and_links_to_its_first_input():
         assert f'id="{target}"' in html
     # Each message also sits beside its field, after the hint and before the inputs.
     assert html.count("This field is required.") == 4
+
+
+class Dated(forms.Form):
+    given_on = DateInputField(label="Date the response was given")
+
+
+def test_a_date_is_asked_for_as_gov_uk_does_in_three_labelled_boxes():
+    html = _render(Dated(initial={"given_on": datetime.date(2027, 3, 9)}))
+
+    legend = re.search(r"<legend[^>]*>(.*?)</legend>", html, re.S).group(1)
+    assert "Date the response was given" in legend
+    boxes = re.findall(r'<input type="text" name="given_on_(\w+)"([^>]*)>', html)
+    assert [name for name, _attrs in boxes] == ["day", "month", "year"]
+    for index, (name, attrs) in enumerate(boxes):
+        assert 'inputmode="numeric"' in attrs
+        assert "govuk-date-input__input" in attrs
+        label = re.search(rf'<label[^>]*for="id_given_on_{index}">([^<]+)</label>', html)
+        assert label.group(1).strip() == name.capitalize()
+    assert [re.search(r'value="(\d+)"', attrs).group(1) for _n, attrs in boxes] == [
+        "9",
+        "3",
+        "2027",
+    ]
+    assert 'type="date"' not in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "cleaned", "error"),
+    [
+        (("9", "3", "2027"), datetime.date(2027, 3, 9), None),
+        (("", "3", "2027"), None, "Enter a day, a month and a year"),
+        (("31", "2", "2027"), None, "Enter a real date, like 27 3 2027"),
+        (("x", "3", "2027"), None, "Enter a real date, like 27 3 2027"),
+        (("1", "1", "1999"), None, "Enter a date between 2000 and 2100"),
+        (("", "", ""), None, "This field is required."),
+    ],
+)
+def test_a_date_typed_in_three_boxes_is_read_or_explained(typed, cleaned, error):
+    form = Dated(dict(zip(("given_on_day", "given_on_month", "given_on_year"), typed)))
+
+    if error is None:
+        assert form.is_valid()
+        assert form.cleaned_data["given_on"] == cleaned
+    else:
+        assert form.errors["given_on"] == [error]
+        # Once in the error summary, once beside the boxes, which keep what was typed.
+        html = _render(form)
+        assert html.count(error) == 2
+        for value in filter(None, typed):
+            assert f'value="{value}"' in html

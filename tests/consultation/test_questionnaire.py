@@ -150,6 +150,26 @@ def test_the_error_summary_names_each_question_once_and_links_to_its_input(clien
     assert 'class="govuk-label govuk-label--error"' not in html  # no red labels
 
 
+def test_free_text_boxes_count_their_characters_as_gov_uk_does(client, consultation):
+    html = client.get(url(consultation, "comments")).content.decode()
+
+    count = re.search(
+        r'<div class="govuk-character-count" data-module="govuk-character-count" '
+        r'data-maxlength="(\d+)">(.*?)</textarea>(.*?)</div>',
+        html,
+        re.S,
+    )
+    assert count, "no character count around the comments box"
+    assert count.group(1) == "5000"
+    textarea = re.search(r"<textarea[^>]*>", count.group(2)).group(0)
+    assert "govuk-js-character-count" in textarea
+    # Without JavaScript the limit is read out with the box, and the script updates it.
+    assert 'aria-describedby="id_comments_hint id_comments-info"' in textarea
+    assert re.search(
+        r'id="id_comments-info"[^>]*>\s*You can enter up to 5000 characters', count.group(3)
+    )
+
+
 def test_a_question_answered_wrongly_two_ways_gets_one_message(client, consultation):
     # An answer that is not on the list, and nothing else: the form has two things to say
     # about the same question, and says one.

@@ -24,6 +24,7 @@ from consultation.models import (
     Ward,
 )
 from surveys import publishing
+from tests.conftest import date_input
 from tests.consultation.factories import ConsultationFactory, option_ids, submit
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
         "submission_key": key,
         "channel": "event",
         "channel_detail": "Dalston library drop-in",
-        "submitted_on": given_on.isoformat(),
+        **date_input("submitted_on", given_on),
         "barriers": option_ids(consultation, OptionKind.BARRIER, 0),
         "comments": "Written on the card",
     }
@@ -150,7 +151,7 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
 def test_an_event_response_needs_the_event(client_for, commission_staff, consultation):
     response = client_for(commission_staff).post(
         reverse("consultation:response_enter", args=[consultation.slug]),
-        {"channel": "event", "submitted_on": timezone.localdate().isoformat()},
+        {"channel": "event", **date_input("submitted_on", timezone.localdate())},
     )
     assert "Enter the event the response was gathered at" in response.content.decode()
 
@@ -172,7 +173,11 @@ def test_a_paper_response_is_dated_while_the_consultation_was_open(
         given_on = (timezone.localdate() + datetime.timedelta(days=days[given_on])).isoformat()
     response = client_for(commission_staff).post(
         reverse("consultation:response_enter", args=[consultation.slug]),
-        {"channel": "paper", "submitted_on": given_on, "comments": "Written on the card"},
+        {
+            "channel": "paper",
+            **date_input("submitted_on", given_on),
+            "comments": "Written on the card",
+        },
     )
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors["submitted_on"])
@@ -676,7 +681,7 @@ def test_staff_posts_by_anyone_else_change_nothing(client_for, consultation, mem
             reverse("consultation:response_enter", args=[slug]),
             {
                 "channel": Channel.PAPER,
-                "submitted_on": "2026-01-05",
+                **date_input("submitted_on", "2026-01-05"),
                 "comments": "Sneaky",
                 "submission_key": str(uuid.uuid4()),
             },

@@ -348,6 +348,23 @@ def test_meeting_form_explains_each_problem(client_for, commission_staff):
     assert AdvisoryMeeting.objects.count() == 0
 
 
+def test_an_empty_meeting_form_names_what_is_missing_once_each(client_for, commission_staff):
+    response = client_for(commission_staff).post(
+        reverse("milestones:meeting_create"), {"title": ""}
+    )
+
+    page = response.content.decode()
+    for message in (
+        "Enter a title for the meeting",
+        "Enter the date and time the meeting starts",
+        "Enter the date and time the meeting ends",
+    ):
+        # Once in the error summary, once beside the field.
+        assert page.count(message) == 2, message
+    assert "This field is required." not in page
+    assert AdvisoryMeeting.objects.count() == 0
+
+
 def test_staff_record_minutes_and_attendance(client, client_for, commission_staff):
     ada, ben = AdvisoryMemberFactory.create_batch(2)
     meeting = AdvisoryMeetingFactory(members=[ada, ben])

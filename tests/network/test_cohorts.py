@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from network import selectors, services
 from network.models import Cohort, Funder, FundingReason, Organisation, PlaceStatus
+from tests.conftest import date_input
 from tests.network.factories import cohort, member
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_staff_set_up_a_cohort_and_nominate(client_for, coordinator):
         {
             "course_name": "UPFRONT confidence course",
             "provider": "Lauren Currie",
-            "starts_on": "2027-04-05",
+            **date_input("starts_on", "2027-04-05"),
             "weeks": 6,
             "cost_per_place": "590.00",
             "capacity": 66,
@@ -168,7 +169,7 @@ def test_cohort_rules_are_checked_on_input(client_for, coordinator):
         {
             "course_name": "x",
             "provider": "y",
-            "starts_on": "2027-04-05",
+            **date_input("starts_on", "2027-04-05"),
             "weeks": 6,
             "cost_per_place": "590",
             "capacity": 10,
@@ -235,7 +236,7 @@ def test_a_course_too_short_for_three_fortnightly_sessions_is_refused(client_for
         {
             "course_name": "Short course",
             "provider": "y",
-            "starts_on": "2027-04-05",
+            **date_input("starts_on", "2027-04-05"),
             "weeks": 4,
             "cost_per_place": "590",
             "capacity": 10,

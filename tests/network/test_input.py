@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.models import Cohort, Event, Membership, Topic
-from tests.conftest import make_user
+from tests.conftest import date_input, make_user
 from tests.network.factories import cohort, member, organisation
 from tests.network.test_events import event_form
 
@@ -20,7 +20,7 @@ def cohort_form(**changes):
     return {
         "course_name": "UPFRONT confidence course",
         "provider": "Lauren Currie",
-        "starts_on": "2027-04-05",
+        **date_input("starts_on", "2027-04-05"),
         "weeks": 6,
         "cost_per_place": "590.00",
         "capacity": 66,
@@ -35,7 +35,7 @@ def cohort_form(**changes):
     ("changes", "field", "message"),
     [
         # Its sessions' dates overflowed: a server error, before.
-        ({"starts_on": "9999-12-31"}, "starts_on", "Enter a date between 2000 and 2100"),
+        (date_input("starts_on", "9999-12-31"), "starts_on", "Enter a date between 2000 and 2100"),
         ({"cost_per_place": "-5"}, "cost_per_place", "Enter a cost of £0 or more"),
         (
             {"capacity": 10},

@@ -17,7 +17,7 @@ from network.models import (
     Organisation,
     PlaceStatus,
 )
-from tests.conftest import make_user, send_everything_again
+from tests.conftest import date_input, make_user, send_everything_again
 from tests.network.factories import cohort, event, member, organisation
 
 pytestmark = pytest.mark.django_db
@@ -319,7 +319,7 @@ def test_only_coordinators_run_the_network(who, client_for, request, coordinator
     }
     posts = [
         (reverse("network:decide", args=[applicant.pk]), {"decision": "approve"}),
-        (reverse("network:cohorts"), {"starts_on": "2027-04-05", "weeks": 6}),
+        (reverse("network:cohorts"), {**date_input("starts_on", "2027-04-05"), "weeks": 6}),
         (reverse("network:cohort", args=[course.pk]), {"member": someone.pk}),
         *(
             (reverse("network:place_action", args=[place.pk, action]), {})
