@@ -30,7 +30,6 @@ from .forms import (
     WardForm,
 )
 from .models import Consultation, Option, Response, Ward
-from .tables import tables_of
 
 VIEW_ANSWERS = "consultation.view_response"
 MANAGE = "consultation.change_consultation"
@@ -213,7 +212,6 @@ def results(request, slug):
         {
             "consultation": consultation,
             "results": results,
-            "tables": tables_of(results, analysis.QUESTIONS),
             "dimensions": analysis.DIMENSIONS.values(),
             "dimension": dimension,
         },

@@ -18,7 +18,6 @@ from . import analysis, exports, selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
 from .models import Consultation, Contact
-from .tables import tables_of
 
 
 @require_GET
@@ -222,7 +221,6 @@ def findings(request, slug):
             "consultation": consultation,
             "release": release,
             "results": results,
-            "tables": tables_of(results, analysis.QUESTIONS),
             "downloads": _findings_downloads(consultation, dimension),
             "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,

@@ -2,7 +2,16 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from reporting import tables
+
 register = template.Library()
+
+
+@register.filter
+def in_parts(breakdown):
+    """A breakdown as the tables that fit the page, a few groups each
+    (``reporting.tables.in_parts``)."""
+    return tables.in_parts(breakdown)
 
 
 @register.simple_tag

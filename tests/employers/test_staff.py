@@ -230,6 +230,26 @@ def test_results_break_barriers_down_by_sector_and_size(client_for, commission_s
     assert by_size["barrier"].rows[1].cells[1].count == 2
 
 
+def test_results_by_every_sector_come_as_tables_the_page_can_hold(
+    client_for, commission_staff, survey
+):
+    for sector in Sector:
+        _respond(survey, sector, SizeBand.SMALL, [0])
+
+    page = client_for(commission_staff).get(reverse("employers:results", args=[survey.slug]))
+    html = page.content.decode()
+
+    tables = re.findall(r"<table class=\"govuk-table\">.*?</thead>", html, re.S)
+    barriers = [t for t in tables if "Barriers to local recruitment, by sector" in t]
+    # Ten sectors in two tables of five, each with the answers and all respondents.
+    assert len(barriers) == 2
+    assert "table 1 of 2" in barriers[0]
+    assert "table 2 of 2" in barriers[1]
+    for table in barriers:
+        header = table[: table.index("</tr>")]
+        assert header.count('scope="col"') == 2 + 5
+
+
 def test_responses_export_lists_submitted_responses(client_for, commission_staff, survey):
     _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
     services.response_save_draft(

@@ -1,6 +1,6 @@
-"""Breakdowns as tables a page can hold: a breakdown by many groups (19 ethnic groups, or
-every ward) is shown as several tables of a few groups each, every one with the answers and
-"all respondents", rather than one table far wider than the page."""
+"""Breakdowns as tables a page can hold: a breakdown by many groups (19 ethnic groups, every
+ward, ten sectors) is shown as several tables of a few groups each, every one with the
+answers and "all respondents", rather than one table far wider than the page."""
 
 from dataclasses import dataclass, replace
 
@@ -41,8 +41,3 @@ def in_parts(breakdown: Breakdown, size: int = GROUPS_PER_TABLE) -> list[TablePa
         parts.append(TablePart(part, number, count))
         start = end
     return parts
-
-
-def tables_of(results, questions) -> dict[str, list[TablePart]]:
-    """Each question's breakdown in ``results``, as its tables."""
-    return {question: in_parts(getattr(results, question)) for question in questions}
