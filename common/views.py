@@ -2,14 +2,34 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import health
 from .middleware import database_unavailable
+
+
+def confirm(request, *, question, explanation, warning, action, back, keep=None, hidden=None):
+    """A page that asks before a destructive action: what it does, a warning button that
+    posts to this page's own address (with ``hidden`` fields), and a link back (``keep``:
+    its words, "Cancel" unless given) that does nothing."""
+    return render(
+        request,
+        "confirm.html",
+        {
+            "question": question,
+            "explanation": explanation,
+            "warning": warning,
+            "action": action,
+            "back": back,
+            "keep": keep or _("Cancel"),
+            "hidden": hidden or {},
+        },
+    )
 
 
 @never_cache

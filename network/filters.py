@@ -1,11 +1,12 @@
-"""The member directory's filters (a GET form, so a filtered list can be bookmarked)."""
+"""The member directory's filters, and those of the applications waiting (GET forms, so a
+filtered list can be bookmarked)."""
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Membership
+from .models import Discipline, Membership, Organisation, Seniority
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -49,3 +50,36 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def mentors_only(self, queryset, name, value):
         return queryset.filter(offers_mentoring=True) if value else queryset
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """Narrow the applications waiting by organisation, level and discipline. The list of
+    organisations offers those with an application waiting."""
+
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(
+            memberships__in=selectors.applications().values("pk")
+        ).distinct(),
+        empty_label=_("All organisations"),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": _("Select an organisation from the list")},
+    )
+    seniority = django_filters.ChoiceFilter(
+        label=_("Level"),
+        choices=Seniority.choices,
+        empty_label=_("Any level"),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": _("Select a level from the list")},
+    )
+    discipline = django_filters.ChoiceFilter(
+        label=_("Discipline"),
+        choices=Discipline.choices,
+        empty_label=_("Any discipline"),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": _("Select a discipline from the list")},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "seniority", "discipline"]

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import roles
 from accounts.access import staff_required
 from common.tables import Listing, Sort
+from common.views import confirm
 
 from . import selectors, services
+from .filters import ApplicationFilter
 from .forms import (
     AttendanceForm,
     ChangeMentorForm,
@@ -51,14 +53,19 @@ APPLICATION_SORTS = [
 @require_GET
 def applications(request):
     """Coordinators: applications waiting for a decision, oldest first unless sorted
-    otherwise, a page at a time."""
+    otherwise, filtered by organisation, level and discipline, a page at a time."""
+    filters = ApplicationFilter(request.GET or None, queryset=selectors.applications())
     return render(
         request,
         "network/staff/applications.html",
         {
+            "filters": filters,
             "applications": Listing(
-                request.GET, selectors.applications(), APPLICATION_SORTS, default="applied"
-            )
+                request.GET,
+                filters.qs if filters.is_valid() else filters.queryset,
+                APPLICATION_SORTS,
+                default="applied",
+            ),
         },
     )
 
@@ -67,10 +74,24 @@ def applications(request):
 @coordinators
 @require_http_methods(["GET", "POST"])
 def decide(request, pk):
-    """Coordinators: approve or decline one application, with a message."""
+    """Coordinators: approve or decline one application, with a message. Declining asks
+    first: the applicant is emailed at once and it cannot be taken back."""
     membership = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=pk)
     form = DecisionForm(request.POST or None)
     if form.is_valid():
+        decision, message = form.cleaned_data["decision"], form.cleaned_data["message"]
+        if decision == "decline" and request.POST.get("confirmed") != "yes":
+            return confirm(
+                request,
+                question=_("Decline %(name)s's application?") % {"name": membership.name},
+                explanation=_("%(name)s will be emailed your message: “%(message)s”")
+                % {"name": membership.name, "message": message},
+                warning=_("A declined application cannot be taken back; they can apply again."),
+                action=_("Decline the application"),
+                back=request.path,
+                keep=_("Go back to the application"),
+                hidden={"decision": decision, "message": message, "confirmed": "yes"},
+            )
         try:
             services.membership_decide(
                 membership=membership,
@@ -152,25 +173,6 @@ def place_action(request, pk, action):
     return redirect(place.cohort)
 
 
-def _confirm(request, *, question, explanation, warning, action, back, keep=None, hidden=None):
-    """A page that asks before a destructive action: what it does, a warning button that
-    posts to this page's own URL (with ``hidden`` fields), and a link back (``keep``: its
-    words) that does nothing."""
-    return render(
-        request,
-        "confirm.html",
-        {
-            "question": question,
-            "explanation": explanation,
-            "warning": warning,
-            "action": action,
-            "back": back,
-            "keep": keep or _("Cancel"),
-            "hidden": hidden or {},
-        },
-    )
-
-
 @never_cache
 @coordinators
 @require_http_methods(["GET", "POST"])
@@ -206,7 +208,7 @@ def place_withdraw(request, pk):
         return redirect(cohort_url)
     names = {"name": place.member, "organisation": place.organisation, "cohort": place.cohort}
     if waiting:
-        return _confirm(
+        return confirm(
             request,
             question=_("Remove %(name)s from the waiting list?") % names,
             explanation=_("%(name)s (%(organisation)s) is on the waiting list for %(cohort)s.")
@@ -215,7 +217,7 @@ def place_withdraw(request, pk):
             action=_("Remove from the waiting list"),
             back=cohort_url,
         )
-    return _confirm(
+    return confirm(
         request,
         question=_("Withdraw %(name)s's place?") % names,
         explanation=_("%(name)s (%(organisation)s) has a place on %(cohort)s.") % names,
@@ -326,7 +328,7 @@ def event_cancel(request, slug):
     if event.is_cancelled:
         messages.error(request, _("This event is already cancelled."))
         return redirect(back)
-    return _confirm(
+    return confirm(
         request,
         question=_("Cancel “%(title)s”?") % {"title": event.title},
         explanation=_(
@@ -363,7 +365,7 @@ def mentoring(request):
     if request.method == "POST" and not swapping:
         undecided = MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).count()
         if undecided and request.POST.get("confirmed") != "yes":
-            return _confirm(
+            return confirm(
                 request,
                 question=_("Propose pairs again?"),
                 explanation=ngettext(
@@ -462,7 +464,7 @@ def match_reject(request, pk):
         messages.error(request, _("Only a proposed pair can be rejected."))
         return redirect(back)
     names = {"mentor": match.mentor, "mentee": match.mentee}
-    return _confirm(
+    return confirm(
         request,
         question=_("Reject %(mentor)s to mentor %(mentee)s?") % names,
         explanation=_(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.views import confirm
 from network.access import member_required
 from notifications.reminders import calendar_for
 
@@ -125,12 +126,18 @@ def _event(slug) -> Event:
 @member_required
 @require_http_methods(["GET", "POST"])
 def event(request, slug):
-    """Members: an event, and their RSVP to it."""
+    """Members: an event, and their RSVP to it. Giving up a place, or leaving the waiting
+    list, asks first."""
     event = _event(slug)
     membership = _membership(request.user)
     if request.method == "POST" and membership is not None:
+        giving_up = request.POST.get("action") == "cancel"
+        if giving_up and request.POST.get("confirmed") != "yes":
+            rsvp = selectors.rsvp_of(event, membership)
+            if rsvp is not None and rsvp.status in ("going", "waiting"):
+                return _give_up_confirm(request, event, waiting=rsvp.status == "waiting")
         try:
-            if request.POST.get("action") == "cancel":
+            if giving_up:
                 services.event_cancel_rsvp(event=event, member=membership)
                 messages.success(request, _("You have given up your place."))
             else:
@@ -155,6 +162,34 @@ def event(request, slug):
             if rsvp and rsvp.status == "waiting"
             else None,
         },
+    )
+
+
+def _give_up_confirm(request, event, *, waiting):
+    names = {"event": event.title}
+    if waiting:
+        return confirm(
+            request,
+            question=_("Leave the waiting list for %(event)s?") % names,
+            explanation=_("You are on the waiting list for %(event)s.") % names,
+            warning=_("You will not be offered a place if one comes free."),
+            action=_("Leave the waiting list"),
+            back=event.get_absolute_url(),
+            keep=_("Stay on the waiting list"),
+            hidden={"action": "cancel", "confirmed": "yes"},
+        )
+    return confirm(
+        request,
+        question=_("Give up your place at %(event)s?") % names,
+        explanation=_("You have a place at %(event)s.") % names,
+        warning=_(
+            "Your place goes to the first person on the waiting list. If you change your "
+            "mind, the event may be full by then."
+        ),
+        action=_("Give up my place"),
+        back=event.get_absolute_url(),
+        keep=_("Keep my place"),
+        hidden={"action": "cancel", "confirmed": "yes"},
     )
 
 

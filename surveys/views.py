@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from common.views import confirm
 from reporting.releases import current_release, publications_of, releases_of
 
 from . import publishing
@@ -80,23 +81,20 @@ def _restorable(questionnaire, releases):
 
 def _withdraw_confirm(request, questionnaire):
     release = current_release(questionnaire)
-    return render(
+    return confirm(
         request,
-        "confirm.html",
-        {
-            "question": _("Stop publishing the findings?"),
-            "explanation": _(
-                "Release %(number)s of the findings of “%(title)s” is public. Its page and "
-                "downloads will be taken down; the release stays on record."
-            )
-            % {"number": release.number, "title": questionnaire.title},
-            "warning": _(
-                "Anyone with a link to the findings will find nothing there. You can publish "
-                "the same release again from the findings page until another is published."
-            ),
-            "action": _("Stop publishing the findings"),
-            "back": request.path,
-            "keep": _("Keep them published"),
-            "hidden": {"action": "withdraw", "confirmed": "yes"},
-        },
+        question=_("Stop publishing the findings?"),
+        explanation=_(
+            "Release %(number)s of the findings of “%(title)s” is public. Its page and "
+            "downloads will be taken down; the release stays on record."
+        )
+        % {"number": release.number, "title": questionnaire.title},
+        warning=_(
+            "Anyone with a link to the findings will find nothing there. You can publish "
+            "the same release again from the findings page until another is published."
+        ),
+        action=_("Stop publishing the findings"),
+        back=request.path,
+        keep=_("Keep them published"),
+        hidden={"action": "withdraw", "confirmed": "yes"},
     )

@@ -189,6 +189,19 @@ def test_stopping_publishing_asks_first_and_can_be_undone_until_another_release(
     assert releases_of(closed).get(number=1).withdrawn_at is not None
 
 
+def test_the_settings_warn_that_reopening_takes_published_findings_down(
+    client_for, commission_staff, publish_as_staff, closed
+):
+    staff = client_for(commission_staff)
+    edit = reverse("consultation:edit", args=[closed.slug])
+    warning = "Its findings are published. Moving the closing date later opens it again"
+    assert warning not in staff.get(edit).content.decode()
+
+    publish_as_staff(_manage(closed), "First")
+
+    assert warning in staff.get(edit).content.decode()
+
+
 def test_the_findings_download_needs_a_release(client_for, commission_staff, closed):
     download = reverse("consultation:export_aggregate", args=[closed.slug])
     response = client_for(commission_staff).get(download, follow=True)

@@ -38,8 +38,37 @@ def test_rsvp_through_the_page(client_for):
     client_for(first.user).post(event.get_absolute_url(), {"action": "rsvp"})
     page = client_for(second.user).post(event.get_absolute_url(), {"action": "rsvp"}, follow=True)
     assert "You are number 1 on the waiting list." in page.content.decode()
-    client_for(first.user).post(event.get_absolute_url(), {"action": "cancel"})
+    client_for(first.user).post(event.get_absolute_url(), {"action": "cancel", "confirmed": "yes"})
     assert event.rsvps.get(member=second).status == RsvpStatus.GOING
+
+
+@pytest.mark.parametrize(
+    ("full", "question", "button"),
+    [
+        (False, "Give up your place at Tech Week showcase?", "Give up my place"),
+        (True, "Leave the waiting list for Tech Week showcase?", "Leave the waiting list"),
+    ],
+)
+def test_giving_up_a_place_or_waiting_spot_asks_first(client_for, full, question, button):
+    event = make_event(capacity=1, title="Tech Week showcase")
+    if full:
+        services.event_rsvp(event=event, member=member("Ada"))
+    eve = member("Eve")
+    services.event_rsvp(event=event, member=eve)
+    status = event.rsvps.get(member=eve).status
+    client = client_for(eve.user)
+
+    asked = client.post(event.get_absolute_url(), {"action": "cancel"})
+
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert f'<h1 class="govuk-heading-l">{question}</h1>' in page
+    assert button in page
+    assert '<input type="hidden" name="confirmed" value="yes">' in page
+    assert event.rsvps.get(member=eve).status == status  # nothing done yet
+
+    client.post(event.get_absolute_url(), {"action": "cancel", "confirmed": "yes"})
+    assert event.rsvps.get(member=eve).status == RsvpStatus.CANCELLED
 
 
 def test_more_places_promote_the_waiting_list():

@@ -107,11 +107,18 @@ def test_declining_needs_a_message_and_emails_it(
     client = client_for(coordinator)
     response = client.post(reverse("network:decide", args=[applicant.pk]), {"decision": "decline"})
     assert "Say why, so that the applicant hears it from a person" in response.content.decode()
+    decline = {"decision": "decline", "message": "The network is for council staff."}
+
+    # Declining emails the applicant at once, so the page asks first.
+    asked = client.post(reverse("network:decide", args=[applicant.pk]), decline).content.decode()
+    assert "Decline Bea&#x27;s application?" in asked
+    assert "will be emailed your message: “The network is for council staff.”" in asked
+    applicant.refresh_from_db()
+    assert applicant.status == MembershipStatus.APPLIED
+    assert mailoutbox == []
+
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("network:decide", args=[applicant.pk]),
-            {"decision": "decline", "message": "The network is for council staff."},
-        )
+        client.post(reverse("network:decide", args=[applicant.pk]), {**decline, "confirmed": "yes"})
     applicant.refresh_from_db()
     assert applicant.status == MembershipStatus.DECLINED
     assert "The network is for council staff." in mailoutbox[0].body
@@ -486,3 +493,32 @@ def test_coordinators_sort_and_page_through_the_applications(client_for, coordin
     assert names(client.get(url, {"sort": "-applied"}))[0] == "Applicant 54"
     by_organisation = names(client.get(url, {"sort": "organisation"}))
     assert by_organisation[:28] == [f"Applicant {n:02d}" for n in range(0, 55, 2)]  # Camden
+
+
+def test_coordinators_filter_the_applications_and_keep_the_sort(client_for, coordinator):
+    member("Ada", org="Camden", seniority=2, approve=False)
+    member("Bea", org="Harrow", seniority=2, approve=False)
+    member("Cy", org="Harrow", seniority=6, approve=False)
+    member("Di", org="Brent", seniority=6)  # approved: not waiting
+    client = client_for(coordinator)
+    url = reverse("network:applications")
+    harrow = Organisation.objects.get(name="Harrow")
+
+    def names(response):
+        return [m.name for m in response.context["applications"]]
+
+    page = client.get(url)
+    offered = [str(o) for o in page.context["filters"].form.fields["organisation"].queryset]
+    assert offered == ["Camden", "Harrow"]  # organisations with an application waiting
+    assert names(client.get(url, {"organisation": harrow.pk})) == ["Bea", "Cy"]
+    assert names(client.get(url, {"organisation": harrow.pk, "seniority": 6})) == ["Cy"]
+    assert names(client.get(url, {"discipline": "data"})) == []
+    filtered = client.get(url, {"seniority": 2, "sort": "-name"})
+    assert names(filtered) == ["Bea", "Ada"]
+    html = filtered.content.decode()
+    assert '<input type="hidden" name="sort" value="-name">' in html
+    assert "2 applications waiting" in html
+    # A value not in a list is a message beside the filter, not an error page.
+    wrong = client.get(url, {"organisation": "999999"})
+    assert wrong.status_code == 200
+    assert "Select an organisation from the list" in wrong.content.decode()
