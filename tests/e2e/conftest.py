@@ -33,6 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+# At this width and wider, every staff table must be readable without scrolling sideways.
+DESKTOP = 1280
+TABLES_SCROLLING = """
+[...document.querySelectorAll(".portal-table-scroll")]
+  .filter((region) => region.scrollWidth > region.clientWidth + 1)
+  .map((region) => region.getAttribute("aria-label"))
+"""
 # WCAG 2.0, 2.1 and 2.2, levels A and AA.
 AXE_OPTIONS = {
     "runOnly": {
@@ -103,6 +110,7 @@ class Visitor:
     def __init__(self, browser, base_url, *, user=None, javascript=True, width=1280):
         self.base_url = base_url
         self.javascript = javascript
+        self.width = width
         self.context = browser.new_context(
             base_url=base_url,
             java_script_enabled=javascript,
@@ -154,8 +162,9 @@ class Visitor:
         ]
 
     def check(self):
-        """What every page a journey passes through must be: no axe violations, and at a
-        phone's width nothing wider than the screen. Findings pile up in ``problems``."""
+        """What every page a journey passes through must be: no axe violations, nothing
+        wider than the screen, and on a desktop (1280 px) no table that scrolls sideways.
+        Findings pile up in ``problems``."""
         if not self.javascript:
             return  # axe runs as a script in the page
         in_admin = urlsplit(self.page.url).path.startswith("/admin/")
@@ -165,6 +174,15 @@ class Visitor:
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{self.page.url}: {overflow}px wider than the screen")
+        if self.width >= DESKTOP and not in_admin:
+            self.problems += self.tables_scrolling()
+
+    def tables_scrolling(self) -> list[str]:
+        """The tables of the page as it is now that scroll sideways (each a problem)."""
+        return [
+            f"{self.page.url}: table “{label}” scrolls sideways at {self.width}px"
+            for label in self.page.evaluate(TABLES_SCROLLING)
+        ]
 
     def follow(self, locator):
         """Click what leads to another page, wait until that page has loaded, and check it
