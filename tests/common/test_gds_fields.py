@@ -117,7 +117,7 @@ def test_a_date_is_asked_for_as_gov_uk_does_in_three_labelled_boxes():
     ],
 )
 def test_a_date_typed_in_three_boxes_is_read_or_explained(typed, cleaned, error):
-    form = Dated(dict(zip(("given_on_day", "given_on_month", "given_on_year"), typed)))
+    form = Dated(dict(zip(("given_on_day", "given_on_month", "given_on_year"), typed, strict=True)))
 
     if error is None:
         assert form.is_valid()
