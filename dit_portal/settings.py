@@ -406,3 +406,9 @@ REMINDER_OFFSETS = [
     datetime.timedelta(hours=hours)
     for hours in env.list("REMINDER_OFFSET_HOURS", cast=int, default=[168, 24])
 ]
+# An update of a meeting, session or event waits this long, so that a burst of edits sends
+# one update with the final details (the dispatch sends it on its next round after). With
+# no broker, and so no beat to send it later, it goes at once.
+EMAIL_CHANGE_DELAY_SECONDS = env.int(
+    "EMAIL_CHANGE_DELAY_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 300
+)

@@ -148,6 +148,24 @@ class AdvisoryMeetingAdmin(AuditedAdmin):
         obj.pk = saved.pk
         obj.refresh_from_db()
 
+    def save_formset(self, request, form, formset, change):
+        """Invitees added or taken off in the inline are told, as on the staff pages."""
+        if formset.model is not MeetingAttendance:
+            return super().save_formset(request, form, formset, change)
+        before = {f.instance.pk: f.initial.get("member") for f in formset.initial_forms}
+        formset.save()
+        moved = [a for a, fields in formset.changed_objects if "member" in fields]
+        gone_ids = [a.member_id for a in formset.deleted_objects]
+        gone_ids += [before[a.pk] for a in moved]
+        services.meeting_invitations_changed(
+            meeting=form.instance,
+            added=[*formset.new_objects, *moved],
+            removed=list(
+                AdvisoryMember.objects.filter(pk__in=gone_ids).values_list("email", flat=True)
+            ),
+        )
+        return None
+
     @admin.action(description=_("Cancel meeting"), permissions=["change"])
     def cancel_meetings(self, request, queryset):
         for meeting in queryset.filter(is_cancelled=False):

@@ -1,8 +1,8 @@
-"""Advisory group meetings as a source of reminders (see ``notifications.reminders``)."""
+"""Advisory group meetings as a source of invitations, changes and reminders (see
+``notifications.reminders``)."""
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from notifications.reminders import Occurrence, Recipient, Source
@@ -27,27 +27,33 @@ def _occurrence(meeting: AdvisoryMeeting) -> Occurrence:
 
 
 class MeetingSource(Source):
-    """Every invited member who has not said they cannot come is reminded."""
+    """Every invited member who has not said they cannot come is reminded; every invited
+    member, whatever they replied, is told of changes (a new time may suit them)."""
 
     kind = "meeting"
+    model = AdvisoryMeeting
     audience = "commission"
 
     def upcoming(self, *, now, horizon):
         return [
             _occurrence(m)
-            for m in AdvisoryMeeting.objects.filter(
-                Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
-            )
+            for m in AdvisoryMeeting.objects.filter(starts_at__gt=now, starts_at__lte=horizon)
         ]
 
     def occurrences_by_pk(self, pks):
         return {m.pk: _occurrence(m) for m in AdvisoryMeeting.objects.filter(pk__in=pks)}
 
     def recipients(self, occurrence_ids, emails=None):
+        return self._invited(occurrence_ids, emails, declined=False)
+
+    def invitees(self, occurrence_ids, emails=None):
+        return self._invited(occurrence_ids, emails, declined=True)
+
+    def _invited(self, occurrence_ids, emails, *, declined):
         found = defaultdict(list)
-        invited = MeetingAttendance.objects.filter(meeting_id__in=occurrence_ids).exclude(
-            rsvp=Rsvp.NO
-        )
+        invited = MeetingAttendance.objects.filter(meeting_id__in=occurrence_ids)
+        if not declined:
+            invited = invited.exclude(rsvp=Rsvp.NO)
         if emails is not None:
             # Delivery rows hold addresses lowercased; people type them any way.
             invited = invited.alias(email=Lower("member__email")).filter(email__in=emails)

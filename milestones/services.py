@@ -33,6 +33,7 @@ from .models import (
     Workstream,
     new_calendar_uid,
 )
+from .reminders import MeetingSource
 
 ROADMAP_DATA = Path(__file__).resolve().parent / "data" / "roadmap.json"
 
@@ -291,7 +292,7 @@ def meeting_update(
 ) -> AdvisoryMeeting:
     """Change a meeting, and its invitees and papers when given, all or nothing. A new
     time or place bumps its calendar SEQUENCE so that calendar programs replace the old
-    entry rather than add a second one, and reminders send the change to those reminded."""
+    entry rather than add a second one, and everyone invited is sent the change."""
     check_editable(fields, MEETING_EDITABLE_FIELDS)
     paper_rows = None if papers is None else _checked_papers(papers)
     with transaction.atomic():
@@ -312,14 +313,37 @@ def meeting_cancel(*, meeting: AdvisoryMeeting) -> AdvisoryMeeting:
 
 
 def meeting_set_invitees(*, meeting: AdvisoryMeeting, members: list[AdvisoryMember]) -> None:
-    """Invite exactly ``members``: new ones are added, replies of those kept stay as they were."""
-    wanted = {member.pk for member in members}
+    """Invite exactly ``members``: new ones are added and sent an invitation, those taken
+    off are sent a calendar cancellation, replies of those kept stay as they were."""
+    wanted = {member.pk: member for member in members}
     with transaction.atomic():
-        meeting.attendance.exclude(member_id__in=wanted).delete()
+        leaving = meeting.attendance.exclude(member_id__in=wanted).select_related("member")
+        gone = [attendance.member.email for attendance in leaving]
+        leaving.delete()
         present = set(meeting.attendance.values_list("member_id", flat=True))
-        MeetingAttendance.objects.bulk_create(
-            MeetingAttendance(meeting=meeting, member_id=pk) for pk in wanted - present
+        added = MeetingAttendance.objects.bulk_create(
+            MeetingAttendance(meeting=meeting, member=member)
+            for pk, member in wanted.items()
+            if pk not in present
         )
+        meeting_invitations_changed(meeting=meeting, added=added, removed=gone)
+
+
+def meeting_invitations_changed(
+    *, meeting: AdvisoryMeeting, added: list[MeetingAttendance], removed: list[str]
+) -> None:
+    """Send an invitation to each of ``added`` (invitations just made, their members
+    loaded) and a calendar cancellation to each address in ``removed`` (invitees taken
+    off), unless the meeting is cancelled. For every way invitees change: the staff pages
+    and the admin's inline alike."""
+    if meeting.is_cancelled:
+        return
+    reminders.invite(
+        MeetingSource.kind,
+        meeting.pk,
+        [(a.member.email, f"{a.invited_at:%Y%m%dT%H%M%S.%f}") for a in added],
+    )
+    reminders.uninvite(MeetingSource.kind, meeting.pk, removed)
 
 
 def _checked_papers(papers: list[tuple[str, str]]) -> list[MeetingPaper]:

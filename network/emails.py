@@ -7,15 +7,24 @@ from django.utils.translation import gettext_lazy
 from common.links import absolute_url
 from notifications import outbox
 
-from .models import EventRsvp, MatchStatus, Membership, MentoringMatch, Place, RsvpStatus
+from .models import MatchStatus, Membership, MentoringMatch, Place
+from .reminders import EventSource, SessionSource
 
-DECISION, PLACE_OFFER, EVENT_PLACE, MATCH = (
-    "network.decision",
-    "network.place_offer",
-    "network.event_place",
-    "network.match",
-)
+# A place at an event is an invitation with its calendar (notifications.reminders).
+DECISION, PLACE_OFFER, MATCH = "network.decision", "network.place_offer", "network.match"
 GONE = gettext_lazy("The member has left the network.")
+
+
+def forget(email: str) -> None:
+    """A member has left: no email of the network's waiting for them goes, and their
+    address leaves every one the network sent them (reminders of its events and sessions
+    too)."""
+    outbox.forget_to(
+        email,
+        reason=_("They left the network."),
+        topics=[DECISION, PLACE_OFFER, MATCH],
+        about_kinds=[SessionSource.kind, EventSource.kind],
+    )
 
 
 def _post_to(member: Membership, topic: str, *, key: str, params: dict) -> None:
@@ -68,26 +77,6 @@ def place_offer_email(message, prepared):
     if place.member.user is None:
         return outbox.Skip(GONE)
     return outbox.render("network/email/place_offer", {"place": place})
-
-
-def post_event_place(rsvp: EventRsvp) -> None:
-    """Tell someone on an event's waiting list that they now have a place."""
-    _post_to(rsvp.member, EVENT_PLACE, key=f"event-place:{rsvp.pk}", params={"rsvp_id": rsvp.pk})
-
-
-@outbox.topic(EVENT_PLACE, label=gettext_lazy("Event place offered"), audience="network")
-def event_place_email(message, prepared):
-    rsvp = EventRsvp.objects.select_related("member__user", "event").get(
-        pk=message.params["rsvp_id"]
-    )
-    if rsvp.member.user is None:
-        return outbox.Skip(GONE)
-    if rsvp.status != RsvpStatus.GOING:
-        return outbox.Skip(_("No longer going."))
-    return outbox.render(
-        "network/email/event_place",
-        {"rsvp": rsvp, "event_url": absolute_url(rsvp.event.get_absolute_url())},
-    )
 
 
 def post_match(match: MentoringMatch) -> None:

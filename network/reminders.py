@@ -4,7 +4,6 @@ email: they asked to attend."""
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -42,13 +41,14 @@ class SessionSource(Source):
     """Everyone with a place (not waiting, not withdrawn) in the session's cohort."""
 
     kind = "session"
+    model = ReflectionSession
     audience = "network"
 
     def upcoming(self, *, now, horizon):
         return [
             _session(s)
             for s in ReflectionSession.objects.filter(
-                Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
+                starts_at__gt=now, starts_at__lte=horizon
             ).select_related("cohort")
         ]
 
@@ -102,14 +102,13 @@ class EventSource(Source):
     """Everyone with a place at the event (not the waiting list)."""
 
     kind = "event"
+    model = Event
     audience = "network"
 
     def upcoming(self, *, now, horizon):
         return [
             event_occurrence(e)
-            for e in Event.objects.filter(
-                Q(starts_at__lte=horizon) | Q(sequence__gt=0), starts_at__gt=now
-            )
+            for e in Event.objects.filter(starts_at__gt=now, starts_at__lte=horizon)
         ]
 
     def occurrences_by_pk(self, pks):

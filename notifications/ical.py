@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) pieces shared by every app that publishes dates."""
 
 import datetime
+from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
@@ -29,8 +30,12 @@ def timed_event(
     location: str = "",
     description: str = "",
     cancelled: bool = False,
+    attendee: str = "",
 ) -> icalendar.Event:
-    """A VEVENT in UTC. ``uid`` is the occurrence's own stable id; the domain is added."""
+    """A VEVENT in UTC. ``uid`` is the occurrence's own stable id; the domain is added.
+    With an ``attendee`` (an invitation sent by email, RFC 5546) the portal is named as
+    organiser and the attendee as the one invited; replies come back through the links in
+    the email, not as calendar replies, which nobody reads (``RSVP=FALSE``)."""
     event = icalendar.Event()
     event.add("uid", f"{uid}@{settings.CALENDAR_UID_DOMAIN}")
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
@@ -44,4 +49,14 @@ def timed_event(
         event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("url", url)
+    if attendee:
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        organizer = icalendar.vCalAddress(f"mailto:{address}")
+        organizer.params["cn"] = icalendar.vText(name or settings.COUNCIL_NAME)
+        event.add("organizer", organizer)
+        invited = icalendar.vCalAddress(f"mailto:{attendee}")
+        invited.params.update(
+            {"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"}
+        )
+        event.add("attendee", invited)
     return event

@@ -18,6 +18,7 @@ already posted is not posted again, so each one goes to each person once.
 
 import datetime
 import logging
+import re
 import smtplib
 import time
 import uuid
@@ -27,9 +28,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 
 from .models import Message
 
@@ -40,12 +45,17 @@ Status = Message.Status
 
 @dataclass
 class Email:
-    """What a builder writes: the subject, the plain-text body and any attachments, each
-    (filename, content, MIME type)."""
+    """What a builder writes: the subject, the plain-text body, its HTML alternative (made
+    from the text when not given), any attachments, each (filename, content, MIME type),
+    and any extra headers. ``sequence``: the version of the occurrence the email is about,
+    as it is when written (recorded on the message once sent)."""
 
     subject: str
     body: str
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    html: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    sequence: int | None = None
 
 
 @dataclass
@@ -92,12 +102,37 @@ def label(name: str) -> str:
     return str(found.label) if found else name
 
 
-def render(template: str, context: dict, attachments=()) -> Email:
-    """An email from ``<template>_subject.txt`` and ``<template>.txt``."""
+def render(template: str, context: dict, attachments=(), headers=None) -> Email:
+    """An email from ``<template>_subject.txt`` and ``<template>.txt``; its HTML part is
+    ``<template>.html`` if there is one, else the text laid out as HTML (``as_html``)."""
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    try:
+        html = render_to_string(f"{template}.html", {**context, "subject": subject})
+    except TemplateDoesNotExist:
+        html = as_html(subject, body)
     return Email(
-        subject=render_to_string(f"{template}_subject.txt", context).strip(),
-        body=render_to_string(f"{template}.txt", context),
+        subject=subject,
+        body=body,
         attachments=list(attachments),
+        html=html,
+        headers=dict(headers or {}),
+    )
+
+
+_LINK = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)\]])")
+
+
+def as_html(subject: str, body: str) -> str:
+    """The plain text of an email as HTML that reads well in any mail program, a phone's
+    too: a paragraph for each block of lines, addresses as links, in one narrow column
+    (``notifications/email/layout.html``)."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", body.strip()):
+        lines = [_LINK.sub(r'<a href="\1">\1</a>', escape(line)) for line in block.splitlines()]
+        paragraphs.append(mark_safe("<br>\n".join(lines)))  # noqa: S308 - each line escaped
+    return render_to_string(
+        "notifications/email/layout.html", {"subject": subject, "paragraphs": paragraphs}
     )
 
 
@@ -116,6 +151,28 @@ def post(name: str, *, key: str, to: str, params: dict | None = None) -> Message
     return message
 
 
+def post_all(messages: list[Message]) -> None:
+    """Record many messages in the caller's transaction (those with a key already posted
+    are left as they are) and hand those due now to a worker once it commits, in one task
+    per batch; those due later wait for the dispatch."""
+    for message in messages:
+        if message.topic not in _topics:
+            raise LookupError(f"No outbox topic {message.topic!r} is registered")
+    Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
+    now = timezone.now()
+    keys = [m.key for m in messages if m.next_attempt_at <= now]
+    if keys:
+        transaction.on_commit(lambda: _hand_over_keys(keys))
+
+
+def _hand_over_keys(keys: list[str]) -> None:
+    pks = list(
+        Message.objects.filter(key__in=keys, status=Status.PENDING).values_list("pk", flat=True)
+    )
+    for start in range(0, len(pks), BATCH):
+        _hand_over_now(pks[start : start + BATCH])
+
+
 def post_many(messages: Iterable[Message]) -> None:
     """Record many messages at once (a reminder scan); those with a key already posted are
     left as they are. The dispatch that called this hands them over."""
@@ -130,6 +187,20 @@ def forget(keys: Iterable[str], *, reason: str) -> None:
         status=Status.SKIPPED, note=reason[:300]
     )
     Message.objects.filter(key__in=keys).update(recipient="")
+
+
+def forget_to(
+    email: str, *, reason: str, topics: Iterable[str] = (), about_kinds: Iterable[str] = ()
+) -> None:
+    """Erase ``email`` from every message of ``topics``, or about ``about_kinds`` of
+    occurrence (someone left, and their address goes with them); any still waiting will
+    not go."""
+    mine = Message.objects.filter(
+        Q(topic__in=list(topics)) | Q(about_kind__in=list(about_kinds)),
+        recipient__iexact=email,
+    )
+    mine.filter(status=Status.PENDING).update(status=Status.SKIPPED, note=reason[:300])
+    mine.update(recipient="")
 
 
 def hand_over(pks: list[int]) -> None:
@@ -262,16 +333,23 @@ def deliver(pks: list[int]) -> dict[str, int]:
 
 
 def _prepare(claimed: list[Message]) -> dict[str, object]:
-    """What each topic's builder needs for the batch, read once. A topic whose reading
-    fails gets nothing: its builder fails too, and its messages are tried again later."""
-    prepared = {}
+    """What each topic's builder needs for the batch, read once. Topics registered with the
+    same ``prepare`` share one reading of all their messages (an invitation and an update
+    of the same meeting in one batch see each other). A reading that fails leaves its
+    topics nothing: their builders fail too, and their messages are tried again later."""
+    by_reader: dict[Callable, list[str]] = {}
     for name in {m.topic for m in claimed}:
         found = _topics.get(name)
         if found is not None and found.prepare is not None:
-            try:
-                prepared[name] = found.prepare([m for m in claimed if m.topic == name])
-            except Exception:
-                logger.exception("Could not prepare the %s emails of a batch", name)
+            by_reader.setdefault(found.prepare, []).append(name)
+    prepared = {}
+    for reader, names in by_reader.items():
+        try:
+            reading = reader([m for m in claimed if m.topic in names])
+        except Exception:
+            logger.exception("Could not prepare the %s emails of a batch", ", ".join(names))
+            continue
+        prepared.update(dict.fromkeys(names, reading))
     return prepared
 
 
@@ -294,16 +372,22 @@ def _deliver_one(message: Message, prepared, connection, now) -> str:
         subject=email.subject,
         body=email.body,
         to=[message.recipient],
+        reply_to=[settings.CONTACT_EMAIL],
         connection=connection,
-        headers={"Message-ID": message.message_id},
+        headers={**email.headers, "Message-ID": message.message_id},
     )
+    if email.html:
+        outgoing.attach_alternative(email.html, "text/html")
     for filename, content, mimetype in email.attachments:
         outgoing.attach(filename, content, mimetype)
     try:
         outgoing.send()
     except (smtplib.SMTPException, OSError) as error:
         return _retry(message, now, str(error))
-    _finish(message.pk, Status.SENT, sent_at=timezone.now(), subject=email.subject[:300], note="")
+    sent = {"sent_at": timezone.now(), "subject": email.subject[:300], "note": ""}
+    if email.sequence is not None:
+        sent["sequence"] = email.sequence
+    _finish(message.pk, Status.SENT, **sent)
     if found.sent is not None:
         found.sent(message)
     return Status.SENT

@@ -30,6 +30,8 @@ def _celery_eager():
 def _fast_and_isolated(settings):
     # Hashing passwords slowly is a feature in production and only a cost in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Updates go at once unless a test is about their wait (with a broker they wait).
+    settings.EMAIL_CHANGE_DELAY_SECONDS = 0
     # allauth's rate limits count in the cache, and public pages are kept ready-rendered in
     # another: each test starts with a clean slate.
     _clear_caches()

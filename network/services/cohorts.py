@@ -24,7 +24,34 @@ from ..models import (
     ReflectionSession,
     SessionAttendance,
 )
+from ..reminders import SessionSource
 from .errors import NotAllowed
+
+
+def _future_sessions(cohort_id: int):
+    return ReflectionSession.objects.filter(
+        cohort_id=cohort_id, starts_at__gt=timezone.now(), is_cancelled=False
+    )
+
+
+def _invite_to_sessions(place: Place) -> None:
+    """Send the invitation of each reflection session still ahead to someone given a
+    place (unless they have left the network)."""
+    user = place.member.user
+    if user is None:
+        return
+    stamp = f"place{place.pk}:{place.active_since:%Y%m%dT%H%M%S.%f}"
+    for session in _future_sessions(place.cohort_id):
+        reminders.invite(SessionSource.kind, session.pk, [(user.email, stamp)])
+
+
+def _uninvite_from_sessions(place: Place) -> None:
+    """Take the reflection sessions still ahead off the calendar of someone whose place
+    has gone."""
+    user = place.member.user
+    if user is not None:
+        for session in _future_sessions(place.cohort_id):
+            reminders.uninvite(SessionSource.kind, session.pk, [user.email])
 
 
 def cohort_create(
@@ -124,12 +151,14 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
             ]
         )
         emails.post_place_offer(place)
+        _invite_to_sessions(place)
     return offered
 
 
 def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
-    """Nominate a member: a place with its funder while places remain, else the waiting list.
-    Anyone already waiting is offered a free place before a new nominee."""
+    """Nominate a member: a place with its funder (and the reflection sessions' invitations)
+    while places remain, else the waiting list. Anyone already waiting is offered a free
+    place before a new nominee."""
     if not member.is_member:
         raise NotAllowed(_("Only members of the network can take a place."))
     with transaction.atomic():
@@ -143,7 +172,7 @@ def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
             status, funding = PlaceStatus.WAITING, Funding("", "", [])
         try:
             with transaction.atomic():
-                return Place.objects.create(
+                place = Place.objects.create(
                     cohort=cohort,
                     member=member,
                     organisation=member.organisation,
@@ -157,6 +186,9 @@ def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
             raise NotAllowed(
                 _("%(name)s already has a place or is on the waiting list.") % {"name": member}
             ) from error
+        if status != PlaceStatus.WAITING:
+            _invite_to_sessions(place)
+        return place
 
 
 def place_confirm(*, place: Place) -> Place:
@@ -193,6 +225,8 @@ def place_withdraw(*, place: Place) -> Place | None:
         place.refresh_from_db()
         if not place.withdrawable:
             raise NotAllowed(_("This place cannot be withdrawn now."))
+        if place.status != PlaceStatus.WAITING:
+            _uninvite_from_sessions(place)
         place.status, place.funder = PlaceStatus.WITHDRAWN, ""
         place.funding_reason, place.funding_holders = "", []
         place.save(

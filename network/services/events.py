@@ -7,14 +7,23 @@ from django.utils.translation import gettext as _
 
 from notifications import reminders
 
-from .. import emails
 from ..models import (
     Event,
     EventRsvp,
     Membership,
     RsvpStatus,
 )
+from ..reminders import EventSource
 from .errors import NotAllowed
+
+
+def _invite(rsvp: EventRsvp, *, reason: str = "") -> None:
+    """Send the calendar invitation of a place at the event (unless the member has left)."""
+    if rsvp.member.user is not None:
+        stamp = f"rsvp{rsvp.pk}:{rsvp.going_since:%Y%m%dT%H%M%S.%f}"
+        reminders.invite(
+            EventSource.kind, rsvp.event_id, [(rsvp.member.user.email, stamp)], reason=reason
+        )
 
 
 def event_save(*, event: Event | None = None, **fields) -> Event:
@@ -48,11 +57,12 @@ def _promote_waiting(event: Event) -> None:
         rsvp.status = RsvpStatus.GOING
         rsvp.going_since = timezone.now()
         rsvp.save(update_fields=["status", "going_since", "changed_at"])
-        emails.post_event_place(rsvp)
+        _invite(rsvp, reason="waiting_list")
 
 
 def event_rsvp(*, event: Event, member: Membership) -> EventRsvp:
-    """A member says they will come: a place while any are left, else the waiting list."""
+    """A member says they will come: a place while any are left (and its invitation),
+    else the waiting list."""
     if event.is_cancelled or event.starts_at <= timezone.now():
         raise NotAllowed(_("This event is not taking replies."))
     with transaction.atomic():
@@ -68,17 +78,24 @@ def event_rsvp(*, event: Event, member: Membership) -> EventRsvp:
             rsvp = EventRsvp.objects.create(
                 event=event, member=member, status=status, going_since=since
             )
+            created = True
+        if created and rsvp.status == RsvpStatus.GOING:
+            _invite(rsvp)
     return rsvp
 
 
 def event_cancel_rsvp(*, event: Event, member: Membership) -> None:
-    """A member can no longer come; the first on the waiting list gets the place."""
+    """A member can no longer come: the event leaves their calendar, and the first on the
+    waiting list gets the place."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        updated = event.rsvps.filter(
+        current = event.rsvps.filter(
             member=member, status__in=[RsvpStatus.GOING, RsvpStatus.WAITING]
-        ).update(status=RsvpStatus.CANCELLED)
-        if updated:
+        )
+        had_place = current.filter(status=RsvpStatus.GOING).exists()
+        if current.update(status=RsvpStatus.CANCELLED):
+            if had_place and member.user is not None:
+                reminders.uninvite(EventSource.kind, event.pk, [member.user.email])
             _promote_waiting(event)
 
 

@@ -96,6 +96,7 @@ def membership_leave(*, membership: Membership) -> Membership:
     future event places, course places in cohorts not yet started and every place on a
     course waiting list are given up (the waiting lists move up). Completed places and
     places in cohorts under way stay, anonymous, for the numbers."""
+    email = membership.user.email if membership.user else ""
     with transaction.atomic():
         for rsvp in membership.rsvps.filter(
             status__in=[RsvpStatus.GOING, RsvpStatus.WAITING], event__starts_at__gt=timezone.now()
@@ -130,6 +131,8 @@ def membership_leave(*, membership: Membership) -> Membership:
             "receives_optional_email",
         ):
             setattr(membership, name, False)
+        if email:
+            emails.forget(email)
         membership.user = None
         membership.status = MembershipStatus.LEFT
         membership.left_at = timezone.now()

@@ -33,9 +33,21 @@ def send_due():
 
 
 def reminders_in(sent):
-    """The reminders, updates and cancellations among the emails sent (those carrying a
-    calendar): members made for a test have their own emails (their decisions) too."""
-    return [m for m in sent if m.attachments and m.attachments[0][0] == "invite.ics"]
+    """The reminders, updates and cancellations among the emails sent: not the invitations
+    (and calendar cancellations of someone's own place) that go when people are invited or
+    leave, nor members' other emails (their decisions)."""
+    return [
+        m
+        for m in sent
+        if m.attachments
+        and m.attachments[0][0] == "invite.ics"
+        and not m.subject.startswith(("Invitation:", "No longer in your calendar:"))
+    ]
+
+
+def not_invitations():
+    """The outbox's rows but the invitations sent when people were invited."""
+    return Message.objects.exclude(topic=reminders.INVITATION)
 
 
 def calendar_of(message):
@@ -61,8 +73,10 @@ def online_event(title="Meet-up"):
 
 @pytest.fixture
 def meeting():
+    """A meeting at START, scheduled a month before with two invitees, whose invitations
+    went then (tests of reminders start from an empty outbox)."""
     with time_machine.travel(START - datetime.timedelta(days=30), tick=False):
-        return AdvisoryMeetingFactory(
+        scheduled = AdvisoryMeetingFactory(
             starts_at=START,
             ends_at=START + datetime.timedelta(hours=2),
             location="Hackney Town Hall",
@@ -71,6 +85,9 @@ def meeting():
                 AdvisoryMemberFactory(email="ben@example.org"),
             ],
         )
+        assert send_due().sent == 2
+    mail.outbox.clear()
+    return scheduled
 
 
 def test_reminders_go_seven_days_and_one_day_before(meeting, mailoutbox):
@@ -117,10 +134,13 @@ def test_someone_invited_late_gets_the_next_reminder_only(meeting, mailoutbox):
             meeting=meeting, members=[*meeting.attendees.all(), cy]
         )
         send_due()
-    assert "cy@example.org" not in [m.to[0] for m in mailoutbox]
+    # Cy is invited at once, and not reminded of what she has just been told.
+    assert [(m.to[0], m.subject.split(":")[0]) for m in mailoutbox[2:]] == [
+        ("cy@example.org", "Invitation")
+    ]
     with at(datetime.timedelta(hours=20)):
         send_due()
-    assert [m.to[0] for m in mailoutbox].count("cy@example.org") == 1
+    assert [m.to[0] for m in reminders_in(mailoutbox)].count("cy@example.org") == 1
 
 
 def test_nothing_is_sent_for_the_past(meeting, mailoutbox):
@@ -241,7 +261,7 @@ def test_a_mail_server_outage_delays_but_does_not_lose_or_double(meeting, mailou
     with at(datetime.timedelta(days=6, hours=1)):
         report = send_due()
     assert report.sent == 0
-    assert set(Message.objects.values_list("status", "attempts")) == {("pending", 1)}
+    assert set(not_invitations().values_list("status", "attempts")) == {("pending", 1)}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with at(datetime.timedelta(days=6, minutes=59)):
         send_due()  # backing off: not yet
@@ -262,7 +282,7 @@ def test_after_the_last_attempt_a_failure_is_shown_to_staff(
     with at(datetime.timedelta(days=6)):
         send_due()
         send_due()
-    assert set(Message.objects.values_list("status", flat=True)) == {"failed"}
+    assert set(not_invitations().values_list("status", flat=True)) == {"failed"}
     page = client_for(commission_staff).get(reverse("email_log")).content.decode()
     assert '<strong class="govuk-tag govuk-tag--red">Failed</strong>' in page
     assert "mail server down" in page
@@ -391,9 +411,10 @@ def test_a_changed_place_before_the_week_reminder_went_sends_the_week_reminder_o
         meeting_services.meeting_update(meeting=meeting, location="Online")
         send_due()
         send_due()
-    # Nobody was told of the old place: one reminder each, of the new one.
+    # The reminder of the old place is not sent: one email each, the change, which tells
+    # them all a reminder would.
     assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.org", "ben@example.org"]
-    assert all(m.subject.startswith("Reminder:") for m in mailoutbox)
+    assert all(m.subject.startswith("Changed:") for m in mailoutbox)
     (event,) = calendar_of(mailoutbox[0])[0].walk("VEVENT")
     assert str(event["LOCATION"]) == "Online"
 
@@ -449,9 +470,9 @@ def test_each_row_is_marked_sent_as_it_goes_so_a_worker_dying_mid_batch_sends_no
         reminders.scan()
         monkeypatch.setattr(EmailMultiAlternatives, "send", dies_on_the_second)
         with pytest.raises(SystemExit):
-            outbox.deliver(list(Message.objects.values_list("pk", flat=True)))
+            outbox.deliver(list(not_invitations().values_list("pk", flat=True)))
         monkeypatch.setattr(EmailMultiAlternatives, "send", real)
-    assert Message.objects.get(recipient=calls[0]).status == "sent"
+    assert not_invitations().get(recipient=calls[0]).status == "sent"
     # Past the claim timeout the dead worker's claim is handed back: only its unsent row.
     with at(datetime.timedelta(days=6) - datetime.timedelta(minutes=11)):
         send_due()
@@ -488,7 +509,7 @@ def test_other_offsets_are_followed(meeting, mailoutbox, settings):
         send_due()
     assert len(mailoutbox) == 4
     assert "is in 2 hours" in mailoutbox[-1].body
-    assert set(Message.objects.values_list("params__offset_minutes", flat=True)) == {120, 2880}
+    assert set(not_invitations().values_list("params__offset_minutes", flat=True)) == {120, 2880}
 
 
 def test_a_dispatch_refuses_to_queue_inside_a_transaction_that_has_not_committed(meeting):

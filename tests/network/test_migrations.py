@@ -1,0 +1,36 @@
+"""The network's data migrations keep what the database holds."""
+
+import pytest
+
+from notifications.models import Message
+from tests.migrations import migrate, migrate_to_latest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_place_emails_waiting_from_before_invitations_are_settled_and_kept():
+    """"A place came free" emails became calendar invitations: one still waiting is marked
+    not needed, with the reason, rather than tried until it fails; sent ones stay as sent."""
+    old = migrate([("network", "0007_place_funding_reason")])
+    message = old.get_model("notifications", "Message")
+    for status in ("pending", "sending", "sent"):
+        message.objects.create(
+            key=f"event-place:{status}",
+            topic="network.event_place",
+            recipient=f"{status}@example.org",
+            status=status,
+        )
+    message.objects.create(key="other", topic="network.match", recipient="m@example.org")
+
+    migrate_to_latest()
+
+    rows = dict(Message.objects.values_list("key", "status"))
+    assert rows == {
+        "event-place:pending": "skipped",
+        "event-place:sending": "skipped",
+        "event-place:sent": "sent",
+        "other": "pending",
+    }
+    assert Message.objects.get(key="event-place:pending").note.startswith(
+        "Replaced by calendar invitations"
+    )
+    assert Message.objects.get(key="event-place:sent").recipient == "sent@example.org"
