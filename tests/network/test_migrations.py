@@ -8,7 +8,7 @@ from tests.migrations import migrate, migrate_to_latest
 
 @pytest.mark.django_db(transaction=True)
 def test_event_place_emails_waiting_from_before_invitations_are_settled_and_kept():
-    """"A place came free" emails became calendar invitations: one still waiting is marked
+    """ "A place came free" emails became calendar invitations: one still waiting is marked
     not needed, with the reason, rather than tried until it fails; sent ones stay as sent."""
     old = migrate([("network", "0007_place_funding_reason")])
     message = old.get_model("notifications", "Message")
