@@ -327,7 +327,8 @@ LOGGING = {
     "filters": {
         "redact": {
             "()": "common.logging.RedactSecrets",
-            "patterns": [r"(/employers/invitation/)[^/\s?\"']+"],
+            # Invitation links to the employer survey, and reply links of invitations.
+            "patterns": [r"(/employers/invitation/)[^/\s?\"']+", r"(/reply/)[^/\s?\"']+"],
         }
     },
     "handlers": {

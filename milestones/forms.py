@@ -260,7 +260,11 @@ class MinutesForm(forms.Form):
 class RsvpForm(forms.Form):
     rsvp = forms.ChoiceField(
         label=_("Will you attend?"),
-        choices=[("yes", _("Yes, I will attend")), ("no", _("No, I cannot attend"))],
+        choices=[
+            ("yes", _("Yes, I will attend")),
+            ("no", _("No, I cannot attend")),
+            ("maybe", _("Maybe")),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether you will attend.")},
     )

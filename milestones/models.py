@@ -393,6 +393,7 @@ class Rsvp(models.TextChoices):
     NO_REPLY = "no_reply", _("No reply yet")
     YES = "yes", _("Attending")
     NO = "no", _("Not attending")
+    MAYBE = "maybe", _("Maybe")
 
 
 class MeetingAttendance(models.Model):

@@ -5,8 +5,9 @@ from collections import defaultdict
 
 from django.db.models.functions import Lower
 
-from notifications.reminders import Occurrence, Recipient, Source
+from notifications.reminders import Occurrence, Recipient, ReplyRefused, Source
 
+from . import services
 from .models import AdvisoryMeeting, MeetingAttendance, Rsvp
 
 
@@ -48,6 +49,22 @@ class MeetingSource(Source):
 
     def invitees(self, occurrence_ids, emails=None):
         return self._invited(occurrence_ids, emails, declined=True)
+
+    def _attendance(self, pk, email):
+        return MeetingAttendance.objects.select_related("meeting", "member").get(
+            meeting_id=pk, member__email__iexact=email
+        )
+
+    def reply(self, pk, email, answer):
+        attendance = self._attendance(pk, email)
+        try:
+            services.meeting_rsvp(meeting=attendance.meeting, member=attendance.member, rsvp=answer)
+        except services.MeetingClosed as closed:
+            raise ReplyRefused(str(closed)) from closed
+
+    def reply_of(self, pk, email):
+        rsvp = self._attendance(pk, email).rsvp
+        return "" if rsvp == Rsvp.NO_REPLY else rsvp
 
     def _invited(self, occurrence_ids, emails, *, declined):
         found = defaultdict(list)

@@ -33,7 +33,6 @@ from .models import (
     Workstream,
     new_calendar_uid,
 )
-from .reminders import MeetingSource
 
 ROADMAP_DATA = Path(__file__).resolve().parent / "data" / "roadmap.json"
 
@@ -339,11 +338,11 @@ def meeting_invitations_changed(
     if meeting.is_cancelled:
         return
     reminders.invite(
-        MeetingSource.kind,
+        AdvisoryMeeting,
         meeting.pk,
         [(a.member.email, f"{a.invited_at:%Y%m%dT%H%M%S.%f}") for a in added],
     )
-    reminders.uninvite(MeetingSource.kind, meeting.pk, removed)
+    reminders.uninvite(AdvisoryMeeting, meeting.pk, removed)
 
 
 def _checked_papers(papers: list[tuple[str, str]]) -> list[MeetingPaper]:
@@ -398,11 +397,12 @@ def meeting_record_attendance(*, meeting: AdvisoryMeeting, attended_member_ids: 
 def meeting_rsvp(
     *, meeting: AdvisoryMeeting, member: AdvisoryMember, rsvp: str
 ) -> MeetingAttendance:
-    """An invited member replies, until the meeting starts, unless it is cancelled."""
+    """An invited member replies (yes, no or maybe), until the meeting ends, unless it is
+    cancelled: from the meeting's page, signed in, or through their invitation's links."""
     if meeting.is_cancelled:
         raise MeetingClosed(_("This meeting has been cancelled."))
-    if meeting.starts_at <= timezone.now():
-        raise MeetingClosed(_("This meeting has already started."))
+    if meeting.ends_at <= timezone.now():
+        raise MeetingClosed(_("This meeting has already taken place."))
     attendance = MeetingAttendance.objects.get(meeting=meeting, member=member)
     attendance.rsvp = Rsvp(rsvp)
     attendance.replied_at = timezone.now()

@@ -108,7 +108,7 @@ def _render_meeting(request, meeting, invitation, rsvp_form):
             "rsvp_form": rsvp_form,
             "can_see_attendees": is_staff,
             "can_join_online": is_staff or invitation is not None,
-            "rsvp_open": not meeting.is_cancelled and meeting.starts_at > timezone.now(),
+            "rsvp_open": not meeting.is_cancelled and meeting.ends_at > timezone.now(),
         },
     )
 

@@ -360,6 +360,13 @@ class SessionAttendance(models.Model):
     )
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="attendance")
     attended = models.BooleanField(default=False)
+    # What they answered through their invitation's links, before the session.
+    reply = models.CharField(
+        _("reply"),
+        max_length=5,
+        choices=[("yes", _("Coming")), ("no", _("Not coming")), ("maybe", _("Maybe"))],
+        blank=True,
+    )
 
     class Meta:
         constraints = [
@@ -441,6 +448,10 @@ class EventRsvp(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
     going_since = models.DateTimeField(
         null=True, blank=True, help_text=_("When they got a place (for reminders).")
+    )
+    # What they answered through their invitation's links (saying no gives the place up).
+    reply = models.CharField(
+        _("reply"), max_length=5, choices=[("yes", _("Coming")), ("maybe", _("Maybe"))], blank=True
     )
     attended = models.BooleanField(null=True, blank=True)
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from notifications.reminders import Occurrence, Recipient, Source
+from notifications.reminders import Occurrence, Recipient, ReplyRefused, Source
 
 from .models import (
     ACTIVE_PLACE,
@@ -17,6 +17,7 @@ from .models import (
     PlaceStatus,
     ReflectionSession,
     RsvpStatus,
+    SessionAttendance,
 )
 
 
@@ -80,6 +81,37 @@ class SessionSource(Source):
                 )
         return {pk: by_cohort[cohort_id] for pk, cohort_id in sessions.items()}
 
+    def _place(self, pk, email):
+        session = ReflectionSession.objects.get(pk=pk)
+        place = (
+            Place.objects.filter(
+                cohort_id=session.cohort_id,
+                status__in=ACTIVE_PLACE,
+                member__user__email__iexact=email,
+            )
+            .exclude(status=PlaceStatus.COMPLETED)
+            .first()
+        )
+        return session, place
+
+    def reply(self, pk, email, answer):
+        # network.services imports the emails, which name these sources: imported when a
+        # reply comes rather than when the sources are.
+        from . import services
+
+        session, place = self._place(pk, email)
+        if place is None:
+            raise ReplyRefused(_("You no longer have a place on this course."))
+        try:
+            services.session_reply(session=session, place=place, answer=answer)
+        except services.NotAllowed as refused:
+            raise ReplyRefused(str(refused)) from refused
+
+    def reply_of(self, pk, email):
+        session, place = self._place(pk, email)
+        found = SessionAttendance.objects.filter(session=session, place=place).first()
+        return found.reply if found else ""
+
 
 def event_occurrence(event: Event) -> Occurrence:
     """An event as reminders, emails and its calendar file describe it."""
@@ -128,3 +160,29 @@ class EventSource(Source):
                 )
             )
         return found
+
+    def _rsvp(self, pk, email):
+        return (
+            EventRsvp.objects.filter(
+                event_id=pk, status=RsvpStatus.GOING, member__user__email__iexact=email
+            )
+            .select_related("event", "member__user")
+            .first()
+        )
+
+    def reply(self, pk, email, answer):
+        # network.services imports the emails, which name these sources: imported when a
+        # reply comes rather than when the sources are.
+        from . import services
+
+        rsvp = self._rsvp(pk, email)
+        if rsvp is None:
+            raise ReplyRefused(_("You no longer have a place at this event."))
+        try:
+            services.event_reply(rsvp=rsvp, answer=answer)
+        except services.NotAllowed as refused:
+            raise ReplyRefused(str(refused)) from refused
+
+    def reply_of(self, pk, email):
+        rsvp = self._rsvp(pk, email)
+        return rsvp.reply if rsvp else ""

@@ -260,10 +260,16 @@ def session(request, pk):
         )
         messages.success(request, _("Attendance saved."))
         return redirect("network:session", pk=pk)
+    replies = {a.place_id: a.get_reply_display() for a in session.attendance.exclude(reply="")}
     return render(
         request,
         "network/staff/session.html",
-        {"session": session, "form": form, "attendance": attendance},
+        {
+            "session": session,
+            "form": form,
+            "attendance": attendance,
+            "replies": [(p.member, replies.get(p.pk)) for p in places],
+        },
     )
 
 
@@ -308,6 +314,7 @@ def event_attendance(request, slug):
         {
             "event": event,
             "going": going,
+            "replies": [(r.member, r.get_reply_display() or None) for r in going],
             "waiting": event.rsvps.filter(status=RsvpStatus.WAITING).select_related("member"),
             "form": form,
         },

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 
@@ -121,16 +121,27 @@ def render(template: str, context: dict, attachments=(), headers=None) -> Email:
 
 
 _LINK = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)\]])")
+# "Words: https://…" on a line of its own: a link whose text is the words.
+_LABELLED_LINK = re.compile(r"^(?P<label>[^:]{1,80}): (?P<url>https?://\S+)$")
+
+
+def _html_line(line: str):
+    labelled = _LABELLED_LINK.match(line.strip())
+    if labelled:
+        return format_html('<a href="{}">{}</a>', labelled["url"], labelled["label"])
+    return mark_safe(_LINK.sub(r'<a href="\1">\1</a>', escape(line)))  # noqa: S308 - escaped
 
 
 def as_html(subject: str, body: str) -> str:
     """The plain text of an email as HTML that reads well in any mail program, a phone's
-    too: a paragraph for each block of lines, addresses as links, in one narrow column
-    (``notifications/email/layout.html``)."""
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", body.strip()):
-        lines = [_LINK.sub(r'<a href="\1">\1</a>', escape(line)) for line in block.splitlines()]
-        paragraphs.append(mark_safe("<br>\n".join(lines)))  # noqa: S308 - each line escaped
+    too: a paragraph for each block of lines, addresses as links (a line "Words: address"
+    as a link with those words), in one narrow column (``notifications/email/layout.html``)."""
+    paragraphs = [
+        format_html_join(
+            mark_safe("<br>\n"), "{}", ((_html_line(line),) for line in block.splitlines())
+        )
+        for block in re.split(r"\n\s*\n", body.strip())
+    ]
     return render_to_string(
         "notifications/email/layout.html", {"subject": subject, "paragraphs": paragraphs}
     )

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from common.links import absolute_url
 
-from . import outbox
+from . import outbox, replies
 from .ical import new_calendar, timed_event
 from .models import Message
 
@@ -99,12 +99,25 @@ class Source:
         The same as ``recipients`` unless a kind says otherwise."""
         return self.recipients(occurrence_ids, emails)
 
+    def reply(self, pk: int, email: str, answer: str) -> None:
+        """Record ``email``'s answer (``replies.Answer``) to occurrence ``pk``; raises
+        ``ReplyRefused`` with the reason when it cannot be taken."""
+        raise NotImplementedError
+
+    def reply_of(self, pk: int, email: str) -> str:
+        """``email``'s answer to occurrence ``pk`` so far, or "" if none."""
+        raise NotImplementedError
+
     def get(self, pk: int) -> Occurrence | None:
         found = self.occurrences_by_pk([pk])
         return found.get(pk)
 
     def occurrences_by_pk(self, pks) -> dict[int, Occurrence]:
         raise NotImplementedError
+
+
+class ReplyRefused(Exception):
+    """A reply that cannot be taken, and why, in words for the person replying."""
 
 
 def sources() -> dict[str, Source]:
@@ -140,11 +153,12 @@ def _message(topic, kind, pk, recipient, sequence, offset=0, *, params=None, at=
     )
 
 
-def invite(kind: str, pk: int, people: Iterable[tuple[str, str]], *, reason: str = "") -> None:
+def invite(model, pk: int, people: Iterable[tuple[str, str]], *, reason: str = "") -> None:
     """Send an invitation to each of ``people``, (email, stamp) pairs, to occurrence ``pk``
-    of ``kind``: at once, once the caller's transaction commits. ``stamp`` tells this
-    invitation apart from an earlier one of the same person (invited, removed, invited
+    (a row of ``model``): at once, once the caller's transaction commits. ``stamp`` tells
+    this invitation apart from an earlier one of the same person (invited, removed, invited
     again); ``reason`` says why, for the words ("waiting_list": a place came free)."""
+    kind = _source_of(model).kind
     rows = [
         _message(INVITATION, kind, pk, email.lower(), 0, stamp, params={"reason": reason})
         for email, stamp in people
@@ -152,18 +166,22 @@ def invite(kind: str, pk: int, people: Iterable[tuple[str, str]], *, reason: str
     outbox.post_all(rows)
 
 
-def uninvite(kind: str, pk: int, emails: Iterable[str]) -> None:
+def uninvite(model, pk: int, emails: Iterable[str]) -> None:
     """Send a calendar CANCEL to each of ``emails``, no longer expected at occurrence
-    ``pk`` (removed, or a place given up), once the caller's transaction commits."""
+    ``pk`` (a row of ``model``: removed, or a place given up), once the caller's
+    transaction commits."""
+    kind = _source_of(model).kind
     stamp = f"{timezone.now():%Y%m%dT%H%M%S.%f}"
     outbox.post_all([_message(REMOVAL, kind, pk, email.lower(), 0, stamp) for email in emails])
 
 
-def announce(kind: str, pk: int) -> None:
-    """Tell everyone invited to occurrence ``pk`` now of its latest version: a cancellation
-    at once, an update after ``EMAIL_CHANGE_DELAY_SECONDS`` (a later change in the meantime
-    replaces it). Call it in the transaction that changed the occurrence."""
-    source = sources()[kind]
+def announce(model, pk: int) -> None:
+    """Tell everyone invited to occurrence ``pk`` (a row of ``model``) now of its latest
+    version: a cancellation at once, an update after ``EMAIL_CHANGE_DELAY_SECONDS`` (a
+    later change in the meantime replaces it). Call it in the transaction that changed the
+    occurrence."""
+    source = _source_of(model)
+    kind = source.kind
     occurrence = source.get(pk)
     if occurrence is None or occurrence.starts_at <= timezone.now():
         return
@@ -368,7 +386,16 @@ def _written(message: Message, occurrence: Occurrence, prepared: Prepared, now) 
     words, written once."""
     purpose = PURPOSES[message.topic]
     reason = message.params.get("reason", "")
+    # An invitation, and each change, carries the recipient's own reply links: written
+    # for each. Everything else is the same for everyone.
+    reply_links = (
+        replies.links(message.about_kind, occurrence.pk, message.recipient)
+        if message.topic in (INVITATION, UPDATE)
+        else []
+    )
     key = (message.about_kind, occurrence.pk, purpose, reason, occurrence.sequence)
+    if reply_links:
+        key = (*key, message.recipient)
     if key not in prepared.contents:
         hours = max(1, round((occurrence.starts_at - now).total_seconds() / 3600))
         context = {
@@ -378,6 +405,7 @@ def _written(message: Message, occurrence: Occurrence, prepared: Prepared, now) 
             "url": absolute_url(occurrence.path),
             "days": (hours + 12) // 24 if hours >= 24 else 0,
             "hours": hours,
+            "replies": reply_links,
         }
         email = outbox.render("notifications/email/reminder", context)
         prepared.contents[key] = (email.subject, email.body, email.html)
@@ -419,7 +447,7 @@ def occurrence_change(model, pk: int, fields: dict):
     stored.full_clean()
     stored.save()
     if moved:
-        announce(_source_of(model).kind, stored.pk)
+        announce(model, stored.pk)
     return stored
 
 
@@ -433,5 +461,5 @@ def occurrence_cancel(model, pk: int):
             stored.is_cancelled = True
             stored.sequence += 1
             stored.save(update_fields=["is_cancelled", "sequence"])
-            announce(_source_of(model).kind, stored.pk)
+            announce(model, stored.pk)
     return stored

@@ -1,14 +1,17 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import staff_required
 from common.forms import id_from
 from common.tables import Listing, Sort
 
-from . import selectors
+from . import replies, selectors
+from .forms import ReplyForm
+from .reminders import ReplyRefused, sources
 
 STATUSES = {"sent": _("Sent"), "failed": _("Failed"), "waiting": _("Waiting")}
 LOG_SORTS = [
@@ -58,4 +61,55 @@ def email_log(request):
             "rows": selectors.log_rows(listing),
             "summaries": selectors.occurrence_summaries(audiences=audiences) if overview else [],
         },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reply(request, token, answer):
+    """Anyone holding an invitation's reply link, signed in or not: the link opens this
+    page with its answer chosen; only sending the page records it (a mail scanner that
+    fetches the link answers nothing). The link speaks for one person about one
+    occurrence, until it ends and while they are still invited."""
+    invited = replies.read(token)
+    source = sources().get(invited.kind) if invited else None
+    occurrence = source.get(invited.pk) if source else None
+    if occurrence is None or answer not in replies.Answer.values:
+        return _reply_closed(request, _("This link does not work"), status=404)
+    if occurrence.ends_at <= timezone.now():
+        return _reply_closed(request, _("This has already taken place"), occurrence, 410)
+    if occurrence.cancelled:
+        return _reply_closed(request, _("This has been cancelled"), occurrence, 410)
+    if invited.email not in {
+        p.email.lower() for p in source.invitees([occurrence.pk]).get(occurrence.pk, [])
+    }:
+        return _reply_closed(request, _("You are no longer invited to this"), occurrence, 410)
+    form = ReplyForm(request.POST or None, initial={"answer": answer})
+    recorded = None
+    if form.is_valid():
+        try:
+            source.reply(occurrence.pk, invited.email, form.cleaned_data["answer"])
+        except ReplyRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            recorded = replies.Answer(form.cleaned_data["answer"]).label
+    return render(
+        request,
+        "notifications/reply.html",
+        {
+            "occurrence": occurrence,
+            "form": form,
+            "recorded": recorded,
+            "current": source.reply_of(occurrence.pk, invited.email),
+            "email": invited.email,
+        },
+    )
+
+
+def _reply_closed(request, heading, occurrence=None, status=404):
+    return render(
+        request,
+        "notifications/reply_closed.html",
+        {"heading": heading, "occurrence": occurrence},
+        status=status,
     )

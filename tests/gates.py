@@ -59,6 +59,8 @@ RULES = {
     "home": PUBLIC,
     "staff_home": STAFF_ROLES,
     "email_log": STAFF_ROLES,
+    # An invitation's reply link: the signed link is the permission, signed in or not.
+    "reply": PUBLIC,
     "privacy_notice": PUBLIC,
     "accessibility_statement": PUBLIC,
     "healthz": PUBLIC,

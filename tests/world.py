@@ -29,6 +29,7 @@ from milestones.models import Activity, AdvisoryMember
 from network import demo as network_demo
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
+from notifications import replies
 from reporting.releases import release_publish
 from surveys import publishing
 from tests.conftest import make_user
@@ -103,6 +104,11 @@ def _roadmap(world):
     for name in ("meeting_detail", "meeting_rsvp", "meeting_edit", "meeting_minutes"):
         world.params[f"milestones:{name}"] = {"pk": meeting.pk}
     world.params["milestones:meeting_cancel"] = {"pk": meeting.pk}
+    # The adviser's reply link, as their invitation carries it: the link is the permission.
+    world.params["reply"] = {
+        "token": replies.token_for("meeting", meeting.pk, adviser.email),
+        "answer": "yes",
+    }
     world.params["milestones:activity_detail"] = {"slug": activity.slug}
     world.params["milestones:activity_edit"] = {"slug": activity.slug}
     world.params["milestones:advisory_member_edit"] = {"pk": AdvisoryMember.objects.first().pk}

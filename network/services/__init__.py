@@ -10,10 +10,18 @@ from .cohorts import (
     place_nominate,
     place_withdraw,
     session_cancel,
+    session_reply,
     session_update,
 )
 from .errors import NotAllowed
-from .events import event_cancel, event_cancel_rsvp, event_record_attendance, event_rsvp, event_save
+from .events import (
+    event_cancel,
+    event_cancel_rsvp,
+    event_record_attendance,
+    event_reply,
+    event_rsvp,
+    event_save,
+)
 from .membership import (
     PROFILE_FIELDS,
     membership_apply,
@@ -38,6 +46,7 @@ __all__ = [
     "event_cancel",
     "event_cancel_rsvp",
     "event_record_attendance",
+    "event_reply",
     "event_rsvp",
     "event_save",
     "match_change_mentor",
@@ -55,5 +64,6 @@ __all__ = [
     "place_withdraw",
     "profile_update",
     "session_cancel",
+    "session_reply",
     "session_update",
 ]

@@ -24,7 +24,6 @@ from ..models import (
     ReflectionSession,
     SessionAttendance,
 )
-from ..reminders import SessionSource
 from .errors import NotAllowed
 
 
@@ -42,7 +41,7 @@ def _invite_to_sessions(place: Place) -> None:
         return
     stamp = f"place{place.pk}:{place.active_since:%Y%m%dT%H%M%S.%f}"
     for session in _future_sessions(place.cohort_id):
-        reminders.invite(SessionSource.kind, session.pk, [(user.email, stamp)])
+        reminders.invite(ReflectionSession, session.pk, [(user.email, stamp)])
 
 
 def _uninvite_from_sessions(place: Place) -> None:
@@ -51,7 +50,7 @@ def _uninvite_from_sessions(place: Place) -> None:
     user = place.member.user
     if user is not None:
         for session in _future_sessions(place.cohort_id):
-            reminders.uninvite(SessionSource.kind, session.pk, [user.email])
+            reminders.uninvite(ReflectionSession, session.pk, [user.email])
 
 
 def cohort_create(
@@ -234,6 +233,16 @@ def place_withdraw(*, place: Place) -> Place | None:
         )
         offered = _offer_free_places(cohort)
     return offered[0] if offered else None
+
+
+def session_reply(*, session: ReflectionSession, place: Place, answer: str) -> None:
+    """Someone with a place answers a reflection session's invitation (yes, no or maybe),
+    until it ends; the coordinators see it beside the attendance."""
+    if session.is_cancelled or session.ends_at <= timezone.now():
+        raise NotAllowed(_("This session is not taking replies."))
+    SessionAttendance.objects.update_or_create(
+        session=session, place=place, defaults={"reply": answer}
+    )
 
 
 def attendance_record(*, session: ReflectionSession, attended_place_ids: set[int]) -> None:

@@ -13,7 +13,6 @@ from ..models import (
     Membership,
     RsvpStatus,
 )
-from ..reminders import EventSource
 from .errors import NotAllowed
 
 
@@ -21,9 +20,7 @@ def _invite(rsvp: EventRsvp, *, reason: str = "") -> None:
     """Send the calendar invitation of a place at the event (unless the member has left)."""
     if rsvp.member.user is not None:
         stamp = f"rsvp{rsvp.pk}:{rsvp.going_since:%Y%m%dT%H%M%S.%f}"
-        reminders.invite(
-            EventSource.kind, rsvp.event_id, [(rsvp.member.user.email, stamp)], reason=reason
-        )
+        reminders.invite(Event, rsvp.event_id, [(rsvp.member.user.email, stamp)], reason=reason)
 
 
 def event_save(*, event: Event | None = None, **fields) -> Event:
@@ -95,8 +92,19 @@ def event_cancel_rsvp(*, event: Event, member: Membership) -> None:
         had_place = current.filter(status=RsvpStatus.GOING).exists()
         if current.update(status=RsvpStatus.CANCELLED):
             if had_place and member.user is not None:
-                reminders.uninvite(EventSource.kind, event.pk, [member.user.email])
+                reminders.uninvite(Event, event.pk, [member.user.email])
             _promote_waiting(event)
+
+
+def event_reply(*, rsvp: EventRsvp, answer: str) -> None:
+    """A member with a place answers their invitation: coming or maybe keeps the place
+    (and tells the coordinators); no gives it up, as "I can no longer come" does."""
+    if rsvp.event.is_cancelled or rsvp.event.ends_at <= timezone.now():
+        raise NotAllowed(_("This event is not taking replies."))
+    if answer == "no":
+        event_cancel_rsvp(event=rsvp.event, member=rsvp.member)
+        return
+    EventRsvp.objects.filter(pk=rsvp.pk, status=RsvpStatus.GOING).update(reply=answer)
 
 
 def event_cancel(*, event: Event) -> Event:

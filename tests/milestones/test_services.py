@@ -151,18 +151,27 @@ def test_an_invitee_cannot_be_added_twice_to_a_meeting():
         MeetingAttendance.objects.create(meeting=meeting, member=ada)
 
 
-def test_rsvp_is_closed_for_cancelled_and_started_meetings():
+def test_rsvp_is_closed_for_cancelled_and_ended_meetings():
     ada = AdvisoryMemberFactory()
     cancelled = AdvisoryMeetingFactory(members=[ada])
     services.meeting_cancel(meeting=cancelled)
     with pytest.raises(services.MeetingClosed):
         services.meeting_rsvp(meeting=cancelled, member=ada, rsvp=Rsvp.YES)
 
+    # Under way, a reply is still news ("running late, cannot come"); once over, it is not.
     started = AdvisoryMeetingFactory(
-        members=[ada], starts_at=timezone.now() - datetime.timedelta(minutes=5)
+        members=[ada],
+        starts_at=timezone.now() - datetime.timedelta(minutes=5),
+        ends_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert services.meeting_rsvp(meeting=started, member=ada, rsvp=Rsvp.NO).rsvp == Rsvp.NO
+    ended = AdvisoryMeetingFactory(
+        members=[ada],
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
     )
     with pytest.raises(services.MeetingClosed):
-        services.meeting_rsvp(meeting=started, member=ada, rsvp=Rsvp.YES)
+        services.meeting_rsvp(meeting=ended, member=ada, rsvp=Rsvp.YES)
 
 
 def test_attendance_is_recorded_for_every_invitee():

@@ -625,7 +625,7 @@ def test_each_occurrence_s_staff_page_links_to_its_own_reminders(
         send_due()
 
     page = _follow_reminder_link(
-        client_for(commission_staff), meeting.get_absolute_url(), "Reminders sent for this meeting"
+        client_for(commission_staff), meeting.get_absolute_url(), "Emails sent for this meeting"
     )
     assert "ada@example.org" in page
     assert "Spring meet-up" not in page
@@ -634,7 +634,7 @@ def test_each_occurrence_s_staff_page_links_to_its_own_reminders(
     page = _follow_reminder_link(
         coordinating,
         reverse("network:event_attendance", args=[event.slug]),
-        "Reminders sent for this event",
+        "Emails sent for this event",
     )
     assert "Spring meet-up" in page
     assert "ada@example.org" not in page
@@ -642,6 +642,6 @@ def test_each_occurrence_s_staff_page_links_to_its_own_reminders(
     page = _follow_reminder_link(
         coordinating,
         reverse("network:session", args=[session.pk]),
-        "Reminders sent for this session",
+        "Emails sent for this session",
     )
     assert str(session) in page
