@@ -327,8 +327,13 @@ LOGGING = {
     "filters": {
         "redact": {
             "()": "common.logging.RedactSecrets",
-            # Invitation links to the employer survey, and reply links of invitations.
-            "patterns": [r"(/employers/invitation/)[^/\s?\"']+", r"(/reply/)[^/\s?\"']+"],
+            # Invitation links to the employer survey, reply links of invitations, and
+            # personal calendar addresses.
+            "patterns": [
+                r"(/employers/invitation/)[^/\s?\"']+",
+                r"(/reply/)[^/\s?\"']+",
+                r"(/calendar/)[^/\s?\"']+(?=\.ics)",
+            ],
         }
     },
     "handlers": {

@@ -11,7 +11,9 @@ from . import services
 from .models import AdvisoryMeeting, MeetingAttendance, Rsvp
 
 
-def _occurrence(meeting: AdvisoryMeeting) -> Occurrence:
+def meeting_occurrence(meeting: AdvisoryMeeting, *, online: bool = True) -> Occurrence:
+    """A meeting as emails and calendar files describe it; its online link only when
+    ``online`` (for invitees and staff)."""
     return Occurrence(
         kind=MeetingSource.kind,
         pk=meeting.pk,
@@ -20,7 +22,7 @@ def _occurrence(meeting: AdvisoryMeeting) -> Occurrence:
         title=meeting.title,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        location=", ".join(filter(None, [meeting.location, meeting.online_url])),
+        location=", ".join(filter(None, [meeting.location, online and meeting.online_url])),
         description=meeting.agenda,
         path=meeting.get_absolute_url(),
         cancelled=meeting.is_cancelled,
@@ -37,18 +39,27 @@ class MeetingSource(Source):
 
     def upcoming(self, *, now, horizon):
         return [
-            _occurrence(m)
+            meeting_occurrence(m)
             for m in AdvisoryMeeting.objects.filter(starts_at__gt=now, starts_at__lte=horizon)
         ]
 
     def occurrences_by_pk(self, pks):
-        return {m.pk: _occurrence(m) for m in AdvisoryMeeting.objects.filter(pk__in=pks)}
+        return {m.pk: meeting_occurrence(m) for m in AdvisoryMeeting.objects.filter(pk__in=pks)}
 
     def recipients(self, occurrence_ids, emails=None):
         return self._invited(occurrence_ids, emails, declined=False)
 
     def invitees(self, occurrence_ids, emails=None):
         return self._invited(occurrence_ids, emails, declined=True)
+
+    def occurrences_for(self, email, *, since):
+        invited = (
+            MeetingAttendance.objects.filter(member__email__iexact=email)
+            .exclude(rsvp=Rsvp.NO)
+            .values("meeting_id")
+        )
+        meetings = AdvisoryMeeting.objects.filter(pk__in=invited, ends_at__gt=since)
+        return [meeting_occurrence(m) for m in meetings]
 
     def _attendance(self, pk, email):
         return MeetingAttendance.objects.select_related("meeting", "member").get(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("roadmap.json", views.roadmap_json, name="roadmap_json"),
     path("roadmap/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("roadmap/meetings/<int:pk>/rsvp/", views.meeting_rsvp, name="meeting_rsvp"),
+    path("roadmap/meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path("roadmap/<slug:slug>/", views.activity_detail, name="activity_detail"),
     path("staff/roadmap/", views.staff_roadmap, name="staff_roadmap"),
     path("staff/roadmap/activities/new/", views.activity_create, name="activity_create"),

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import passes_staff_rule, staff_required
 from common import kept_pages
 from common.forms import saved_or_errors
+from notifications.reminders import calendar_for
 
 from . import dates, ical, selectors, services
 from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm
 from .models import Activity, AdvisoryMeeting, AdvisoryMember
+from .reminders import meeting_occurrence
 
 EDIT_ROADMAP = "milestones.change_activity"
 EDIT_MEETINGS = "milestones.change_advisorymeeting"
@@ -111,6 +113,20 @@ def _render_meeting(request, meeting, invitation, rsvp_form):
             "rsvp_open": not meeting.is_cancelled and meeting.ends_at > timezone.now(),
         },
     )
+
+
+@require_safe
+def meeting_ics(request, pk):
+    """Public: the meeting as an iCalendar file, with the online link only for its
+    invitees and staff (as on its page)."""
+    meeting = _meeting_or_404(pk)
+    joins = passes_staff_rule(request.user, perm=EDIT_MEETINGS) or (
+        selectors.attendance_for_user(meeting=meeting, user=request.user) is not None
+    )
+    body = calendar_for(meeting_occurrence(meeting, online=joins), method="PUBLISH")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
 
 
 @require_safe

@@ -81,6 +81,13 @@ class SessionSource(Source):
                 )
         return {pk: by_cohort[cohort_id] for pk, cohort_id in sessions.items()}
 
+    def occurrences_for(self, email, *, since):
+        cohorts = Place.objects.filter(
+            status__in=ACTIVE_PLACE, member__user__email__iexact=email
+        ).values("cohort_id")
+        sessions = ReflectionSession.objects.filter(cohort_id__in=cohorts, ends_at__gt=since)
+        return [_session(s) for s in sessions.select_related("cohort")]
+
     def _place(self, pk, email):
         session = ReflectionSession.objects.get(pk=pk)
         place = (
@@ -160,6 +167,14 @@ class EventSource(Source):
                 )
             )
         return found
+
+    def occurrences_for(self, email, *, since):
+        events = Event.objects.filter(
+            rsvps__status=RsvpStatus.GOING,
+            rsvps__member__user__email__iexact=email,
+            ends_at__gt=since,
+        )
+        return [event_occurrence(e) for e in events]
 
     def _rsvp(self, pk, email):
         return (

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common.views import confirm
 from network.access import member_required
+from notifications import calendars
 from notifications.reminders import calendar_for
 
 from . import selectors, services
@@ -87,7 +88,11 @@ def profile(request):
     return render(
         request,
         "network/profile.html",
-        {"form": form, "matches": selectors.my_matches(membership)},
+        {
+            "form": form,
+            "matches": selectors.my_matches(membership),
+            "feed_address": calendars.address_of(request.user),
+        },
     )
 
 

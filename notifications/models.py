@@ -69,3 +69,23 @@ class Message(models.Model):
         mail server took it) is one message to mail programs."""
         digest = hashlib.sha256(self.key.encode()).hexdigest()[:40]
         return f"<{digest}@{settings.CALENDAR_UID_DOMAIN}>"
+
+
+class CalendarFeed(models.Model):
+    """A person's own calendar address: every meeting, reflection session and event they
+    are invited to or hold a place at (``notifications.calendars``). The address is signed
+    from the account and ``nonce``; a new nonce retires every address given before, and
+    deleting the row stops the feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

@@ -108,6 +108,11 @@ class Source:
         """``email``'s answer to occurrence ``pk`` so far, or "" if none."""
         raise NotImplementedError
 
+    def occurrences_for(self, email: str, *, since) -> list[Occurrence]:
+        """Occurrences ending after ``since`` that ``email`` is invited to or holds a place
+        at (for their calendar feed)."""
+        raise NotImplementedError
+
     def get(self, pk: int) -> Occurrence | None:
         found = self.occurrences_by_pk([pk])
         return found.get(pk)
@@ -347,26 +352,28 @@ for _topic, _label in (
     outbox.topic(_topic, label=_label, prepare=_prepare)(_build)
 
 
+def calendar_event(occurrence: Occurrence, *, cancel: bool = False, attendee: str = ""):
+    """The occurrence as a VEVENT, with its stable UID and current SEQUENCE."""
+    return timed_event(
+        uid=occurrence.uid,
+        sequence=occurrence.sequence,
+        summary=occurrence.title,
+        starts_at=occurrence.starts_at,
+        ends_at=occurrence.ends_at,
+        location=occurrence.location,
+        description=occurrence.description,
+        cancelled=cancel or occurrence.cancelled,
+        url=absolute_url(occurrence.path),
+        attendee=attendee,
+    )
+
+
 def calendar_for(occurrence: Occurrence, *, method: str = "REQUEST", attendee: str = "") -> bytes:
     """The occurrence as iCalendar: REQUEST or CANCEL in email (to ``attendee``), PUBLISH
     for a file to download. The same UID and SEQUENCE either way, so calendars keep one
     entry."""
-    cancel = method == "CANCEL" or occurrence.cancelled
     calendar = new_calendar(name=occurrence.title, method=method)
-    calendar.add_component(
-        timed_event(
-            uid=occurrence.uid,
-            sequence=occurrence.sequence,
-            summary=occurrence.title,
-            starts_at=occurrence.starts_at,
-            ends_at=occurrence.ends_at,
-            location=occurrence.location,
-            description=occurrence.description,
-            cancelled=cancel,
-            url=absolute_url(occurrence.path),
-            attendee=attendee,
-        )
-    )
+    calendar.add_component(calendar_event(occurrence, cancel=method == "CANCEL", attendee=attendee))
     return calendar.to_ical()
 
 

@@ -1,15 +1,23 @@
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from accounts.access import staff_required
 from common.forms import id_from
 from common.tables import Listing, Sort
 
-from . import replies, selectors
+from . import calendars, replies, selectors
 from .forms import ReplyForm
 from .reminders import ReplyRefused, sources
 
@@ -113,3 +121,39 @@ def _reply_closed(request, heading, occurrence=None, status=404):
         {"heading": heading, "occurrence": occurrence},
         status=status,
     )
+
+
+@require_safe
+def calendar_feed(request, token):
+    """Anyone holding a person's feed address (the calendar program they gave it to): what
+    that person is invited to or has a place at, as iCalendar. The address is the
+    permission; a retired one answers 404."""
+    user = calendars.owner_of(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(calendars.feed_ics(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="dit-portal.ics"'
+    # It is one person's: no shared cache keeps it.
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def calendar_feed_manage(request):
+    """Anyone signed in: make their calendar feed's address, make a new one in place of the
+    old (which stops working), or stop it; then back to the page they came from."""
+    if request.POST.get("action") == "stop":
+        calendars.feed_stop(user=request.user)
+        messages.success(request, _("Your calendar feed is stopped: its address no longer works."))
+    else:
+        calendars.feed_renew(user=request.user)
+        messages.success(
+            request,
+            _("Your calendar feed has a new address. Any address you had before no longer works."),
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=False):
+        back = "/"
+    return redirect(back)

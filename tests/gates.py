@@ -61,6 +61,9 @@ RULES = {
     "email_log": STAFF_ROLES,
     # An invitation's reply link: the signed link is the permission, signed in or not.
     "reply": PUBLIC,
+    # A personal calendar address is the permission; managing one needs an account.
+    "calendar_feed": PUBLIC,
+    "calendar_feed_manage": rule(SIGNED_IN, ok=POST_ONLY),
     "privacy_notice": PUBLIC,
     "accessibility_statement": PUBLIC,
     "healthz": PUBLIC,
@@ -99,6 +102,7 @@ RULES = {
     "milestones:calendar": PUBLIC,
     "milestones:roadmap_json": PUBLIC,
     "milestones:meeting_detail": PUBLIC,
+    "milestones:meeting_ics": PUBLIC,
     "milestones:meeting_rsvp": rule(set(world.ROLES), ok=POST_ONLY),
     "milestones:activity_detail": PUBLIC,
     "milestones:staff_roadmap": COMMISSION,
@@ -220,6 +224,7 @@ ADMIN_REFUSED = {
     "admin:auditlog_logentry_delete",
     "admin:notifications_message_add",
     "admin:notifications_message_delete",
+    "admin:notifications_calendarfeed_add",
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",

@@ -29,7 +29,7 @@ from milestones.models import Activity, AdvisoryMember
 from network import demo as network_demo
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
-from notifications import replies
+from notifications import calendars, replies
 from reporting.releases import release_publish
 from surveys import publishing
 from tests.conftest import make_user
@@ -104,6 +104,10 @@ def _roadmap(world):
     for name in ("meeting_detail", "meeting_rsvp", "meeting_edit", "meeting_minutes"):
         world.params[f"milestones:{name}"] = {"pk": meeting.pk}
     world.params["milestones:meeting_cancel"] = {"pk": meeting.pk}
+    world.params["milestones:meeting_ics"] = {"pk": meeting.pk}
+    # The member's calendar address.
+    feed = calendars.feed_renew(user=world.users["member"])
+    world.params["calendar_feed"] = {"token": feed.rsplit("/", 1)[1].removesuffix(".ics")}
     # The adviser's reply link, as their invitation carries it: the link is the permission.
     world.params["reply"] = {
         "token": replies.token_for("meeting", meeting.pk, adviser.email),
