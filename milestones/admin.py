@@ -128,9 +128,10 @@ class AdvisoryMeetingAdmin(AuditedAdmin):
     actions = ["cancel_meetings"]
 
     def get_exclude(self, request, obj=None):
-        # A meeting being scheduled has no minutes yet; they are recorded once it is held.
+        # A meeting being scheduled has no minutes yet (they are recorded once it is held),
+        # nor papers to publish.
         if obj is None:
-            return ["minutes", "minutes_published"]
+            return ["minutes", "minutes_published", "papers_published"]
         return super().get_exclude(request, obj)
 
     def save_model(self, request, obj, form, change):

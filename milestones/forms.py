@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DATETIME_LOCAL, DatePartsField, DateTimeField, HttpsURLField
+from common.uploads import validate_document
 
 from .models import (
     Activity,
@@ -278,3 +279,17 @@ class AdvisoryMemberForm(forms.ModelForm):
             "name": {"required": _("Enter the member's name")},
             "email": {"required": _("Enter the member's email address")},
         }
+
+
+class PaperForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Enter the paper's title")},
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A PDF, Word (DOCX), OpenDocument (ODT) or Excel (XLSX) file."),
+        validators=[validate_document],
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
+    )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.constraints import ConstraintMessagesBesideFields
 from common.fields import HttpsURLField
+from common.uploads import KINDS, kind_of, validate_document
 from common.validators import within_service_years
 
 
@@ -346,6 +347,13 @@ class AdvisoryMeeting(ConstraintMessagesBesideFields, models.Model):
     agenda = models.TextField(_("agenda"), max_length=10000, blank=True)
     minutes = models.TextField(_("minutes"), max_length=50000, blank=True)
     minutes_published = models.BooleanField(_("minutes published"), default=False)
+    papers_published = models.BooleanField(
+        _("papers published"),
+        default=False,
+        help_text=_(
+            "Until then only invitees and staff see the papers (or once minutes are published)."
+        ),
+    )
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(
@@ -374,19 +382,49 @@ class AdvisoryMeeting(ConstraintMessagesBesideFields, models.Model):
         return reverse("milestones:meeting_detail", args=[self.pk])
 
 
-class MeetingPaper(models.Model):
+def paper_path(paper: "MeetingPaper", filename: str) -> str:
+    """Where an uploaded paper is stored: a random name with the extension of the kind of
+    document it is (read from its content), never the name it was uploaded with."""
+    kind = kind_of(paper.file)
+    return f"meeting-papers/{uuid.uuid4().hex}.{kind.extension if kind else 'bin'}"
+
+
+class MeetingPaper(ConstraintMessagesBesideFields, models.Model):
+    """A paper for a meeting: a link, or a file uploaded to the portal (PDF, DOCX, ODT or
+    XLSX, its kind read from its content), served only to who may see the papers."""
+
+    constraint_fields = {"paper_is_a_link_or_a_file": "file"}
+
     meeting = models.ForeignKey(AdvisoryMeeting, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(_("title"), max_length=200)
-    url = HttpsURLField(_("link"))
+    url = HttpsURLField(_("link"), blank=True)
+    file = models.FileField(
+        _("file"), upload_to=paper_path, blank=True, max_length=200, validators=[validate_document]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
         verbose_name = _("meeting paper")
         verbose_name_plural = _("meeting papers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="paper_is_a_link_or_a_file",
+                violation_error_message=_("A paper is either a link or a file, not both."),
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def kind(self):
+        """The kind of document an uploaded paper is (from the extension it was stored
+        under, which its content decided), or None for a link."""
+        if not self.file:
+            return None
+        return KINDS.get(self.file.name.rsplit(".", 1)[-1])
 
 
 class Rsvp(models.TextChoices):

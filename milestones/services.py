@@ -248,6 +248,7 @@ MEETING_EDITABLE_FIELDS = (
     "agenda",
     "minutes",
     "minutes_published",
+    "papers_published",
 )
 
 
@@ -366,10 +367,44 @@ def _checked_papers(papers: list[tuple[str, str]]) -> list[MeetingPaper]:
 
 
 def _replace_papers(meeting: AdvisoryMeeting, paper_rows: list[MeetingPaper]) -> None:
-    meeting.papers.all().delete()
+    """Replace the meeting's linked papers (the uploaded ones stay)."""
+    meeting.papers.filter(file="").delete()
     for paper in paper_rows:
         paper.meeting = meeting
     MeetingPaper.objects.bulk_create(paper_rows)
+
+
+def paper_upload(*, meeting: AdvisoryMeeting, title: str, file) -> MeetingPaper:
+    """Add an uploaded paper to a meeting: a PDF, DOCX, ODT or XLSX file (its kind read
+    from its content), no larger than ``UPLOAD_MAX_BYTES``, stored through Django's
+    storage under a name of the portal's choosing. Private to invitees and staff until the
+    papers (or the minutes) are published."""
+    last = meeting.papers.order_by("-position").values_list("position", flat=True).first()
+    paper = MeetingPaper(meeting=meeting, title=title, file=file, position=(last or 0) + 1)
+    paper.full_clean()
+    try:
+        with transaction.atomic():
+            paper.save()  # stores the file, then writes the row
+    except Exception:
+        # The row was not written: the stored file would be left behind, unreachable.
+        if paper.file.name:
+            paper.file.storage.delete(paper.file.name)
+        raise
+    return paper
+
+
+def paper_remove(*, paper: MeetingPaper) -> None:
+    """Remove a paper; an uploaded file leaves the storage once that commits."""
+    name, storage = paper.file.name, paper.file.storage
+    with transaction.atomic():
+        paper.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+def meeting_publish_papers(*, meeting: AdvisoryMeeting, published: bool) -> AdvisoryMeeting:
+    """Show the meeting's papers to everyone, or keep them to invitees and staff again."""
+    return meeting_update(meeting=meeting, papers_published=published)
 
 
 def meeting_record_minutes(

@@ -11,6 +11,11 @@ urlpatterns = [
     path("roadmap/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("roadmap/meetings/<int:pk>/rsvp/", views.meeting_rsvp, name="meeting_rsvp"),
     path("roadmap/meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path(
+        "roadmap/meetings/<int:pk>/papers/<int:paper_pk>/",
+        views.paper_download,
+        name="paper_download",
+    ),
     path("roadmap/<slug:slug>/", views.activity_detail, name="activity_detail"),
     path("staff/roadmap/", views.staff_roadmap, name="staff_roadmap"),
     path("staff/roadmap/activities/new/", views.activity_create, name="activity_create"),
@@ -24,4 +29,10 @@ urlpatterns = [
     path("staff/roadmap/meetings/<int:pk>/", views.meeting_edit, name="meeting_edit"),
     path("staff/roadmap/meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
     path("staff/roadmap/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("staff/roadmap/meetings/<int:pk>/papers/", views.meeting_papers, name="meeting_papers"),
+    path(
+        "staff/roadmap/meetings/<int:pk>/papers/<int:paper_pk>/remove/",
+        views.paper_remove,
+        name="paper_remove",
+    ),
 ]

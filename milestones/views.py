@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,10 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import passes_staff_rule, staff_required
 from common import kept_pages
 from common.forms import saved_or_errors
+from common.views import confirm
 from notifications.reminders import calendar_for
 
 from . import dates, ical, selectors, services
-from .forms import ActivityForm, AdvisoryMemberForm, MeetingForm, MinutesForm, RsvpForm
+from .forms import (
+    ActivityForm,
+    AdvisoryMemberForm,
+    MeetingForm,
+    MinutesForm,
+    PaperForm,
+    RsvpForm,
+)
 from .models import Activity, AdvisoryMeeting, AdvisoryMember
 from .reminders import meeting_occurrence
 
@@ -109,10 +119,40 @@ def _render_meeting(request, meeting, invitation, rsvp_form):
             "invitation": invitation,
             "rsvp_form": rsvp_form,
             "can_see_attendees": is_staff,
+            "can_see_papers": _papers_open(meeting, is_staff or invitation is not None),
             "can_join_online": is_staff or invitation is not None,
             "rsvp_open": not meeting.is_cancelled and meeting.ends_at > timezone.now(),
         },
     )
+
+
+def _papers_open(meeting: AdvisoryMeeting, insider: bool) -> bool:
+    """Invitees and staff see a meeting's papers; everyone once they (or the minutes) are
+    published."""
+    return insider or meeting.papers_published or meeting.minutes_published
+
+
+@require_safe
+def paper_download(request, pk, paper_pk):
+    """A meeting's uploaded paper, as a download: invitees and staff, and everyone once the
+    papers or minutes are published (404 to anyone else, as if it were not there)."""
+    meeting = _meeting_or_404(pk)
+    paper = next((p for p in meeting.papers.all() if p.pk == paper_pk and p.file), None)
+    insider = passes_staff_rule(request.user, perm=EDIT_MEETINGS) or (
+        selectors.attendance_for_user(meeting=meeting, user=request.user) is not None
+    )
+    if paper is None or not _papers_open(meeting, insider):
+        raise Http404
+    # Read whole (a paper is at most UPLOAD_MAX_BYTES), so no file stays open for a
+    # client that stops reading.
+    with paper.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=paper.kind.content_type)
+    name = f"{slugify(paper.title) or 'paper'}.{paper.kind.extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    published = _papers_open(meeting, insider=False)
+    # Until the papers are public, no shared cache may keep a copy.
+    response["Cache-Control"] = "public, max-age=300" if published else "private, no-store"
+    return response
 
 
 @require_safe
@@ -257,6 +297,57 @@ def meeting_edit(request, pk):
             messages.success(request, _("Meeting “%(title)s” saved.") % {"title": saved})
             return redirect("milestones:staff_roadmap")
     return render(request, "milestones/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@never_cache
+@staff_required(perm=EDIT_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_papers(request, pk):
+    """Commission staff and admins: upload papers for a meeting, and publish them (until
+    then only invitees and staff can open them)."""
+    meeting = _meeting_or_404(pk)
+    action = request.POST.get("action")
+    if action in ("publish", "unpublish"):
+        services.meeting_publish_papers(meeting=meeting, published=action == "publish")
+        messages.success(
+            request,
+            _("The papers are published.")
+            if action == "publish"
+            else _("The papers are now for invitees and staff only."),
+        )
+        return redirect("milestones:meeting_papers", pk=pk)
+    form = PaperForm(request.POST or None, request.FILES or None)
+    if form.is_valid() and saved_or_errors(
+        form, lambda: services.paper_upload(meeting=meeting, **form.cleaned_data)
+    ):
+        messages.success(request, _("Paper added."))
+        return redirect("milestones:meeting_papers", pk=pk)
+    return render(request, "milestones/meeting_papers.html", {"meeting": meeting, "form": form})
+
+
+@never_cache
+@staff_required(perm=EDIT_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def paper_remove(request, pk, paper_pk):
+    """Commission staff and admins: remove a paper, once they have said yes on this page."""
+    meeting = _meeting_or_404(pk)
+    paper = next((p for p in meeting.papers.all() if p.pk == paper_pk), None)
+    if paper is None:
+        raise Http404
+    back = reverse("milestones:meeting_papers", args=[pk])
+    if request.method == "POST":
+        services.paper_remove(paper=paper)
+        messages.success(request, _("“%(title)s” removed.") % {"title": paper.title})
+        return redirect(back)
+    return confirm(
+        request,
+        question=_("Remove “%(title)s”?") % {"title": paper.title},
+        explanation=_("It is one of the papers of %(meeting)s.") % {"meeting": meeting},
+        warning=_("Anyone who follows a link to it will find nothing there."),
+        action=_("Remove the paper"),
+        back=back,
+        keep=_("Keep it"),
+    )
 
 
 @never_cache

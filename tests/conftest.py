@@ -27,11 +27,13 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, tmp_path_factory):
     # Hashing passwords slowly is a feature in production and only a cost in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Updates go at once unless a test is about their wait (with a broker they wait).
     settings.EMAIL_CHANGE_DELAY_SECONDS = 0
+    # Uploaded files go to a folder of each test's own, not the checkout's media/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     # allauth's rate limits count in the cache, and public pages are kept ready-rendered in
     # another: each test starts with a clean slate.
     _clear_caches()

@@ -103,6 +103,10 @@ RULES = {
     "milestones:roadmap_json": PUBLIC,
     "milestones:meeting_detail": PUBLIC,
     "milestones:meeting_ics": PUBLIC,
+    # An uploaded paper not yet published: its invitee and staff; a 404 for anyone else.
+    "milestones:paper_download": rule({MEMBER, STAFF, ADMIN}, anonymous=404, denied=404),
+    "milestones:meeting_papers": COMMISSION,
+    "milestones:paper_remove": COMMISSION,
     "milestones:meeting_rsvp": rule(set(world.ROLES), ok=POST_ONLY),
     "milestones:activity_detail": PUBLIC,
     "milestones:staff_roadmap": COMMISSION,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import roles
@@ -52,6 +53,13 @@ SECRETS = {
     "Member-hidden-bio-8R3": {"member", "coordinator", "admin"},
     "resident.contact.5t1@example.org": {"admin"},
 }
+
+
+# The smallest file a PDF reader opens: for uploaded papers.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @dataclass
@@ -105,6 +113,14 @@ def _roadmap(world):
         world.params[f"milestones:{name}"] = {"pk": meeting.pk}
     world.params["milestones:meeting_cancel"] = {"pk": meeting.pk}
     world.params["milestones:meeting_ics"] = {"pk": meeting.pk}
+    paper = roadmap_services.paper_upload(
+        meeting=meeting,
+        title="Draft terms of reference",
+        file=SimpleUploadedFile("terms.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
+    for name in ("paper_download", "paper_remove"):
+        world.params[f"milestones:{name}"] = {"pk": meeting.pk, "paper_pk": paper.pk}
+    world.params["milestones:meeting_papers"] = {"pk": meeting.pk}
     # The member's calendar address.
     feed = calendars.feed_renew(user=world.users["member"])
     world.params["calendar_feed"] = {"token": feed.rsplit("/", 1)[1].removesuffix(".ics")}

@@ -23,9 +23,7 @@ def test_event_place_emails_waiting_from_before_invitations_are_settled_and_kept
 
     migrate_to_latest()
 
-    rows = dict(
-        Message.objects.filter(key__startswith="event-place:").values_list("key", "status")
-    )
+    rows = dict(Message.objects.filter(key__startswith="event-place:").values_list("key", "status"))
     rows["other"] = Message.objects.get(key="other").status
     assert rows == {
         "event-place:pending": "skipped",
