@@ -1,6 +1,8 @@
 """Email the consultation sends, through the outbox. Each message to a contact carries its
-withdrawal link."""
+withdrawal link, and ``contact_id`` among its parameters, by which every message to a
+contact, whoever sent it, is forgotten when the contact goes."""
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,8 +30,9 @@ def post_contact_confirmation(contact: Contact) -> None:
 
 
 def forget_contacts(contact_ids, *, reason: str) -> None:
-    """The outbox keeps no address of a contact withdrawn or past its time to be kept."""
-    outbox.forget([_key(pk) for pk in contact_ids], reason=reason)
+    """The outbox keeps no address of a contact withdrawn or past its time to be kept:
+    not in their confirmation, nor in any news sent them."""
+    outbox.forget_matching(Q(params__contact_id__in=list(contact_ids)), reason=reason)
 
 
 def _confirmation_sent(message) -> None:
@@ -52,5 +55,11 @@ def contact_confirmation_email(message, prepared):
         return outbox.Skip(_("Withdrawn before this was sent."))
     return outbox.render(
         "consultation/email/contact_confirmation",
-        {"contact": contact, "withdraw_url": absolute_url(contact.get_withdraw_url())},
+        {
+            "contact": contact,
+            "topics": [t.name for t in contact.topics.all()],
+            "manage_url": absolute_url(contact.get_manage_url()),
+            "withdraw_url": absolute_url(contact.get_withdraw_url()),
+        },
+        headers=outbox.list_unsubscribe(absolute_url(contact.get_unsubscribe_url())),
     )

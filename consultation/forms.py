@@ -21,6 +21,7 @@ from .models import (
     EthnicGroup,
     EthnicHeading,
     Interest,
+    NewsTopic,
     OptionKind,
     Sex,
     Ward,
@@ -30,6 +31,29 @@ from .models import (
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 RADIOS = forms.RadioSelect
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """The news topics residents can choose, in order (1 query)."""
+    return [
+        (str(pk), name)
+        for pk, name in NewsTopic.objects.filter(is_active=True).values_list("pk", "name")
+    ]
+
+
+class TopicsForm(forms.Form):
+    """A resident changing what they hear about, from the link in any email."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("What would you like to hear about?"),
+        help_text=_("Leave them all unticked to hear about everything."),
+        widget=CHECKBOXES,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = topic_choices()
 
 
 class QuestionForm(forms.Form):
@@ -239,9 +263,21 @@ class ContactForm(QuestionForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("What would you like to hear about?"),
+        help_text=_("Leave them all unticked to hear about everything."),
+        widget=CHECKBOXES,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = topic_choices()
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("email"):
+            cleaned["topics"] = []  # nobody to tell: no topics kept
         if cleaned.get("email") and not cleaned.get("consent"):
             self.add_error(
                 "consent", _("Tick the box to agree to emails, or remove your email address")

@@ -403,8 +403,26 @@ class ResponseTheme(models.Model):
         return f"{self.response_id}: {self.theme_id}"
 
 
+class NewsTopic(models.Model):
+    """What a resident can choose to hear about (training, jobs, events...): a list staff
+    keep, offered with the consent to emails and given to each opportunity sent."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("news topic")
+        verbose_name_plural = _("news topics")
+
+    def __str__(self):
+        return self.name
+
+
 class Contact(models.Model):
-    """An email address a resident left to hear about opportunities, with its consent.
+    """An email address a resident left to hear about opportunities, with its consent, and
+    the topics they chose (none: everything).
 
     Deliberately not linked to any response, so it can never be shown beside an answer.
     """
@@ -420,6 +438,9 @@ class Contact(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     confirmation_sent_on = models.DateField(_("confirmation sent on"), null=True, blank=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    topics = models.ManyToManyField(
+        NewsTopic, blank=True, related_name="contacts", verbose_name=_("topics")
+    )
 
     class Meta:
         ordering = ["-consented_on", "email"]
@@ -439,8 +460,14 @@ class Contact(models.Model):
     def get_withdraw_url(self):
         return reverse("consultation:withdraw_contact", args=[self.token])
 
+    def get_manage_url(self):
+        return reverse("consultation:contact_topics", args=[self.token])
+
+    def get_unsubscribe_url(self):
+        return reverse("consultation:unsubscribe", args=[self.token])
+
 
 # Staff's set-up and coding are audited; residents' answers and contact details are not
 # copied into the audit log.
-for model in (Consultation, Option, Ward, Theme, ResponseTheme):
+for model in (Consultation, Option, Ward, Theme, ResponseTheme, NewsTopic):
     auditlog.register(model)

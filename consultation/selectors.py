@@ -74,7 +74,8 @@ def check_answer_pages(consultation: Consultation, answers: dict) -> list[Answer
         rows = [
             AnswerRow(*_question_and_answer(form, name, field, answers.get(name), option_labels))
             for name, field in form.fields.items()
-            if name != "website"
+            # Topics are asked of those who leave an address; without one there are none.
+            if name != "website" and not (name == "topics" and not answers.get("email"))
         ]
         pages.append(AnswerPage(step.slug, step.title, rows))
     return pages
@@ -88,6 +89,8 @@ def _question_and_answer(form, name, field, value, option_labels) -> tuple:
     if name == "consent":
         # The consent sentence is the box's label: shown as the answer, under a question.
         return _("Emails about opportunities"), field.label if value else _("No"), name
+    if name == "topics" and not value:
+        return field.label, _("Everything"), name
     if isinstance(form, OptionQuestionForm) and name == form.field:
         labels = option_labels
     else:

@@ -23,6 +23,7 @@ from .models import (
     Channel,
     Consultation,
     Contact,
+    NewsTopic,
     Option,
     OptionKind,
     Response,
@@ -204,13 +205,17 @@ def questionnaire_submit(
         )
         if created and answers.get("email") and answers.get("consent"):
             contact_add(
-                consultation=consultation, email=answers["email"], consent_text=consent_text
+                consultation=consultation,
+                email=answers["email"],
+                consent_text=consent_text,
+                topics=answers.get("topics", []),
             )
     return response
 
 
-def contact_add(*, consultation: Consultation, email: str, consent_text: str) -> Contact:
-    """Keep an email address, apart from any answers, to tell its owner about opportunities.
+def contact_add(*, consultation: Consultation, email: str, consent_text: str, topics=()) -> Contact:
+    """Keep an email address, apart from any answers, to tell its owner about opportunities
+    on ``topics`` (ids; none: everything).
 
     The confirmation email, with its withdrawal link, is queued once the row is saved.
     """
@@ -220,7 +225,16 @@ def contact_add(*, consultation: Consultation, email: str, consent_text: str) ->
     contact.full_clean()
     with transaction.atomic():
         contact.save()
+        contact.topics.set(NewsTopic.objects.filter(pk__in=[int(t) for t in topics]))
         emails.post_contact_confirmation(contact)
+    return contact
+
+
+def contact_set_topics(*, contact: Contact, topics) -> Contact:
+    """A resident changes what they hear about (``topics``: ids; none: everything)."""
+    if contact.withdrawn_at is not None:
+        raise ValidationError(_("These emails were stopped: there is nothing to change."))
+    contact.topics.set(NewsTopic.objects.filter(pk__in=[int(t) for t in topics], is_active=True))
     return contact
 
 

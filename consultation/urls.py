@@ -11,6 +11,12 @@ urlpatterns = [
         views.withdraw_contact,
         name="withdraw_contact",
     ),
+    path("consultation/contact/<uuid:token>/", views.contact_topics, name="contact_topics"),
+    path(
+        "consultation/contact/<uuid:token>/unsubscribe/",
+        views.unsubscribe,
+        name="unsubscribe",
+    ),
     path("consultation/<slug:slug>/", views.detail, name="detail"),
     path("consultation/<slug:slug>/privacy/", views.privacy, name="privacy"),
     path("consultation/<slug:slug>/answer/check/", views.check, name="check"),

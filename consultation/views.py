@@ -1,7 +1,8 @@
 import uuid
 
 from django.conf import settings
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import kept_pages, ratelimit
@@ -16,7 +18,7 @@ from reporting.releases import current_release, release_tables
 
 from . import analysis, exports, selectors, services
 from .drafts import Draft
-from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm
+from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm, TopicsForm
 from .models import Consultation, Contact
 
 
@@ -199,6 +201,39 @@ def withdraw_contact(request, token):
         services.contact_withdraw(contact=contact)
         return redirect(reverse("consultation:withdraw_contact", args=[token]))
     return render(request, "consultation/withdraw_contact.html", {"contact": contact})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contact_topics(request, token):
+    """Anyone holding the link from an email: what the address hears about, to change."""
+    contact = get_object_or_404(Contact.objects.prefetch_related("topics"), token=token)
+    if contact.withdrawn_at is not None:
+        return redirect(contact.get_withdraw_url())
+    chosen = [str(t.pk) for t in contact.topics.all()]
+    form = TopicsForm(request.POST or None, initial={"topics": chosen})
+    if form.is_valid():
+        services.contact_set_topics(contact=contact, topics=form.cleaned_data["topics"])
+        messages.success(request, _("Saved: you will hear about what you chose."))
+        return redirect(contact.get_manage_url())
+    return render(request, "consultation/contact_topics.html", {"contact": contact, "form": form})
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """A mail program's one-click unsubscribe (RFC 8058: a POST of
+    ``List-Unsubscribe=One-Click``, without cookies, so without a CSRF token; the
+    unguessable link is the permission): stop the emails and erase the address. Opened
+    in a browser (a GET), it asks first, as the withdrawal page does."""
+    contact = get_object_or_404(Contact, token=token)
+    if request.method == "GET":
+        return redirect(contact.get_withdraw_url())
+    services.contact_withdraw(contact=contact)
+    return HttpResponse(
+        _("Unsubscribed: your email address is deleted."), content_type="text/plain; charset=utf-8"
+    )
 
 
 @require_GET

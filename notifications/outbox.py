@@ -120,6 +120,12 @@ def render(template: str, context: dict, attachments=(), headers=None) -> Email:
     )
 
 
+def list_unsubscribe(url: str) -> dict[str, str]:
+    """The headers with which mail programs offer their own "Unsubscribe" (RFC 2369), in
+    one click: a POST of ``List-Unsubscribe=One-Click`` to ``url`` (RFC 8058)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 _LINK = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)\]])")
 # "Words: https://…" on a line of its own: a link whose text is the words.
 _LABELLED_LINK = re.compile(r"^(?P<label>[^:]{1,80}): (?P<url>https?://\S+)$")
@@ -193,11 +199,16 @@ def post_many(messages: Iterable[Message]) -> None:
 def forget(keys: Iterable[str], *, reason: str) -> None:
     """Erase the address from these messages (its owner withdrew, or its time to be kept
     ran out); any still waiting will not go. One being sent at this moment may still go."""
-    keys = list(keys)
-    Message.objects.filter(key__in=keys, status=Status.PENDING).update(
+    forget_matching(Q(key__in=list(keys)), reason=reason)
+
+
+def forget_matching(which: Q, *, reason: str) -> None:
+    """``forget`` the messages ``which`` selects (say, every message to one contact,
+    whatever its topic: ``Q(params__contact_id__in=...)``)."""
+    Message.objects.filter(which, status=Status.PENDING).update(
         status=Status.SKIPPED, note=reason[:300]
     )
-    Message.objects.filter(key__in=keys).update(recipient="")
+    Message.objects.filter(which).update(recipient="")
 
 
 def forget_to(
@@ -206,12 +217,11 @@ def forget_to(
     """Erase ``email`` from every message of ``topics``, or about ``about_kinds`` of
     occurrence (someone left, and their address goes with them); any still waiting will
     not go."""
-    mine = Message.objects.filter(
-        Q(topic__in=list(topics)) | Q(about_kind__in=list(about_kinds)),
-        recipient__iexact=email,
+    forget_matching(
+        (Q(topic__in=list(topics)) | Q(about_kind__in=list(about_kinds)))
+        & Q(recipient__iexact=email),
+        reason=reason,
     )
-    mine.filter(status=Status.PENDING).update(status=Status.SKIPPED, note=reason[:300])
-    mine.update(recipient="")
 
 
 def hand_over(pks: list[int]) -> None:

@@ -122,6 +122,9 @@ RULES = {
     # consultation
     "consultation:index": PUBLIC,
     "consultation:withdraw_contact": PUBLIC,  # the emailed link is the permission
+    "consultation:contact_topics": PUBLIC,  # likewise
+    # One click from a mail program posts; a browser's GET is sent to the page that asks.
+    "consultation:unsubscribe": rule(set(world.ROLES), ok=302),
     "consultation:detail": PUBLIC,
     "consultation:privacy": PUBLIC,
     "consultation:step": PUBLIC,

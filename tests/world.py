@@ -178,7 +178,8 @@ def _consultation(world):
     world.params["consultation:option_edit"] = {**slug, "pk": open_one.options.first().pk}
     world.params["consultation:code_response"] = {**slug, "reference": response.reference}
     world.params["consultation:ward_edit"] = {"pk": Ward.objects.first().pk}
-    world.params["consultation:withdraw_contact"] = {"token": contact.token}
+    for name in ("withdraw_contact", "contact_topics", "unsubscribe"):
+        world.params[f"consultation:{name}"] = {"token": contact.token}
     world.consultation = open_one
     # A release of its answers so far, as if published at an earlier close, so that its
     # findings download (of what is published) has something to give.

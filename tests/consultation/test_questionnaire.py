@@ -250,6 +250,7 @@ def test_check_your_answers_is_grouped_by_page_with_email_and_consent_once(clien
             "I agree to the Diversity in Tech commission emailing me about digital tech "
             "opportunities (training, jobs, apprenticeships and events) until I withdraw.",
         ),
+        ("What would you like to hear about?", "Everything"),
     ]
     assert html.count("ama@example.org") == 1
     assert html.count("I agree to the Diversity in Tech commission emailing me") == 1
