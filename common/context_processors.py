@@ -7,6 +7,7 @@ NAV_SECTIONS = {
     "consultation": "consultation",
     "employers": "employers",
     "network": "network",
+    "news": "news",
 }
 
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consultation, Option, Response
+from .models import Consultation, Contact, Option, Response
 
 
 def public_consultations() -> tuple[list[Consultation], list[Consultation]]:
@@ -170,3 +170,15 @@ def closed_without_findings(*, now=None) -> QuerySet[Consultation]:
     return Consultation.objects.filter(
         closes_at__lte=now or timezone.now(), findings_published=False
     ).order_by("closes_at", "pk")
+
+
+def news_contacts(topic_ids) -> QuerySet[Contact]:
+    """Residents who asked for news and would want this: every topic they chose, or none
+    chosen (everything), among ``topic_ids``; all of them if ``topic_ids`` is empty
+    (1 query)."""
+    contacts = Contact.objects.filter(withdrawn_at__isnull=True).exclude(email="")
+    if topic_ids:
+        chose = Contact.topics.through.objects.values("contact_id")
+        wanted = chose.filter(newstopic_id__in=topic_ids)
+        contacts = contacts.filter(~Q(pk__in=chose) | Q(pk__in=wanted))
+    return contacts

@@ -46,6 +46,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "home",
+    "news",
     "notifications",
     "accounts",
     "surveys",

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("consultation.urls")),
     path("", include("employers.urls")),
     path("", include("network.urls")),
+    path("", include("news.urls")),
 ]

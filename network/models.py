@@ -145,8 +145,11 @@ class Membership(ConstraintMessagesBesideFields, models.Model):
     )
     receives_optional_email = models.BooleanField(
         _("email me news of the network"),
-        default=True,
-        help_text=_("Reminders of things you said you would attend still come."),
+        default=False,
+        help_text=_(
+            "Opportunities and news the network shares. Invitations and reminders of "
+            "things you said you would attend come whatever you choose."
+        ),
     )
 
     class Meta:

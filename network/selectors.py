@@ -397,3 +397,10 @@ def unmatched_seekers():
     from . import matching  # NumPy, which only the mentoring pages need
 
     return matching.unmatched()
+
+
+def news_readers() -> QuerySet[Membership]:
+    """Members who asked for the network's news, with an account to email (1 query)."""
+    return Membership.objects.filter(
+        status=MembershipStatus.APPROVED, receives_optional_email=True, user__isnull=False
+    ).select_related("user")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("network/members/", views.members, name="members"),
     path("network/profile/", views.profile, name="profile"),
     path("network/leave/", views.leave, name="leave"),
+    path("network/news/<str:token>/stop/", views.stop_news, name="stop_news"),
     path("network/events/", views.events, name="events"),
     path("network/events/<slug:slug>/", views.event, name="event"),
     path("network/events/<slug:slug>/event.ics", views.event_ics, name="event_ics"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.views import confirm
@@ -13,7 +14,7 @@ from network.access import member_required
 from notifications import calendars
 from notifications.reminders import calendar_for
 
-from . import selectors, services
+from . import news, selectors, services
 from .filters import DirectoryFilter
 from .forms import ApplicationForm, ProfileForm
 from .models import Event, Membership, MembershipStatus
@@ -207,3 +208,18 @@ def event_ics(request, slug):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def stop_news(request, token):
+    """Anyone holding the link from a network news email, signed in or not: stop the news.
+    A mail program's one-click unsubscribe posts here (RFC 8058: no cookie, so no CSRF
+    token; the signed link is the permission); a browser is asked first."""
+    membership = news.membership_of(token)
+    if membership is None:
+        raise Http404
+    if request.method == "POST":
+        services.membership_stop_news(membership=membership)
+    return render(request, "network/stop_news.html", {"membership": membership})

@@ -64,6 +64,14 @@ RULES = {
     # A personal calendar address is the permission; managing one needs an account.
     "calendar_feed": PUBLIC,
     "calendar_feed_manage": rule(SIGNED_IN, ok=POST_ONLY),
+    # News: the archive is public; writing and sending for commission staff and
+    # coordinators (with the admins).
+    "news:archive": PUBLIC,
+    "news:staff_list": STAFF_ROLES,
+    "news:staff_create": STAFF_ROLES,
+    "news:staff_detail": STAFF_ROLES,
+    "news:staff_edit": STAFF_ROLES,
+    "network:stop_news": PUBLIC,  # the emailed, signed link is the permission
     "privacy_notice": PUBLIC,
     "accessibility_statement": PUBLIC,
     "healthz": PUBLIC,

@@ -28,8 +28,10 @@ from employers.models import Employer, Sector, SizeBand
 from milestones import services as roadmap_services
 from milestones.models import Activity, AdvisoryMember
 from network import demo as network_demo
+from network import news as network_news
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
+from news import services as news_services
 from notifications import calendars, replies
 from reporting.releases import release_publish
 from surveys import publishing
@@ -266,6 +268,16 @@ def _network(world):
     network_services.profile_update(
         membership=membership, bio="Member-hidden-bio-8R3", show_bio=False
     )
+    world.params["network:stop_news"] = {"token": network_news.stop_token(membership)}
+    draft = news_services.opportunity_save(
+        title="Tech Week showcase stands",
+        text="Show your work at Hackney Tech Week.",
+        to_residents=True,
+        to_members=True,
+        created_by=world.users["staff"],
+    )
+    for name in ("staff_detail", "staff_edit"):
+        world.params[f"news:{name}"] = {"pk": draft.pk}
     other = network_services.membership_apply(
         user=world.users["other_member"],
         organisation=Organisation.objects.get(name="Camden"),

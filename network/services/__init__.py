@@ -27,6 +27,7 @@ from .membership import (
     membership_apply,
     membership_decide,
     membership_leave,
+    membership_stop_news,
     profile_update,
 )
 from .mentoring import (
@@ -58,6 +59,7 @@ __all__ = [
     "membership_apply",
     "membership_decide",
     "membership_leave",
+    "membership_stop_news",
     "place_complete",
     "place_confirm",
     "place_nominate",

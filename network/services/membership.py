@@ -148,3 +148,11 @@ def membership_leave(*, membership: Membership) -> Membership:
             ),
         )
     return membership
+
+
+def membership_stop_news(*, membership: Membership) -> Membership:
+    """A member stops the network's news (from the link in any such email); invitations
+    and reminders still come."""
+    Membership.objects.filter(pk=membership.pk).update(receives_optional_email=False)
+    membership.receives_optional_email = False
+    return membership

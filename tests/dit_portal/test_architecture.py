@@ -15,9 +15,11 @@ BASE = {
     "accounts": {"common"},
     "common": set(),
 }
+# Apps above the feature apps: pages that gather them (home), features that link them (news).
+ABOVE = {"home", "news"}
 ALLOWED = {
-    "dit_portal": {"home", *FEATURES, *BASE},
-    "home": {*FEATURES, *BASE},
+    "dit_portal": {*ABOVE, *FEATURES, *BASE},
+    **{room: {*FEATURES, *BASE} for room in ABOVE},
     **{feature: set(BASE) for feature in FEATURES},
     **BASE,
 }

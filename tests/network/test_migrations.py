@@ -2,6 +2,7 @@
 
 import pytest
 
+from network.models import Membership
 from notifications.models import Message
 from tests.migrations import migrate, migrate_to_latest
 
@@ -35,3 +36,25 @@ def test_event_place_emails_waiting_from_before_invitations_are_settled_and_kept
         "Replaced by calendar invitations"
     )
     assert Message.objects.get(key="event-place:sent").recipient == "sent@example.org"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_network_news_becomes_opt_in_and_every_membership_is_kept():
+    old = migrate([("network", "0009_replies")])
+    organisation = old.get_model("network", "Organisation").objects.get(name="Hackney")
+    membership = old.get_model("network", "Membership")
+    for name, news in (("Ada", True), ("Bea", False)):
+        membership.objects.create(
+            name=name,
+            organisation=organisation,
+            seniority=3,
+            discipline="data",
+            receives_optional_email=news,
+        )
+
+    migrate_to_latest()
+
+    assert dict(Membership.objects.values_list("name", "receives_optional_email")) == {
+        "Ada": False,
+        "Bea": False,
+    }
