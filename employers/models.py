@@ -185,6 +185,8 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The address asked for no more emails about the survey (its findings), in one click.
+    emails_stopped_at = models.DateTimeField(_("emails stopped"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -203,6 +205,34 @@ class Invitation(models.Model):
     @property
     def token(self) -> str:
         return token_for(self.salt)
+
+
+class FindingsAnnouncement(models.Model):
+    """The organisations that took part were emailed that a release of the survey's
+    findings is published: once per release."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="announcements")
+    release_number = models.PositiveIntegerField(_("release"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reach = models.PositiveIntegerField(_("organisations emailed"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("findings announcement")
+        verbose_name_plural = _("findings announcements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "release_number"],
+                name="findings_announced_once_per_release",
+                violation_error_message=_("This release's findings have already been announced."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey}, release {self.release_number}"
 
 
 class LinkedAccount(models.Model):

@@ -22,10 +22,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from reporting.breakdowns import Breakdown, Ranking, build_breakdown, build_ranking
+from reporting.releases import current_release
 
 from .models import (
     Employer,
     EmployerResponse,
+    FindingsAnnouncement,
     Invitation,
     LinkedAccount,
     OptionKind,
@@ -388,3 +390,35 @@ def closed_without_findings(*, now=None):
     return Survey.objects.filter(
         closes_at__lte=now or timezone.now(), findings_published=False
     ).order_by("closes_at", "pk")
+
+
+def findings_audience(survey: Survey) -> list[Invitation]:
+    """For each organisation that submitted an answer to ``survey``, the address of its
+    latest invitation, unless that address asked for no more emails (1 query)."""
+    submitted = EmployerResponse.objects.filter(
+        survey=survey, status=ResponseStatus.SUBMITTED
+    ).values("employer_id")
+    latest = (
+        Invitation.objects.filter(survey=survey, employer_id__in=submitted)
+        .order_by("employer_id", "-created_at", "-pk")
+        .select_related("employer")
+    )
+    found = {}
+    for invitation in latest:
+        found.setdefault(invitation.employer_id, invitation)
+    return [i for i in found.values() if i.emails_stopped_at is None]
+
+
+def findings_announcement(survey: Survey):
+    """What the findings page says of telling the organisations: the current release,
+    its announcement if sent, and who it would reach (3 queries)."""
+    release = current_release(survey)
+    if release is None or not survey.findings_are_public:
+        return None
+    return {
+        "release": release,
+        "sent": FindingsAnnouncement.objects.filter(
+            survey=survey, release_number=release.number
+        ).first(),
+        "audience": findings_audience(survey),
+    }

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -11,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.services import model_update
+from reporting.releases import current_release
 from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import emails
+from . import emails, selectors
 from .models import (
     Employer,
     EmployerResponse,
+    FindingsAnnouncement,
     Invitation,
     LinkedAccount,
     OptionKind,
@@ -408,3 +411,42 @@ def response_submit(
         response.submitted_by = user if user is not None and user.is_authenticated else None
         response.save(update_fields=["status", "submitted_at", "submitted_by"])
     return response
+
+
+def findings_announce(*, survey: Survey, sent_by) -> FindingsAnnouncement:
+    """Tell each organisation that took part (``selectors.findings_audience``) that the
+    current release of the findings is published: once per release, one email each."""
+    survey = Survey.objects.get(pk=survey.pk)  # as published now, not as the caller read it
+    release = current_release(survey)
+    if release is None or not survey.findings_are_public:
+        raise ValidationError(_("The findings are not published."))
+    audience = selectors.findings_audience(survey)
+    if not audience:
+        raise ValidationError(_("No organisation that took part can be emailed."))
+    try:
+        with transaction.atomic():
+            announcement = FindingsAnnouncement.objects.create(
+                survey=survey, release_number=release.number, sent_by=sent_by, reach=len(audience)
+            )
+            for invitation in audience:
+                emails.post_findings(invitation, release_number=release.number)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Release %(number)s's findings have already been announced.")
+            % {"number": release.number}
+        ) from error
+    return announcement
+
+
+def findings_announce_test(*, survey: Survey, to: str) -> None:
+    """Email ``to`` (the staff member looking) the announcement as organisations get it."""
+    emails.post_findings_test(survey, to=to, stamp=uuid.uuid4().hex)
+
+
+def invitation_stop_emails(*, invitation: Invitation) -> Invitation:
+    """The address an invitation went to asks for no more emails about the survey."""
+    Invitation.objects.filter(pk=invitation.pk, emails_stopped_at__isnull=True).update(
+        emails_stopped_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    return invitation

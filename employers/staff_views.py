@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
 from common.tables import Listing, Sort
+from common.views import confirm
 from reporting.csvfiles import csv_download
 from reporting.releases import current_release
 from surveys import views as surveys_views
@@ -313,13 +314,57 @@ def export_findings_dictionary(request, slug):
 @staff_required(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def findings_manage(request, slug):
-    """Commission staff and admins: publish (or withdraw) the findings of a closed survey."""
+    """Commission staff and admins: publish (or withdraw) the findings of a closed survey,
+    and tell the organisations that took part once they are published."""
     survey = get_object_or_404(Survey, slug=slug)
     return surveys_views.findings_manage(
         request,
         survey,
         form_class=FindingsForm,
         template="employers/staff/findings_form.html",
-        context={"survey": survey, "findings_url": reverse("employers:findings", args=[slug])},
+        context={
+            "survey": survey,
+            "findings_url": reverse("employers:findings", args=[slug]),
+            "announcement": selectors.findings_announcement(survey),
+        },
         back_url=reverse("employers:staff_survey", args=[slug]),
     )
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_POST
+def findings_announce(request, slug):
+    """Commission staff and admins: email the organisations that took part that the
+    findings are published (after saying yes), or send themselves a test first."""
+    survey = get_object_or_404(Survey, slug=slug)
+    back = reverse("employers:findings_manage", args=[slug])
+    if request.POST.get("action") == "test":
+        services.findings_announce_test(survey=survey, to=request.user.email)
+        messages.success(
+            request, _("A test is on its way to %(email)s.") % {"email": request.user.email}
+        )
+        return redirect(back)
+    if request.POST.get("confirmed") != "yes":
+        audience = selectors.findings_audience(survey)
+        return confirm(
+            request,
+            question=_("Email %(n)s organisations?") % {"n": len(audience)},
+            explanation=_(
+                "Each organisation that took part in “%(title)s” is told, at the address its "
+                "invitation went to, that the findings are published, with the link."
+            )
+            % {"title": survey.title},
+            warning=_("An email cannot be taken back once it is sent."),
+            action=_("Email them now"),
+            back=back,
+            keep=_("Not yet"),
+            hidden={"confirmed": "yes"},
+        )
+    try:
+        announcement = services.findings_announce(survey=survey, sent_by=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Emailing %(n)s organisations.") % {"n": announcement.reach})
+    return redirect(back)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("employers/", views.index, name="index"),
     path("employers/job-advert-checker/", views.advert_checker_view, name="advert_checker"),
     path("employers/invitation/<str:token>/", views.invitation, name="invitation"),
+    path("employers/emails/<str:token>/stop/", views.stop_emails, name="stop_emails"),
     path("employers/survey/<slug:slug>/", views.survey, name="survey"),
     path("employers/survey/<slug:slug>/check/", views.survey_check, name="survey_check"),
     path("employers/survey/<slug:slug>/thanks/", views.thanks, name="thanks"),
@@ -43,6 +44,11 @@ urlpatterns = [
         name="account_remove",
     ),
     path("staff/employers/<slug:slug>/results/", staff_views.results, name="results"),
+    path(
+        "staff/employers/<slug:slug>/findings/announce/",
+        staff_views.findings_announce,
+        name="findings_announce",
+    ),
     path(
         "staff/employers/<slug:slug>/export/responses.csv",
         staff_views.export_responses,

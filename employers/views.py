@@ -10,13 +10,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.forms import add_service_errors
 from reporting.releases import current_release, release_tables
 
-from . import advert_checker, exports, selectors, services
+from . import advert_checker, emails, exports, selectors, services
 from .forms import AdvertForm, SurveyForm
 from .models import Survey
 
@@ -299,3 +300,18 @@ def findings_figures_dictionary(request, slug):
     """Public, with the findings: the data dictionary of ``findings_figures``."""
     survey, release = _public_release(slug)
     return exports.findings_download(survey, release, request.GET.get("by", ""), dictionary=True)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def stop_emails(request, token):
+    """Anyone holding the link from an email about the survey's findings: stop such
+    emails to that address. A mail program's one-click unsubscribe posts here (RFC 8058:
+    no cookie, so no CSRF token; the signed link is the permission); a browser asks first."""
+    invitation = emails.invitation_of_stop_token(token)
+    if invitation is None:
+        raise Http404
+    if request.method == "POST":
+        invitation = services.invitation_stop_emails(invitation=invitation)
+    return render(request, "employers/stop_emails.html", {"invitation": invitation})

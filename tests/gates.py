@@ -72,6 +72,8 @@ RULES = {
     "news:staff_detail": STAFF_ROLES,
     "news:staff_edit": STAFF_ROLES,
     "network:stop_news": PUBLIC,  # the emailed, signed link is the permission
+    "employers:stop_emails": PUBLIC,  # likewise
+    "employers:findings_announce": rule({STAFF, ADMIN}, ok=POST_ONLY),
     "privacy_notice": PUBLIC,
     "accessibility_statement": PUBLIC,
     "healthz": PUBLIC,

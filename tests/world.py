@@ -23,6 +23,7 @@ from consultation import demo as consultation_demo
 from consultation import services as consultation_services
 from consultation.models import OptionKind, Ward
 from employers import demo as employer_demo
+from employers import emails as employer_emails
 from employers import services as employer_services
 from employers.models import Employer, Sector, SizeBand
 from milestones import services as roadmap_services
@@ -247,6 +248,8 @@ def _employers(world):
     world.params["employers:export_findings"] = {"slug": closed.slug}
     world.params["employers:export_findings_dictionary"] = {"slug": closed.slug}
     world.params["employers:invitation"] = {"token": invitation.token}
+    world.params["employers:stop_emails"] = {"token": employer_emails.stop_token(invitation)}
+    world.params["employers:findings_announce"] = {"slug": closed.slug}
     world.params["employers:invitation_resend"] = {**slug, "pk": invitation.pk}
     world.params["employers:account_remove"] = {
         **slug,
