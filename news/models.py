@@ -36,7 +36,7 @@ class Opportunity(ConstraintMessagesBesideFields, models.Model):
     to_residents = models.BooleanField(_("residents who asked for news"), default=True)
     to_members = models.BooleanField(_("network members who asked for its news"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
