@@ -58,8 +58,11 @@ run: migrate
 
 # The coverage floor (pyproject's fail_under) holds for the whole suite; a part of it
 # (PYTEST_ARGS) reports coverage without failing on it.
+# On every core (pytest-xdist; TEST_WORKERS=0 runs in one process), each worker with its
+# own test database.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --cov $(if $(PYTEST_ARGS),--cov-fail-under=0) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --cov $(if $(PYTEST_ARGS),--cov-fail-under=0) $(PYTEST_ARGS)
 
 # After changing a dependency in pyproject.toml: re-resolve only what the change needs.
 lock: | $(UV)
