@@ -228,3 +228,17 @@ def test_sending_reads_in_a_fixed_number_of_queries_however_many_people(commissi
     assert len(reads) <= 8
     assert Message.objects.filter(topic="news.resident").count() == len(contacts)
     assert timezone.now() - Opportunity.objects.get().sent_at < datetime.timedelta(minutes=1)
+
+
+def test_retention_erases_a_residents_address_from_the_news_sent_them(
+    people, course, commission_staff, settings
+):
+    services.opportunity_send(opportunity=course, sent_by=commission_staff)
+    Contact.objects.update(consented_on=timezone.localdate() - datetime.timedelta(days=800))
+    settings.CONTACT_RETENTION_DAYS = 730
+
+    consultation_services.retention_apply()
+
+    residents = Message.objects.filter(topic="news.resident")
+    assert set(residents.values_list("recipient", "status")) == {("", "skipped")}
+    assert Message.objects.filter(topic="news.member").exclude(recipient="").exists()

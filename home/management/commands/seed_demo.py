@@ -10,6 +10,7 @@ from employers import demo as employer_demo
 from milestones.models import Activity, AdvisoryMeeting, AdvisoryMember
 from milestones.services import meeting_create
 from network import demo as network_demo
+from news import demo as news_demo
 
 
 class Command(BaseCommand):
@@ -41,8 +42,10 @@ class Command(BaseCommand):
             contact=users["employer@example.org"],
             activity=Activity.objects.filter(slug="employer-survey").first(),
         )
+        opportunity = news_demo.seed(author=users["staff@example.org"])
         lines += [
             "",
+            f"News: /staff/news/{opportunity.pk}/ (a draft to check, test and send)",
             "Consultations: " + ", ".join(c.get_absolute_url() for c in consultations),
             f"Employer survey: {survey.get_absolute_url()} (employer@example.org, signed in), "
             f"or the invitation link {invitation.get_absolute_url()}",
