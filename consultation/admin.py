@@ -6,6 +6,7 @@ from common.audit import AuditedAdmin, AuditHistoryAdminMixin
 from .models import (
     Consultation,
     Contact,
+    NewsTopic,
     Option,
     Response,
     ResponseOption,
@@ -94,6 +95,15 @@ class ResponseThemeAdmin(AuditHistoryAdminMixin, FiguresChangeAdmin):
 
 @admin.register(Ward)
 class WardAdmin(AuditedAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(NewsTopic)
+class NewsTopicAdmin(AuditedAdmin):
+    """What residents can choose to hear about, offered with the consent to emails."""
+
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["name"]

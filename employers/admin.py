@@ -6,6 +6,7 @@ from common.audit import AuditedAdmin
 from .models import (
     Employer,
     EmployerResponse,
+    FindingsAnnouncement,
     Invitation,
     LinkedAccount,
     Skill,
@@ -49,6 +50,16 @@ class InvitationAdmin(AuditedAdmin):
     search_fields = ["employer__name", "email"]
     list_select_related = ["employer", "survey"]
     readonly_fields = ["salt", "token_hash", "sent_at", "opened_at", "created_at"]
+
+
+@admin.register(FindingsAnnouncement)
+class FindingsAnnouncementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """When the organisations that took part were told of each release of a survey's
+    findings: a record, written by the findings page."""
+
+    list_display = ["survey", "release_number", "sent_at", "reach"]
+    search_fields = ["survey__title"]
+    list_select_related = ["survey"]
 
 
 @admin.register(LinkedAccount)

@@ -242,6 +242,8 @@ ADMIN_REFUSED = {
     "admin:notifications_message_add",
     "admin:notifications_message_delete",
     "admin:notifications_calendarfeed_add",
+    "admin:employers_findingsannouncement_add",
+    "admin:employers_findingsannouncement_delete",
     "admin:consultation_responseoption_add",
     "admin:consultation_responseoption_delete",
     "admin:employers_skillrank_add",

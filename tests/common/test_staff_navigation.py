@@ -45,6 +45,7 @@ def test_commission_staff_see_their_items_with_the_current_one_marked(client_for
         "Roadmap and meetings",
         "Consultations",
         "Employer surveys",
+        "News",
         "Emails",
     ]
     assert re.search(r'aria-current="page">Consultations</a>', nav)
@@ -55,7 +56,9 @@ def test_commission_staff_see_their_items_with_the_current_one_marked(client_for
 def test_coordinators_see_the_network_items_and_not_the_commission_ones(client_for, coordinator):
     nav = _staff_nav(client_for(coordinator).get(reverse("network:cohorts")).content.decode())
 
-    assert _items(nav) == ["Dashboard", "Applications", "Cohorts", "Events", "Mentoring", "Emails"]
+    assert _items(nav) == [
+        "Dashboard", "Applications", "Cohorts", "Events", "Mentoring", "News", "Emails",
+    ]  # fmt: skip
     assert re.search(r'aria-current="page">Cohorts</a>', nav)
 
 
