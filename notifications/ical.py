@@ -13,7 +13,8 @@ def new_calendar(*, name: str, method: str | None = None) -> icalendar.Calendar:
     cal.add("prodid", "-//DiT Portal//Diversity in Tech//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # One line: icalendar does not escape a line break in this (non-standard) property.
+    cal.add("x-wr-calname", " ".join(str(name).split()))
     if method:
         cal.add("method", method)
     return cal

@@ -105,7 +105,8 @@ def label(name: str) -> str:
 def render(template: str, context: dict, attachments=(), headers=None) -> Email:
     """An email from ``<template>_subject.txt`` and ``<template>.txt``; its HTML part is
     ``<template>.html`` if there is one, else the text laid out as HTML (``as_html``)."""
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    # One line, whatever the title it names: a line break in a header is refused at send.
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
     try:
         html = render_to_string(f"{template}.html", {**context, "subject": subject})
@@ -405,6 +406,10 @@ def _deliver_one(message: Message, prepared, connection, now) -> str:
         outgoing.send()
     except (smtplib.SMTPException, OSError) as error:
         return _retry(message, now, str(error))
+    except ValueError as error:
+        # Django refuses a header it cannot send (BadHeaderError): no retry will help.
+        logger.exception("Email %s cannot be sent as written", message.pk)
+        return _finish(message.pk, Status.FAILED, attempts=message.attempts + 1, note=str(error)[:300])
     sent = {"sent_at": timezone.now(), "subject": email.subject[:300], "note": ""}
     if email.sequence is not None:
         sent["sequence"] = email.sequence

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers import services as employer_services
+from milestones import services as meeting_services
 from notifications import outbox
 from notifications.models import Message
 from tests.conftest import send_everything_again
 from tests.employers.factories import EmployerFactory, SurveyFactory
+from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 from tests.network.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +174,32 @@ def test_the_email_log_pages_through_every_email_with_failures_first(client_for,
     assert by_recipient[:3] == ["hr00@example.org", "hr01@example.org", "hr02@example.org"]
     failed = client.get(reverse("email_log"), {"status": "failed", "sort": "-to"})
     assert recipients(failed) == ["hr03@example.org"]
+
+
+def test_subjects_read_as_written_on_one_line_and_a_bad_header_fails_once(
+    mailoutbox, monkeypatch
+):
+    meeting = AdvisoryMeetingFactory(
+        title="R&D: women's\nnetwork", members=[AdvisoryMemberFactory(email="ada@example.org")]
+    )
+    outbox.dispatch(enqueue=outbox.deliver)
+    (invitation,) = mailoutbox
+    assert invitation.subject.startswith("Invitation: R&D: women's network, ")
+    title = invitation.alternatives[0][0].split("<title>")[1].split("</title>")[0]
+    assert title.startswith("Invitation: R&amp;D: women&#x27;s network")  # escaped once
+
+    # A header Django refuses (as a subject written elsewhere could be) fails for good,
+    # shown to staff, rather than stopping every batch it is in.
+    meeting_services.meeting_update(meeting=meeting, location="Online")
+    real = outbox.render
+
+    def with_a_broken_header(*args, **kwargs):
+        email = real(*args, **kwargs)
+        email.subject = "Broken\nheader"
+        return email
+
+    monkeypatch.setattr(outbox, "render", with_a_broken_header)
+    outbox.dispatch(enqueue=outbox.deliver)
+    update = Message.objects.get(topic="reminders.update")
+    assert (update.status, update.attempts) == ("failed", 1)
+    assert "Header values can't contain newlines" in update.note
