@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,13 +239,19 @@ def contact_set_topics(*, contact: Contact, topics) -> Contact:
 
 
 def contact_withdraw(*, contact: Contact) -> Contact:
-    """Stop using the address and erase it; the dated consent record remains."""
+    """Stop using the address and erase it, wherever a resident left it (one sign-up for
+    each consultation they answered): withdrawing from any email stops them all. The dated
+    consent records remain."""
     if contact.withdrawn_at is None:
-        contact.withdrawn_at = timezone.now()
-        contact.email = ""
         with transaction.atomic():
-            contact.save(update_fields=["withdrawn_at", "email"])
-            emails.forget_contacts([contact.pk], reason=_("Withdrawn before this was sent."))
+            same = Contact.objects.filter(withdrawn_at__isnull=True).filter(
+                Q(pk=contact.pk) | Q(email__iexact=contact.email) & ~Q(email="")
+            )
+            ids = list(same.values_list("pk", flat=True))
+            withdrawn_at = timezone.now()
+            same.update(withdrawn_at=withdrawn_at, email="")
+            emails.forget_contacts(ids, reason=_("Withdrawn before this was sent."))
+        contact.withdrawn_at, contact.email = withdrawn_at, ""
     return contact
 
 

@@ -26,12 +26,15 @@ def reach(opportunity: Opportunity) -> Reach:
     """Whom the opportunity would be sent to now: residents who asked for news on any of
     its topics (or on everything), and network members who asked for the network's news,
     each address once (2 queries)."""
-    residents, members = [], []
+    residents, members, known = [], [], set()
     if opportunity.to_residents:
         topic_ids = [t.pk for t in opportunity.topics.all()]
-        residents = list(consultation_selectors.news_contacts(topic_ids).values_list("pk", "email"))
+        # A resident who answered two consultations signed up twice: told once.
+        for pk, email in consultation_selectors.news_contacts(topic_ids).values_list("pk", "email"):
+            if email.lower() not in known:
+                known.add(email.lower())
+                residents.append((pk, email))
     if opportunity.to_members:
-        known = {email.lower() for _pk, email in residents}
         members = [
             (pk, email)
             for pk, email in network_selectors.news_readers().values_list("pk", "user__email")

@@ -409,7 +409,9 @@ def _deliver_one(message: Message, prepared, connection, now) -> str:
     except ValueError as error:
         # Django refuses a header it cannot send (BadHeaderError): no retry will help.
         logger.exception("Email %s cannot be sent as written", message.pk)
-        return _finish(message.pk, Status.FAILED, attempts=message.attempts + 1, note=str(error)[:300])
+        return _finish(
+            message.pk, Status.FAILED, attempts=message.attempts + 1, note=str(error)[:300]
+        )
     sent = {"sent_at": timezone.now(), "subject": email.subject[:300], "note": ""}
     if email.sequence is not None:
         sent["sequence"] = email.sequence

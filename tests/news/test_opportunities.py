@@ -16,7 +16,7 @@ from consultation import services as consultation_services
 from consultation.models import Contact, NewsTopic
 from network import services as network_services
 from network.models import Membership
-from news import services
+from news import selectors, services
 from news.models import Opportunity
 from notifications import outbox
 from notifications.models import Message
@@ -242,3 +242,21 @@ def test_retention_erases_a_residents_address_from_the_news_sent_them(
     residents = Message.objects.filter(topic="news.resident")
     assert set(residents.values_list("recipient", "status")) == {("", "skipped")}
     assert Message.objects.filter(topic="news.member").exclude(recipient="").exists()
+
+
+def test_a_resident_signed_up_twice_is_told_once_and_one_click_stops_both(
+    people, course, commission_staff, mailoutbox
+):
+    again = consultation_services.contact_add(
+        consultation=ConsultationFactory(), email="Tia@Example.org", consent_text="Yes"
+    )
+    reach = selectors.reach(course)
+    assert [email for _pk, email in reach.residents].count("tia@example.org") == 1
+
+    Client().post(
+        reverse("consultation:unsubscribe", args=[again.token]),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert not Contact.objects.filter(email__iexact="tia@example.org").exists()
+    assert Contact.objects.filter(withdrawn_at__isnull=False).count() == 3  # Wes, Tia twice

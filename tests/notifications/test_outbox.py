@@ -176,9 +176,7 @@ def test_the_email_log_pages_through_every_email_with_failures_first(client_for,
     assert recipients(failed) == ["hr03@example.org"]
 
 
-def test_subjects_read_as_written_on_one_line_and_a_bad_header_fails_once(
-    mailoutbox, monkeypatch
-):
+def test_subjects_read_as_written_on_one_line_and_a_bad_header_fails_once(mailoutbox, monkeypatch):
     meeting = AdvisoryMeetingFactory(
         title="R&D: women's\nnetwork", members=[AdvisoryMemberFactory(email="ada@example.org")]
     )
