@@ -1,6 +1,7 @@
 """The network's one-off emails, through the outbox: each service posts its message in the
 transaction that made it necessary, and the builder here writes it at send time."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,15 +16,19 @@ DECISION, PLACE_OFFER, MATCH = "network.decision", "network.place_offer", "netwo
 GONE = gettext_lazy("The member has left the network.")
 
 
-def forget(email: str) -> None:
+def forget(membership: Membership, email: str) -> None:
     """A member has left: no email of the network's waiting for them goes, and their
-    address leaves every one the network sent them (reminders of its events and sessions
-    too)."""
+    address leaves every one sent to them as a member: the network's own (the retired
+    "place came free" ones too), reminders of its events and sessions, and news, which
+    names them by ``membership_id``."""
     outbox.forget_to(
         email,
         reason=_("They left the network."),
-        topics=[DECISION, PLACE_OFFER, MATCH],
+        topics=[DECISION, PLACE_OFFER, MATCH, "network.event_place"],
         about_kinds=[SessionSource.kind, EventSource.kind],
+    )
+    outbox.forget_matching(
+        Q(params__membership_id=membership.pk), reason=_("They left the network.")
     )
 
 

@@ -132,7 +132,7 @@ def membership_leave(*, membership: Membership) -> Membership:
         ):
             setattr(membership, name, False)
         if email:
-            emails.forget(email)
+            emails.forget(membership, email)
         membership.user = None
         membership.status = MembershipStatus.LEFT
         membership.left_at = timezone.now()

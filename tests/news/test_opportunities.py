@@ -260,3 +260,18 @@ def test_a_resident_signed_up_twice_is_told_once_and_one_click_stops_both(
     )
     assert not Contact.objects.filter(email__iexact="tia@example.org").exists()
     assert Contact.objects.filter(withdrawn_at__isnull=False).count() == 3  # Wes, Tia twice
+
+
+def test_a_member_who_leaves_takes_their_address_out_of_the_news_sent_them(
+    people, course, commission_staff
+):
+    services.opportunity_send(opportunity=course, sent_by=commission_staff)
+    mia = Membership.objects.get(pk=people["Mia"].pk)
+    email = mia.user.email
+
+    network_services.membership_leave(membership=mia)
+
+    assert not Message.objects.filter(recipient__iexact=email).exists()
+    assert Message.objects.get(topic="news.member", params__membership_id=mia.pk).status == (
+        "skipped"
+    )
