@@ -209,6 +209,8 @@ def forget_matching(which: Q, *, reason: str) -> None:
     Message.objects.filter(which, status=Status.PENDING).update(
         status=Status.SKIPPED, note=reason[:300]
     )
+    # A mail server's refusal often quotes the address.
+    Message.objects.filter(which, status=Status.FAILED).update(note=reason[:300])
     Message.objects.filter(which).update(recipient="")
 
 

@@ -25,6 +25,8 @@ with the reason shown to staff.
 """
 
 import datetime
+import hashlib
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -145,9 +147,18 @@ def offset_label(minutes: int) -> str:
     return ngettext("%(n)s hour before", "%(n)s hours before", hours) % {"n": hours}
 
 
+def person_key(email: str) -> str:
+    """Who a message is for, in its key: a keyed hash of the address, so that the key (kept
+    for ever, and searchable in the admin) never holds the address itself, which is erased
+    from the message when its owner goes."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"person:{email.lower()}".encode(), hashlib.sha256
+    ).hexdigest()[:32]
+
+
 def _message(topic, kind, pk, recipient, sequence, offset=0, *, params=None, at=None):
     return Message(
-        key=f"{topic}:{kind}:{pk}:{sequence}:{offset}:{recipient}",
+        key=f"{topic}:{kind}:{pk}:{sequence}:{offset}:{person_key(recipient)}",
         topic=topic,
         recipient=recipient,
         params=params if params is not None else {},
