@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.addresses import masked
 from common.constraints import ConstraintMessagesBesideFields
 from surveys.models import AnswerOption, Questionnaire
 
@@ -452,10 +453,7 @@ class Contact(models.Model):
 
     @property
     def masked_email(self) -> str:
-        """Enough of the address for its owner to recognise it, not for anyone else
-        holding the link to learn it."""
-        local, _at, domain = self.email.partition("@")
-        return f"{local[:1]}•••@{domain}"
+        return masked(self.email)
 
     def get_withdraw_url(self):
         return reverse("consultation:withdraw_contact", args=[self.token])

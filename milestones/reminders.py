@@ -4,6 +4,7 @@
 from collections import defaultdict
 
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from notifications.reminders import Occurrence, Recipient, ReplyRefused, Source
 
@@ -62,20 +63,25 @@ class MeetingSource(Source):
         return [meeting_occurrence(m) for m in meetings]
 
     def _attendance(self, pk, email):
-        return MeetingAttendance.objects.select_related("meeting", "member").get(
-            meeting_id=pk, member__email__iexact=email
+        return (
+            MeetingAttendance.objects.select_related("meeting", "member")
+            .filter(meeting_id=pk, member__email__iexact=email)
+            .order_by("pk")
+            .first()
         )
 
     def reply(self, pk, email, answer):
         attendance = self._attendance(pk, email)
+        if attendance is None:
+            raise ReplyRefused(_("You are no longer invited to this meeting."))
         try:
             services.meeting_rsvp(meeting=attendance.meeting, member=attendance.member, rsvp=answer)
         except services.MeetingClosed as closed:
             raise ReplyRefused(str(closed)) from closed
 
     def reply_of(self, pk, email):
-        rsvp = self._attendance(pk, email).rsvp
-        return "" if rsvp == Rsvp.NO_REPLY else rsvp
+        attendance = self._attendance(pk, email)
+        return "" if attendance is None or attendance.rsvp == Rsvp.NO_REPLY else attendance.rsvp
 
     def _invited(self, occurrence_ids, emails, *, declined):
         found = defaultdict(list)

@@ -406,11 +406,7 @@ def _written(message: Message, occurrence: Occurrence, prepared: Prepared, now) 
     reason = message.params.get("reason", "")
     # An invitation, and each change, carries the recipient's own reply links: written
     # for each. Everything else is the same for everyone.
-    reply_links = (
-        replies.links(message.about_kind, occurrence.pk, message.recipient)
-        if message.topic in (INVITATION, UPDATE)
-        else []
-    )
+    reply_links = replies.links(message) if message.topic in (INVITATION, UPDATE) else []
     key = (message.about_kind, occurrence.pk, purpose, reason, occurrence.sequence)
     if reply_links:
         key = (*key, message.recipient)

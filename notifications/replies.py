@@ -1,5 +1,6 @@
 """Replies to an invitation without an account: each invitation carries links, signed and
-bound to one person and one occurrence, that open a page where they confirm their answer.
+bound to its email (so to one person and one occurrence), that open a page where they
+confirm their answer.
 Only that page's POST records it, so a mail scanner that fetches every link in an email
 never answers for anyone. A link works until the occurrence ends, and only while its person
 is still invited; the occurrence's kind records the answer (``Source.reply``)."""
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.links import absolute_url
+
+from .models import Message
 
 # Tells these signatures apart from any other the portal makes with the same key.
 SALT = "notifications.reply"
@@ -32,24 +35,34 @@ class Invited:
     email: str
 
 
-def token_for(kind: str, pk: int, email: str) -> str:
-    return signing.dumps([kind, pk, email.lower()], salt=SALT, compress=True)
+def token_for(message: Message) -> str:
+    """The signed reply token of the email ``message`` (an invitation or a change): it
+    names the message, whose recipient and occurrence it speaks for, and so carries no
+    address of its own (links end up in browser histories and proxies' logs)."""
+    return signing.dumps(message.pk, salt=SALT)
 
 
 def read(token: str) -> Invited | None:
-    """Whom and what ``token`` is for, or None if it is not one the portal signed."""
+    """Whom and what ``token`` is for, or None if it is not one the portal signed, or its
+    message's address has since been erased."""
     try:
-        kind, pk, email = signing.loads(token, salt=SALT)
+        pk = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not (isinstance(kind, str) and isinstance(pk, int) and isinstance(email, str)):
+    if not isinstance(pk, int):
         return None
-    return Invited(kind, pk, email)
+    message = (
+        Message.objects.filter(pk=pk, about_id__isnull=False)
+        .exclude(recipient="")
+        .values_list("about_kind", "about_id", "recipient")
+        .first()
+    )
+    return Invited(*message) if message else None
 
 
-def links(kind: str, pk: int, email: str) -> list[tuple[str, str]]:
-    """(answer's words, address) for each answer, for an email to ``email``."""
-    token = token_for(kind, pk, email)
+def links(message: Message) -> list[tuple[str, str]]:
+    """(answer's words, address) for each answer, for the email ``message``."""
+    token = token_for(message)
     return [
         (label, absolute_url(reverse("reply", args=[token, answer])))
         for answer, label in Answer.choices

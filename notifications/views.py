@@ -14,6 +14,7 @@ from django.views.decorators.http import (
 )
 
 from accounts.access import staff_required
+from common.addresses import masked
 from common.forms import id_from
 from common.tables import Listing, Sort
 
@@ -93,14 +94,15 @@ def reply(request, token, answer):
     }:
         return _reply_closed(request, _("You are no longer invited to this"), occurrence, 410)
     form = ReplyForm(request.POST or None, initial={"answer": answer})
-    recorded = None
+    recorded = answered = None
     if form.is_valid():
         try:
             source.reply(occurrence.pk, invited.email, form.cleaned_data["answer"])
         except ReplyRefused as refused:
             form.add_error(None, str(refused))
         else:
-            recorded = replies.Answer(form.cleaned_data["answer"]).label
+            answered = form.cleaned_data["answer"]
+            recorded = replies.Answer(answered).label
     return render(
         request,
         "notifications/reply.html",
@@ -108,8 +110,9 @@ def reply(request, token, answer):
             "occurrence": occurrence,
             "form": form,
             "recorded": recorded,
+            "gave_up_place": occurrence.kind == "event" and answered == replies.Answer.NO,
             "current": source.reply_of(occurrence.pk, invited.email),
-            "email": invited.email,
+            "email": masked(invited.email),
         },
     )
 

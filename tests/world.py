@@ -33,7 +33,8 @@ from network import news as network_news
 from network import services as network_services
 from network.models import Cohort, Discipline, Event, Membership, Organisation, Place
 from news import services as news_services
-from notifications import calendars, replies
+from notifications import calendars, reminders, replies
+from notifications.models import Message
 from reporting.releases import release_publish
 from surveys import publishing
 from tests.conftest import make_user
@@ -129,7 +130,11 @@ def _roadmap(world):
     world.params["calendar_feed"] = {"token": feed.rsplit("/", 1)[1].removesuffix(".ics")}
     # The adviser's reply link, as their invitation carries it: the link is the permission.
     world.params["reply"] = {
-        "token": replies.token_for("meeting", meeting.pk, adviser.email),
+        "token": replies.token_for(
+            Message.objects.get(
+                topic=reminders.INVITATION, about_kind="meeting", about_id=meeting.pk
+            )
+        ),
         "answer": "yes",
     }
     world.params["milestones:activity_detail"] = {"slug": activity.slug}

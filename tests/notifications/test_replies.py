@@ -14,7 +14,8 @@ from django.urls import reverse
 from milestones.models import MeetingAttendance
 from network import services as network_services
 from network.models import EventRsvp, RsvpStatus, SessionAttendance
-from notifications import outbox, replies
+from notifications import outbox, reminders, replies
+from notifications.models import Message
 from tests.employers.test_survey import portal_log
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 from tests.network.factories import cohort, member
@@ -80,7 +81,8 @@ def test_opening_a_link_asks_and_only_sending_the_page_records_the_reply(
         assert page["Cache-Control"].startswith("max-age=0")
         assert '<h1 class="govuk-heading-l">Advisory Group Meeting</h1>' in html
         assert re.search(r'value="no"[^>]*checked', html)  # the link's answer, chosen
-        assert "ada@example.org" in html
+        assert "a•••@example.org" in html
+        assert "ada@example.org" not in html  # nor anywhere in the link: it names the email
 
         sent = client.post(link, {"answer": "no"})
 
@@ -112,23 +114,23 @@ def test_a_link_with_a_changed_signature_works_for_nothing(client, invited):
 
 def test_a_link_cannot_be_turned_to_another_person_or_occurrence(client, invited):
     meeting, email = invited
+    token = reply_links(email)["Yes, I will come"].split("/")[2]
+    ada_invitation = signing.loads(token, salt=replies.SALT)
+    assert "ada" not in token
+    assert Message.objects.get(pk=ada_invitation).recipient == "ada@example.org"
+    ben_invitation = Message.objects.get(recipient="ben@example.org").pk
+    # Ben's email, or an email about another meeting, signed with another key.
     with BEFORE:
-        other = AdvisoryMeetingFactory(
+        AdvisoryMeetingFactory(
             starts_at=START, ends_at=START + datetime.timedelta(hours=1), members=[]
         )
-    token = reply_links(email)["Yes, I will come"].split("/")[2]
-    kind, pk, person = signing.loads(token, salt=replies.SALT)
-    assert (kind, pk, person) == ("meeting", meeting.pk, "ada@example.org")
-    # The same payload about Ben, or about another meeting, signed with another key.
-    for payload in ([kind, pk, "ben@example.org"], [kind, other.pk, person]):
-        forged = signing.dumps(payload, key="not-the-portal's-key", salt=replies.SALT)
+    for pk in (ben_invitation, Message.objects.latest("pk").pk, ada_invitation + 1000):
+        forged = signing.dumps(pk, key="not-the-portal's-key", salt=replies.SALT)
         with BEFORE:
             response = client.post(f"/reply/{forged}/yes/", {"answer": "yes"})
         assert response.status_code == 404
     # Ben's own link speaks for Ben alone.
-    ben_link = reverse(
-        "reply", args=[replies.token_for("meeting", meeting.pk, "ben@example.org"), "yes"]
-    )
+    ben_link = reverse("reply", args=[replies.token_for(Message(pk=ben_invitation)), "yes"])
     with BEFORE:
         client.post(ben_link, {"answer": "yes"})
     assert (rsvp_of(meeting, "ada@example.org"), rsvp_of(meeting, "ben@example.org")) == (
@@ -158,9 +160,10 @@ def test_a_link_is_used_up_when_the_occurrence_ends_or_its_person_is_taken_off(c
         assert gone.status_code == 410
         assert "You are no longer invited to this" in gone.content.decode()
         meeting_services.meeting_cancel(meeting=meeting)
-        ben_link = reverse(
-            "reply", args=[replies.token_for("meeting", meeting.pk, "ben@example.org"), "yes"]
+        ben_invitation = Message.objects.get(
+            recipient="ben@example.org", topic=reminders.INVITATION
         )
+        ben_link = reverse("reply", args=[replies.token_for(ben_invitation), "yes"])
         assert "This has been cancelled" in client.get(ben_link).content.decode()
 
 
