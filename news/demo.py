@@ -1,5 +1,5 @@
-"""Demo data for trying the portal: an opportunity drafted, for staff to check, test and
-send to the demo residents and members who asked for news."""
+"""Demo data for trying the portal: an opportunity drafted, for commission staff to check,
+test and send to the demo residents who asked for news."""
 
 from consultation.models import NewsTopic
 
@@ -21,6 +21,5 @@ def seed(*, author) -> Opportunity:
         link="https://example.org/cloud-skills",
         topics=list(NewsTopic.objects.filter(name="Training and courses")),
         to_residents=True,
-        to_members=True,
         created_by=author,
     )

@@ -33,3 +33,23 @@ class OpportunityForm(forms.ModelForm):
             "title": {"required": _("Enter a title")},
             "text": {"required": _("Say what the opportunity is")},
         }
+
+    def __init__(self, *args, user, **kwargs):
+        """Only the audiences ``user`` may write to are offered; one they may not is left
+        unticked."""
+        super().__init__(*args, **kwargs)
+        self.fixed = {}
+        for field, perm in (
+            ("to_residents", "news.send_to_residents"),
+            ("to_members", "news.send_to_members"),
+        ):
+            if not user.has_perm(perm):
+                del self.fields[field]
+                self.fixed[field] = False
+        if "to_residents" not in self.fields:
+            del self.fields["topics"]  # topics choose among residents
+
+    def service_arguments(self) -> dict:
+        data = {**self.cleaned_data, **self.fixed}
+        data["topics"] = list(data.pop("topics", []))
+        return data

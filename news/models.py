@@ -50,6 +50,12 @@ class Opportunity(ConstraintMessagesBesideFields, models.Model):
         ordering = ["-sent_at", "-created_at", "-pk"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
+        # Residents agreed to hear from the commission, members asked for the network's
+        # news: each audience is written to by its own side.
+        permissions = [
+            ("send_to_residents", _("Can send opportunities to residents")),
+            ("send_to_members", _("Can send opportunities to network members")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_residents=True) | Q(to_members=True),

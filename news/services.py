@@ -20,21 +20,44 @@ class AlreadySent(Exception):
     pass
 
 
+AUDIENCES = {"to_residents": "news.send_to_residents", "to_members": "news.send_to_members"}
+
+
+def _check_audiences(opportunity: Opportunity, user) -> None:
+    """Refuse an audience ``user`` may not write to: residents agreed to hear from the
+    commission, members asked for the network's news. No user: the portal itself."""
+    if user is None:
+        return
+    refused = [
+        field
+        for field, perm in AUDIENCES.items()
+        if getattr(opportunity, field) and not user.has_perm(perm)
+    ]
+    if refused:
+        raise ValidationError(
+            {field: _("You cannot send opportunities to this audience.") for field in refused}
+        )
+
+
 def opportunity_save(
     *, opportunity: Opportunity | None = None, topics=None, created_by=None, **fields
 ):
-    """Write an opportunity, or change one not yet sent."""
+    """Write an opportunity, or change one not yet sent, to audiences ``created_by`` (who
+    writes or changes it) may write to. A change waits for a send under way and is then
+    refused, rather than writing the draft back over it."""
     check_editable(fields, FIELDS)
-    if (
-        opportunity is not None
-        and Opportunity.objects.filter(pk=opportunity.pk, sent_at__isnull=False).exists()
-    ):
-        raise AlreadySent(_("This opportunity has been sent: it can no longer change."))
-    opportunity = opportunity or Opportunity(created_by=created_by)
-    for name, value in fields.items():
-        setattr(opportunity, name, value)
-    opportunity.full_clean()
     with transaction.atomic():
+        if opportunity is not None:
+            stored = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+            if stored.sent_at is not None:
+                raise AlreadySent(_("This opportunity has been sent: it can no longer change."))
+            opportunity = stored
+        else:
+            opportunity = Opportunity(created_by=created_by)
+        for name, value in fields.items():
+            setattr(opportunity, name, value)
+        opportunity.full_clean()
+        _check_audiences(opportunity, created_by)
         opportunity.save()
         if topics is not None:
             opportunity.topics.set(topics)
@@ -54,6 +77,7 @@ def opportunity_send(*, opportunity: Opportunity, sent_by) -> Opportunity:
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if locked.sent_at is not None:
             raise AlreadySent(_("This opportunity has already been sent."))
+        _check_audiences(locked, sent_by)
         reach = selectors.reach(locked)
         if not reach.total:
             raise ValidationError(_("Nobody would receive it: no one has asked for this news yet."))

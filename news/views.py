@@ -48,14 +48,12 @@ def staff_list(request):
 def staff_edit(request, pk=None):
     """Write an opportunity, or change a draft."""
     opportunity = get_object_or_404(Opportunity, pk=pk, sent_at__isnull=True) if pk else None
-    form = OpportunityForm(request.POST or None, instance=opportunity)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        topics = list(data.pop("topics"))
         saved = saved_or_errors(
             form,
             lambda: services.opportunity_save(
-                opportunity=opportunity, topics=topics, created_by=request.user, **data
+                opportunity=opportunity, created_by=request.user, **form.service_arguments()
             ),
         )
         if saved:

@@ -281,7 +281,6 @@ def _network(world):
         title="Tech Week showcase stands",
         text="Show your work at Hackney Tech Week.",
         to_residents=True,
-        to_members=True,
         created_by=world.users["staff"],
     )
     for name in ("staff_detail", "staff_edit"):

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -66,7 +67,7 @@ def people():
 
 
 @pytest.fixture
-def course(commission_staff):
+def course(admin):
     return services.opportunity_save(
         title="Free cloud skills course",
         text="Twelve weeks, evenings, with a guaranteed interview at the end.",
@@ -75,7 +76,7 @@ def course(commission_staff):
         topics=[topic("Training and courses")],
         to_residents=True,
         to_members=True,
-        created_by=commission_staff,
+        created_by=admin,
     )
 
 
@@ -83,8 +84,8 @@ def send_due():
     return outbox.dispatch(enqueue=outbox.deliver)
 
 
-def test_staff_see_who_it_reaches_before_sending(client_for, commission_staff, people, course):
-    page = client_for(commission_staff).get(reverse("news:staff_detail", args=[course.pk]))
+def test_staff_see_who_it_reaches_before_sending(client_for, admin, people, course):
+    page = client_for(admin).get(reverse("news:staff_detail", args=[course.pk]))
     html = page.content.decode()
 
     reach = page.context["reach"]
@@ -100,13 +101,13 @@ def test_staff_see_who_it_reaches_before_sending(client_for, commission_staff, p
     assert "(their own link)" in html
 
 
-def test_a_test_goes_to_the_staff_member_only(client_for, commission_staff, course, mailoutbox):
-    staff = client_for(commission_staff)
+def test_a_test_goes_to_the_staff_member_only(client_for, admin, course, mailoutbox):
+    staff = client_for(admin)
     staff.post(reverse("news:staff_detail", args=[course.pk]), {"action": "test"})
     send_due()
 
     (test,) = mailoutbox
-    assert test.to == [commission_staff.email]
+    assert test.to == [admin.email]
     assert test.subject == "[Test] Opportunity: Free cloud skills course"
     assert "This is a test" in test.body
     assert "List-Unsubscribe" not in test.extra_headers
@@ -115,9 +116,9 @@ def test_a_test_goes_to_the_staff_member_only(client_for, commission_staff, cour
 
 
 def test_sending_asks_first_then_each_person_gets_one_email_with_their_own_links(
-    client_for, commission_staff, people, course, mailoutbox
+    client_for, admin, people, course, mailoutbox
 ):
-    staff = client_for(commission_staff)
+    staff = client_for(admin)
     address = reverse("news:staff_detail", args=[course.pk])
     asked = staff.post(address, {"action": "send"}).content.decode()
     assert "Send “Free cloud skills course”?" in asked
@@ -151,9 +152,9 @@ def test_sending_asks_first_then_each_person_gets_one_email_with_their_own_links
 
 
 def test_a_member_stops_the_news_in_one_click_and_a_resident_who_withdraws_gets_nothing(
-    people, course, commission_staff, mailoutbox
+    people, course, admin, mailoutbox
 ):
-    services.opportunity_send(opportunity=course, sent_by=commission_staff)
+    services.opportunity_send(opportunity=course, sent_by=admin)
     # Before the emails go, Tia withdraws and Mia stops the network's news by one click.
     consultation_services.contact_withdraw(contact=Contact.objects.get(email="tia@example.org"))
     from network import news
@@ -180,27 +181,24 @@ def test_a_member_stops_the_news_in_one_click_and_a_resident_who_withdraws_gets_
 
 
 def test_a_sent_opportunity_is_in_the_archive_and_can_no_longer_change(
-    client, client_for, commission_staff, people, course
+    client, client_for, admin, people, course
 ):
     draft = services.opportunity_save(
-        title="Draft only", text="Not yet.", to_residents=True, created_by=commission_staff
+        title="Draft only", text="Not yet.", to_residents=True, created_by=admin
     )
-    services.opportunity_send(opportunity=course, sent_by=commission_staff)
+    services.opportunity_send(opportunity=course, sent_by=admin)
 
     archive = client.get(reverse("news:archive")).content.decode()
     assert "Free cloud skills course" in archive
     assert "Draft only" not in archive
-    assert (
-        client_for(commission_staff).get(reverse("news:staff_edit", args=[course.pk])).status_code
-        == 404
-    )
+    assert client_for(admin).get(reverse("news:staff_edit", args=[course.pk])).status_code == 404
     with pytest.raises(services.AlreadySent):
         services.opportunity_save(opportunity=course, title="Changed")
     assert Opportunity.objects.get(pk=draft.pk).sent_at is None
 
 
-def test_an_opportunity_needs_someone_to_send_to(client_for, commission_staff):
-    response = client_for(commission_staff).post(
+def test_an_opportunity_needs_someone_to_send_to(client_for, admin):
+    response = client_for(admin).post(
         reverse("news:staff_create"),
         {"title": "Nobody", "text": "For nobody."},
     )
@@ -208,17 +206,17 @@ def test_an_opportunity_needs_someone_to_send_to(client_for, commission_staff):
     assert not Opportunity.objects.exists()
 
 
-def test_sending_reads_in_a_fixed_number_of_queries_however_many_people(commission_staff):
+def test_sending_reads_in_a_fixed_number_of_queries_however_many_people(admin):
     consultation = ConsultationFactory()
     contacts = Contact.objects.bulk_create(
         Contact(consultation=consultation, email=f"r{n}@example.org", consent_text="Yes")
         for n in range(2000)
     )
     opportunity = services.opportunity_save(
-        title="Job fair", text="Come along.", to_residents=True, created_by=commission_staff
+        title="Job fair", text="Come along.", to_residents=True, created_by=admin
     )
     with CaptureQueriesContext(connection) as queries:
-        services.opportunity_send(opportunity=opportunity, sent_by=commission_staff)
+        services.opportunity_send(opportunity=opportunity, sent_by=admin)
     # Besides writing the rows (in as few statements as the database allows), a few reads.
     reads = [
         q
@@ -231,9 +229,9 @@ def test_sending_reads_in_a_fixed_number_of_queries_however_many_people(commissi
 
 
 def test_retention_erases_a_residents_address_from_the_news_sent_them(
-    people, course, commission_staff, settings
+    people, course, admin, settings
 ):
-    services.opportunity_send(opportunity=course, sent_by=commission_staff)
+    services.opportunity_send(opportunity=course, sent_by=admin)
     Contact.objects.update(consented_on=timezone.localdate() - datetime.timedelta(days=800))
     settings.CONTACT_RETENTION_DAYS = 730
 
@@ -245,7 +243,7 @@ def test_retention_erases_a_residents_address_from_the_news_sent_them(
 
 
 def test_a_resident_signed_up_twice_is_told_once_and_one_click_stops_both(
-    people, course, commission_staff, mailoutbox
+    people, course, admin, mailoutbox
 ):
     again = consultation_services.contact_add(
         consultation=ConsultationFactory(), email="Tia@Example.org", consent_text="Yes"
@@ -262,10 +260,8 @@ def test_a_resident_signed_up_twice_is_told_once_and_one_click_stops_both(
     assert Contact.objects.filter(withdrawn_at__isnull=False).count() == 3  # Wes, Tia twice
 
 
-def test_a_member_who_leaves_takes_their_address_out_of_the_news_sent_them(
-    people, course, commission_staff
-):
-    services.opportunity_send(opportunity=course, sent_by=commission_staff)
+def test_a_member_who_leaves_takes_their_address_out_of_the_news_sent_them(people, course, admin):
+    services.opportunity_send(opportunity=course, sent_by=admin)
     mia = Membership.objects.get(pk=people["Mia"].pk)
     email = mia.user.email
 
@@ -275,3 +271,32 @@ def test_a_member_who_leaves_takes_their_address_out_of_the_news_sent_them(
     assert Message.objects.get(topic="news.member", params__membership_id=mia.pk).status == (
         "skipped"
     )
+
+
+def test_the_commission_writes_to_residents_and_coordinators_to_members(
+    client_for, commission_staff, coordinator
+):
+    """Residents agreed to hear from the commission, members asked for the network's news:
+    each side is offered, and may send to, its own audience only."""
+    staff_form = client_for(commission_staff).get(reverse("news:staff_create")).context["form"]
+    assert {"to_residents", "topics"} <= set(staff_form.fields)
+    assert "to_members" not in staff_form.fields
+    coordinator_form = client_for(coordinator).get(reverse("news:staff_create")).context["form"]
+    assert "to_members" in coordinator_form.fields
+    assert not {"to_residents", "topics"} & set(coordinator_form.fields)
+
+    # A coordinator's opportunity goes to members only, whatever the request says.
+    client_for(coordinator).post(
+        reverse("news:staff_create"),
+        {"title": "Network lunch", "text": "Come along.", "to_members": "on", "to_residents": "on"},
+    )
+    lunch = Opportunity.objects.get(title="Network lunch")
+    assert (lunch.to_residents, lunch.to_members) == (False, True)
+    with pytest.raises(ValidationError):
+        services.opportunity_save(opportunity=lunch, to_residents=True, created_by=coordinator)
+    both = services.opportunity_save(
+        title="Both", text="x", to_residents=True, to_members=True, created_by=None
+    )
+    with pytest.raises(ValidationError):
+        services.opportunity_send(opportunity=both, sent_by=commission_staff)
+    assert Opportunity.objects.get(pk=both.pk).sent_at is None
