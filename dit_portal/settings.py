@@ -338,12 +338,16 @@ LOGGING = {
     "filters": {
         "redact": {
             "()": "common.logging.RedactSecrets",
-            # Invitation links to the employer survey, reply links of invitations, and
-            # personal calendar addresses.
+            # Every link that is its own permission: invitation links to the employer
+            # survey, reply links, personal calendar addresses, and the links in emails
+            # that change or stop what someone is sent.
             "patterns": [
                 r"(/employers/invitation/)[^/\s?\"']+",
+                r"(/employers/emails/)[^/\s?\"']+",
                 r"(/reply/)[^/\s?\"']+",
                 r"(/calendar/)[^/\s?\"']+(?=\.ics)",
+                r"(/consultation/contact/)[^/\s?\"']+",
+                r"(/network/news/)[^/\s?\"']+",
             ],
         }
     },

@@ -419,6 +419,14 @@ class MeetingPaper(ConstraintMessagesBesideFields, models.Model):
         return self.title
 
     @property
+    def size(self) -> int | None:
+        """The uploaded file's size, or None if storage no longer has it."""
+        try:
+            return self.file.size if self.file else None
+        except FileNotFoundError:
+            return None
+
+    @property
     def kind(self):
         """The kind of document an uploaded paper is (from the extension it was stored
         under, which its content decided), or None for a link."""

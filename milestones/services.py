@@ -394,12 +394,9 @@ def paper_upload(*, meeting: AdvisoryMeeting, title: str, file) -> MeetingPaper:
 
 
 def paper_remove(*, paper: MeetingPaper) -> None:
-    """Remove a paper; an uploaded file leaves the storage once that commits."""
-    name, storage = paper.file.name, paper.file.storage
-    with transaction.atomic():
-        paper.delete()
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
+    """Remove a paper; an uploaded file leaves the storage once that commits
+    (``milestones.signals``, so that the admin's deletions do the same)."""
+    paper.delete()
 
 
 def meeting_publish_papers(*, meeting: AdvisoryMeeting, published: bool) -> AdvisoryMeeting:

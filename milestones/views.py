@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +32,7 @@ from .reminders import meeting_occurrence
 
 EDIT_ROADMAP = "milestones.change_activity"
 EDIT_MEETINGS = "milestones.change_advisorymeeting"
+logger = logging.getLogger(__name__)
 
 
 def _base_url(request) -> str:
@@ -141,12 +144,16 @@ def paper_download(request, pk, paper_pk):
     insider = passes_staff_rule(request.user, perm=EDIT_MEETINGS) or (
         selectors.attendance_for_user(meeting=meeting, user=request.user) is not None
     )
-    if paper is None or not _papers_open(meeting, insider):
+    if paper is None or paper.kind is None or not _papers_open(meeting, insider):
         raise Http404
     # Read whole (a paper is at most UPLOAD_MAX_BYTES), so no file stays open for a
     # client that stops reading.
-    with paper.file.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=paper.kind.content_type)
+    try:
+        with paper.file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type=paper.kind.content_type)
+    except FileNotFoundError as gone:
+        logger.error("Meeting paper %s has no file in storage", paper.pk)
+        raise Http404 from gone
     name = f"{slugify(paper.title) or 'paper'}.{paper.kind.extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     published = _papers_open(meeting, insider=False)

@@ -14,3 +14,9 @@ class OpportunityAdmin(AuditedAdmin):
     list_filter = ["to_residents", "to_members"]
     search_fields = ["title", "text"]
     readonly_fields = ["sent_at", "sent_by", "reach_residents", "reach_members", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once sent, it is what people were sent (the emails are written as they go).
+        if obj is not None and obj.sent_at is not None:
+            return [f.name for f in obj._meta.fields] + ["topics"]
+        return super().get_readonly_fields(request, obj)

@@ -234,3 +234,52 @@ def test_meetings_with_linked_papers_keep_them_public_after_the_migration():
     published = dict(AdvisoryMeeting.objects.values_list("title", "papers_published"))
     assert published == {"With papers": True, "Without": False}
     assert MeetingPaper.objects.get().url == "https://example.org/r"
+
+
+def test_a_paper_deleted_with_its_meeting_or_in_the_admin_takes_its_file(
+    meeting, django_capture_on_commit_callbacks
+):
+    for n in range(2):
+        services.paper_upload(
+            meeting=meeting, title=f"Paper {n}", file=SimpleUploadedFile("p.pdf", MINIMAL_PDF)
+        )
+    assert len(stored_files()) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingPaper.objects.first().delete()  # as the admin does
+    assert len(stored_files()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        AdvisoryMeeting.objects.get(pk=meeting.pk).delete()
+    assert stored_files() == []
+
+
+def test_a_paper_whose_file_has_gone_is_not_found_rather_than_an_error(
+    client_for, commission_staff, meeting
+):
+    paper = services.paper_upload(
+        meeting=meeting, title="Lost", file=SimpleUploadedFile("l.pdf", MINIMAL_PDF)
+    )
+    paper.file.storage.delete(paper.file.name)
+    staff = client_for(commission_staff)
+    assert (
+        staff.get(reverse("milestones:paper_download", args=[meeting.pk, paper.pk])).status_code
+        == 404
+    )
+    assert staff.get(reverse("milestones:meeting_papers", args=[meeting.pk])).status_code == 200
+    assert staff.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_a_damaged_archive_is_refused_not_an_error(client_for, commission_staff, meeting):
+    """An ODT whose compressed "mimetype" part is corrupt (zlib fails on it) is refused
+    beside the field, as any file that is not a document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text")
+    damaged = bytearray(buffer.getvalue())
+    start = 30 + len("mimetype")  # the local header, then the compressed bytes
+    damaged[start : start + 4] = b"\xff\xff\xff\xff"
+
+    response = upload(client_for(commission_staff), meeting, "broken.odt", bytes(damaged))
+
+    assert response.status_code == 200
+    assert "The selected file must be a PDF" in response.content.decode()
+    assert not MeetingPaper.objects.exists()

@@ -171,3 +171,19 @@ def test_calendar_addresses_never_reach_the_log(client, someone):
     logged = written.getvalue()
     assert token not in logged
     assert '"GET /calendar/<token>.ics HTTP/1.1" 200' in logged
+
+
+def test_every_link_that_is_its_own_permission_is_redacted_from_the_log():
+    secrets_in_paths = [
+        "/employers/invitation/SECRET1/",
+        "/employers/emails/SECRET2/stop/",
+        "/reply/SECRET3/yes/",
+        "/calendar/SECRET4.ics",
+        "/consultation/contact/SECRET5/unsubscribe/",
+        "/network/news/SECRET6/stop/",
+    ]
+    with portal_log() as written:
+        for path in secrets_in_paths:
+            logging.getLogger("django.server").info('"GET %s HTTP/1.1" 200 0', path)
+    assert "SECRET" not in written.getvalue()
+    assert written.getvalue().count("<token>") == len(secrets_in_paths)
