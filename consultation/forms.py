@@ -41,8 +41,9 @@ def topic_choices() -> list[tuple[str, str]]:
     ]
 
 
-class TopicsForm(forms.Form):
-    """A resident changing what they hear about, from the link in any email."""
+class ChoosesTopics(forms.Form):
+    """The news topics a resident chooses: with their consent to emails, and again from
+    the link in any email."""
 
     topics = forms.MultipleChoiceField(
         label=_("What would you like to hear about?"),
@@ -54,6 +55,10 @@ class TopicsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].choices = topic_choices()
+
+
+class TopicsForm(ChoosesTopics):
+    """A resident changing what they hear about, from the link in any email."""
 
 
 class QuestionForm(forms.Form):
@@ -253,7 +258,10 @@ CONSENT_TEXT = _(
 )
 
 
-class ContactForm(QuestionForm):
+class ContactForm(ChoosesTopics, QuestionForm):
+    # The order the page asks them, so that the error summary follows the page.
+    field_order = ["website", "email", "consent", "topics"]
+
     email = EmailField(
         label=_("Email address"),
         help_text=_(
@@ -263,16 +271,6 @@ class ContactForm(QuestionForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
-    topics = forms.MultipleChoiceField(
-        label=_("What would you like to hear about?"),
-        help_text=_("Leave them all unticked to hear about everything."),
-        widget=CHECKBOXES,
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = topic_choices()
 
     def clean(self):
         cleaned = super().clean()

@@ -15,19 +15,9 @@ from notifications import outbox, reminders
 from notifications.models import Message
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 from tests.network.factories import cohort, member
+from tests.notifications.test_reminders import START, at, send_due
 
 pytestmark = pytest.mark.django_db
-
-START = datetime.datetime(2027, 3, 15, 14, 0, tzinfo=datetime.UTC)
-
-
-def at(delta):
-    """A moment ``delta`` before START."""
-    return time_machine.travel(START - delta, tick=False)
-
-
-def send_due():
-    return outbox.dispatch(enqueue=outbox.deliver)
 
 
 def event_of(message):
