@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from common.links import absolute_url
 
 from . import outbox, replies
-from .ical import new_calendar, timed_event
+from .ical import ANYONE, addressed_to, new_calendar, timed_event
 from .models import Message
 
 Status = Message.Status
@@ -284,8 +284,10 @@ class Prepared:
     invited: set[tuple[str, int, str]] = field(default_factory=set)
     # The newest version each (kind, occurrence, email) has been sent.
     told: dict[tuple[str, int, str], int] = field(default_factory=dict)
-    # Everyone reminded of the same version gets the same words.
+    # Everyone reminded of the same version gets the same words and the same calendar
+    # (but for its ATTENDEE).
     contents: dict[tuple, tuple[str, str, str]] = field(default_factory=dict)
+    calendars: dict[tuple, bytes] = field(default_factory=dict)
 
 
 def _prepare(messages: list[Message]) -> Prepared:
@@ -431,7 +433,10 @@ def _written(message: Message, occurrence: Occurrence, prepared: Prepared, now) 
         person = (message.about_kind, occurrence.pk, message.recipient)
         prepared.told[person] = max(prepared.told.get(person, -1), occurrence.sequence)
     method = "CANCEL" if purpose in ("cancel", "removal") else "REQUEST"
-    calendar = calendar_for(occurrence, method=method, attendee=message.recipient)
+    written = (message.about_kind, occurrence.pk, method, occurrence.sequence)
+    if written not in prepared.calendars:
+        prepared.calendars[written] = calendar_for(occurrence, method=method, attendee=ANYONE)
+    calendar = addressed_to(prepared.calendars[written], message.recipient)
     return outbox.Email(
         subject=subject,
         body=body,

@@ -12,6 +12,7 @@ from django.core import mail
 from milestones import services as meeting_services
 from network import services as network_services
 from notifications import outbox, reminders
+from notifications.ical import ANYONE, addressed_to
 from notifications.models import Message
 from tests.milestones.factories import AdvisoryMeetingFactory, AdvisoryMemberFactory
 from tests.network.factories import cohort, member
@@ -296,3 +297,17 @@ def test_each_invitation_goes_once_whatever_runs_twice(mailoutbox):
 def reminders_of(sent):
     """The emails about occurrences (members' own decisions go too)."""
     return [m for m in sent if m.attachments]
+
+
+def test_a_calendar_written_once_reads_as_if_written_for_each_recipient():
+    meeting = meeting_20_days_ahead("ada@example.org")
+    occurrence = reminders.sources()["meeting"].get(meeting.pk)
+    long_address = "a.long.address.that.folds.the.attendee.line.twice.over@example.org"
+
+    with at(datetime.timedelta(days=20)):
+        once = addressed_to(reminders.calendar_for(occurrence, attendee=ANYONE), long_address)
+        direct = reminders.calendar_for(occurrence, attendee=long_address)
+
+    assert once == direct
+    (event,) = icalendar.Calendar.from_ical(once).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == f"mailto:{long_address}"
