@@ -8,12 +8,18 @@ NAV_SECTIONS = {
     "employers": "employers",
     "network": "network",
     "news": "news",
+    "recommendations": "recommendations",
+    "evidence": "recommendations",
 }
 
 
 # The staff workspace's navigation, by the part of the path after /staff/: each network
 # page by its own part (a reflection session belongs to its cohort).
-STAFF_SECTIONS = {"network/sessions": "network/cohorts", "network/places": "network/cohorts"}
+STAFF_SECTIONS = {
+    "network/sessions": "network/cohorts",
+    "network/places": "network/cohorts",
+    "evidence": "recommendations",
+}
 
 
 def staff_section(path: str) -> str | None:

@@ -1,13 +1,21 @@
-"""Documents people upload (meeting papers): what kind each is, read from its content,
-never from its name or the type the browser claims, and whether the portal takes it."""
+"""Documents people upload (meeting papers, the evidence library): what kind each is, read
+from its content, never from its name or the type the browser claims, whether the portal
+takes it, how it is served, and that it leaves storage with its row."""
 
+import logging
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.http import Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 # OOXML and OpenDocument files are ZIP archives; these are read to tell them apart.
 _OOXML_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
@@ -90,3 +98,32 @@ def validate_document(file) -> None:
         )
     if kind_of(file) is None:
         raise ValidationError(WRONG_KIND, code="wrong_kind")
+
+
+def attachment(file, kind: DocumentKind, title: str, *, public: bool) -> HttpResponse:
+    """A stored document as a download named after ``title``; 404 if storage no longer has
+    it. Read whole (a document is at most UPLOAD_MAX_BYTES), so no file stays open for a
+    client that stops reading. Until it is ``public``, no shared cache may keep a copy."""
+    try:
+        with file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type=kind.content_type)
+    except FileNotFoundError as gone:
+        logger.error("%s has no file in storage", file.name)
+        raise Http404 from gone
+    name = f"{slugify(title) or 'document'}.{kind.extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+def _file_deleted(sender, instance, **kwargs):
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def files_leave_with_rows(model) -> None:
+    """An uploaded ``file`` leaves the storage with its row, however the row goes (a staff
+    page, the admin, a parent deleted), once that commits: a removed document, private or
+    not, is not kept. Connect in the app's ``ready``."""
+    post_delete.connect(_file_deleted, sender=model, dispatch_uid=f"file-of-{model._meta.label}")

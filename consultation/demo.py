@@ -59,11 +59,35 @@ def seed(activity=None) -> list[Consultation]:
             privacy_notice=PRIVACY,
         )
         _sample_answers(sample, count=240)
+        _code_sample_answers(sample)
         publishing.findings_publish(
             questionnaire=sample,
             summary="A demonstration of published findings, built from generated answers.",
         )
     return [open_one, sample]
+
+
+# The sample's free-text answers, and the theme staff would code each with.
+SAMPLE_THEMES = {
+    "Courses in the evening would help.": (
+        "Courses at times that fit around work and caring",
+        "Classes in the evening or at weekends, or short enough to fit around a job.",
+    ),
+    "I need a laptop.": (
+        "A computer and getting online",
+        "No laptop, or no broadband, to learn or apply with.",
+    ),
+}
+
+
+def _code_sample_answers(consultation: Consultation) -> None:
+    """Code each sample answer's words with its theme, as staff would."""
+    themes = {
+        words: services.theme_create(consultation=consultation, name=name, description=about)
+        for words, (name, about) in SAMPLE_THEMES.items()
+    }
+    for response in consultation.responses.exclude(comments=""):
+        services.response_code(response=response, themes=[themes[response.comments]], coded_by=None)
 
 
 def _sample_answers(consultation: Consultation, *, count: int) -> None:

@@ -411,6 +411,9 @@ class NewsTopic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("offered"), default=True)
+    # Set on a topic a feature sends its own news on (a recommendation's progress): the
+    # feature finds the topic by it, whatever staff rename it to.
+    key = models.SlugField(max_length=50, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "name"]

@@ -28,4 +28,6 @@ urlpatterns = [
     path("", include("employers.urls")),
     path("", include("network.urls")),
     path("", include("news.urls")),
+    path("", include("recommendations.urls")),
+    path("api/", include("opendata.urls")),
 ]

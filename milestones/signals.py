@@ -2,8 +2,9 @@
 makes it: the staff pages, the admin, ``load_roadmap``. Signals, not calls in each service,
 because the admin and its inlines write rows directly."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from common.uploads import files_leave_with_rows
 
 from . import services
 from .models import Activity, AdvisoryMeeting, Deliverable, MeetingPaper, Partner, Workstream
@@ -20,17 +21,8 @@ def _partners_changed(sender, action, **kwargs):
         services.roadmap_changed()
 
 
-def _paper_deleted(sender, instance, **kwargs):
-    """An uploaded paper's file leaves the storage with its row, however the row goes (the
-    papers page, the admin, its meeting deleted), once that commits: a private paper is
-    not kept after it is removed."""
-    if instance.file:
-        name, storage = instance.file.name, instance.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 def connect() -> None:
-    post_delete.connect(_paper_deleted, sender=MeetingPaper, dispatch_uid="meeting-paper-file")
+    files_leave_with_rows(MeetingPaper)
     for model in SHOWN_ON_PUBLIC_PAGES:
         post_save.connect(_changed, sender=model, dispatch_uid=f"roadmap-saved-{model.__name__}")
         post_delete.connect(

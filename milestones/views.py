@@ -1,12 +1,9 @@
-import logging
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import passes_staff_rule, staff_required
 from common import kept_pages
 from common.forms import saved_or_errors
+from common.uploads import attachment
 from common.views import confirm
 from notifications.reminders import calendar_for
 
@@ -32,7 +30,6 @@ from .reminders import meeting_occurrence
 
 EDIT_ROADMAP = "milestones.change_activity"
 EDIT_MEETINGS = "milestones.change_advisorymeeting"
-logger = logging.getLogger(__name__)
 
 
 def _base_url(request) -> str:
@@ -146,20 +143,9 @@ def paper_download(request, pk, paper_pk):
     )
     if paper is None or paper.kind is None or not _papers_open(meeting, insider):
         raise Http404
-    # Read whole (a paper is at most UPLOAD_MAX_BYTES), so no file stays open for a
-    # client that stops reading.
-    try:
-        with paper.file.open("rb") as stored:
-            response = HttpResponse(stored.read(), content_type=paper.kind.content_type)
-    except FileNotFoundError as gone:
-        logger.error("Meeting paper %s has no file in storage", paper.pk)
-        raise Http404 from gone
-    name = f"{slugify(paper.title) or 'paper'}.{paper.kind.extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    published = _papers_open(meeting, insider=False)
-    # Until the papers are public, no shared cache may keep a copy.
-    response["Cache-Control"] = "public, max-age=300" if published else "private, no-store"
-    return response
+    return attachment(
+        paper.file, paper.kind, paper.title, public=_papers_open(meeting, insider=False)
+    )
 
 
 @require_safe

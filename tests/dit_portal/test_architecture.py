@@ -16,10 +16,13 @@ BASE = {
     "common": set(),
 }
 ALLOWED = {
-    "dit_portal": {"home", "news", *FEATURES, *BASE},
+    "dit_portal": {"home", "opendata", "recommendations", "news", *FEATURES, *BASE},
     # Pages that gather the apps, the demo data of each included.
-    "home": {"news", *FEATURES, *BASE},
-    # A feature that links feature apps (README: "Architecture").
+    "home": {"recommendations", "news", *FEATURES, *BASE},
+    # The open data API: what the public pages of the rooms below show, as data.
+    "opendata": {"recommendations", *FEATURES, *BASE},
+    # Features that link feature apps (README: "Architecture").
+    "recommendations": {*FEATURES, *BASE},
     "news": {*FEATURES, *BASE},
     **{feature: set(BASE) for feature in FEATURES},
     **BASE,

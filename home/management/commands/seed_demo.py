@@ -11,6 +11,7 @@ from milestones.models import Activity, AdvisoryMeeting, AdvisoryMember
 from milestones.services import meeting_create
 from network import demo as network_demo
 from news import demo as news_demo
+from recommendations import demo as recommendations_demo
 
 
 class Command(BaseCommand):
@@ -43,9 +44,12 @@ class Command(BaseCommand):
             activity=Activity.objects.filter(slug="employer-survey").first(),
         )
         opportunity = news_demo.seed(author=users["staff@example.org"])
+        recommendations_demo.seed()
         lines += [
             "",
             f"News: /staff/news/{opportunity.pk}/ (a draft to check, test and send)",
+            "Recommendations (examples): /recommendations/; you said, we did: "
+            "/consultation/demo-sample-answers/you-said-we-did/",
             "Consultations: " + ", ".join(c.get_absolute_url() for c in consultations),
             f"Employer survey: {survey.get_absolute_url()} (employer@example.org, signed in), "
             f"or the invitation link {invitation.get_absolute_url()}",

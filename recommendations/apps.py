@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecommendationsConfig(AppConfig):
+    name = "recommendations"
+    verbose_name = _("Recommendations and evidence")
+
+    def ready(self):
+        # Registers the links this app adds to the roadmap's, the findings' and the home
+        # page (``common.related``), and the outbox topic it sends, in web processes and
+        # workers alike.
+        from . import emails, related  # noqa: F401

@@ -1,0 +1,104 @@
+"""Reading one published figure out of a frozen release: the only place a recommendation's
+evidence gets a number from, so every number shown passed the release's disclosure audit."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from reporting.breakdowns import Figure
+from reporting.models import Release
+from reporting.releases import SEPARATOR
+
+# What each table of a release counts, by the questionnaire's model and the question.
+QUESTIONS = {
+    ("consultation", "barriers"): _("Barriers residents face"),
+    ("consultation", "changes"): _("Changes residents ask for"),
+    ("consultation", "support"): _("Support residents say would help"),
+    ("consultation", "themes"): _("What residents raised in their own words"),
+    ("survey", "barrier"): _("Barriers employers meet in recruiting locally"),
+    ("survey", "change"): _("Changes employers ask for"),
+    ("survey", "offer"): _("What employers would offer"),
+    ("survey", "skills"): _("Skills employers rank in their top five for an entry-level role"),
+}
+WHO = {"consultation": _("residents"), "survey": _("employers")}
+FINDINGS_URL = {"consultation": "consultation:findings", "survey": "employers:findings"}
+
+
+@dataclass
+class PublishedFigure:
+    """A row of a published table as the release published it."""
+
+    release: Release
+    table: str
+    row_key: str
+    question: str
+    label: str
+    figure: Figure
+    who: str
+
+    @property
+    def threshold(self) -> int:
+        return self.release.audit.get("threshold", 0)
+
+    @property
+    def visible(self) -> bool:
+        return not (self.figure.suppressed or self.figure.complementary)
+
+    @property
+    def findings_url(self) -> str:
+        questionnaire = self.release.questionnaire
+        return reverse(
+            FINDINGS_URL[self.release.questionnaire_type.model], args=[questionnaire.slug]
+        )
+
+
+def _figure(data: dict) -> Figure:
+    return Figure(**data)
+
+
+def rows_of(release: Release):
+    """Every (table, row key, question words, row label, figure) of a release's tables that
+    a recommendation can rest on: each row's total, and for a ranking each skill's count
+    of employers ranking it in their top five."""
+    model = release.questionnaire_type.model
+    for table, data in release.tables.items():
+        question = table.split(SEPARATOR)[0]
+        if (model, question) not in QUESTIONS:
+            continue
+        if data.get("kind") == "ranking":
+            rows = ((str(i["key"]), i["label"], i["in_top"]) for i in data["items"])
+        else:
+            rows = ((str(r["key"]), r["label"], r["total"]) for r in data["rows"])
+        for key, label, figure in rows:
+            yield table, key, QUESTIONS[(model, question)], label, _figure(figure)
+
+
+def read(release: Release, table: str, row_key: str) -> PublishedFigure | None:
+    """The figure at ``table`` and ``row_key`` of ``release``, or None if it has none."""
+    data = release.tables.get(table)
+    model = release.questionnaire_type.model
+    question = table.split(SEPARATOR)[0]
+    if data is None or (model, question) not in QUESTIONS:
+        return None
+    if data.get("kind") == "ranking":
+        found = [(i["label"], i["in_top"]) for i in data["items"] if str(i["key"]) == row_key]
+    else:
+        found = [(r["label"], r["total"]) for r in data["rows"] if str(r["key"]) == row_key]
+    if not found:
+        return None
+    label, figure = found[0]
+    return PublishedFigure(
+        release, table, row_key, QUESTIONS[(model, question)], label, _figure(figure), WHO[model]
+    )
+
+
+def is_public(release: Release) -> bool:
+    """Whether the public may read the release now: not withdrawn, and its questionnaire's
+    findings public (reopening a questionnaire takes them down)."""
+    questionnaire = release.questionnaire
+    return (
+        release.withdrawn_at is None
+        and questionnaire is not None
+        and questionnaire.findings_are_public
+    )
