@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
-    "ninja",
 ]
 
 MIDDLEWARE = [

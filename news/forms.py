@@ -14,7 +14,9 @@ class OpportunityForm(forms.ModelForm):
             "Residents who chose any of these hear of it, with those who chose everything. "
             "Choose none to send it to every resident who asked for news."
         ),
-        queryset=NewsTopic.objects.filter(is_active=True),
+        # Topics a feature sends its own news on (progress on recommendations) are not
+        # opportunities' topics.
+        queryset=NewsTopic.objects.filter(is_active=True, key__isnull=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -34,8 +34,20 @@ api = NinjaAPI(
         "disclosure audit, and a count too small to publish is null."
     ),
     urls_namespace="api-v1",
-    docs_url="/docs/",
+    # Documented at /api/ (``docs``), in the portal's own accessible pages.
+    docs_url=None,
 )
+
+# What a CSV download's operation answers, for its schema: the file, or no such thing.
+CSV = {
+    "responses": {
+        200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+        404: {
+            "description": "Not Found",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        },
+    }
+}
 
 # Questionnaire models and their names in the API's paths.
 QUESTIONNAIRES = {"consultation": Consultation, "employer-survey": Survey}
@@ -88,7 +100,11 @@ def _activity(request, a) -> dict:
     }
 
 
-@api.get("/activities", response=list[schemas.ActivityOut], tags=["roadmap"])
+@api.get(
+    "/activities",
+    response={200: list[schemas.ActivityOut], 422: schemas.InvalidOut},
+    tags=["roadmap"],
+)
 @paginate(Page)
 def activities(request):
     """The public roadmap's activities, in date order."""
@@ -107,7 +123,7 @@ def activity(request, slug: str):
     return _activity(request, found)
 
 
-@api.get("/activities.csv", tags=["roadmap"], response={200: str})
+@api.get("/activities.csv", tags=["roadmap"], openapi_extra=CSV)
 def activities_csv(request):
     """The public roadmap's activities as CSV."""
     rows = [_activity(request, a) for a in roadmap.public_activities()]
@@ -141,7 +157,11 @@ class RecommendationFilter(Schema):
     status: Status | None = None
 
 
-@api.get("/recommendations", response=list[schemas.RecommendationOut], tags=["recommendations"])
+@api.get(
+    "/recommendations",
+    response={200: list[schemas.RecommendationOut], 422: schemas.InvalidOut},
+    tags=["recommendations"],
+)
 @paginate(Page)
 def recommendations(request, filters: Query[RecommendationFilter]):
     """Published recommendations by number, with their status and progress."""
@@ -151,7 +171,7 @@ def recommendations(request, filters: Query[RecommendationFilter]):
     ]
 
 
-@api.get("/recommendations.csv", tags=["recommendations"], response={200: str})
+@api.get("/recommendations.csv", tags=["recommendations"], openapi_extra=CSV)
 def recommendations_csv(request):
     """Published recommendations as CSV."""
     rows = [_recommendation(request, r) for r in selectors.recommendation_list()]
@@ -213,6 +233,7 @@ def recommendation(request, slug: str):
         "evidence": [
             _evidence(request, e) for e in [*page.figures, *page.activities, *page.documents]
         ],
+        "withheld_figures": page.withheld,
         "actions": [
             {
                 "activity": a.activity.slug,
@@ -259,7 +280,11 @@ def _findings(request, name, questionnaire, release) -> dict:
     }
 
 
-@api.get("/findings", response=list[schemas.FindingsOut], tags=["findings"])
+@api.get(
+    "/findings",
+    response={200: list[schemas.FindingsOut], 422: schemas.InvalidOut},
+    tags=["findings"],
+)
 @paginate(Page)
 def findings(request):
     """Each consultation and employer survey whose findings are published, with its
@@ -322,7 +347,7 @@ def _one_findings(questionnaire: str, slug: str):
     raise Http404
 
 
-@api.get("/findings/{questionnaire}/{slug}.csv", tags=["findings"], response={200: str})
+@api.get("/findings/{questionnaire}/{slug}.csv", tags=["findings"], openapi_extra=CSV)
 def findings_csv(request, questionnaire: str, slug: str):
     """A questionnaire's current release as CSV: one line per published figure."""
     _name, found, release = _one_findings(questionnaire, slug)
@@ -391,7 +416,9 @@ def _events(request) -> list[dict]:
     return found
 
 
-@api.get("/events", response=list[schemas.EventOut], tags=["events"])
+@api.get(
+    "/events", response={200: list[schemas.EventOut], 422: schemas.InvalidOut}, tags=["events"]
+)
 @paginate(Page)
 def events(request):
     """The programme's public events: advisory group meetings and the roadmap's events,
@@ -399,7 +426,7 @@ def events(request):
     return _events(request)
 
 
-@api.get("/events.csv", tags=["events"], response={200: str})
+@api.get("/events.csv", tags=["events"], openapi_extra=CSV)
 def events_csv(request):
     columns = ["title", "kind", "starts", "ends", "cancelled", "url"]
     rows = _events(request)

@@ -76,7 +76,11 @@ class UpdateOut(Schema):
 
 
 class RecommendationDetailOut(RecommendationOut):
+    """A recommendation with its evidence: ``withheld_figures`` counts figures left out
+    while the findings they come from are not published (withdrawn, or reopened)."""
+
     evidence: list[EvidenceOut]
+    withheld_figures: int
     actions: list[ActionOut]
     updates: list[UpdateOut]
 
@@ -123,3 +127,10 @@ class EventOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class InvalidOut(Schema):
+    """A query the API cannot read (a limit over 100, an unknown status…): what is wrong
+    with each parameter."""
+
+    detail: list[dict]

@@ -105,6 +105,12 @@ def document_file(request, slug):
 # Staff pages
 
 
+def _recommendation(pk) -> Recommendation:
+    # Read first, rather than compared through a foreign key: Django leaves an id too
+    # large for the column out of a primary key lookup, but not out of a related one.
+    return get_object_or_404(Recommendation, pk=pk)
+
+
 @never_cache
 @staff_required(perm=MANAGE)
 @require_GET
@@ -223,8 +229,8 @@ def staff_evidence(request, pk):
     """Search the published figures, roadmap activities and documents, and add one as
     evidence (with a note of what it shows)."""
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    form = EvidenceNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = EvidenceNoteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         kind = request.POST.get("kind", "")
         try:
             services.evidence_add(
@@ -259,7 +265,7 @@ def staff_evidence(request, pk):
 @staff_required(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def staff_evidence_remove(request, pk, evidence_pk):
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, recommendation_id=pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, recommendation=_recommendation(pk))
     if request.method == "POST":
         services.evidence_remove(evidence=evidence)
         messages.success(request, _("Evidence removed."))
@@ -278,7 +284,7 @@ def staff_evidence_remove(request, pk, evidence_pk):
 @staff_required(perm=MANAGE)
 @require_POST
 def staff_action_remove(request, pk, action_pk):
-    action = get_object_or_404(Action, pk=action_pk, recommendation_id=pk)
+    action = get_object_or_404(Action, pk=action_pk, recommendation=_recommendation(pk))
     services.action_remove(action=action)
     messages.success(request, _("Activity taken off."))
     return redirect("recommendations:staff_detail", pk=pk)
@@ -293,7 +299,7 @@ def staff_quotes(request, pk, evidence_pk):
     evidence = get_object_or_404(
         Evidence.objects.select_related("theme", "recommendation"),
         pk=evidence_pk,
-        recommendation_id=pk,
+        recommendation=_recommendation(pk),
         theme__isnull=False,
     )
     action = request.POST.get("action")

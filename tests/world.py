@@ -35,6 +35,8 @@ from network.models import Cohort, Discipline, Event, Membership, Organisation, 
 from news import services as news_services
 from notifications import calendars, reminders, replies
 from notifications.models import Message
+from recommendations import demo as recommendations_demo
+from recommendations import services as recommendation_services
 from reporting.releases import release_publish
 from surveys import publishing
 from tests.conftest import make_user
@@ -56,6 +58,8 @@ SECRETS = {
     "Employer-draft-answer-4K9": {"employer", "staff", "admin"},
     "Member-hidden-bio-8R3": {"member", "coordinator", "admin"},
     "resident.contact.5t1@example.org": {"admin"},
+    "Unchecked-quote-3W5": {"staff", "admin"},
+    "Draft-recommendation-6P1": {"staff", "admin"},
 }
 
 
@@ -89,6 +93,7 @@ def build() -> World:
     _roadmap(world)
     _consultation(world)
     _employers(world)
+    _recommendations(world)
     _network(world)
     _accounts(world)
     return world
@@ -326,6 +331,56 @@ def _network(world):
     world.params["network:match_action"] = {"pk": matches[0].pk, "action": "confirm"}
     world.params["network:match_reject"] = {"pk": matches[0].pk}
     assert Membership.objects.filter(pk=other.pk).exists()
+
+
+def _recommendations(world):
+    """The example recommendations on the demo consultation's published themes, a draft
+    only staff see, an unchecked quote and a document with a file."""
+    made = recommendations_demo.seed()
+    first = made[0]
+    theme_evidence = first.evidence.filter(theme__isnull=False).first()
+    recommendation_services.quote_save(
+        evidence=theme_evidence,
+        response=theme_evidence.theme.responses.first(),
+        text="Unchecked-quote-3W5",
+    )
+    draft = recommendation_services.recommendation_save(
+        number=99, title="Draft-recommendation-6P1", text="Not yet public.", owner="Team"
+    )
+    action = recommendation_services.action_add(
+        recommendation=draft, activity=Activity.objects.get(slug="cabinet-paper")
+    )
+    document = recommendation_services.document_save(
+        title="Roundtable notes",
+        kind="report",
+        published_on=datetime.date(2022, 6, 1),
+        published_precision="month",
+        summary="What the roundtable proposed.",
+        file=SimpleUploadedFile("notes.pdf", MINIMAL_PDF, content_type="application/pdf"),
+        is_published=True,
+    )
+    world.params["recommendations:detail"] = {"slug": first.slug}
+    world.params["recommendations:you_said_we_did"] = {"slug": "demo-sample-answers"}
+    world.params["recommendations:document_file"] = {"slug": document.slug}
+    for name in ("staff_detail", "staff_edit", "staff_evidence"):
+        world.params[f"recommendations:{name}"] = {"pk": draft.pk}
+    world.params["recommendations:staff_evidence_remove"] = {
+        "pk": first.pk,
+        "evidence_pk": theme_evidence.pk,
+    }
+    world.params["recommendations:staff_quotes"] = {
+        "pk": first.pk,
+        "evidence_pk": theme_evidence.pk,
+    }
+    world.params["recommendations:staff_action_remove"] = {"pk": draft.pk, "action_pk": action.pk}
+    world.params["recommendations:staff_document_edit"] = {"pk": document.pk}
+    world.params["api-v1:activity"] = {"slug": "cabinet-paper"}
+    world.params["api-v1:recommendation"] = {"slug": first.slug}
+    for name in ("findings_detail", "findings_csv"):
+        world.params[f"api-v1:{name}"] = {
+            "questionnaire": "consultation",
+            "slug": "demo-sample-answers",
+        }
 
 
 def _accounts(world):

@@ -45,6 +45,7 @@ def test_commission_staff_see_their_items_with_the_current_one_marked(client_for
         "Roadmap and meetings",
         "Consultations",
         "Employer surveys",
+        "Recommendations",
         "News",
         "Emails",
     ]

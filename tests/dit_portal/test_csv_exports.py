@@ -18,6 +18,7 @@ from consultation.models import Channel, OptionKind
 from employers import selectors as employer_selectors
 from employers import services as employer_services
 from employers.models import Sector, SizeBand
+from recommendations import services as recommendation_services
 from reporting.csvfiles import FORMULA_STARTS
 from reporting.releases import release_publish
 from tests.employers.factories import SurveyFactory, complete_answers
@@ -93,20 +94,28 @@ def _planted(admin):
             closes_at=now - datetime.timedelta(days=1),
             findings_published=True,
         )
+    # A published recommendation, for the open data downloads.
+    recommendation_services.recommendation_publish(
+        recommendation=recommendation_services.recommendation_save(
+            number=1, title="=HYPERLINK(1)", text="-1", owner="@owner"
+        )
+    )
     return {
         "consultation": {"slug": consultation.slug},
         "employers": {"slug": survey.slug},
+        "api-v1": {},
+        "api-v1:findings_csv": {"questionnaire": "consultation", "slug": consultation.slug},
     }
 
 
 def test_no_cell_of_any_csv_runs_as_a_formula(client_for, admin):
     params = _planted(admin)
     names = _csv_url_names()
-    assert len(names) >= 4, names
+    assert len(names) >= 8, names
 
     client = client_for(admin)
     for name in sorted(names):
-        response = client.get(reverse(name, kwargs=params[name.split(":")[0]]))
+        response = client.get(reverse(name, kwargs=params.get(name, params[name.split(":")[0]])))
         assert response.status_code == 200, name
         assert response["Content-Type"].startswith("text/csv"), name
         text = b"".join(response.streaming_content).decode("utf-8-sig")

@@ -71,7 +71,8 @@ def test_activity_page(client, assert_fixed_queries):
         )
         AdvisoryMeetingFactory.create_batch(4, activity=activity)
 
-    assert_fixed_queries(client, activity.get_absolute_url(), 6, grow)
+    # One of them: the recommendations the activity serves (common.related).
+    assert_fixed_queries(client, activity.get_absolute_url(), 7, grow)
 
 
 def test_meeting_page_for_staff(client_for, commission_staff, assert_fixed_queries):
