@@ -187,6 +187,10 @@ class Invitation(models.Model):
     )
     # The address asked for no more emails about the survey (its findings), in one click.
     emails_stopped_at = models.DateTimeField(_("emails stopped"), null=True, blank=True)
+    # The address asked to hear of the commission's progress on its recommendations.
+    hears_of_progress_at = models.DateTimeField(
+        _("asked to hear of progress"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -443,10 +443,18 @@ def findings_announce_test(*, survey: Survey, to: str) -> None:
     emails.post_findings_test(survey, to=to, stamp=uuid.uuid4().hex)
 
 
+def invitation_hear_of_progress(*, invitation: Invitation, wanted: bool) -> Invitation:
+    """The address an invitation went to asks to hear, or no longer to hear, when the
+    commission's recommendations change status (sent by the recommendations app)."""
+    invitation.hears_of_progress_at = timezone.now() if wanted else None
+    invitation.save(update_fields=["hears_of_progress_at"])
+    return invitation
+
+
 def invitation_stop_emails(*, invitation: Invitation) -> Invitation:
     """The address an invitation went to asks for no more emails about the survey."""
     Invitation.objects.filter(pk=invitation.pk, emails_stopped_at__isnull=True).update(
-        emails_stopped_at=timezone.now()
+        emails_stopped_at=timezone.now(), hears_of_progress_at=None
     )
     invitation.refresh_from_db()
     return invitation

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -86,10 +87,17 @@ def _survey_access(request, slug):
 
 
 def _submitted_page(request, context):
+    invitation = selectors.invitation_in_session(request, context["survey"])
     return render(
         request,
         "employers/survey_submitted.html",
-        {**context, "chosen": selectors.chosen_answers(context["response"])},
+        {
+            **context,
+            "chosen": selectors.chosen_answers(context["response"]),
+            "emails_url": reverse("employers:stop_emails", args=[emails.stop_token(invitation)])
+            if invitation is not None
+            else None,
+        },
     )
 
 
@@ -306,12 +314,24 @@ def findings_figures_dictionary(request, slug):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def stop_emails(request, token):
-    """Anyone holding the link from an email about the survey's findings: stop such
-    emails to that address. A mail program's one-click unsubscribe posts here (RFC 8058:
-    no cookie, so no CSRF token; the signed link is the permission); a browser asks first."""
+    """Anyone holding the link from an email about the survey's findings: choose to hear
+    of the commission's progress on its recommendations, or stop every email to that
+    address. A mail program's one-click unsubscribe posts here (RFC 8058: no cookie, so no
+    CSRF token; the signed link is the permission); a browser asks first."""
     invitation = emails.invitation_of_stop_token(token)
     if invitation is None:
         raise Http404
+    if request.method == "POST" and "progress" in request.POST:
+        if invitation.emails_stopped_at is None:
+            wanted = request.POST["progress"] == "yes"
+            services.invitation_hear_of_progress(invitation=invitation, wanted=wanted)
+            messages.success(
+                request,
+                _("We will email you when a recommendation changes.")
+                if wanted
+                else _("We will not email you about the recommendations."),
+            )
+        return redirect("employers:stop_emails", token=token)
     if request.method == "POST":
         invitation = services.invitation_stop_emails(invitation=invitation)
     return render(request, "employers/stop_emails.html", {"invitation": invitation})

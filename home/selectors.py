@@ -15,6 +15,7 @@ from employers import selectors as employer_selectors
 from milestones import selectors as roadmap_selectors
 from network import selectors as network_selectors
 from notifications import selectors as email_selectors
+from recommendations import selectors as recommendation_selectors
 
 # What doing each task takes: the rule of the page where it is done, so that the
 # dashboard shows a role only what it may act on.
@@ -24,6 +25,7 @@ PUBLISH_CONSULTATION_FINDINGS = {"perm": "consultation.change_consultation"}
 FOLLOW_UP_INVITATIONS = {"perm": "employers.change_invitation"}
 PUBLISH_SURVEY_FINDINGS = {"perm": "employers.change_survey"}
 WRITE_MINUTES = {"perm": "milestones.change_advisorymeeting"}
+MANAGE_RECOMMENDATIONS = {"perm": "recommendations.change_recommendation"}
 
 SOON_DAYS = 7  # invitations "about to expire": within a week
 
@@ -85,6 +87,8 @@ def staff_dashboard(user, *, now=None) -> list[Area]:
         areas.append(surveys)
     if may(WRITE_MINUTES):
         areas.append(Area("roadmap", _("Roadmap"), [_minutes(now)]))
+    if may(MANAGE_RECOMMENDATIONS):
+        areas.append(Area("recommendations", _("Recommendations"), _recommendations()))
     # Every staff role has the email log, showing the emails that role looks after.
     areas.append(Area("email", _("Emails"), [_failed_emails(user)]))
     return areas
@@ -213,6 +217,15 @@ def _minutes(now) -> Task:
             f"{m.title} ({date_format(timezone.localtime(m.starts_at), 'j F Y')})" for m in rows
         ),
     )
+
+
+def _recommendations() -> list[Task]:
+    waiting = recommendation_selectors.waiting_for_staff()
+    url = reverse("recommendations:staff_list")
+    return [
+        Task("quotes", _("Quotes to check before they are published"), waiting["quotes"], url),
+        Task("drafts", _("Draft recommendations, not yet published"), waiting["drafts"], url),
+    ]
 
 
 def _failed_emails(user) -> Task:

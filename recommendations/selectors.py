@@ -100,6 +100,15 @@ def recommendation_list(*, status: str = "", theme: str = "") -> list[Recommenda
     return found
 
 
+def waiting_for_staff() -> dict[str, int]:
+    """How many quotes wait to be checked, and how many recommendations are drafts
+    (2 queries)."""
+    return {
+        "quotes": Quote.objects.filter(fit_to_publish=False).count(),
+        "drafts": Recommendation.objects.filter(published_at__isnull=True).count(),
+    }
+
+
 def status_counts() -> dict[str, int]:
     """How many published recommendations have each status (1 query)."""
     counts = dict.fromkeys(Status.values, 0)

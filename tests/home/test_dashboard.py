@@ -13,12 +13,19 @@ from employers import services as employer_services
 from milestones import services as roadmap_services
 from network import services as network_services
 from notifications import outbox
+from recommendations import services as recommendation_services
 from surveys import publishing
 from tests.consultation.factories import ConsultationFactory, submit
 from tests.employers.factories import EmployerFactory, SurveyFactory, complete_answers
 from tests.milestones.factories import AdvisoryMeetingFactory
 from tests.network.factories import cohort as new_cohort
 from tests.network.factories import member
+from tests.recommendations.factories import (
+    CHILDCARE,
+    published_consultation,
+    recommendation,
+    rest_on_theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,6 +244,7 @@ def test_each_role_sees_only_what_it_may_act_on(client_for, commission_staff, co
         "consultation",
         "employers",
         "roadmap",
+        "recommendations",
         "email",
     ]
     assert areas_of(client_for(coordinator)) == ["network", "email"]
@@ -245,6 +253,7 @@ def test_each_role_sees_only_what_it_may_act_on(client_for, commission_staff, co
         "consultation",
         "employers",
         "roadmap",
+        "recommendations",
         "email",
     ]
 
@@ -300,3 +309,20 @@ def test_the_dashboard_takes_a_bounded_number_of_queries(
     assert len(many.captured_queries) == len(few.captured_queries)
     assert sum(t.count for (key, _), t in tasks.items() if key == "coding") == 3
     assert sum(t.count for (key, _), t in tasks.items() if key == "places") == 3
+
+
+def test_quotes_to_check_and_drafts_are_counted_for_the_commission(client_for, commission_staff):
+    consultation = published_consultation()
+    published = recommendation(1)
+    recommendation(2, publish=False)
+    evidence = rest_on_theme(published, consultation, CHILDCARE)
+    answer = evidence.theme.responses.first()
+    for words in ("First words", "Second words"):
+        recommendation_services.quote_save(evidence=evidence, response=answer, text=words)
+    checked = evidence.quotes.first()
+    recommendation_services.quote_check(quote=checked, checked_by=commission_staff)
+
+    found, _page = dashboard(client_for(commission_staff))
+    assert found[("quotes", "")].count == 1
+    assert found[("drafts", "")].count == 1
+    assert found[("quotes", "")].url == reverse("recommendations:staff_list")

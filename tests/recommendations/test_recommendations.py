@@ -9,10 +9,13 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from consultation import services as consultation_services
 from consultation.models import NewsTopic, Response
+from employers import emails as employer_emails
+from employers import services as employer_services
 from milestones.models import Status as ActivityStatus
 from notifications.models import Message
 from recommendations import emails, services
@@ -20,6 +23,7 @@ from recommendations.models import EvidenceKind, Quote, Status
 from reporting.releases import current_release
 from surveys.publishing import findings_withdraw
 from tests.consultation.factories import answers
+from tests.employers.factories import EmployerFactory, SurveyFactory
 from tests.milestones.factories import ActivityFactory
 
 from .factories import (
@@ -276,3 +280,32 @@ def test_a_draft_changing_status_tells_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         services.progress_post(recommendation=draft, status=Status.ACCEPTED)
     assert mailoutbox == []
+
+
+def test_employers_who_asked_hear_of_a_status_change_and_can_stop(
+    client, traced, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    survey = SurveyFactory()
+    invitations = {
+        name: employer_services.invitation_create(
+            survey=survey, employer=EmployerFactory(), email=email, invited_by=admin
+        )
+        for name, email in (("asks", "asks@example.org"), ("quiet", "quiet@example.org"))
+    }
+    page = reverse("employers:stop_emails", args=[employer_emails.stop_token(invitations["asks"])])
+    assert "Email me when a recommendation changes" in client.get(page).content.decode()
+    client.post(page, {"progress": "yes"})
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.progress_post(recommendation=traced["recommendation"], status=Status.DONE)
+    assert [m.to for m in mailoutbox] == [["asks@example.org"]]
+    assert "is now: Done" in mailoutbox[0].body
+    assert page in mailoutbox[0].body  # their own page, to change this or stop
+
+    Client(enforce_csrf_checks=True).post(  # the mail program's one-click unsubscribe
+        page, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.progress_post(recommendation=traced["recommendation"], status=Status.ACCEPTED)
+    assert len(mailoutbox) == 1
