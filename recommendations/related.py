@@ -1,6 +1,6 @@
 """The links this app adds to pages of the apps below it (``common.related``): from a
-roadmap activity to the recommendations it serves, from a consultation's findings to what
-the commission did with them, and from the home page to the recommendations."""
+roadmap activity to the recommendations it serves, and from a consultation's or an employer
+survey's findings to what the commission did with them."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,16 @@ def _findings(consultation):
             reverse("recommendations:you_said_we_did", args=[consultation.slug]),
         )
     ]
-    return links + [
+    return links + _resting_on(consultation)
+
+
+@provides("employers.findings")
+def _survey_findings(survey):
+    return _resting_on(survey)
+
+
+def _resting_on(questionnaire):
+    return [
         RelatedLink(str(r), r.get_absolute_url(), r.get_status_display())
-        for r in selectors.for_consultation(consultation)
+        for r in selectors.for_questionnaire(questionnaire)
     ]

@@ -261,14 +261,12 @@ def for_activity(activity: Activity) -> list[Recommendation]:
     )
 
 
-def for_consultation(consultation: Consultation) -> list[Recommendation]:
-    """Published recommendations resting on the consultation's themes or figures (1 query)."""
+def for_questionnaire(questionnaire) -> list[Recommendation]:
+    """Published recommendations resting on figures of a consultation's or a survey's
+    releases (1 query)."""
     return list(
         published()
-        .filter(
-            Q(evidence__theme__consultation=consultation)
-            | Q(evidence__release__in=releases_of(consultation))
-        )
+        .filter(evidence__release__in=releases_of(questionnaire))
         .distinct()
         .order_by("number")
     )
