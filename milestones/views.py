@@ -16,7 +16,7 @@ from common.uploads import attachment
 from common.views import confirm
 from notifications.reminders import calendar_for
 
-from . import dates, ical, selectors, services
+from . import exports, ical, selectors, services
 from .forms import (
     ActivityForm,
     AdvisoryMemberForm,
@@ -179,23 +179,7 @@ def roadmap_json(request):
     activities, meetings = selectors.roadmap_export()
     data = {
         "activities": [
-            {
-                "slug": a.slug,
-                "title": a.title,
-                "kind": a.kind,
-                "workstream": a.workstream.name,
-                "description": a.description,
-                "starts": dates.iso(a.starts_on, a.starts_precision),
-                "starts_precision": a.starts_precision,
-                "ends": dates.iso(a.ends_on, a.ends_precision) if a.ends_on else None,
-                "ends_precision": a.ends_precision if a.ends_on else None,
-                "dates": dates.display_range(a),
-                "status": a.status,
-                "deliverables": [d.text for d in a.deliverables.all()],
-                "partners": [p.name for p in a.partners.all()],
-                "url": base_url + a.get_absolute_url(),
-            }
-            for a in activities
+            exports.activity_data(a, base_url + a.get_absolute_url()) for a in activities
         ],
         "advisory_meetings": [
             {

@@ -13,7 +13,7 @@ from ninja.pagination import PaginationBase, paginate
 
 from consultation.models import Consultation
 from employers.models import Survey
-from milestones import dates
+from milestones import dates, exports
 from milestones import selectors as roadmap
 from milestones.models import AdvisoryMeeting
 from milestones.selectors import EVENT_KINDS
@@ -82,22 +82,7 @@ def _url(request, path: str) -> str:
 
 
 def _activity(request, a) -> dict:
-    return {
-        "slug": a.slug,
-        "title": a.title,
-        "kind": a.kind,
-        "workstream": a.workstream.name,
-        "description": a.description,
-        "starts": dates.iso(a.starts_on, a.starts_precision),
-        "starts_precision": a.starts_precision,
-        "ends": dates.iso(a.ends_on, a.ends_precision) if a.ends_on else None,
-        "ends_precision": a.ends_precision if a.ends_on else None,
-        "dates": dates.display_range(a),
-        "status": a.status,
-        "deliverables": [d.text for d in a.deliverables.all()],
-        "partners": [p.name for p in a.partners.all()],
-        "url": _url(request, a.get_absolute_url()),
-    }
+    return exports.activity_data(a, _url(request, a.get_absolute_url()))
 
 
 @api.get(
