@@ -34,8 +34,10 @@ api = NinjaAPI(
         "disclosure audit, and a count too small to publish is null."
     ),
     urls_namespace="api-v1",
-    # Documented at /api/ (``docs``), in the portal's own accessible pages.
+    # Documented at /api/ (``docs``), in the portal's own accessible pages, and described
+    # at /api/openapi.json (``views.schema``).
     docs_url=None,
+    openapi_url=None,
 )
 
 # What a CSV download's operation answers, for its schema: the file, or no such thing.

@@ -5,9 +5,21 @@ from django.views.decorators.http import require_safe
 from . import docs
 from .api import api
 
+# What any address of the portal may answer before the API sees it: one it cannot read
+# (a NUL character, say: ``common.middleware.UnreadableAddressMiddleware``).
+UNREADABLE = {
+    "description": "Bad Request: an address the portal cannot read",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
 
 def _schema() -> dict:
-    return api.get_openapi_schema(path_prefix="/api/v1")
+    """The API's OpenAPI schema, with what the portal's middleware may answer first."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            operation["responses"].setdefault("400", UNREADABLE)
+    return schema
 
 
 @require_safe

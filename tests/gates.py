@@ -87,7 +87,6 @@ RULES = {
     # The open data API: public, as the pages it mirrors; its docs lead from /api/.
     "api_home": PUBLIC,
     "api_schema": PUBLIC,
-    "api-v1:openapi-json": PUBLIC,
     "api-v1:api-root": rule(set(world.ROLES), ok=404),
     "api-v1:activities": PUBLIC,
     "api-v1:activity": PUBLIC,

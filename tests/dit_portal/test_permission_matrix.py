@@ -85,6 +85,8 @@ def test_private_words_are_where_their_readers_look():
         "Employer-draft-answer-4K9": (EMPLOYER, "employers:survey"),
         "Member-hidden-bio-8R3": (MEMBER, "network:profile"),
         "resident.contact.5t1@example.org": (ADMIN, "admin:consultation_contact_changelist"),
+        "Unchecked-quote-3W5": (STAFF, "recommendations:staff_quotes"),
+        "Draft-recommendation-6P1": (STAFF, "recommendations:staff_list"),
     }
     assert set(where) == set(world.SECRETS)
     for secret, (role, name) in where.items():

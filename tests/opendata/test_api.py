@@ -119,3 +119,11 @@ def test_the_documentation_lists_every_call_of_the_schema(client):
     for path, methods in schema["paths"].items():
         for method in methods:
             assert f"{method.upper()} {path}" in page
+
+
+def test_an_unreadable_address_is_a_documented_400(client):
+    assert client.get("/api/v1/activities", {"q": "a\x00b"}).status_code == 400
+    schema = client.get(reverse("api_schema")).json()
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert "400" in operation["responses"]

@@ -39,8 +39,11 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 
 @schema.parametrize()
+# The same examples on every run (derandomised), so that a fresh clone passes on any day;
+# a new example set comes with a change to the schema.
 @settings(
-    max_examples=25,
+    max_examples=50,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
