@@ -445,7 +445,10 @@ def findings_announce_test(*, survey: Survey, to: str) -> None:
 
 def invitation_hear_of_progress(*, invitation: Invitation, wanted: bool) -> Invitation:
     """The address an invitation went to asks to hear, or no longer to hear, when the
-    commission's recommendations change status (sent by the recommendations app)."""
+    commission's recommendations change status (sent by the recommendations app). An
+    address that stopped every email about the survey is not written to again."""
+    if wanted and invitation.emails_stopped_at is not None:
+        raise ValidationError(_("This address asked for no more emails about the survey."))
     invitation.hears_of_progress_at = timezone.now() if wanted else None
     invitation.save(update_fields=["hears_of_progress_at"])
     return invitation

@@ -321,10 +321,15 @@ def stop_emails(request, token):
     invitation = emails.invitation_of_stop_token(token)
     if invitation is None:
         raise Http404
-    if request.method == "POST" and "progress" in request.POST:
-        if invitation.emails_stopped_at is None:
-            wanted = request.POST["progress"] == "yes"
+    # From a progress email's own unsubscribe link, only those emails stop.
+    only_progress = request.GET.get("only") == "progress"
+    if request.method == "POST" and ("progress" in request.POST or only_progress):
+        wanted = request.POST.get("progress") == "yes"
+        try:
             services.invitation_hear_of_progress(invitation=invitation, wanted=wanted)
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+        else:
             messages.success(
                 request,
                 _("We will email you when a recommendation changes.")

@@ -104,6 +104,7 @@ def activities(request):
     tags=["roadmap"],
 )
 def activity(request, slug: str):
+    """One public roadmap activity."""
     found = roadmap.public_activities().filter(slug=slug).first()
     if found is None:
         raise Http404
@@ -287,19 +288,15 @@ def _tables(release) -> list[dict]:
         question, dimension = name.split(SEPARATOR)
         words = str(figures.QUESTIONS.get((model, question), question))
         if data.get("kind") == "ranking":
-            positions = data["positions"]
-            columns = [
-                _("points"),
-                *(_("ranked %(n)s") % {"n": n} for n in range(1, positions + 1)),
-            ]
+            # A ranking publishes each item's points and top-five count, in order of points;
+            # how many ranked it at each position is kept for the audit and never published.
+            columns = [_("points")]
             rows = [
                 {
                     "key": str(item["key"]),
                     "label": item["label"],
                     "total": _figure(Figure(**item["in_top"]), threshold),
-                    "cells": [
-                        _figure(Figure(**f), threshold) for f in [item["points"], *item["at_rank"]]
-                    ],
+                    "cells": [_figure(Figure(**item["points"]), threshold)],
                 }
                 for item in data["items"]
             ]
@@ -415,6 +412,9 @@ def events(request):
 
 @api.get("/events.csv", tags=["events"], openapi_extra=CSV)
 def events_csv(request):
+    """The programme's public events as CSV."""
     columns = ["title", "kind", "starts", "ends", "cancelled", "url"]
     rows = _events(request)
-    return csv_download([columns, *([e[c] or "" for c in columns] for e in rows)], "events.csv")
+    return csv_download(
+        [columns, *(["" if e[c] is None else e[c] for c in columns] for e in rows)], "events.csv"
+    )

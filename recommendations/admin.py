@@ -56,7 +56,15 @@ class EvidenceAdmin(AuditedAdmin):
 class QuoteAdmin(AuditedAdmin):
     list_display = ["text", "evidence", "fit_to_publish", "checked_at"]
     list_filter = ["fit_to_publish"]
-    readonly_fields = ["evidence", "response", "checked_by", "checked_at", "fit_to_publish"]
+    # The words are changed on the staff page, which takes the check away with the change.
+    readonly_fields = [
+        "evidence",
+        "response",
+        "text",
+        "checked_by",
+        "checked_at",
+        "fit_to_publish",
+    ]
 
     def has_add_permission(self, request):
         return False

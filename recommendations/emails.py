@@ -3,6 +3,7 @@ resident who chose to hear of the commission's progress (the news topic with
 ``PROGRESS_TOPIC`` as its key) and each employer that asked to (from the emails about its
 survey), with their own links to change that or stop. One email per address."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,9 +24,10 @@ PROGRESS_TOPIC = "recommendation-progress"
 
 
 def readers() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(contact, address) of each resident who chose the progress topic and has not
-    withdrawn, and (invitation, address) of each employer address that asked to hear and
-    has not stopped: each address once, a resident's first (2 queries)."""
+    """(contact, address) of each resident who chose the progress topic (or no topic:
+    everything) and has not withdrawn, and (invitation, address) of each employer address
+    that asked to hear and has not stopped: each address once, a resident's first
+    (2 queries)."""
     known = set()
 
     def once(rows):
@@ -36,9 +38,13 @@ def readers() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
                 found.append((pk, email))
         return found
 
-    contacts = Contact.objects.filter(
-        withdrawn_at__isnull=True, topics__key=PROGRESS_TOPIC
-    ).exclude(email="")
+    # As for any news: those who chose no topic asked for everything.
+    chose = Contact.topics.through.objects.values("contact_id")
+    contacts = (
+        Contact.objects.filter(withdrawn_at__isnull=True)
+        .filter(Q(topics__key=PROGRESS_TOPIC) | ~Q(pk__in=chose))
+        .exclude(email="")
+    )
     invitations = Invitation.objects.filter(
         hears_of_progress_at__isnull=False, emails_stopped_at__isnull=True
     )
@@ -156,5 +162,6 @@ def status_email_to_employer(message, prepared):
             "you of its progress on its recommendations."
         ),
         manage_url=emails_url,
-        stop_url=emails_url,
+        # Unsubscribing from these stops these, not the survey's other emails.
+        stop_url=f"{emails_url}?only=progress",
     )

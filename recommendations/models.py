@@ -386,6 +386,7 @@ class Action(models.Model):
 auditlog.register(Recommendation)
 auditlog.register(ProgressUpdate)
 auditlog.register(Evidence)
-auditlog.register(Quote)
+# A resident's words are not copied into the audit log: they go when the answer is erased.
+auditlog.register(Quote, exclude_fields=["text", "response"])
 auditlog.register(Action)
 auditlog.register(Document)

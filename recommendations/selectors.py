@@ -73,15 +73,15 @@ def published() -> QuerySet[Recommendation]:
 
 
 def theme_names() -> list[str]:
-    """The consultation themes published recommendations rest on, for the list's filter."""
-    return sorted(
-        set(
-            Theme.objects.filter(evidence__recommendation__published_at__isnull=False).values_list(
-                "name", flat=True
-            )
-        ),
-        key=str.casefold,
+    """The consultation themes published recommendations rest on, through findings the
+    public can read now, for the list's filter (1 query)."""
+    evidence = (
+        Evidence.objects.filter(theme__isnull=False, recommendation__published_at__isnull=False)
+        .select_related("theme", "release__questionnaire_type")
+        .prefetch_related("release__questionnaire")
     )
+    names = {e.theme.name for e in evidence if figures.is_public(e.release)}
+    return sorted(names, key=str.casefold)
 
 
 def recommendation_list(*, status: str = "", theme: str = "") -> list[Recommendation]:
@@ -170,7 +170,12 @@ def recommendation_page(*, slug: str, public: bool = True) -> RecommendationPage
             withheld += 1
         else:
             figure = figures.read(evidence.release, evidence.table, evidence.row_key)
-            items.append(EvidenceItem(evidence, figure, list(evidence.quotes.all())))
+            # Beside a count too small to publish, a quote would tell it (two quotes: at
+            # least two answers) and could point to who wrote it.
+            quoted = not public or (figure is not None and figure.visible)
+            items.append(
+                EvidenceItem(evidence, figure, list(evidence.quotes.all()) if quoted else [])
+            )
     return RecommendationPage(
         recommendation=recommendation,
         progress=progress_of(recommendation),
@@ -241,7 +246,8 @@ def you_said_we_did(*, slug: str) -> YouSaidWeDid:
         recommendations = list({e.recommendation.pk: e.recommendation for e in linked}.values())
         for recommendation in recommendations:
             recommendation.progress = progress_of(recommendation)
-        quotes = [quote for e in linked for quote in e.quotes.all()]
+        shown = not (row.total.suppressed or row.total.complementary)
+        quotes = [quote for e in linked for quote in e.quotes.all()] if shown else []
         outcomes.append(ThemeOutcome(str(row.key), row.label, row.total, recommendations, quotes))
     return YouSaidWeDid(consultation, release, outcomes)
 

@@ -126,6 +126,13 @@ def _figure_evidence(recommendation, release_id, table, row_key) -> Evidence:
     theme = None
     if release.questionnaire_type.model == "consultation" and table.startswith("themes|"):
         theme = release.questionnaire.themes.filter(pk=int(row_key)).first()
+    # The same row of the same question is one figure, whichever grouping's table it
+    # was found in.
+    question = table.split("|")[0]
+    if recommendation.evidence.filter(
+        release=release, table__startswith=f"{question}|", row_key=row_key
+    ).exists():
+        raise ValidationError(_("This is already evidence for it."))
     return Evidence(
         recommendation=recommendation,
         kind=EvidenceKind.FIGURE,
@@ -188,6 +195,14 @@ def quote_save(*, evidence: Evidence, text: str, response=None, quote: Quote | N
     theme. New words are not yet fit to publish: someone checks them first."""
     if evidence.theme_id is None:
         raise ValidationError(_("Quotes go beside a theme residents raised."))
+    figure = figures.read(evidence.release, evidence.table, evidence.row_key)
+    if figure is None or not figure.visible:
+        raise ValidationError(
+            _(
+                "Quotes go only beside a theme whose count is published: beside a count too "
+                "small to publish, a quote could tell who wrote it."
+            )
+        )
     if quote is None:
         if response is None or not response.themes.filter(pk=evidence.theme_id).exists():
             raise ValidationError(_("Choose an answer coded with this theme."))

@@ -2,7 +2,7 @@
 commission's staff pages for writing recommendations and tracing them to evidence."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -126,6 +126,7 @@ def staff_list(request):
 @staff_required(perm="recommendations.add_recommendation")
 @require_http_methods(["GET", "POST"])
 def staff_create(request):
+    """Commission staff and admins: a new recommendation, as a draft."""
     form = RecommendationForm(request.POST or None)
     if form.is_valid():
         saved = saved_or_errors(
@@ -141,6 +142,7 @@ def staff_create(request):
 @staff_required(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def staff_edit(request, pk):
+    """Commission staff and admins: a recommendation's number, words, owner and target."""
     recommendation = get_object_or_404(Recommendation, pk=pk)
     form = RecommendationForm(
         request.POST or None, initial=RecommendationForm.initial_for(recommendation)
@@ -265,6 +267,7 @@ def staff_evidence(request, pk):
 @staff_required(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def staff_evidence_remove(request, pk, evidence_pk):
+    """Commission staff and admins, after saying yes: take evidence off."""
     evidence = get_object_or_404(Evidence, pk=evidence_pk, recommendation=_recommendation(pk))
     if request.method == "POST":
         services.evidence_remove(evidence=evidence)
@@ -284,6 +287,7 @@ def staff_evidence_remove(request, pk, evidence_pk):
 @staff_required(perm=MANAGE)
 @require_POST
 def staff_action_remove(request, pk, action_pk):
+    """Commission staff and admins: an activity no longer delivers the recommendation."""
     action = get_object_or_404(Action, pk=action_pk, recommendation=_recommendation(pk))
     services.action_remove(action=action)
     messages.success(request, _("Activity taken off."))
@@ -294,8 +298,11 @@ def staff_action_remove(request, pk, action_pk):
 @staff_required(perm=MANAGE)
 @require_http_methods(["GET", "POST"])
 def staff_quotes(request, pk, evidence_pk):
-    """Quotes beside a theme: pick words from an answer coded with it, check them for
-    anything identifying, and mark them fit to publish."""
+    """Commission staff and admins who may also read residents' answers: quotes beside a
+    theme, picked from answers coded with it, checked for anything identifying, and marked
+    fit to publish."""
+    if not request.user.has_perm("consultation.view_response"):
+        raise PermissionDenied
     evidence = get_object_or_404(
         Evidence.objects.select_related("theme", "recommendation"),
         pk=evidence_pk,
@@ -342,6 +349,7 @@ def staff_quotes(request, pk, evidence_pk):
 @staff_required(perm=MANAGE_DOCUMENTS)
 @require_GET
 def staff_documents(request):
+    """Commission staff and admins: the evidence library, drafts included."""
     return render(
         request,
         "recommendations/staff/documents.html",
@@ -353,6 +361,7 @@ def staff_documents(request):
 @staff_required(perm=MANAGE_DOCUMENTS)
 @require_http_methods(["GET", "POST"])
 def staff_document_edit(request, pk=None):
+    """Commission staff and admins: add a document to the library, or change one."""
     document = get_object_or_404(Document, pk=pk) if pk else None
     form = DocumentForm(
         request.POST or None,

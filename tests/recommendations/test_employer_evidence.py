@@ -55,3 +55,15 @@ def test_a_skill_employers_ranked_is_evidence_with_its_published_figure(client, 
 
     findings = client.get(reverse("employers:findings", args=[survey.slug])).content.decode()
     assert made.get_absolute_url() in findings
+
+
+def test_how_many_ranked_a_skill_at_each_place_is_never_published(client, survey):
+    """The ranking publishes points and top-five counts; the counts at each position are
+    kept for the audit only (with them, two employers' rankings could be read off)."""
+    path = f"/api/v1/findings/employer-survey/{survey.slug}"
+    (ranking,) = [t for t in client.get(path).json()["tables"] if t["name"] == "skills|ranking"]
+    assert ranking["columns"] == ["points"]
+    assert all(len(row["cells"]) == 1 for row in ranking["rows"])
+    lines = b"".join(client.get(f"{path}.csv").streaming_content).decode("utf-8-sig")
+    columns = {line.split(",")[4] for line in lines.splitlines()[1:] if "skills|ranking" in line}
+    assert columns == {"all", "points"}

@@ -8,7 +8,9 @@ import re
 import uuid
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -25,6 +27,7 @@ from surveys.publishing import findings_withdraw
 from tests.consultation.factories import answers
 from tests.employers.factories import EmployerFactory, SurveyFactory
 from tests.milestones.factories import ActivityFactory
+from tests.world import MINIMAL_PDF
 
 from .factories import (
     CHILDCARE,
@@ -257,20 +260,21 @@ def test_residents_who_asked_hear_of_a_status_change_once(
         services.progress_post(
             recommendation=made, status=Status.ACCEPTED, text="Agreed by Cabinet."
         )
-    assert [m.to for m in mailoutbox] == [["asked@example.org"]]
-    (email,) = mailoutbox
+    # Those who chose the topic, and those who chose none (everything): once per address.
+    assert sorted(m.to[0] for m in mailoutbox) == ["all@example.org", "asked@example.org"]
+    email = next(m for m in mailoutbox if m.to == ["asked@example.org"])
     assert "is now: Accepted" in email.body
     assert "Agreed by Cabinet." in email.body
     assert made.get_absolute_url() in email.body
     assert email.extra_headers["List-Unsubscribe"].startswith("<http")
 
     update = made.updates.get()
-    assert emails.post_status_change(update.pk) == 1  # asked again: the outbox key holds
-    assert Message.objects.filter(topic=emails.STATUS_CHANGE).count() == 1
+    assert emails.post_status_change(update.pk) == 2  # asked again: the outbox keys hold
+    assert Message.objects.filter(topic=emails.STATUS_CHANGE).count() == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         services.progress_post(recommendation=made, text="Work has started.")
-    assert len(mailoutbox) == 1  # an update with no change of status is not emailed
+    assert len(mailoutbox) == 2  # an update with no change of status is not emailed
 
 
 def test_a_draft_changing_status_tells_nobody(
@@ -301,11 +305,95 @@ def test_employers_who_asked_hear_of_a_status_change_and_can_stop(
         services.progress_post(recommendation=traced["recommendation"], status=Status.DONE)
     assert [m.to for m in mailoutbox] == [["asks@example.org"]]
     assert "is now: Done" in mailoutbox[0].body
-    assert page in mailoutbox[0].body  # their own page, to change this or stop
+    # Their own page, to change this or stop (the link is signed anew for each email).
+    tokens = re.findall(r"/employers/emails/([^/]+)/stop/", mailoutbox[0].body)
+    assert tokens
+    assert {employer_emails.invitation_of_stop_token(t) for t in tokens} == {invitations["asks"]}
 
+    unsubscribe = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.endswith("/stop/?only=progress")
     Client(enforce_csrf_checks=True).post(  # the mail program's one-click unsubscribe
-        page, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        unsubscribe.removeprefix("http://testserver"),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
     )
+    asked = invitations["asks"]
+    asked.refresh_from_db()
+    # It stops these emails only: the survey's own (its findings) still come.
+    assert (asked.hears_of_progress_at, asked.emails_stopped_at) == (None, None)
     with django_capture_on_commit_callbacks(execute=True):
         services.progress_post(recommendation=traced["recommendation"], status=Status.ACCEPTED)
     assert len(mailoutbox) == 1
+
+    client.post(page)  # every email about the survey stops; asking again is refused
+    client.post(page, {"progress": "yes"})
+    asked.refresh_from_db()
+    assert asked.emails_stopped_at is not None
+    assert asked.hears_of_progress_at is None
+
+
+def test_no_quote_goes_beside_a_count_too_small_to_publish(client, commission_staff):
+    consultation = published_consultation()
+    made = recommendation(4, title="Travel costs")
+    small = rest_on_theme(made, consultation, TRAVEL)  # 2 answers: "fewer than 5"
+    answer = Response.objects.filter(themes__name=TRAVEL).first()
+    with pytest.raises(ValidationError, match="too small to publish"):
+        services.quote_save(evidence=small, response=answer, text="The bus costs too much")
+    # One quoted before the threshold or the figures changed is still not shown.
+    quote = Quote.objects.create(evidence=small, response=answer, text="The bus costs too much")
+    services.quote_check(quote=quote, checked_by=commission_staff)
+    for url in (
+        made.get_absolute_url(),
+        reverse("recommendations:you_said_we_did", args=[consultation.slug]),
+        f"/api/v1/recommendations/{made.slug}",
+    ):
+        assert "The bus costs too much" not in client.get(url).content.decode(), url
+
+
+def test_a_residents_words_stay_out_of_the_audit_log(traced, commission_staff):
+    evidence = traced["recommendation"].evidence.get(kind=EvidenceKind.FIGURE)
+    answer = Response.objects.filter(themes__name=CHILDCARE).first()
+    quote = services.quote_save(evidence=evidence, response=answer, text="Words-9Z of a resident")
+    services.quote_check(quote=quote, checked_by=commission_staff)
+    answer.delete()
+    assert not LogEntry.objects.filter(changes_text__contains="Words-9Z").exists()
+    assert not LogEntry.objects.filter(changes__icontains="Words-9Z").exists()
+
+
+def test_the_same_theme_is_one_piece_of_evidence_whatever_table_it_came_from(traced):
+    release, _table, key = theme_row(traced["consultation"], CHILDCARE)
+    other_tables = [t for t in release.tables if t.startswith("themes|") and t != _table]
+    with pytest.raises(ValidationError, match="already evidence"):
+        services.evidence_add(
+            recommendation=traced["recommendation"],
+            kind=EvidenceKind.FIGURE,
+            release_id=release.pk,
+            table=other_tables[0],
+            row_key=key,
+        )
+
+
+def test_the_theme_filter_offers_only_themes_of_public_findings(client, traced):
+    assert CHILDCARE in client.get(reverse("recommendations:index")).context["themes"]
+    findings_withdraw(questionnaire=traced["consultation"])
+    page = client.get(reverse("recommendations:index"), {"theme": CHILDCARE})
+    assert page.context["themes"] == []
+    assert page.context["theme"] == ""
+    assert CHILDCARE not in page.content.decode()
+
+
+def test_a_documents_file_goes_with_it(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_save(
+            title="Report",
+            kind="report",
+            published_on=datetime.date(2022, 11, 1),
+            published_precision="month",
+            summary="What we found.",
+            file=SimpleUploadedFile("r.pdf", MINIMAL_PDF, content_type="application/pdf"),
+        )
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        document.delete()
+    assert not storage.exists(name)

@@ -2,13 +2,17 @@
 progress and check quotes; nobody else can."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from accounts import roles
+from accounts.models import User
+from recommendations import services
 from recommendations.models import Evidence, Quote, Recommendation, Status
 from tests.conftest import date_input
 from tests.milestones.factories import ActivityFactory
 
-from .factories import CHILDCARE, published_consultation, recommendation
+from .factories import CHILDCARE, published_consultation, recommendation, rest_on_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +130,6 @@ def test_a_taken_number_is_refused_beside_the_number(client_for, commission_staf
 def test_staff_quote_an_answer_and_check_it(client_for, commission_staff, client):
     consultation = published_consultation()
     made = recommendation()
-    from .factories import rest_on_theme
-
     evidence = rest_on_theme(made, consultation, CHILDCARE)
     url = reverse("recommendations:staff_quotes", args=[made.pk, evidence.pk])
     staff = client_for(commission_staff)
@@ -168,13 +170,9 @@ def test_forged_evidence_is_refused_with_a_message(client_for, commission_staff,
 
 def test_the_public_pages_make_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     consultation = published_consultation()
-    from .factories import rest_on_theme
-
     for number in range(1, 6):
         made = recommendation(number)
         rest_on_theme(made, consultation, CHILDCARE)
-        from recommendations import services
-
         services.action_add(recommendation=made, activity=ActivityFactory())
     urls = [
         reverse("recommendations:index"),
@@ -185,3 +183,15 @@ def test_the_public_pages_make_a_fixed_number_of_queries(client, django_assert_m
     for url in urls:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_quoting_needs_leave_to_read_residents_answers(client_for, commission_staff):
+    consultation = published_consultation()
+    made = recommendation()
+    evidence = rest_on_theme(made, consultation, CHILDCARE)
+    url = reverse("recommendations:staff_quotes", args=[made.pk, evidence.pk])
+    Group.objects.get(name=roles.COMMISSION_STAFF).permissions.remove(
+        Permission.objects.get(codename="view_response", content_type__app_label="consultation")
+    )
+    staff = User.objects.get(pk=commission_staff.pk)  # its permissions read afresh
+    assert client_for(staff).get(url).status_code == 403
