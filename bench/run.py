@@ -318,6 +318,7 @@ def main():
     from bench import seed
     from consultation.forms import STEPS
     from consultation.models import Interest, OptionKind, Response
+    from recommendations.models import Recommendation
 
     total_started = time.perf_counter()
     parts = urllib.parse.urlparse(url)
@@ -343,6 +344,9 @@ def main():
         "home": {"path": "/"},
         "roadmap": {"path": "/roadmap/"},
         "consultation form": {"path": f"{base}answer/{STEPS[0].slug}/"},
+        "recommendations": {"path": "/recommendations/"},
+        "recommendation page": {"path": Recommendation.objects.first().get_absolute_url()},
+        "open data: findings": {"path": "/api/v1/findings/consultation/demo-sample-answers"},
         "staff results (100k)": {
             "path": f"/staff/consultation/{consultation.slug}/results/",
             "staff": True,
@@ -496,6 +500,7 @@ def main():
         name: {"limit": limit, "met": results[name]["x_trivial_p50"] <= limit}
         for name, limit in (
             ("home", 3), ("roadmap", 3), ("consultation form", 3),
+            ("recommendations", 3), ("recommendation page", 3), ("open data: findings", 3),
             ("staff results (100k)", 20),
         )
     }  # fmt: skip

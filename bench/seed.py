@@ -42,6 +42,7 @@ from network.models import (
     Seniority,
     Topic,
 )
+from recommendations import demo as recommendations_demo
 
 RESPONSES = 100_000
 EMPLOYERS = 5_000
@@ -209,6 +210,8 @@ def seed() -> dict:
     open_one = consultation()
     survey = employers(people["employer"])
     members()
+    log("the example recommendations")
+    recommendations_demo.seed()
     # Planner statistics, as autovacuum would have gathered long since on a database that
     # grew to this size: without them PostgreSQL plans for empty tables after a bulk load.
     log("analysing")
