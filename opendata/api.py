@@ -5,12 +5,17 @@ Only what the public pages show leaves here: public activities, published
 recommendations, and findings only as their current release froze and disclosure-audited
 them (a suppressed or hidden count is null, never its value)."""
 
-from django.http import Http404
+import hashlib
+import json
+
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
 
+from common import kept_pages
 from consultation.models import Consultation
 from employers.models import Survey
 from milestones import dates, exports
@@ -364,7 +369,21 @@ def findings_csv(request, questionnaire: str, slug: str):
 def findings_detail(request, questionnaire: str, slug: str):
     """A questionnaire's current release: every published table, as it was published."""
     name, found, release = _one_findings(questionnaire, slug)
-    return {**_findings(request, name, found, release), "tables": _tables(release)}
+    findings = _findings(request, name, found, release)
+    # A release is frozen: its document is written (and checked against the schema) once
+    # per web process and kept, under a key naming all else it shows.
+    key = (
+        "opendata:findings:"
+        + hashlib.sha256(
+            json.dumps([release.pk, get_language(), findings], default=str).encode()
+        ).hexdigest()
+    )
+
+    def write():
+        document = schemas.FindingsDetailOut(**findings, tables=_tables(release))
+        return document.model_dump_json(), None
+
+    return HttpResponse(kept_pages.fragment(key, write), content_type="application/json")
 
 
 def _events(request) -> list[dict]:

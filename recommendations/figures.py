@@ -1,7 +1,7 @@
 """Reading one published figure out of a frozen release: the only place a recommendation's
 evidence gets a number from, so every number shown passed the release's disclosure audit."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +36,7 @@ class PublishedFigure:
     label: str
     figure: Figure
     who: str
-
-    @property
-    def threshold(self) -> int:
-        return self.release.audit.get("threshold", 0)
+    threshold: int
 
     @property
     def visible(self) -> bool:
@@ -71,7 +68,7 @@ def rows_of(release: Release):
         else:
             rows = ((str(r["key"]), r["label"], r["total"]) for r in data["rows"])
         for key, label, figure in rows:
-            yield table, key, QUESTIONS[(model, question)], label, _figure(figure)
+            yield table, key, str(QUESTIONS[(model, question)]), label, _figure(figure)
 
 
 def read(release: Release, table: str, row_key: str) -> PublishedFigure | None:
@@ -89,7 +86,42 @@ def read(release: Release, table: str, row_key: str) -> PublishedFigure | None:
         return None
     label, figure = found[0]
     return PublishedFigure(
-        release, table, row_key, QUESTIONS[(model, question)], label, _figure(figure), WHO[model]
+        release,
+        table,
+        row_key,
+        str(QUESTIONS[(model, question)]),
+        label,
+        _figure(figure),
+        str(WHO[model]),
+        release.audit.get("threshold", 0),
+    )
+
+
+def snapshot(figure: PublishedFigure) -> dict:
+    """What evidence keeps of its figure: the row as its release published it. A release
+    never changes, so this is the release's figure for good, kept so that a page need not
+    read the release's whole tables to show one of them."""
+    return {
+        "question": figure.question,
+        "label": figure.label,
+        "who": figure.who,
+        "threshold": figure.threshold,
+        "figure": asdict(figure.figure),
+    }
+
+
+def of_evidence(evidence) -> PublishedFigure:
+    """Evidence's figure, from what it kept of its release (``snapshot``)."""
+    kept = evidence.figure
+    return PublishedFigure(
+        evidence.release,
+        evidence.table,
+        evidence.row_key,
+        kept["question"],
+        kept["label"],
+        _figure(kept["figure"]),
+        kept["who"],
+        kept["threshold"],
     )
 
 

@@ -247,6 +247,8 @@ class Evidence(ConstraintMessagesBesideFields, models.Model):
     table = models.CharField(_("table"), max_length=100, blank=True)
     row_key = models.CharField(_("row"), max_length=50, blank=True)
     label = models.CharField(_("what it counts"), max_length=300, blank=True)
+    # The figure as its release published it, copied when linked (``figures.snapshot``).
+    figure = models.JSONField(default=dict, editable=False)
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
     )

@@ -77,8 +77,17 @@ def theme_names() -> list[str]:
     public can read now, for the list's filter (1 query)."""
     evidence = (
         Evidence.objects.filter(theme__isnull=False, recommendation__published_at__isnull=False)
-        .select_related("theme", "release__questionnaire_type")
-        .prefetch_related("release__questionnaire")
+        .select_related("theme")
+        .prefetch_related(
+            # Only whether each release is public: not its tables.
+            Prefetch(
+                "release",
+                queryset=Release.objects.defer("tables", "audit").select_related(
+                    "questionnaire_type"
+                ),
+            ),
+            "release__questionnaire",
+        )
     )
     names = {e.theme.name for e in evidence if figures.is_public(e.release)}
     return sorted(names, key=str.casefold)
@@ -143,9 +152,14 @@ def _evidence_queryset(*, public: bool):
     shown = (Q(document__isnull=True) | Q(document__is_published=True)) & (
         Q(activity__isnull=True) | Q(activity__is_public=True)
     )
-    evidence = Evidence.objects.select_related(
-        "release__questionnaire_type", "theme", "activity", "document"
-    ).prefetch_related(Prefetch("quotes", queryset=quotes), "release__questionnaire")
+    # Evidence keeps its figure: whether its release is public is all that is read of it,
+    # never the release's (large) tables.
+    releases = Release.objects.defer("tables").select_related("questionnaire_type")
+    evidence = Evidence.objects.select_related("theme", "activity", "document").prefetch_related(
+        Prefetch("quotes", queryset=quotes),
+        Prefetch("release", queryset=releases),
+        "release__questionnaire",
+    )
     return evidence.filter(shown) if public else evidence
 
 
@@ -169,10 +183,10 @@ def recommendation_page(*, slug: str, public: bool = True) -> RecommendationPage
         elif public and not figures.is_public(evidence.release):
             withheld += 1
         else:
-            figure = figures.read(evidence.release, evidence.table, evidence.row_key)
+            figure = figures.of_evidence(evidence)
             # Beside a count too small to publish, a quote would tell it (two quotes: at
             # least two answers) and could point to who wrote it.
-            quoted = not public or (figure is not None and figure.visible)
+            quoted = not public or figure.visible
             items.append(
                 EvidenceItem(evidence, figure, list(evidence.quotes.all()) if quoted else [])
             )
@@ -325,7 +339,8 @@ def search(query: str) -> Found:
                 question,
                 label,
                 figure,
-                figures.WHO[release.questionnaire_type.model],
+                str(figures.WHO[release.questionnaire_type.model]),
+                release.audit.get("threshold", 0),
             )
             if name in seen:
                 found_figures[found_figures.index(seen[name])] = published_figure

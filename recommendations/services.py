@@ -140,6 +140,7 @@ def _figure_evidence(recommendation, release_id, table, row_key) -> Evidence:
         table=table,
         row_key=row_key,
         label=f"{figure.question}: {figure.label}"[:300],
+        figure=figures.snapshot(figure),
         theme=theme,
     )
 
@@ -195,8 +196,7 @@ def quote_save(*, evidence: Evidence, text: str, response=None, quote: Quote | N
     theme. New words are not yet fit to publish: someone checks them first."""
     if evidence.theme_id is None:
         raise ValidationError(_("Quotes go beside a theme residents raised."))
-    figure = figures.read(evidence.release, evidence.table, evidence.row_key)
-    if figure is None or not figure.visible:
+    if not figures.of_evidence(evidence).visible:
         raise ValidationError(
             _(
                 "Quotes go only beside a theme whose count is published: beside a count too "

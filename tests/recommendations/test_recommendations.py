@@ -20,7 +20,7 @@ from employers import emails as employer_emails
 from employers import services as employer_services
 from milestones.models import Status as ActivityStatus
 from notifications.models import Message
-from recommendations import emails, services
+from recommendations import emails, figures, services
 from recommendations.models import EvidenceKind, Quote, Status
 from reporting.releases import current_release
 from surveys.publishing import findings_withdraw
@@ -397,3 +397,10 @@ def test_a_documents_file_goes_with_it(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         document.delete()
     assert not storage.exists(name)
+
+
+def test_evidence_keeps_its_figure_exactly_as_the_release_published_it(traced):
+    (evidence,) = traced["recommendation"].evidence.filter(kind=EvidenceKind.FIGURE)
+    kept = figures.of_evidence(evidence)
+    published = figures.read(evidence.release, evidence.table, evidence.row_key)
+    assert kept == published
