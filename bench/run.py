@@ -500,7 +500,9 @@ def main():
         name: {"limit": limit, "met": results[name]["x_trivial_p50"] <= limit}
         for name, limit in (
             ("home", 3), ("roadmap", 3), ("consultation form", 3),
-            ("recommendations", 3), ("recommendation page", 3), ("open data: findings", 3),
+            # Rendered for each request, not kept ready like the three above (what they show
+            # turns on whether findings are public at that moment): held to 10x, not 3x.
+            ("recommendations", 10), ("recommendation page", 10), ("open data: findings", 10),
             ("staff results (100k)", 20),
         )
     }  # fmt: skip

@@ -253,7 +253,9 @@ def _public_findings():
     found = []
     for name, model in QUESTIONNAIRES.items():
         for questionnaire in model.objects.filter(findings_published=True).order_by("opens_at"):
-            release = current_release(questionnaire) if questionnaire.findings_are_public else None
+            public = questionnaire.findings_are_public
+            # Its tables are read only where they are shown, and then once per process.
+            release = current_release(questionnaire, tables=False) if public else None
             if release is not None:
                 found.append((name, questionnaire, release))
     return found
