@@ -85,6 +85,14 @@ def kind_of(file) -> DocumentKind | None:
     return None
 
 
+def stored_kind(file) -> DocumentKind | None:
+    """The kind of a stored document (from the extension it was stored under, which its
+    content decided: ``kind_of`` when it was uploaded), or None if there is no file."""
+    if not file:
+        return None
+    return KINDS.get(file.name.rsplit(".", 1)[-1])
+
+
 def validate_document(file) -> None:
     """A field's validator: a PDF, DOCX, ODT or XLSX file, not empty, no larger than
     ``UPLOAD_MAX_BYTES``, whatever its name says."""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.constraints import ConstraintMessagesBesideFields
 from common.fields import HttpsURLField
-from common.uploads import KINDS, kind_of, validate_document
+from common.uploads import kind_of, stored_kind, validate_document
 from common.validators import within_service_years
 
 
@@ -428,11 +428,8 @@ class MeetingPaper(ConstraintMessagesBesideFields, models.Model):
 
     @property
     def kind(self):
-        """The kind of document an uploaded paper is (from the extension it was stored
-        under, which its content decided), or None for a link."""
-        if not self.file:
-            return None
-        return KINDS.get(self.file.name.rsplit(".", 1)[-1])
+        """The kind of document an uploaded paper is, or None for a link."""
+        return stored_kind(self.file)
 
 
 class Rsvp(models.TextChoices):

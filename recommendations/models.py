@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.constraints import ConstraintMessagesBesideFields
 from common.fields import HttpsURLField
-from common.uploads import KINDS, kind_of, validate_document
+from common.uploads import kind_of, stored_kind, validate_document
 from common.validators import within_service_years
 from consultation.models import Response, Theme
 from milestones.models import Activity, Precision
@@ -220,10 +220,8 @@ class Document(ConstraintMessagesBesideFields, models.Model):
 
     @property
     def file_kind(self):
-        """The kind of an uploaded file (from the extension its content decided)."""
-        if not self.file:
-            return None
-        return KINDS.get(self.file.name.rsplit(".", 1)[-1])
+        """The kind of an uploaded file, or None for a link."""
+        return stored_kind(self.file)
 
 
 class EvidenceKind(models.TextChoices):
