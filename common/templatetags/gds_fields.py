@@ -2,11 +2,11 @@
 (through the crispy-forms-gds template pack and the overrides in templates/gds/)."""
 
 from django import forms, template
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
-OPTIONAL = "(optional)"
+OPTIONAL = gettext_lazy("(optional)")
 
 
 @register.filter
@@ -23,11 +23,10 @@ def field_label(bound_field) -> str:
         bound_field.field.required
         or getattr(bound_field.field, "answer_expected", False)
         or isinstance(bound_field.field.widget, forms.CheckboxInput)
-        or _(OPTIONAL) in label
-        or OPTIONAL in label
+        or str(OPTIONAL) in label
     ):
         return label
-    return f"{label} {_(OPTIONAL)}"
+    return f"{label} {OPTIONAL}"
 
 
 @register.filter
