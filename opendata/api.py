@@ -45,6 +45,12 @@ api = NinjaAPI(
     openapi_url=None,
 )
 
+@api.exception_handler(Http404)
+def _not_found(request, missing):
+    """A 404 that says what is not there (django-ninja says so only with DEBUG on)."""
+    return api.create_response(request, {"detail": str(missing) or _("Not Found")}, status=404)
+
+
 # What a CSV download's operation answers, for its schema: the file, or no such thing.
 CSV = {
     "responses": {
@@ -112,7 +118,7 @@ def activity(request, slug: str):
     """One public roadmap activity."""
     found = roadmap.public_activities().filter(slug=slug).first()
     if found is None:
-        raise Http404
+        raise Http404(_("No public roadmap activity has this address."))
     return _activity(request, found)
 
 
@@ -220,7 +226,7 @@ def recommendation(request, slug: str):
     try:
         page = selectors.recommendation_page(slug=slug)
     except Recommendation.DoesNotExist as missing:
-        raise Http404 from missing
+        raise Http404(_("No published recommendation has this address.")) from missing
     return {
         **_recommendation(request, page.recommendation),
         "evidence": [
@@ -335,7 +341,7 @@ def _one_findings(questionnaire: str, slug: str):
     for found in _public_findings():
         if found[0] == questionnaire and found[1].slug == slug:
             return found
-    raise Http404
+    raise Http404(_("No published findings have this address."))
 
 
 @api.get("/findings/{questionnaire}/{slug}.csv", tags=["findings"], openapi_extra=CSV)

@@ -182,7 +182,8 @@ class DocumentForm(forms.Form):
         has_file = bool(cleaned.get("file")) or bool(self.document and self.document.file)
         if cleaned.get("url") and cleaned.get("file"):
             self.add_error("url", _("Upload a file or give a link, not both"))
-        elif not has_file and not cleaned.get("url"):
+        elif not has_file and not cleaned.get("url") and "file" not in self.errors:
+            # A file refused (wrong kind, too large) has said why already.
             self.add_error("file", _("Upload a file or give a link"))
         return cleaned
 

@@ -127,3 +127,9 @@ def test_an_unreadable_address_is_a_documented_400(client):
     for methods in schema["paths"].values():
         for operation in methods.values():
             assert "400" in operation["responses"]
+
+
+def test_an_unknown_address_says_what_is_not_there(client):
+    page = client.get("/api/v1/recommendations/no-such-thing")
+    assert page.status_code == 404
+    assert "No published recommendation has this address." in page.json()["detail"]

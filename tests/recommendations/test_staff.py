@@ -3,6 +3,7 @@ progress and check quotes; nobody else can."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts import roles
@@ -195,3 +196,15 @@ def test_quoting_needs_leave_to_read_residents_answers(client_for, commission_st
     )
     staff = User.objects.get(pk=commission_staff.pk)  # its permissions read afresh
     assert client_for(staff).get(url).status_code == 403
+
+
+def test_a_refused_file_is_told_once_and_why(client_for, commission_staff):
+    page = client_for(commission_staff).post(
+        reverse("recommendations:staff_document_create"),
+        {"title": "Report", "kind": "report", "published_month": "11",
+         "published_year": "2022", "summary": "What we found.",
+         "file": SimpleUploadedFile("report.pdf", b"not a pdf")},
+    )  # fmt: skip
+    assert page.context["form"].errors["file"] == [
+        "The selected file must be a PDF, Word (DOCX), OpenDocument (ODT) or Excel (XLSX) file"
+    ]
