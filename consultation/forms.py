@@ -254,7 +254,8 @@ class CircumstancesForm(QuestionForm):
 
 CONSENT_TEXT = _(
     "I agree to the Diversity in Tech commission emailing me about digital tech "
-    "opportunities (training, jobs, apprenticeships and events) until I withdraw."
+    "opportunities (training, jobs, apprenticeships and events), and about what it did with "
+    "what residents said if I choose that, until I withdraw."
 )
 
 

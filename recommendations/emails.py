@@ -3,7 +3,6 @@ resident who chose to hear of the commission's progress (the news topic with
 ``PROGRESS_TOPIC`` as its key) and each employer that asked to (from the emails about its
 survey), with their own links to change that or stop. One email per address."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +23,8 @@ PROGRESS_TOPIC = "recommendation-progress"
 
 
 def readers() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(contact, address) of each resident who chose the progress topic (or no topic:
-    everything) and has not withdrawn, and (invitation, address) of each employer address
+    """(contact, address) of each resident who chose the progress topic and has not
+    withdrawn, and (invitation, address) of each employer address
     that asked to hear and has not stopped: each address once, a resident's first
     (2 queries)."""
     known = set()
@@ -38,13 +37,11 @@ def readers() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
                 found.append((pk, email))
         return found
 
-    # As for any news: those who chose no topic asked for everything.
-    chose = Contact.topics.through.objects.values("contact_id")
-    contacts = (
-        Contact.objects.filter(withdrawn_at__isnull=True)
-        .filter(Q(topics__key=PROGRESS_TOPIC) | ~Q(pk__in=chose))
-        .exclude(email="")
-    )
+    # Only those who chose it: a resident who chose no topic agreed to hear of
+    # opportunities (their recorded consent), not of the commission's progress.
+    contacts = Contact.objects.filter(
+        withdrawn_at__isnull=True, topics__key=PROGRESS_TOPIC
+    ).exclude(email="")
     invitations = Invitation.objects.filter(
         hears_of_progress_at__isnull=False, emails_stopped_at__isnull=True
     )

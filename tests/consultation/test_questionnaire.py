@@ -248,7 +248,8 @@ def test_check_your_answers_is_grouped_by_page_with_email_and_consent_once(clien
         (
             "Emails about opportunities",
             "I agree to the Diversity in Tech commission emailing me about digital tech "
-            "opportunities (training, jobs, apprenticeships and events) until I withdraw.",
+            "opportunities (training, jobs, apprenticeships and events), and about what it did "
+            "with what residents said if I choose that, until I withdraw.",
         ),
         ("What would you like to hear about?", "Everything"),
     ]

@@ -260,8 +260,9 @@ def test_residents_who_asked_hear_of_a_status_change_once(
         services.progress_post(
             recommendation=made, status=Status.ACCEPTED, text="Agreed by Cabinet."
         )
-    # Those who chose the topic, and those who chose none (everything): once per address.
-    assert sorted(m.to[0] for m in mailoutbox) == ["all@example.org", "asked@example.org"]
+    # Those who chose the topic, once per address; not those who chose no topic, whose
+    # recorded consent is to hear of opportunities.
+    assert sorted(m.to[0] for m in mailoutbox) == ["asked@example.org"]
     email = next(m for m in mailoutbox if m.to == ["asked@example.org"])
     assert "is now: Accepted" in email.body
     assert "Agreed by Cabinet." in email.body
@@ -269,12 +270,12 @@ def test_residents_who_asked_hear_of_a_status_change_once(
     assert email.extra_headers["List-Unsubscribe"].startswith("<http")
 
     update = made.updates.get()
-    assert emails.post_status_change(update.pk) == 2  # asked again: the outbox keys hold
-    assert Message.objects.filter(topic=emails.STATUS_CHANGE).count() == 2
+    assert emails.post_status_change(update.pk) == 1  # asked again: the outbox key holds
+    assert Message.objects.filter(topic=emails.STATUS_CHANGE).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         services.progress_post(recommendation=made, text="Work has started.")
-    assert len(mailoutbox) == 2  # an update with no change of status is not emailed
+    assert len(mailoutbox) == 1  # an update with no change of status is not emailed
 
 
 def test_a_draft_changing_status_tells_nobody(
