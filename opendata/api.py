@@ -16,17 +16,15 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
 
 from common import kept_pages
-from consultation.models import Consultation
-from employers.models import Survey
 from milestones import dates, exports
 from milestones import selectors as roadmap
 from milestones.models import AdvisoryMeeting
 from milestones.selectors import EVENT_KINDS
 from recommendations import figures, selectors
 from recommendations.models import EvidenceKind, Recommendation, Status
-from reporting.breakdowns import Figure
+from reporting.breakdowns import Figure, in_words, withheld_as
 from reporting.csvfiles import csv_download
-from reporting.releases import SEPARATOR, current_release
+from reporting.releases import SEPARATOR, current_releases
 
 from . import schemas
 
@@ -45,6 +43,7 @@ api = NinjaAPI(
     openapi_url=None,
 )
 
+
 @api.exception_handler(Http404)
 def _not_found(request, missing):
     """A 404 that says what is not there (django-ninja says so only with DEBUG on)."""
@@ -62,8 +61,8 @@ CSV = {
     }
 }
 
-# Questionnaire models and their names in the API's paths.
-QUESTIONNAIRES = {"consultation": Consultation, "employer-survey": Survey}
+# Questionnaire models' names in the API's paths.
+NAMES = {"consultation": "consultation", "survey": "employer-survey"}
 MAX_OFFSET = 1_000_000
 
 
@@ -185,13 +184,10 @@ def recommendations_csv(request):
 
 
 def _figure(figure: Figure, threshold: int) -> dict:
-    if figure.complementary:
-        return {"count": None, "percent": None, "shown": _("hidden")}
-    if figure.suppressed:
-        return {"count": None, "percent": None, "shown": _("fewer than %(n)s") % {"n": threshold}}
-    percent = figure.shown_percent
-    shown = f"{figure.count} ({percent}%)" if percent is not None else str(figure.count)
-    return {"count": figure.count, "percent": percent, "shown": shown}
+    shown = in_words(figure, threshold)
+    if withheld_as(figure, threshold) is not None:
+        return {"count": None, "percent": None, "shown": shown}
+    return {"count": figure.count, "percent": figure.shown_percent, "shown": shown}
 
 
 def _evidence(request, item) -> dict:
@@ -255,16 +251,14 @@ def recommendation(request, slug: str):
 
 
 def _public_findings():
-    """(name, questionnaire, release) of each questionnaire whose findings are public now."""
-    found = []
-    for name, model in QUESTIONNAIRES.items():
-        for questionnaire in model.objects.filter(findings_published=True).order_by("opens_at"):
-            public = questionnaire.findings_are_public
-            # Its tables are read only where they are shown, and then once per process.
-            release = current_release(questionnaire, tables=False) if public else None
-            if release is not None:
-                found.append((name, questionnaire, release))
-    return found
+    """(name, questionnaire, release) of each questionnaire whose findings are public now,
+    in the order they opened; without the releases' tables, read only where shown."""
+    found = [
+        (NAMES[release.questionnaire_type.model], release.questionnaire, release)
+        for release in current_releases(tables=False)
+        if figures.is_public(release)
+    ]
+    return sorted(found, key=lambda item: item[1].opens_at)
 
 
 def _findings(request, name, questionnaire, release) -> dict:

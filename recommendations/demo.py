@@ -154,9 +154,9 @@ def _theme_figures(consultation):
     if release is None:
         return {}
     found = {}
-    for table, key, _question, label, _figure in figures.rows_of(release):
-        if table.startswith("themes|"):
-            found.setdefault(label, (release, table, key))
+    for figure in figures.rows_of(release):
+        if figure.table.startswith("themes|"):
+            found.setdefault(figure.label, (release, figure.table, figure.row_key))
     return found
 
 

@@ -54,47 +54,40 @@ def _figure(data: dict) -> Figure:
     return Figure(**data)
 
 
-def rows_of(release: Release):
-    """Every (table, row key, question words, row label, figure) of a release's tables that
-    a recommendation can rest on: each row's total, and for a ranking each skill's count
-    of employers ranking it in their top five."""
+def rows_of(release: Release, table: str | None = None):
+    """Every row of a release's tables (or of ``table`` only) that a recommendation can rest
+    on, as published: each row's total, and for a ranking each skill's count of employers
+    ranking it in their top five."""
     model = release.questionnaire_type.model
-    for table, data in release.tables.items():
-        question = table.split(SEPARATOR)[0]
-        if (model, question) not in QUESTIONS:
+    tables = release.tables if table is None else {table: release.tables.get(table)}
+    for name, data in tables.items():
+        if data is None or (model, name.split(SEPARATOR)[0]) not in QUESTIONS:
             continue
         if data.get("kind") == "ranking":
             rows = ((str(i["key"]), i["label"], i["in_top"]) for i in data["items"])
         else:
             rows = ((str(r["key"]), r["label"], r["total"]) for r in data["rows"])
         for key, label, figure in rows:
-            yield table, key, str(QUESTIONS[(model, question)]), label, _figure(figure)
+            yield _published(release, name, key, label, figure)
 
 
-def read(release: Release, table: str, row_key: str) -> PublishedFigure | None:
-    """The figure at ``table`` and ``row_key`` of ``release``, or None if it has none."""
-    data = release.tables.get(table)
+def _published(release, table, key, label, figure) -> PublishedFigure:
     model = release.questionnaire_type.model
-    question = table.split(SEPARATOR)[0]
-    if data is None or (model, question) not in QUESTIONS:
-        return None
-    if data.get("kind") == "ranking":
-        found = [(i["label"], i["in_top"]) for i in data["items"] if str(i["key"]) == row_key]
-    else:
-        found = [(r["label"], r["total"]) for r in data["rows"] if str(r["key"]) == row_key]
-    if not found:
-        return None
-    label, figure = found[0]
     return PublishedFigure(
         release,
         table,
-        row_key,
-        str(QUESTIONS[(model, question)]),
+        key,
+        str(QUESTIONS[(model, table.split(SEPARATOR)[0])]),
         label,
         _figure(figure),
         str(WHO[model]),
         release.audit.get("threshold", 0),
     )
+
+
+def read(release: Release, table: str, row_key: str) -> PublishedFigure | None:
+    """The figure at ``table`` and ``row_key`` of ``release``, or None if it has none."""
+    return next((f for f in rows_of(release, table) if f.row_key == row_key), None)
 
 
 def snapshot(figure: PublishedFigure) -> dict:

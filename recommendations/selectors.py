@@ -10,9 +10,15 @@ from django.utils.translation import ngettext
 from consultation.models import Consultation, Response, Theme
 from milestones.models import Activity
 from milestones.models import Status as ActivityStatus
+from reporting.breakdowns import ordered_rows
 from reporting.models import Release
-from reporting.releases import SEPARATOR, current_release, release_tables, releases_of
-from reporting.templatetags.charts import ordered_rows
+from reporting.releases import (
+    SEPARATOR,
+    current_release,
+    current_releases,
+    release_tables,
+    releases_of,
+)
 
 from . import figures
 from .models import (
@@ -312,41 +318,19 @@ def search(query: str) -> Found:
         text = " ".join(str(t) for t in texts).casefold()
         return all(word in text for word in words)
 
-    found_figures, seen = [], {}
-    releases = (
-        Release.objects.filter(withdrawn_at__isnull=True)
-        .select_related("questionnaire_type")
-        .prefetch_related("questionnaire")
-        .order_by("questionnaire_type", "questionnaire_id", "-number")
-    )
-    newest = {}
-    for release in releases:
-        newest.setdefault((release.questionnaire_type_id, release.questionnaire_id), release)
-    for release in newest.values():
+    # One figure per question and row, whichever grouping's table shows it (the first that
+    # shows its total, else the first).
+    best = {}
+    for release in current_releases():
         if not figures.is_public(release):
             continue
-        for table, key, question, label, figure in figures.rows_of(release):
-            if not matches(question, label, release.questionnaire):
+        for figure in figures.rows_of(release):
+            if not matches(figure.question, figure.label, release.questionnaire):
                 continue
-            name = (release.pk, table.split(SEPARATOR)[0], key)
-            shown = not (figure.suppressed or figure.complementary)
-            if name in seen and (not shown or seen[name].visible):
-                continue
-            published_figure = figures.PublishedFigure(
-                release,
-                table,
-                key,
-                question,
-                label,
-                figure,
-                str(figures.WHO[release.questionnaire_type.model]),
-                release.audit.get("threshold", 0),
-            )
-            if name in seen:
-                found_figures[found_figures.index(seen[name])] = published_figure
-            else:
-                found_figures.append(published_figure)
-            seen[name] = published_figure
+            name = (release.pk, figure.table.split(SEPARATOR)[0], figure.row_key)
+            if name not in best or (figure.visible and not best[name].visible):
+                best[name] = figure
+    found_figures = list(best.values())
     text = Q()
     for word in words:
         text &= Q(title__icontains=word) | Q(description__icontains=word)

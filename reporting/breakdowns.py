@@ -9,6 +9,8 @@ hidden only to protect them as "hidden", which is true of them (they may be larg
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 @dataclass
 class Figure:
@@ -149,3 +151,30 @@ def shown_count(figure: Figure, threshold: int):
     if figure.complementary:
         return "hidden"
     return f"fewer than {threshold}" if figure.suppressed else figure.count
+
+
+def withheld_as(figure: Figure, threshold) -> str | None:
+    """How a published figure that is not shown reads: "hidden" for one hidden to protect
+    another, "fewer than N" for a small one; None for a figure that is shown."""
+    if figure.complementary:
+        return _("hidden")
+    if figure.suppressed:
+        return _("fewer than %(n)s") % {"n": threshold}
+    return None
+
+
+def in_words(figure: Figure, threshold) -> str:
+    """A published figure as a reader sees it: "12 (30%)", "12", "fewer than 5", "hidden"."""
+    withheld = withheld_as(figure, threshold)
+    if withheld is not None:
+        return withheld
+    percent = figure.shown_percent
+    return f"{figure.count} ({percent}%)" if percent is not None else str(figure.count)
+
+
+def ordered_rows(breakdown: Breakdown, threshold=None) -> list[Row]:
+    """The breakdown's answers, most given first. Answers whose total is hidden come last
+    in their own order: sorting them by their true counts would tell which is larger."""
+    shown = [row for row in breakdown.rows if withheld_as(row.total, threshold) is None]
+    hidden = [row for row in breakdown.rows if withheld_as(row.total, threshold) is not None]
+    return sorted(shown, key=lambda row: -row.total.count) + hidden

@@ -121,12 +121,24 @@ def releases_of(questionnaire):
     )
 
 
-def current_release(questionnaire, *, tables=True) -> Release | None:
-    """The release the public sees now, if any (the newest, unless withdrawn); without its
-    (large) tables unless ``tables``, for a caller that needs only what it is."""
-    releases = releases_of(questionnaire).order_by("-number")
-    newest = (releases if tables else releases.defer("tables")).first()
+def current_release(questionnaire) -> Release | None:
+    """The release the public sees now, if any (the newest, unless withdrawn)."""
+    newest = releases_of(questionnaire).order_by("-number").first()
     return newest if newest is not None and newest.withdrawn_at is None else None
+
+
+def current_releases(*, tables=True) -> list[Release]:
+    """The current release of every questionnaire that has one (as ``current_release``),
+    with its questionnaire, in two queries; without their tables unless ``tables``."""
+    releases = (
+        Release.objects.select_related("questionnaire_type")
+        .prefetch_related("questionnaire")
+        .order_by("questionnaire_type", "questionnaire_id", "-number")
+    )
+    newest = {}
+    for release in releases if tables else releases.defer("tables"):
+        newest.setdefault((release.questionnaire_type_id, release.questionnaire_id), release)
+    return [release for release in newest.values() if release.withdrawn_at is None]
 
 
 def release_publish(

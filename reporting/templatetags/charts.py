@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from reporting.breakdowns import in_words, ordered_rows, withheld_as
+
 register = template.Library()
 
 LINE = 16  # height of a line of 13px text
@@ -78,29 +80,10 @@ def bar_chart(items):
     return _svg(parts, y) if parts else ""
 
 
-def _hidden_as(figure, threshold) -> str | bool:
-    if figure.complementary:
-        return _("hidden")
-    if figure.suppressed:
-        return _("fewer than %(n)s") % {"n": threshold}
-    return False
-
-
 def _shown(figure, threshold) -> tuple[str, float | None]:
     """What a reader may see of a figure: its words and the length of its bar."""
-    hidden = _hidden_as(figure, threshold)
-    if hidden:
-        return hidden, None
-    percent = figure.shown_percent
-    return (f"{figure.count} ({percent}%)" if percent is not None else str(figure.count)), percent
-
-
-def ordered_rows(breakdown, threshold=None) -> list:
-    """The breakdown's answers, most given first. Answers whose total is hidden come last
-    in their own order: sorting them by their true counts would tell which is larger."""
-    shown = [row for row in breakdown.rows if not _hidden_as(row.total, threshold)]
-    hidden = [row for row in breakdown.rows if _hidden_as(row.total, threshold)]
-    return sorted(shown, key=lambda row: -row.total.count) + hidden
+    hidden = withheld_as(figure, threshold) is not None
+    return in_words(figure, threshold), None if hidden else figure.shown_percent
 
 
 @register.simple_tag

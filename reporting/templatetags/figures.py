@@ -1,8 +1,8 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from reporting import tables
+from reporting.breakdowns import withheld_as
 
 register = template.Library()
 
@@ -18,10 +18,9 @@ def in_parts(breakdown):
 def figure(value, threshold=None, percent=True):
     """A count from ``reporting.breakdowns``, as published: "fewer than 5" for a small
     count, "hidden" for one hidden to protect it, else the count and its percentage."""
-    if value.complementary:
-        return _("hidden")
-    if value.suppressed:
-        return _("fewer than %(n)s") % {"n": threshold}
+    withheld = withheld_as(value, threshold)
+    if withheld is not None:
+        return withheld
     if percent and value.shown_percent is not None:
         return format_html(
             '{}&nbsp;<span class="portal-secondary-text">({}%)</span>',

@@ -43,9 +43,9 @@ def published_consultation(*, often=24, rarely=2, total=40) -> Consultation:
 def theme_row(consultation, name):
     """(release, table, row key) of a theme in the consultation's current release."""
     release = current_release(consultation)
-    for table, key, _question, label, _figure in figures.rows_of(release):
-        if table.startswith("themes|") and label == name:
-            return release, table, key
+    for figure in figures.rows_of(release):
+        if figure.table.startswith("themes|") and figure.label == name:
+            return release, figure.table, figure.row_key
     raise LookupError(name)
 
 
