@@ -405,3 +405,13 @@ def test_evidence_keeps_its_figure_exactly_as_the_release_published_it(traced):
     kept = figures.of_evidence(evidence)
     published = figures.read(evidence.release, evidence.table, evidence.row_key)
     assert kept == published
+
+
+def test_the_list_filters_by_status(client, traced):
+    other = recommendation(2, title="Showcase local employers")
+    services.progress_post(recommendation=other, status=Status.DONE)
+    done = client.get(reverse("recommendations:index"), {"status": "done"}).content.decode()
+    assert "Showcase local employers" in done
+    assert "Childcare for residents on courses" not in done
+    everything = client.get(reverse("recommendations:index"), {"status": "nonsense"})
+    assert "Childcare for residents on courses" in everything.content.decode()
