@@ -13,7 +13,7 @@ PORT ?= 8000
 SYNC := $(UV) sync --frozen --python $(BIN)/python
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test lint format migrate clean e2e-deps bench lock upgrade check-lock audit
+.PHONY: help install run test lint format migrate clean e2e-deps bench lock upgrade check-lock audit messages
 
 help:
 	@echo "make run     set up and run the portal (SQLite, eager Celery, console mail, demo accounts)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench   seed 100k answers on PostgreSQL (DATABASE_URL), load-test under gunicorn"
 	@echo "make e2e-deps  install Chromium and Java for the browser gates (Debian, as root)"
 	@echo "make format  apply ruff's fixes and formatting"
+	@echo "make messages  refresh the translation catalogues in locale/ and compile them"
 	@echo "make clean   remove the virtual environment, local database and caches"
 
 # uv installs the lock; it is itself in the lock, and pip puts that exact, hash-checked
@@ -97,6 +98,18 @@ e2e-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The catalogues in locale/: every string marked for translation, then compiled (the .mo
+# files are committed, so a fresh install needs no gettext). Needs GNU gettext.
+LANGS := tr pl bn yi
+messages: export DEBUG ?= true
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --no-obsolete $(addprefix -l ,$(LANGS)) \
+		--ignore='.venv/*' --ignore='bench/*' --ignore='tests/*' --ignore='tools/*' \
+		--ignore='static/*' --ignore='htmlcov/*' --ignore='locale/*' --ignore='.pseudo-locale-*'
+	# A guess from a similar string is not a translation: it is emptied, for a person to write.
+	for po in locale/*/LC_MESSAGES/django.po locale/django/*/LC_MESSAGES/django.po; do \
+		msgattrib --clear-fuzzy --empty -o $$po $$po && msgfmt --check -o $${po%.po}.mo $$po; done
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

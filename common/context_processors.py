@@ -22,6 +22,10 @@ STAFF_SECTIONS = {
 }
 
 
+# The address prefixes of the languages other than English (dit_portal.urls).
+LANGUAGE_PREFIXES = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+
+
 def staff_section(path: str) -> str | None:
     """Which item of the staff navigation a page under /staff/ belongs to; None elsewhere."""
     parts = path.strip("/").split("/")
@@ -31,11 +35,22 @@ def staff_section(path: str) -> str | None:
     return STAFF_SECTIONS.get(section, section) or "dashboard"
 
 
+def nav_section(path: str) -> str:
+    """The section of the main navigation a page belongs to, in any language ("" if none)."""
+    parts = path.strip("/").split("/")
+    if parts[0] in LANGUAGE_PREFIXES:
+        parts = parts[1:] or [""]
+    return NAV_SECTIONS.get(parts[0], "")
+
+
 def portal(request):
     """Names the layout needs on every page, including the error pages."""
     return {
         # The section of the main navigation the page belongs to, if any, to mark it there.
-        "nav_section": NAV_SECTIONS.get(request.path.strip("/").split("/", 1)[0], ""),
+        "nav_section": nav_section(request.path),
+        # The page in each language it is offered in (common.languages.switcher), if more
+        # than one.
+        "page_languages": getattr(request, "page_languages", []),
         "staff_section": staff_section(request.path),
         "PORTAL_NAME": settings.PORTAL_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,

@@ -12,6 +12,7 @@ from .models import (
     ResponseOption,
     ResponseTheme,
     Theme,
+    Translation,
     Ward,
 )
 from .services import figures_changed
@@ -134,3 +135,14 @@ class ResponseOptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["option__kind", "option__consultation"]
     list_select_related = ["response", "option"]
     search_fields = ["response__reference", "option__label"]
+
+
+@admin.register(Translation)
+class TranslationAdmin(AuditHistoryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written and reviewed on the consultation's translation pages, where the rules are
+    (which English it translates, who reviewed it); shown here with its history."""
+
+    list_display = ["consultation", "language", "part", "option", "topic", "status"]
+    list_filter = ["language", "status", "part", "consultation"]
+    list_select_related = ["consultation", "option", "topic"]
+    search_fields = ["text", "source"]

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DateInputField, EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
+from .languages import ENGLISH, Texts
+
 from .models import (
     AgeBand,
     Caring,
@@ -33,10 +35,11 @@ CHECKBOXES = forms.CheckboxSelectMultiple
 RADIOS = forms.RadioSelect
 
 
-def topic_choices() -> list[tuple[str, str]]:
-    """The news topics residents can choose, in order (1 query)."""
+def topic_choices(texts: Texts = ENGLISH) -> list[tuple[str, str]]:
+    """The news topics residents can choose, in order, in the language of ``texts``
+    (1 query)."""
     return [
-        (str(pk), name)
+        (str(pk), texts.topic(pk, name))
         for pk, name in NewsTopic.objects.filter(is_active=True).values_list("pk", "name")
     ]
 
@@ -52,9 +55,11 @@ class ChoosesTopics(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, texts: Texts | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = topic_choices()
+        # On the questionnaire's page, in the language of the consultation it belongs to.
+        texts = texts or getattr(self, "texts", ENGLISH)
+        self.fields["topics"].choices = functools.cache(functools.partial(topic_choices, texts))
 
 
 class TopicsForm(ChoosesTopics):
@@ -77,6 +82,9 @@ class QuestionForm(forms.Form):
     )
 
     def __init__(self, *args, consultation: Consultation, **kwargs):
+        # The consultation as the resident reads it (languages.as_read) carries its texts
+        # in their language; one read from the database, its English.
+        self.texts = getattr(consultation, "texts", ENGLISH)
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.fields["website"].widget.attrs["class"] = "honeypot"
@@ -85,10 +93,13 @@ class QuestionForm(forms.Form):
         return bool(self.data.get(self.add_prefix("website")))
 
 
-def option_choices(consultation: Consultation, kind: str) -> list[tuple[str, str]]:
-    """The active options of one answer list, in order, as form choices (1 query)."""
+def option_choices(
+    consultation: Consultation, kind: str, texts: Texts = ENGLISH
+) -> list[tuple[str, str]]:
+    """The active options of one answer list, in order, as form choices, in the language
+    of ``texts`` (1 query)."""
     options = consultation.options.filter(kind=kind, is_active=True)
-    return [(str(pk), label) for pk, label in options.values_list("pk", "label")]
+    return [(str(pk), texts.option(pk, label)) for pk, label in options.values_list("pk", "label")]
 
 
 class OptionQuestionForm(QuestionForm):
@@ -105,7 +116,7 @@ class OptionQuestionForm(QuestionForm):
         # ready, consultation.views._fields, needs no list at all), and then only once:
         # checking each ticked answer goes over the list again.
         self.fields[self.field].choices = functools.cache(
-            functools.partial(option_choices, self.consultation, self.kind)
+            functools.partial(option_choices, self.consultation, self.kind, self.texts)
         )
         # Where the page asks for a tick or words in the "other" box (clean), the question
         # is not optional, so it is not marked so (common.templatetags.gds_fields).
@@ -330,6 +341,9 @@ class StaffResponseForm(forms.Form):
     )
 
     def __init__(self, *args, consultation: Consultation, **kwargs):
+        # The consultation as the resident reads it (languages.as_read) carries its texts
+        # in their language; one read from the database, its English.
+        self.texts = getattr(consultation, "texts", ENGLISH)
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         for step in STEPS[:-1]:

@@ -28,7 +28,7 @@ class Consultation(Questionnaire):
         "consultation_closes_after_it_opens": "closes_at",
     }
 
-    slug_pages = ("consultation:detail", "consultation:staff_detail")
+    slug_pages = ("consultation:detail", "consultation_staff:detail")
     figures_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -136,6 +136,25 @@ class Interest(models.TextChoices):
 
 
 PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
+class Version(models.TextChoices):
+    """The version of the questionnaire a resident answered: its questions are the same,
+    so the answers combine."""
+
+    STANDARD = "standard", _("Standard")
+    EASY_READ = "easy_read", _("Easy Read")
+
+
+def portal_languages() -> list[tuple[str, str]]:
+    """The languages residents can answer in (read when used, so settings can change)."""
+    return list(settings.LANGUAGES)
+
+
+def translated_languages() -> list[tuple[str, str]]:
+    """The languages a consultation's texts can be translated into: every language the
+    portal offers but its own (English)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 class AgeBand(models.TextChoices):
@@ -271,6 +290,16 @@ class Response(ConstraintMessagesBesideFields, models.Model):
         max_length=200,
         blank=True,
         help_text=_("For responses gathered at an event: which one."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=portal_languages,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the questionnaire was answered in."),
+    )
+    version = models.CharField(
+        _("version"), max_length=10, choices=Version.choices, default=Version.STANDARD
     )
     options = models.ManyToManyField(Option, through="ResponseOption", related_name="responses")
     barriers_other = models.TextField(_("other barriers"), max_length=2000, blank=True)
@@ -424,6 +453,125 @@ class NewsTopic(models.Model):
         return self.name
 
 
+class TextPart(models.TextChoices):
+    TITLE = "title", _("Title")
+    INTRODUCTION = "introduction", _("Introduction")
+    PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+    OPTION = "option", _("Answer option")
+    TOPIC = "topic", _("News topic")
+
+
+# The parts a consultation has once, as opposed to one per answer option or news topic.
+WHOLE_PARTS = (TextPart.TITLE, TextPart.INTRODUCTION, TextPart.PRIVACY_NOTICE)
+
+
+class TranslationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft: needs review by a fluent speaker")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class Translation(ConstraintMessagesBesideFields, models.Model):
+    """One of a consultation's own texts (its title, introduction, privacy notice, an answer
+    option or a news topic it offers) in another language, written by people, never by a
+    machine at run time. It counts only once reviewed, and only while the English it
+    translated (``source``) is still what the English says: a changed English text makes
+    the translation out of date until someone brings it in line."""
+
+    constraint_fields = {
+        "translation_one_per_whole_part": "part",
+        "translation_one_per_option": "option",
+        "translation_one_per_topic": "topic",
+        "translation_names_what_it_translates": "part",
+    }
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=translated_languages)
+    part = models.CharField(_("text"), max_length=20, choices=TextPart.choices)
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, null=True, blank=True, related_name="translations"
+    )
+    topic = models.ForeignKey(
+        NewsTopic, on_delete=models.CASCADE, null=True, blank=True, related_name="translations"
+    )
+    source = models.TextField(_("English translated"), max_length=20000)
+    text = models.TextField(_("translation"), max_length=20000)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.DRAFT,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["consultation", "language", "part", "option", "topic"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "language", "part"],
+                condition=Q(part__in=WHOLE_PARTS),
+                name="translation_one_per_whole_part",
+                violation_error_message=_("This text already has a translation in that language."),
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "language", "option"],
+                condition=Q(option__isnull=False),
+                name="translation_one_per_option",
+                violation_error_message=_(
+                    "This answer option already has a translation in that language."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "language", "topic"],
+                condition=Q(topic__isnull=False),
+                name="translation_one_per_topic",
+                violation_error_message=_(
+                    "This news topic already has a translation in that language."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(part=TextPart.OPTION, option__isnull=False, topic__isnull=True)
+                    | Q(part=TextPart.TOPIC, topic__isnull=False, option__isnull=True)
+                    | Q(part__in=WHOLE_PARTS, option__isnull=True, topic__isnull=True)
+                ),
+                name="translation_names_what_it_translates",
+                violation_error_message=_(
+                    "A translation of an answer option or a news topic names which one."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_part_display()} ({self.language})"
+
+    @property
+    def is_current(self) -> bool:
+        """Reviewed, and still a translation of what the English says."""
+        return self.status == TranslationStatus.REVIEWED and self.source == self.english
+
+    @property
+    def english(self) -> str:
+        """What the English text says now (reads the option or topic if not loaded)."""
+        if self.part == TextPart.OPTION:
+            return self.option.label
+        if self.part == TextPart.TOPIC:
+            return self.topic.name
+        return getattr(self.consultation, self.part)
+
+
 class Contact(models.Model):
     """An email address a resident left to hear about opportunities, with its consent, and
     the topics they chose (none: everything).
@@ -470,5 +618,5 @@ class Contact(models.Model):
 
 # Staff's set-up and coding are audited; residents' answers and contact details are not
 # copied into the audit log.
-for model in (Consultation, Option, Ward, Theme, ResponseTheme, NewsTopic):
+for model in (Consultation, Option, Ward, Theme, ResponseTheme, NewsTopic, Translation):
     auditlog.register(model)

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .languages import ENGLISH
 from .models import Consultation, Contact, Option, Response
 
 
@@ -64,8 +65,9 @@ def check_answer_pages(consultation: Consultation, answers: dict) -> list[Answer
     # would be a cycle.
     from .forms import STEPS
 
+    texts = getattr(consultation, "texts", ENGLISH)
     option_labels = {
-        str(pk): label
+        str(pk): texts.option(pk, label)
         for pk, label in Option.objects.filter(consultation=consultation).values_list("pk", "label")
     }
     pages = []

@@ -29,7 +29,11 @@ from .models import (
     Response,
     ResponseOption,
     ResponseTheme,
+    TextPart,
     Theme,
+    Translation,
+    TranslationStatus,
+    Version,
     Ward,
 )
 
@@ -149,6 +153,8 @@ def response_submit(
     channel: str = Channel.ONLINE,
     channel_detail: str = "",
     submitted_at: datetime.datetime | None = None,
+    language: str = settings.LANGUAGE_CODE,
+    version: str = Version.STANDARD,
 ) -> tuple[Response, bool]:
     """Save one resident's answers. Returns the response and whether it is new.
 
@@ -174,6 +180,8 @@ def response_submit(
         channel=channel,
         channel_detail=channel_detail if channel == Channel.EVENT else "",
         submitted_at=submitted_at or now,
+        language=language,
+        version=version,
         area=area,
         ward_id=ward_id,
         **{name: answers.get(name, "").strip() for name in TEXT_ANSWERS},
@@ -194,14 +202,25 @@ def response_submit(
 
 
 def questionnaire_submit(
-    *, consultation: Consultation, answers: dict, submission_key: uuid.UUID, consent_text: str
+    *,
+    consultation: Consultation,
+    answers: dict,
+    submission_key: uuid.UUID,
+    consent_text: str,
+    language: str = settings.LANGUAGE_CODE,
+    version: str = Version.STANDARD,
 ) -> Response:
-    """A resident sends the online questionnaire: their answers and, if they gave an email
-    address and agreed to be told about opportunities, that address, kept apart from the
-    answers. Both are saved or neither is; sending again saves nothing new."""
+    """A resident sends the online questionnaire: their answers, with the language and
+    version they answered in, and, if they gave an email address and agreed to be told
+    about opportunities, that address, kept apart from the answers. Both are saved or
+    neither is; sending again saves nothing new."""
     with transaction.atomic():
         response, created = response_submit(
-            consultation=consultation, answers=answers, submission_key=submission_key
+            consultation=consultation,
+            answers=answers,
+            submission_key=submission_key,
+            language=language,
+            version=version,
         )
         if created and answers.get("email") and answers.get("consent"):
             contact_add(
@@ -299,3 +318,68 @@ def response_code(*, response: Response, themes: list[Theme], coded_by) -> Respo
         response.save(update_fields=["coded_at"])
         figures_changed(consultation_id=response.consultation_id)
     return response
+
+
+class TranslationOutOfDate(ValidationError):
+    """The English a translation was made from has changed since."""
+
+
+def _english(consultation: Consultation, part: str, option: Option | None, topic) -> str:
+    if part == TextPart.OPTION:
+        return option.label
+    if part == TextPart.TOPIC:
+        return topic.name
+    return getattr(consultation, part)
+
+
+def translation_save(
+    *,
+    consultation: Consultation,
+    language: str,
+    part: str,
+    text: str,
+    option: Option | None = None,
+    topic: NewsTopic | None = None,
+    reviewed_by=None,
+) -> Translation:
+    """Write, or write again, one of ``consultation``'s texts in ``language``, as a
+    translation of what its English says now. A draft, unless ``reviewed_by`` names the
+    fluent speaker who checked it: only reviewed translations reach residents, and a
+    language only once all its texts are (``languages``)."""
+    if option is not None and option.consultation_id != consultation.pk:
+        raise ValidationError(_("That answer option belongs to another consultation."))
+    found = Translation.objects.filter(
+        consultation=consultation, language=language, part=part, option=option, topic=topic
+    ).first()
+    translation = found or Translation(
+        consultation=consultation, language=language, part=part, option=option, topic=topic
+    )
+    translation.source = _english(consultation, part, option, topic)
+    translation.text = text.strip()
+    _set_review(translation, reviewed_by)
+    translation.full_clean()
+    with transaction.atomic():  # with the questions version it moves on (signals.py)
+        translation.save()
+    return translation
+
+
+def _set_review(translation: Translation, reviewed_by) -> None:
+    translation.status = (
+        TranslationStatus.DRAFT if reviewed_by is None else TranslationStatus.REVIEWED
+    )
+    translation.reviewed_by = reviewed_by
+    translation.reviewed_at = None if reviewed_by is None else timezone.now()
+
+
+def translation_review(*, translation: Translation, reviewed_by) -> Translation:
+    """A fluent speaker confirms a translation. One made from English that has changed
+    since cannot be: it is brought in line (``translation_save``) instead."""
+    if translation.source != translation.english:
+        raise TranslationOutOfDate(
+            _("The English has changed since this was translated: translate it again."),
+            code="out_of_date",
+        )
+    _set_review(translation, reviewed_by)
+    with transaction.atomic():
+        translation.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    return translation

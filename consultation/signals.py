@@ -1,21 +1,35 @@
-"""Every change to the answer lists and wards the questionnaire offers marks its questions
-changed, whoever makes it: the staff pages, the admin and its inlines."""
+"""Every change to what the questionnaire shows (its own texts, the answer lists, wards and
+news topics it offers, and their translations) marks its questions changed, whoever makes
+it: the staff pages, the admin and its inlines."""
 
 from django.db.models.signals import post_delete, post_save
 
 from . import services
-from .models import Option, Ward
+from .models import Consultation, NewsTopic, Option, Translation, Ward
 
 
-def _option_changed(sender, instance, **kwargs):
+def _one_changed(sender, instance, **kwargs):
     services.questions_changed(consultation_id=instance.consultation_id)
 
 
-def _ward_changed(sender, **kwargs):
+def _consultation_changed(sender, instance, **kwargs):
+    services.questions_changed(consultation_id=instance.pk)
+
+
+def _every_one_changed(sender, **kwargs):
     services.questions_changed()
 
 
 def connect() -> None:
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
-        signal.connect(_option_changed, sender=Option, dispatch_uid=f"questions-option-{name}")
-        signal.connect(_ward_changed, sender=Ward, dispatch_uid=f"questions-ward-{name}")
+        signal.connect(_one_changed, sender=Option, dispatch_uid=f"questions-option-{name}")
+        signal.connect(
+            _one_changed, sender=Translation, dispatch_uid=f"questions-translation-{name}"
+        )
+        signal.connect(_every_one_changed, sender=Ward, dispatch_uid=f"questions-ward-{name}")
+        signal.connect(
+            _every_one_changed, sender=NewsTopic, dispatch_uid=f"questions-topic-{name}"
+        )
+    post_save.connect(
+        _consultation_changed, sender=Consultation, dispatch_uid="questions-consultation-saved"
+    )

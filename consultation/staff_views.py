@@ -72,7 +72,7 @@ def consultation_edit(request, slug=None):
         )
     ):
         messages.success(request, _("“%(title)s” saved.") % {"title": saved})
-        return redirect("consultation:staff_detail", slug=saved.slug)
+        return redirect("consultation_staff:detail", slug=saved.slug)
     return render(
         request,
         "consultation/staff/consultation_form.html",
@@ -121,7 +121,7 @@ def option_edit(request, slug, pk=None):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Answer list saved."))
-            return redirect("consultation:staff_detail", slug=slug)
+            return redirect("consultation_staff:detail", slug=slug)
     return render(
         request,
         "consultation/staff/option_form.html",
@@ -144,7 +144,7 @@ def wards(request, pk=None):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Ward list saved."))
-            return redirect("consultation:wards")
+            return redirect("consultation_staff:wards")
     return render(
         request,
         "consultation/staff/wards.html",
@@ -178,7 +178,7 @@ def response_enter(request, slug):
             messages.success(
                 request, _("Response %(reference)s saved.") % {"reference": response.reference}
             )
-            return redirect("consultation:response_enter", slug=slug)
+            return redirect("consultation_staff:response_enter", slug=slug)
     return render(
         request,
         "consultation/staff/response_form.html",
@@ -245,7 +245,7 @@ def coding(request, slug, reference=None):
             )
         services.response_code(response=response, themes=chosen, coded_by=request.user)
         messages.success(request, _("Response %(ref)s coded.") % {"ref": response.reference})
-        return redirect("consultation:coding", slug=slug)
+        return redirect("consultation_staff:coding", slug=slug)
     return render(
         request,
         "consultation/staff/coding.html",
@@ -271,7 +271,7 @@ def theme_add(request, slug):
         messages.success(request, _("Theme added."))
     else:
         messages.error(request, _("Enter a name for the theme."))
-    return redirect("consultation:coding", slug=slug)
+    return redirect("consultation_staff:coding", slug=slug)
 
 
 @never_cache
@@ -299,7 +299,7 @@ def _aggregate_download(request, slug, *, dictionary=False):
         messages.error(
             request, _("Publish the findings first: this download is what is published.")
         )
-        return redirect("consultation:staff_detail", slug=slug)
+        return redirect("consultation_staff:detail", slug=slug)
     return exports.aggregate_download(
         consultation, release, request.GET.get("by", ""), dictionary=dictionary
     )
@@ -338,5 +338,5 @@ def findings_manage(request, slug):
             "consultation": consultation,
             "findings_url": reverse("consultation:findings", args=[slug]),
         },
-        back_url=reverse("consultation:staff_detail", args=[slug]),
+        back_url=reverse("consultation_staff:detail", args=[slug]),
     )

@@ -1,3 +1,4 @@
+import functools
 import uuid
 
 from django.conf import settings
@@ -7,34 +8,85 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.urls import translate_url
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import kept_pages, ratelimit
+from common.languages import switcher
 from reporting.releases import current_release, release_tables
 
-from . import analysis, exports, selectors, services
+from . import analysis, exports, languages, selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm, TopicsForm
 from .models import Consultation, Contact
 
 
+class NotInThisLanguage(Exception):
+    """The consultation is not offered in the page's language."""
+
+
+def _in_language(request, consultation: Consultation) -> Consultation:
+    """The consultation as the resident reads it in the page's language, with the language
+    switcher set to the languages it is offered in (``languages``). A consultation not
+    offered in the page's language answers with its English page (``not_in_this_language``)."""
+    offered = languages.offered(consultation)
+    if get_language() not in offered:
+        raise NotInThisLanguage
+    request.page_languages = switcher(request, offered)
+    return languages.as_read(consultation)
+
+
+def _to_english(request):
+    """The English page of a consultation not offered in the language asked for, saying so
+    (in English: the resident reads the page it leads to in English; the language's name
+    is written in itself, so they recognise it)."""
+    asked = dict(settings.LANGUAGES).get(get_language(), get_language())
+    with override(settings.LANGUAGE_CODE):
+        messages.info(
+            request,
+            _("This consultation is not available in %(language)s yet.") % {"language": asked},
+        )
+        return redirect(translate_url(request.get_full_path(), settings.LANGUAGE_CODE))
+
+
+def resident_page(view):
+    """A page of a consultation's resident journey: in the languages it is offered in."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotInThisLanguage:
+            return _to_english(request)
+
+    return wrapped
+
+
 @require_GET
 def index(request):
-    """Public. Open consultations, and closed ones with published findings."""
+    """Public. Open consultations, and closed ones with published findings, in the page's
+    language where they are offered in it (each other one says it is in English)."""
     open_now, published = selectors.public_consultations()
+    request.page_languages = switcher(request, dict(settings.LANGUAGES))
     return render(
-        request, "consultation/index.html", {"open_now": open_now, "published": published}
+        request,
+        "consultation/index.html",
+        {
+            "open_now": [languages.as_read(c) for c in open_now],
+            "published": [languages.as_read(c) for c in published],
+        },
     )
 
 
 @require_GET
+@resident_page
 def detail(request, slug):
     """Public. The consultation's start page: what it is about, and whether it is open."""
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
     return render(
         request,
         "consultation/consultation_detail.html",
@@ -43,9 +95,10 @@ def detail(request, slug):
 
 
 @require_GET
+@resident_page
 def privacy(request, slug):
     """Public. The consultation's own privacy notice, linked from every page of the form."""
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
     return render(request, "consultation/privacy.html", {"consultation": consultation})
 
 
@@ -60,12 +113,16 @@ def _bot(request, consultation):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@resident_page
 def step(request, slug, step_slug):
-    """Public, while the consultation is open. One page of the questionnaire."""
+    """Public, while the consultation is open. One page of the questionnaire. Its language
+    switcher sends what is typed on the page, kept as it is, to the same page in the
+    language chosen (``switch_language``)."""
     consultation = get_object_or_404(Consultation, slug=slug)
     current = STEP_BY_SLUG.get(step_slug)
     if current is None:
         raise Http404
+    consultation = _in_language(request, consultation)
     if not consultation.is_open():
         return _closed(request, consultation)
     draft = Draft(request.session, consultation)
@@ -74,6 +131,12 @@ def step(request, slug, step_slug):
         form = current.form_class(request.POST, consultation=consultation)
         if form.is_bot():
             return _bot(request, consultation)
+        if "switch_language" in request.POST:
+            if form.is_valid():
+                draft.save_step(current.slug, form.cleaned_data)
+            else:
+                draft.save_typed(current.slug, form)
+            return redirect(request.get_full_path())
         if form.is_valid():
             draft.save_step(current.slug, form.cleaned_data)
             following = draft.first_incomplete_step()
@@ -97,6 +160,7 @@ def step(request, slug, step_slug):
             "step_count": len(STEPS),
             "previous": previous,
             "changing": changing,
+            "switch_form": "answers",
         },
     )
 
@@ -117,9 +181,10 @@ def _fields(form, consultation: Consultation) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@resident_page
 def check(request, slug):
     """Public, while open. The resident checks their answers, then sends them."""
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
     draft = Draft(request.session, consultation)
     form = SubmitForm(request.POST or None, consultation=consultation)
     if request.method == "POST":
@@ -150,6 +215,7 @@ def check(request, slug):
                 answers=answers,
                 submission_key=draft.submission_key(),
                 consent_text=str(CONSENT_TEXT),
+                language=get_language(),
             )
         except services.ConsultationClosed:
             return _closed(request, consultation)
@@ -178,10 +244,11 @@ def _already_sent(consultation, key: str):
 
 @never_cache
 @require_GET
+@resident_page
 def done(request, slug):
     """Public. The confirmation page, with the reference number, for who just sent answers.
     Shown once: reloading it leads back to the consultation's start page."""
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
     reference = Draft(request.session, consultation).take_finished_reference()
     if reference is None:
         return redirect(consultation)

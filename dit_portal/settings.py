@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import environ
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -211,8 +212,20 @@ CRISPY_CLASS_CONVERTERS = {
 }
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The resident journey's languages (issue 18: Hackney's community languages), each named in
+# itself, as a language switcher names them. Everything else is in English.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("tr", "Türkçe"),
+    ("pl", "Polski"),
+    ("bn", "বাংলা"),
+    ("yi", "ייִדיש"),
+]
+# Django knows Hebrew, Arabic and others run right to left, but not Yiddish.
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "yi"]
+# The portal's catalogues (make messages), and Django's own messages in the languages Django
+# does not ship (Yiddish).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

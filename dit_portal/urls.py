@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +25,17 @@ urlpatterns = [
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("milestones.urls")),
-    path("", include("consultation.urls")),
+    path("", include("consultation.staff_urls")),
     path("", include("employers.urls")),
     path("", include("network.urls")),
     path("", include("news.urls")),
     path("", include("recommendations.urls")),
     path("api/", include("opendata.urls")),
 ]
+
+# The resident journey in every language the portal offers: English at its plain address,
+# each other language under its code (/tr/consultation/…). Everything else is in English.
+urlpatterns += i18n_patterns(
+    path("", include("consultation.urls")),
+    prefix_default_language=False,
+)

@@ -125,11 +125,11 @@ def _answers_to_code() -> list[Task]:
             "coding",
             _("Free-text answers to code"),
             row.count,
-            reverse("consultation:coding", args=[row.slug]),
+            reverse("consultation_staff:coding", args=[row.slug]),
             hint=row.title,
         )
         for row in rows
-    ] or [Task("coding", _("Free-text answers to code"), 0, reverse("consultation:staff_list"))]
+    ] or [Task("coding", _("Free-text answers to code"), 0, reverse("consultation_staff:list"))]
 
 
 def _closed_names(rows) -> str:
@@ -144,8 +144,8 @@ def _consultation_findings(now) -> Task:
         len(rows),
         _one_or_list(
             rows,
-            lambda c: reverse("consultation:findings_manage", args=[c.slug]),
-            reverse("consultation:staff_list"),
+            lambda c: reverse("consultation_staff:findings_manage", args=[c.slug]),
+            reverse("consultation_staff:list"),
         ),
         hint=_closed_names(rows) if rows else "",
     )

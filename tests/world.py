@@ -166,12 +166,10 @@ def _consultation(world):
     )
     consultation_services.theme_create(consultation=open_one, name="Course times")
     slug = {"slug": open_one.slug}
+    for name in ("detail", "privacy", "check", "done"):
+        world.params[f"consultation:{name}"] = slug
     for name in (
         "detail",
-        "privacy",
-        "check",
-        "done",
-        "staff_detail",
         "edit",
         "option_add",
         "response_enter",
@@ -184,13 +182,13 @@ def _consultation(world):
         "export_aggregate_dictionary",
         "findings_manage",
     ):
-        world.params[f"consultation:{name}"] = slug
+        world.params[f"consultation_staff:{name}"] = slug
     for name in ("findings", "findings_figures", "findings_figures_dictionary"):
         world.params[f"consultation:{name}"] = {"slug": closed.slug}
     world.params["consultation:step"] = {**slug, "step_slug": _first_step_slug()}
-    world.params["consultation:option_edit"] = {**slug, "pk": open_one.options.first().pk}
-    world.params["consultation:code_response"] = {**slug, "reference": response.reference}
-    world.params["consultation:ward_edit"] = {"pk": Ward.objects.first().pk}
+    world.params["consultation_staff:option_edit"] = {**slug, "pk": open_one.options.first().pk}
+    world.params["consultation_staff:code_response"] = {**slug, "reference": response.reference}
+    world.params["consultation_staff:ward_edit"] = {"pk": Ward.objects.first().pk}
     for name in ("withdraw_contact", "contact_topics", "unsubscribe"):
         world.params[f"consultation:{name}"] = {"token": contact.token}
     world.consultation = open_one

@@ -37,7 +37,7 @@ def test_each_staff_page_belongs_to_one_item(path, section):
 
 @pytest.mark.django_db
 def test_commission_staff_see_their_items_with_the_current_one_marked(client_for, commission_staff):
-    html = client_for(commission_staff).get(reverse("consultation:staff_list")).content.decode()
+    html = client_for(commission_staff).get(reverse("consultation_staff:list")).content.decode()
     nav = _staff_nav(html)
 
     assert _items(nav) == [

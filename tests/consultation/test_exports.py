@@ -83,7 +83,7 @@ def _dictionary(response):
 
 
 def _answers(client, consultation):
-    return client.get(reverse("consultation:export_answers", args=[consultation.slug]))
+    return client.get(reverse("consultation_staff:export_answers", args=[consultation.slug]))
 
 
 def test_each_coded_answer_has_its_label_and_its_code(client_for, commission_staff, consultation):
@@ -159,7 +159,7 @@ def test_the_answers_dictionary_lists_every_column_and_every_code(
     header, *rows = _rows(_answers(client, consultation))
 
     dictionary = client.get(
-        reverse("consultation:export_answers_dictionary", args=[consultation.slug])
+        reverse("consultation_staff:export_answers_dictionary", args=[consultation.slug])
     )
     columns, codes = _dictionary(dictionary)
 
@@ -211,8 +211,8 @@ def test_the_answers_export_and_its_dictionary_make_a_fixed_number_of_queries(
     client = client_for(commission_staff)
     theme = services.theme_create(consultation=consultation, name="Cost")
     urls = [
-        reverse("consultation:export_answers", args=[consultation.slug]),
-        reverse("consultation:export_answers_dictionary", args=[consultation.slug]),
+        reverse("consultation_staff:export_answers", args=[consultation.slug]),
+        reverse("consultation_staff:export_answers_dictionary", args=[consultation.slug]),
     ]
     for size in (1, 30):
         for _ in range(size):
@@ -301,7 +301,7 @@ def test_the_aggregate_export_keeps_every_published_figure_and_adds_codes(
 
     header, *rows = _rows(
         client_for(commission_staff).get(
-            reverse("consultation:export_aggregate", args=[consultation.slug]), {"by": by}
+            reverse("consultation_staff:export_aggregate", args=[consultation.slug]), {"by": by}
         )
     )
 
@@ -335,11 +335,11 @@ def test_the_aggregate_dictionary_lists_every_column_and_every_code(
     _spread(consultation)
     _publish(consultation)
     client = client_for(commission_staff)
-    export_url = reverse("consultation:export_aggregate", args=[consultation.slug])
+    export_url = reverse("consultation_staff:export_aggregate", args=[consultation.slug])
     header, *rows = _rows(client.get(export_url, {"by": "area"}))
 
     dictionary = client.get(
-        reverse("consultation:export_aggregate_dictionary", args=[consultation.slug]),
+        reverse("consultation_staff:export_aggregate_dictionary", args=[consultation.slug]),
         {"by": "area"},
     )
     columns, codes = _dictionary(dictionary)
@@ -378,10 +378,10 @@ def test_the_aggregate_dictionary_is_only_of_what_is_published(
 ):
     submit(consultation)
     response = client_for(commission_staff).get(
-        reverse("consultation:export_aggregate_dictionary", args=[consultation.slug])
+        reverse("consultation_staff:export_aggregate_dictionary", args=[consultation.slug])
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("consultation:staff_detail", args=[consultation.slug])
+    assert response["Location"] == reverse("consultation_staff:detail", args=[consultation.slug])
 
 
 def test_the_staff_page_links_each_dictionary_beside_its_download(
@@ -389,11 +389,11 @@ def test_the_staff_page_links_each_dictionary_beside_its_download(
 ):
     html = (
         client_for(commission_staff)
-        .get(reverse("consultation:staff_detail", args=[consultation.slug]))
+        .get(reverse("consultation_staff:detail", args=[consultation.slug]))
         .content.decode()
     )
     for name in ("export_answers", "export_aggregate"):
-        download = reverse(f"consultation:{name}", args=[consultation.slug])
-        dictionary = reverse(f"consultation:{name}_dictionary", args=[consultation.slug])
+        download = reverse(f"consultation_staff:{name}", args=[consultation.slug])
+        dictionary = reverse(f"consultation_staff:{name}_dictionary", args=[consultation.slug])
         assert f'href="{download}"' in html
         assert f'href="{dictionary}"' in html

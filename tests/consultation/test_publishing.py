@@ -31,7 +31,7 @@ def closed():
 
 
 def _manage(consultation):
-    return reverse("consultation:findings_manage", args=[consultation.slug])
+    return reverse("consultation_staff:findings_manage", args=[consultation.slug])
 
 
 def test_staff_see_the_check_waiting_then_its_outcome(client_for, commission_staff, closed):
@@ -193,7 +193,7 @@ def test_the_settings_warn_that_reopening_takes_published_findings_down(
     client_for, commission_staff, publish_as_staff, closed
 ):
     staff = client_for(commission_staff)
-    edit = reverse("consultation:edit", args=[closed.slug])
+    edit = reverse("consultation_staff:edit", args=[closed.slug])
     warning = "Its findings are published. Moving the closing date later opens it again"
     assert warning not in staff.get(edit).content.decode()
 
@@ -203,10 +203,10 @@ def test_the_settings_warn_that_reopening_takes_published_findings_down(
 
 
 def test_the_findings_download_needs_a_release(client_for, commission_staff, closed):
-    download = reverse("consultation:export_aggregate", args=[closed.slug])
+    download = reverse("consultation_staff:export_aggregate", args=[closed.slug])
     response = client_for(commission_staff).get(download, follow=True)
     assert response.redirect_chain[-1][0] == reverse(
-        "consultation:staff_detail", args=[closed.slug]
+        "consultation_staff:detail", args=[closed.slug]
     )
     assert "Publish the findings first" in response.content.decode()
 

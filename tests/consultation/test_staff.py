@@ -38,18 +38,18 @@ def consultation():
 def staff_urls(consultation):
     slug = consultation.slug
     return [
-        reverse("consultation:staff_list"),
-        reverse("consultation:create"),
-        reverse("consultation:wards"),
-        reverse("consultation:staff_detail", args=[slug]),
-        reverse("consultation:edit", args=[slug]),
-        reverse("consultation:option_add", args=[slug]),
-        reverse("consultation:response_enter", args=[slug]),
-        reverse("consultation:results", args=[slug]),
-        reverse("consultation:coding", args=[slug]),
-        reverse("consultation:export_answers", args=[slug]),
-        reverse("consultation:export_aggregate", args=[slug]),
-        reverse("consultation:findings_manage", args=[slug]),
+        reverse("consultation_staff:list"),
+        reverse("consultation_staff:create"),
+        reverse("consultation_staff:wards"),
+        reverse("consultation_staff:detail", args=[slug]),
+        reverse("consultation_staff:edit", args=[slug]),
+        reverse("consultation_staff:option_add", args=[slug]),
+        reverse("consultation_staff:response_enter", args=[slug]),
+        reverse("consultation_staff:results", args=[slug]),
+        reverse("consultation_staff:coding", args=[slug]),
+        reverse("consultation_staff:export_answers", args=[slug]),
+        reverse("consultation_staff:export_aggregate", args=[slug]),
+        reverse("consultation_staff:findings_manage", args=[slug]),
     ]
 
 
@@ -75,7 +75,7 @@ def test_staff_pages_are_for_commission_staff_and_admins_only(
 
 def test_staff_set_up_a_consultation_with_the_standard_lists(client_for, commission_staff):
     response = client_for(commission_staff).post(
-        reverse("consultation:create"),
+        reverse("consultation_staff:create"),
         {
             "title": "Digital skills 2027",
             "opens_at": "2027-01-10T09:00",
@@ -85,7 +85,7 @@ def test_staff_set_up_a_consultation_with_the_standard_lists(client_for, commiss
         },
     )
     assert response["Location"] == reverse(
-        "consultation:staff_detail", args=["digital-skills-2027"]
+        "consultation_staff:detail", args=["digital-skills-2027"]
     )
     consultation = services.Consultation.objects.get()
     assert consultation.options.filter(kind=OptionKind.BARRIER).count() == 13
@@ -93,7 +93,7 @@ def test_staff_set_up_a_consultation_with_the_standard_lists(client_for, commiss
 
 def test_closing_before_opening_is_refused(client_for, commission_staff):
     response = client_for(commission_staff).post(
-        reverse("consultation:create"),
+        reverse("consultation_staff:create"),
         {
             "title": "Backwards",
             "opens_at": "2027-03-31T17:00",
@@ -109,12 +109,12 @@ def test_closing_before_opening_is_refused(client_for, commission_staff):
 def test_staff_add_and_retire_answers(client_for, commission_staff, consultation):
     client = client_for(commission_staff)
     client.post(
-        reverse("consultation:option_add", args=[consultation.slug]),
+        reverse("consultation_staff:option_add", args=[consultation.slug]),
         {"kind": "barrier", "label": "Travel costs", "is_active": "on"},
     )
     option = consultation.options.get(label="Travel costs")
     client.post(
-        reverse("consultation:option_edit", args=[consultation.slug, option.pk]),
+        reverse("consultation_staff:option_edit", args=[consultation.slug, option.pk]),
         {"label": "Cost of travel to courses"},
     )
     option.refresh_from_db()
@@ -127,7 +127,7 @@ def test_staff_add_and_retire_answers(client_for, commission_staff, consultation
 
 def test_staff_enter_an_event_response(client_for, commission_staff, consultation):
     client = client_for(commission_staff)
-    form = client.get(reverse("consultation:response_enter", args=[consultation.slug]))
+    form = client.get(reverse("consultation_staff:response_enter", args=[consultation.slug]))
     key = form.context["submission_key"]
     given_on = timezone.localdate() - datetime.timedelta(days=1)
     data = {
@@ -138,8 +138,8 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
         "barriers": option_ids(consultation, OptionKind.BARRIER, 0),
         "comments": "Written on the card",
     }
-    first = client.post(reverse("consultation:response_enter", args=[consultation.slug]), data)
-    client.post(reverse("consultation:response_enter", args=[consultation.slug]), data)
+    first = client.post(reverse("consultation_staff:response_enter", args=[consultation.slug]), data)
+    client.post(reverse("consultation_staff:response_enter", args=[consultation.slug]), data)
 
     assert first.status_code == 302
     response = Response.objects.get()
@@ -150,7 +150,7 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
 
 def test_an_event_response_needs_the_event(client_for, commission_staff, consultation):
     response = client_for(commission_staff).post(
-        reverse("consultation:response_enter", args=[consultation.slug]),
+        reverse("consultation_staff:response_enter", args=[consultation.slug]),
         {"channel": "event", **date_input("submitted_on", timezone.localdate())},
     )
     assert "Enter the event the response was gathered at" in response.content.decode()
@@ -172,7 +172,7 @@ def test_a_paper_response_is_dated_while_the_consultation_was_open(
     if given_on in days:
         given_on = (timezone.localdate() + datetime.timedelta(days=days[given_on])).isoformat()
     response = client_for(commission_staff).post(
-        reverse("consultation:response_enter", args=[consultation.slug]),
+        reverse("consultation_staff:response_enter", args=[consultation.slug]),
         {
             "channel": "paper",
             **date_input("submitted_on", given_on),
@@ -198,7 +198,7 @@ def _spread(consultation, n_african=6, n_irish=2):
 def test_results_break_answers_down_by_group(client_for, commission_staff, consultation):
     _spread(consultation)
     response = client_for(commission_staff).get(
-        reverse("consultation:results", args=[consultation.slug]), {"by": "ethnic_group"}
+        reverse("consultation_staff:results", args=[consultation.slug]), {"by": "ethnic_group"}
     )
     results = response.context["results"]
     first_barrier = results.barriers.rows[0]
@@ -231,7 +231,7 @@ def test_results_by_many_groups_come_in_tables_that_fit_the_page(
     for group in groups:
         submit(consultation, ethnic_group=group)
     response = client_for(commission_staff).get(
-        reverse("consultation:results", args=[consultation.slug]), {"by": "ethnic_group"}
+        reverse("consultation_staff:results", args=[consultation.slug]), {"by": "ethnic_group"}
     )
     html = response.content.decode()
     labels = [str(label) for _key, label in response.context["results"].barriers.columns]
@@ -264,7 +264,7 @@ def test_results_by_ethnic_heading_combine_the_groups(client_for, commission_sta
     submit(consultation, ethnic_group="")
     results = (
         client_for(commission_staff)
-        .get(reverse("consultation:results", args=[consultation.slug]), {"by": "ethnic_heading"})
+        .get(reverse("consultation_staff:results", args=[consultation.slug]), {"by": "ethnic_heading"})
         .context["results"]
     )
     sizes = dict(
@@ -282,7 +282,7 @@ def test_results_by_area_use_the_ward_names(client_for, commission_staff, consul
     submit(consultation, area="outside")
     results = (
         client_for(commission_staff)
-        .get(reverse("consultation:results", args=[consultation.slug]), {"by": "area"})
+        .get(reverse("consultation_staff:results", args=[consultation.slug]), {"by": "area"})
         .context["results"]
     )
     assert [str(label) for _, label in results.barriers.columns] == [
@@ -295,7 +295,7 @@ def test_results_page_queries_do_not_grow_with_responses(
     client_for, commission_staff, consultation, django_assert_num_queries
 ):
     client = client_for(commission_staff)
-    url = reverse("consultation:results", args=[consultation.slug])
+    url = reverse("consultation_staff:results", args=[consultation.slug])
     submit(consultation)
     client.get(url)  # warm the session
     from django.db import connection
@@ -311,7 +311,7 @@ def test_results_page_queries_do_not_grow_with_responses(
 
 def test_figures_are_never_stale(client_for, commission_staff, consultation):
     client = client_for(commission_staff)
-    url = reverse("consultation:results", args=[consultation.slug])
+    url = reverse("consultation_staff:results", args=[consultation.slug])
     submit(consultation)
     assert client.get(url).context["results"].total == 1
     assert client.get(url).context["results"].total == 1  # from the cache
@@ -328,20 +328,20 @@ def test_coding_works_through_the_queue(client_for, commission_staff, consultati
     submit(consultation)  # no free text: not in the queue
     second = submit(consultation, changes_other="Evening classes")
     client = client_for(commission_staff)
-    queue = reverse("consultation:coding", args=[consultation.slug])
+    queue = reverse("consultation_staff:coding", args=[consultation.slug])
 
     page = client.get(queue)
     assert page.context["response"] == first
     assert page.context["remaining"] == 2
     client.post(
-        reverse("consultation:code_response", args=[consultation.slug, first.reference]),
+        reverse("consultation_staff:code_response", args=[consultation.slug, first.reference]),
         {"new_theme": "Timing of courses"},
     )
     page = client.get(queue)
     assert page.context["response"] == second
     timing = consultation.themes.get()
     client.post(
-        reverse("consultation:code_response", args=[consultation.slug, second.reference]),
+        reverse("consultation_staff:code_response", args=[consultation.slug, second.reference]),
         {"themes": [str(timing.pk)]},
     )
     done = client.get(queue)
@@ -349,7 +349,7 @@ def test_coding_works_through_the_queue(client_for, commission_staff, consultati
     assert "Every free-text answer has been coded." in done.content.decode()
     assert list(second.themes.all()) == [timing]
 
-    results = client.get(reverse("consultation:results", args=[consultation.slug])).context[
+    results = client.get(reverse("consultation_staff:results", args=[consultation.slug])).context[
         "results"
     ]
     assert [(row.label, row.total.count) for row in results.themes.rows] == [
@@ -370,7 +370,7 @@ def test_answers_export_has_every_answer_with_its_codes(client_for, commission_s
     theme = services.theme_create(consultation=consultation, name="Cost")
     services.response_code(response=coded, themes=[theme], coded_by=commission_staff)
     client = client_for(commission_staff)
-    url = reverse("consultation:export_answers", args=[consultation.slug])
+    url = reverse("consultation_staff:export_answers", args=[consultation.slug])
     with CaptureQueriesContext(connection) as one:
         _read_csv(client.get(url))
     for _ in range(40):
@@ -395,7 +395,7 @@ def test_aggregate_export_suppresses_small_counts(client_for, commission_staff, 
     _spread(consultation, n_african=7, n_irish=2)
     _publish(consultation)
     response = client_for(commission_staff).get(
-        reverse("consultation:export_aggregate", args=[consultation.slug]),
+        reverse("consultation_staff:export_aggregate", args=[consultation.slug]),
         {"by": "ethnic_heading"},
     )
     rows = _read_csv(response)
@@ -418,7 +418,7 @@ def test_published_findings_show_aggregates_only_with_suppression(
 
     with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
         publish_as_staff(
-            reverse("consultation:findings_manage", args=[consultation.slug]),
+            reverse("consultation_staff:findings_manage", args=[consultation.slug]),
             "Cost and timing were the commonest barriers.",
         )
         client.logout()
@@ -453,7 +453,7 @@ def test_findings_show_when_they_were_published_and_their_downloads_first(
             {"by": "age_band"},
         )
         staff_copy = client_for(commission_staff).get(
-            reverse("consultation:export_aggregate", args=[consultation.slug]), {"by": "age_band"}
+            reverse("consultation_staff:export_aggregate", args=[consultation.slug]), {"by": "age_band"}
         )
 
     day = timezone.localtime(published_at)
@@ -490,7 +490,7 @@ def test_findings_downloads_are_not_there_until_the_findings_are_public(client, 
 
 def test_findings_cannot_be_published_while_open(client_for, commission_staff, consultation):
     response = client_for(commission_staff).post(
-        reverse("consultation:findings_manage", args=[consultation.slug]), {"summary": "Too soon"}
+        reverse("consultation_staff:findings_manage", args=[consultation.slug]), {"summary": "Too soon"}
     )
     assert "once the consultation closes" in response.content.decode()
     consultation.refresh_from_db()
@@ -534,7 +534,7 @@ def test_answers_export_never_writes_a_formula(client_for, commission_staff, con
 
     rows = _read_csv(
         client_for(commission_staff).get(
-            reverse("consultation:export_answers", args=[consultation.slug])
+            reverse("consultation_staff:export_answers", args=[consultation.slug])
         )
     )
 
@@ -561,7 +561,7 @@ def test_aggregate_export_never_writes_a_formula(client_for, commission_staff, c
 
     rows = _read_csv(
         client_for(commission_staff).get(
-            reverse("consultation:export_aggregate", args=[consultation.slug])
+            reverse("consultation_staff:export_aggregate", args=[consultation.slug])
         )
     )
 
@@ -626,7 +626,7 @@ def test_aggregate_export_cannot_be_subtracted_between_ethnic_levels(
     _nested_case(consultation)
     _publish(consultation)
     client = client_for(commission_staff)
-    export_url = reverse("consultation:export_aggregate", args=[consultation.slug])
+    export_url = reverse("consultation_staff:export_aggregate", args=[consultation.slug])
 
     by_group = client.get(export_url, {"by": "ethnic_group"})
     rows = _read_csv(by_group)
@@ -672,13 +672,13 @@ def test_staff_posts_by_anyone_else_change_nothing(client_for, consultation, mem
     ward = Ward.objects.first()
     slug = consultation.slug
     posts = [
-        (reverse("consultation:theme_add", args=[slug]), {"name": "Sneaky"}),
+        (reverse("consultation_staff:theme_add", args=[slug]), {"name": "Sneaky"}),
         (
-            reverse("consultation:code_response", args=[slug, response.reference]),
+            reverse("consultation_staff:code_response", args=[slug, response.reference]),
             {"themes": [str(theme.pk)], "new_theme": "Sneaky"},
         ),
         (
-            reverse("consultation:response_enter", args=[slug]),
+            reverse("consultation_staff:response_enter", args=[slug]),
             {
                 "channel": Channel.PAPER,
                 **date_input("submitted_on", "2026-01-05"),
@@ -687,10 +687,10 @@ def test_staff_posts_by_anyone_else_change_nothing(client_for, consultation, mem
             },
         ),
         (
-            reverse("consultation:option_edit", args=[slug, option.pk]),
+            reverse("consultation_staff:option_edit", args=[slug, option.pk]),
             {"kind": option.kind, "label": "Sneaky", "is_active": ""},
         ),
-        (reverse("consultation:ward_edit", args=[ward.pk]), {"name": "Sneaky", "is_active": ""}),
+        (reverse("consultation_staff:ward_edit", args=[ward.pk]), {"name": "Sneaky", "is_active": ""}),
     ]
 
     def state():

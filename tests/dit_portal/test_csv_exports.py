@@ -102,6 +102,7 @@ def _planted(admin):
     )
     return {
         "consultation": {"slug": consultation.slug},
+        "consultation_staff": {"slug": consultation.slug},
         "employers": {"slug": survey.slug},
         "api-v1": {},
         "api-v1:findings_csv": {"questionnaire": "consultation", "slug": consultation.slug},

@@ -81,7 +81,7 @@ def test_private_words_are_where_their_readers_look():
     really shown to someone allowed to see it."""
     built = world.build()
     where = {
-        "Resident-free-text-7Q2": (STAFF, "consultation:code_response"),
+        "Resident-free-text-7Q2": (STAFF, "consultation_staff:code_response"),
         "Employer-draft-answer-4K9": (EMPLOYER, "employers:survey"),
         "Member-hidden-bio-8R3": (MEMBER, "network:profile"),
         "resident.contact.5t1@example.org": (ADMIN, "admin:consultation_contact_changelist"),

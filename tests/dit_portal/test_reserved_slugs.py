@@ -11,8 +11,8 @@ from tests.employers.factories import SurveyFactory
 pytestmark = pytest.mark.django_db
 
 QUESTIONNAIRES = [
-    (ConsultationFactory, "Wards", "consultation:staff_detail"),
-    (ConsultationFactory, "New", "consultation:staff_detail"),
+    (ConsultationFactory, "Wards", "consultation_staff:detail"),
+    (ConsultationFactory, "New", "consultation_staff:detail"),
     (SurveyFactory, "New", "employers:staff_survey"),
 ]
 

@@ -31,8 +31,8 @@ MAIN_PAGES = {
     "coordinator": ["network:applications", "network:cohort", "network:mentoring"],
     "staff": [
         "staff_home",
-        "consultation:results",
-        "consultation:coding",
+        "consultation_staff:results",
+        "consultation_staff:coding",
         "employers:staff_survey",
         "milestones:staff_roadmap",
     ],

@@ -97,7 +97,7 @@ def test_free_text_answers_to_code_are_counted_for_each_consultation(client_for,
 
     task = tasks[("coding", "Have your say 2027")]
     assert task.count == 2
-    assert task.url == reverse("consultation:coding", args=[consultation.slug])
+    assert task.url == reverse("consultation_staff:coding", args=[consultation.slug])
     assert f'href="{task.url}"' in html
 
     theme = consultation_services.theme_create(consultation=consultation, name="Evenings")
@@ -224,7 +224,7 @@ def test_findings_not_yet_published_for_closed_consultations_and_surveys(client_
         tasks, html = dashboard(client)
         found = tasks[("consultation_findings", "Closed: Have your say 2026")]
         assert found.count == 1
-        assert found.url == reverse("consultation:findings_manage", args=[consultation.slug])
+        assert found.url == reverse("consultation_staff:findings_manage", args=[consultation.slug])
         found = tasks[("survey_findings", "Closed: Employers 2026")]
         assert found.count == 1
         assert found.url == reverse("employers:findings_manage", args=[survey.slug])
@@ -262,7 +262,7 @@ def test_each_role_sees_only_what_it_may_act_on(client_for, commission_staff, co
     assert "Applications waiting for a decision" not in staff_page
     coordinator_page = client_for(coordinator).get(reverse(STAFF_HOME)).content.decode()
     assert "Free-text answers to code" not in coordinator_page
-    assert reverse("consultation:staff_list") not in coordinator_page
+    assert reverse("consultation_staff:list") not in coordinator_page
     assert "Advisory meetings with no minutes" not in coordinator_page
 
 
@@ -271,7 +271,7 @@ def test_with_nothing_to_do_each_task_says_so_and_links_to_its_list(client_for, 
 
     assert {task.count for task in tasks.values()} == {0}
     assert tasks[("places", "")].url == reverse("network:cohorts")
-    assert tasks[("coding", "")].url == reverse("consultation:staff_list")
+    assert tasks[("coding", "")].url == reverse("consultation_staff:list")
     assert tasks[("invitations_not_started", "")].url == reverse("employers:staff_list")
     assert tasks[("minutes", "")].url == reverse("milestones:staff_roadmap")
     assert html.count("Nothing to do") == len(tasks)
