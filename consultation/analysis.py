@@ -27,6 +27,7 @@ from .models import (
     ResponseTheme,
     Sex,
     Ward,
+    portal_languages,
 )
 
 NOT_ANSWERED = ("", _("Not answered"))
@@ -69,6 +70,9 @@ class Dimension:
                 ("prefer_not", _("Prefer not to say")),
                 NOT_ANSWERED,
             ]
+        if self.key == "language":
+            # Every response has a language: there is no "not answered".
+            return [*portal_languages()]
         choices = {
             "ethnic_group": EthnicGroup.choices,
             "ethnic_heading": EthnicHeading.choices,
@@ -88,6 +92,7 @@ DIMENSIONS = {
         Dimension("sex", _("Sex")),
         Dimension("disability", _("Disability")),
         Dimension("area", _("Area")),
+        Dimension("language", _("Language answered in")),
     )
 }
 
@@ -101,7 +106,12 @@ DIMENSIONS = {
 # borough-sized consultation can use. Publishing one level, the headings, cannot be
 # worked back by any subtraction between levels. No other pair of breakdowns nests, and
 # staff still see the 19 groups, unsuppressed, on the results page.
-PUBLIC_DIMENSIONS = {key: d for key, d in DIMENSIONS.items() if key != "ethnic_group"}
+#
+# The language a resident answered in is for staff too: it tells them whom the consultation
+# reached, but a language few residents speak would single out its handful of speakers.
+PUBLIC_DIMENSIONS = {
+    key: d for key, d in DIMENSIONS.items() if key not in ("ethnic_group", "language")
+}
 
 
 def dimension_for(key: str, dimensions: dict[str, Dimension] = DIMENSIONS) -> Dimension:

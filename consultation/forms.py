@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInputField, EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
+from . import languages
 from .languages import ENGLISH, Texts
-
 from .models import (
     AgeBand,
     Caring,
@@ -26,6 +27,8 @@ from .models import (
     NewsTopic,
     OptionKind,
     Sex,
+    TextPart,
+    TranslationStatus,
     Ward,
     YesNo,
     ethnic_heading_of,
@@ -450,3 +453,75 @@ class FindingsForm(forms.Form):
         max_length=5000,
         error_messages={"required": _("Enter a summary of the findings")},
     )
+
+
+# How long each kind of text may be in translation (as in English, with room: translations
+# run longer).
+TRANSLATION_LIMITS = {
+    TextPart.TITLE: 300,
+    TextPart.INTRODUCTION: 8000,
+    TextPart.PRIVACY_NOTICE: 20000,
+    TextPart.OPTION: 300,
+    TextPart.TOPIC: 200,
+}
+LONG_PARTS = (TextPart.INTRODUCTION, TextPart.PRIVACY_NOTICE)
+
+
+class TranslationsForm(forms.Form):
+    """Every text of a consultation in one language: a box for each, with its English and
+    status as its hint, and a tick for "reviewed by a fluent speaker"."""
+
+    def __init__(self, *args, consultation, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needed = languages.needed(consultation)
+        found = {
+            (row.part, row.option_id, row.topic_id): row
+            for row in consultation.translations.filter(language=language)
+        }
+        parts = dict(TextPart.choices)
+        for n, text in enumerate(self.needed):
+            row = found.get(text.key)
+            self.fields[f"text_{n}"] = forms.CharField(
+                label=parts[text.part],
+                help_text=format_html(
+                    '{}: <span lang="en">{}</span><br>{}',
+                    _("English"),
+                    text.english,
+                    self._status(row, text),
+                ),
+                required=False,
+                max_length=TRANSLATION_LIMITS[text.part],
+                initial=row.text if row else "",
+                widget=forms.Textarea(attrs={"rows": 6, "lang": language})
+                if text.part in LONG_PARTS
+                else forms.TextInput(attrs={"lang": language}),
+            )
+            self.fields[f"reviewed_{n}"] = forms.BooleanField(
+                label=_("Reviewed by a fluent speaker"),
+                required=False,
+                initial=bool(row and row.is_current),
+            )
+
+    @staticmethod
+    def _status(row, text) -> str:
+        if row is None:
+            return _("Not translated yet.")
+        if row.source != text.english:
+            return _("Out of date: the English has changed since this was translated.")
+        if row.status == TranslationStatus.REVIEWED:
+            return _("Reviewed.")
+        return _("Draft: needs review by a fluent speaker.")
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in range(len(self.needed)):
+            if cleaned.get(f"reviewed_{n}") and not cleaned.get(f"text_{n}", "").strip():
+                self.add_error(f"text_{n}", _("Write the translation before marking it reviewed"))
+        return cleaned
+
+    def texts(self) -> list:
+        """(needed text, translation, reviewed) for each text, for ``translations_save``."""
+        return [
+            (text, self.cleaned_data[f"text_{n}"], self.cleaned_data[f"reviewed_{n}"])
+            for n, text in enumerate(self.needed)
+        ]

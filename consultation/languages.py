@@ -152,9 +152,7 @@ def texts(consultation: Consultation, language: str) -> Texts:
     def read() -> Texts:
         wanted = {text.key: text.english for text in needed(consultation)}
         found = Texts(language)
-        for row in _translations(consultation, language).filter(
-            status=TranslationStatus.REVIEWED
-        ):
+        for row in _translations(consultation, language).filter(status=TranslationStatus.REVIEWED):
             if wanted.get(_key(row)) != row.source:
                 continue
             if row.part == TextPart.OPTION:

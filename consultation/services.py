@@ -383,3 +383,44 @@ def translation_review(*, translation: Translation, reviewed_by) -> Translation:
     with transaction.atomic():
         translation.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     return translation
+
+
+def translations_save(*, consultation: Consultation, language: str, texts: list, reviewer) -> int:
+    """Save a page of ``consultation``'s texts in ``language`` at once, all or none:
+    ``texts`` holds (needed text, translation, reviewed) for each text shown
+    (``languages.needed``). A text left empty is left as it was; one written, changed,
+    newly ticked as reviewed, or reviewed again after its English changed is saved as a
+    translation of the English now, reviewed by ``reviewer`` if ticked. Returns how many
+    were saved."""
+    current = {
+        (row.part, row.option_id, row.topic_id): row
+        for row in Translation.objects.filter(consultation=consultation, language=language)
+    }
+    options = {o.pk: o for o in consultation.options.all()}
+    topics = {t.pk: t for t in NewsTopic.objects.all()}
+    saved = 0
+    with transaction.atomic():
+        for needed, text, reviewed in texts:
+            text = text.strip()
+            row = current.get(needed.key)
+            if not text:
+                continue
+            unchanged = (
+                row is not None
+                and row.text == text
+                and row.source == needed.english
+                and (row.status == TranslationStatus.REVIEWED) == reviewed
+            )
+            if unchanged:
+                continue
+            translation_save(
+                consultation=consultation,
+                language=language,
+                part=needed.part,
+                option=options.get(needed.option_id),
+                topic=topics.get(needed.topic_id),
+                text=text,
+                reviewed_by=reviewer if reviewed else None,
+            )
+            saved += 1
+    return saved

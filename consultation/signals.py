@@ -27,9 +27,7 @@ def connect() -> None:
             _one_changed, sender=Translation, dispatch_uid=f"questions-translation-{name}"
         )
         signal.connect(_every_one_changed, sender=Ward, dispatch_uid=f"questions-ward-{name}")
-        signal.connect(
-            _every_one_changed, sender=NewsTopic, dispatch_uid=f"questions-topic-{name}"
-        )
+        signal.connect(_every_one_changed, sender=NewsTopic, dispatch_uid=f"questions-topic-{name}")
     post_save.connect(
         _consultation_changed, sender=Consultation, dispatch_uid="questions-consultation-saved"
     )

@@ -23,6 +23,16 @@ urlpatterns = [
         staff_views.response_enter,
         name="response_enter",
     ),
+    path(
+        "staff/consultation/<slug:slug>/translations/",
+        staff_views.translations,
+        name="translations",
+    ),
+    path(
+        "staff/consultation/<slug:slug>/translations/<str:language>/",
+        staff_views.translation_edit,
+        name="translation_edit",
+    ),
     path("staff/consultation/<slug:slug>/results/", staff_views.results, name="results"),
     path("staff/consultation/<slug:slug>/coding/", staff_views.coding, name="coding"),
     path(

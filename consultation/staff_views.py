@@ -19,7 +19,7 @@ from reporting.csvfiles import csv_download
 from reporting.releases import current_release
 from surveys import views as surveys_views
 
-from . import analysis, exports, selectors, services
+from . import analysis, exports, languages, selectors, services
 from .forms import (
     CodingForm,
     ConsultationForm,
@@ -27,9 +27,10 @@ from .forms import (
     OptionForm,
     StaffResponseForm,
     ThemeForm,
+    TranslationsForm,
     WardForm,
 )
-from .models import Consultation, Option, Response, Ward
+from .models import Consultation, Option, Response, Ward, translated_languages
 
 VIEW_ANSWERS = "consultation.view_response"
 MANAGE = "consultation.change_consultation"
@@ -339,4 +340,44 @@ def findings_manage(request, slug):
             "findings_url": reverse("consultation:findings", args=[slug]),
         },
         back_url=reverse("consultation_staff:detail", args=[slug]),
+    )
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_GET
+def translations(request, slug):
+    """Commission staff and admins: how far the consultation's own texts are translated
+    into each language, and which languages residents are offered."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    return render(
+        request,
+        "consultation/staff/translations.html",
+        {"consultation": consultation, "coverage": languages.coverage(consultation)},
+    )
+
+
+@never_cache
+@staff_required(perm=MANAGE)
+@require_http_methods(["GET", "POST"])
+def translation_edit(request, slug, language):
+    """Commission staff and admins: every text of the consultation in one language, to
+    write, bring in line with changed English, and mark reviewed by a fluent speaker."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    names = dict(translated_languages())
+    if language not in names:
+        raise Http404
+    form = TranslationsForm(request.POST or None, consultation=consultation, language=language)
+    saving = lambda: services.translations_save(  # noqa: E731 - one call, named for reading
+        consultation=consultation, language=language, texts=form.texts(), reviewer=request.user
+    )
+    if form.is_valid() and saved_or_errors(form, saving) is not None:
+        messages.success(
+            request, _("%(language)s translations saved.") % {"language": names[language]}
+        )
+        return redirect("consultation_staff:translations", slug=slug)
+    return render(
+        request,
+        "consultation/staff/translation_form.html",
+        {"consultation": consultation, "form": form, "language_name": names[language]},
     )

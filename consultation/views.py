@@ -6,9 +6,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.http import urlencode
-from django.urls import translate_url
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -45,12 +44,13 @@ def _to_english(request):
     (in English: the resident reads the page it leads to in English; the language's name
     is written in itself, so they recognise it)."""
     asked = dict(settings.LANGUAGES).get(get_language(), get_language())
+    english = translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
     with override(settings.LANGUAGE_CODE):
         messages.info(
             request,
             _("This consultation is not available in %(language)s yet.") % {"language": asked},
         )
-        return redirect(translate_url(request.get_full_path(), settings.LANGUAGE_CODE))
+    return redirect(english)
 
 
 def resident_page(view):

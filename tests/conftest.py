@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 
 from accounts import roles
 from accounts.services import user_create_verified, user_reset_mfa
@@ -39,6 +40,9 @@ def _fast_and_isolated(settings, tmp_path_factory):
     _clear_caches()
     yield
     _clear_caches()
+    # A request in another language leaves it active in the thread the tests run in
+    # (LocaleMiddleware activates, nothing deactivates): the next test starts in English.
+    translation.deactivate()
 
 
 def _clear_caches():

@@ -181,8 +181,10 @@ def _consultation(world):
         "export_aggregate",
         "export_aggregate_dictionary",
         "findings_manage",
+        "translations",
     ):
         world.params[f"consultation_staff:{name}"] = slug
+    world.params["consultation_staff:translation_edit"] = {**slug, "language": "tr"}
     for name in ("findings", "findings_figures", "findings_figures_dictionary"):
         world.params[f"consultation:{name}"] = {"slug": closed.slug}
     world.params["consultation:step"] = {**slug, "step_slug": _first_step_slug()}

@@ -61,3 +61,21 @@ def submit(consultation, **overrides):
         submission_key=uuid.uuid4(),
     )
     return response
+
+
+def translate_all(consultation, language, reviewer, *, mark="[tr]"):
+    """Every text of ``consultation`` a resident reads, translated into ``language`` (as
+    ``mark`` and the English) and reviewed, so the language is offered."""
+    from consultation import languages
+    from consultation.models import NewsTopic, Option
+
+    for text in languages.needed(consultation):
+        services.translation_save(
+            consultation=consultation,
+            language=language,
+            part=text.part,
+            option=Option.objects.filter(pk=text.option_id).first(),
+            topic=NewsTopic.objects.filter(pk=text.topic_id).first(),
+            text=f"{mark} {text.english}",
+            reviewed_by=reviewer,
+        )

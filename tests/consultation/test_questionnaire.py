@@ -626,7 +626,8 @@ def test_residents_cannot_see_answers(client, consultation):
         == consultation.get_absolute_url()
     )
     assert (
-        stranger.get(reverse("consultation_staff:results", args=[consultation.slug])).status_code == 302
+        stranger.get(reverse("consultation_staff:results", args=[consultation.slug])).status_code
+        == 302
     )
     assert reference not in stranger.get(consultation.get_absolute_url()).content.decode()
 

@@ -138,7 +138,9 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
         "barriers": option_ids(consultation, OptionKind.BARRIER, 0),
         "comments": "Written on the card",
     }
-    first = client.post(reverse("consultation_staff:response_enter", args=[consultation.slug]), data)
+    first = client.post(
+        reverse("consultation_staff:response_enter", args=[consultation.slug]), data
+    )
     client.post(reverse("consultation_staff:response_enter", args=[consultation.slug]), data)
 
     assert first.status_code == 302
@@ -264,7 +266,10 @@ def test_results_by_ethnic_heading_combine_the_groups(client_for, commission_sta
     submit(consultation, ethnic_group="")
     results = (
         client_for(commission_staff)
-        .get(reverse("consultation_staff:results", args=[consultation.slug]), {"by": "ethnic_heading"})
+        .get(
+            reverse("consultation_staff:results", args=[consultation.slug]),
+            {"by": "ethnic_heading"},
+        )
         .context["results"]
     )
     sizes = dict(
@@ -453,7 +458,8 @@ def test_findings_show_when_they_were_published_and_their_downloads_first(
             {"by": "age_band"},
         )
         staff_copy = client_for(commission_staff).get(
-            reverse("consultation_staff:export_aggregate", args=[consultation.slug]), {"by": "age_band"}
+            reverse("consultation_staff:export_aggregate", args=[consultation.slug]),
+            {"by": "age_band"},
         )
 
     day = timezone.localtime(published_at)
@@ -490,7 +496,8 @@ def test_findings_downloads_are_not_there_until_the_findings_are_public(client, 
 
 def test_findings_cannot_be_published_while_open(client_for, commission_staff, consultation):
     response = client_for(commission_staff).post(
-        reverse("consultation_staff:findings_manage", args=[consultation.slug]), {"summary": "Too soon"}
+        reverse("consultation_staff:findings_manage", args=[consultation.slug]),
+        {"summary": "Too soon"},
     )
     assert "once the consultation closes" in response.content.decode()
     consultation.refresh_from_db()
@@ -690,7 +697,10 @@ def test_staff_posts_by_anyone_else_change_nothing(client_for, consultation, mem
             reverse("consultation_staff:option_edit", args=[slug, option.pk]),
             {"kind": option.kind, "label": "Sneaky", "is_active": ""},
         ),
-        (reverse("consultation_staff:ward_edit", args=[ward.pk]), {"name": "Sneaky", "is_active": ""}),
+        (
+            reverse("consultation_staff:ward_edit", args=[ward.pk]),
+            {"name": "Sneaky", "is_active": ""},
+        ),
     ]
 
     def state():

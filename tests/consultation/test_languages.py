@@ -1,0 +1,179 @@
+"""The consultation in the languages it is offered in: addresses per language, the
+switcher, the staff's translations and their review."""
+
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from consultation import languages, services
+from consultation.models import Response, TranslationStatus
+
+from .factories import ConsultationFactory, answers, translate_all
+
+pytestmark = pytest.mark.django_db
+
+
+def in_language(code, name, *args):
+    with translation.override(code):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def consultation():
+    return ConsultationFactory(title="Have your say on tech jobs")
+
+
+def test_a_consultation_is_in_english_until_its_texts_are_reviewed(
+    client, consultation, commission_staff
+):
+    turkish = in_language("tr", "consultation:detail", consultation.slug)
+    assert turkish == f"/tr/consultation/{consultation.slug}/"
+    page = client.get(turkish, follow=True)
+    assert page.redirect_chain == [(consultation.get_absolute_url(), 302)]
+    assert "This consultation is not available in Türkçe yet." in page.content.decode()
+    assert 'class="portal-language-switcher"' not in page.content.decode()
+
+    translate_all(consultation, "tr", commission_staff)
+    page = client.get(turkish)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<html lang="tr" dir="ltr"' in html
+    assert "[tr] Have your say on tech jobs" in html
+    assert 'aria-label="Dil"' in html  # the switcher's own name, in Turkish
+    english_url = in_language("en-gb", "consultation:detail", consultation.slug)
+    english = client.get(english_url).content.decode()
+    assert f'href="{turkish}" hreflang="tr" lang="tr">Türkçe</a>' in english
+
+
+def test_drafts_and_out_of_date_translations_are_not_offered(consultation, commission_staff):
+    translate_all(consultation, "pl", commission_staff, mark="[pl]")
+    assert languages.offered(consultation) == ["en-gb", "pl"]
+
+    title = consultation.translations.get(language="pl", part="title")
+    services.translation_save(
+        consultation=consultation, language="pl", part="title", text=title.text
+    )
+    consultation.refresh_from_db()
+    assert languages.offered(consultation) == ["en-gb"]  # a draft again
+
+    services.translation_review(
+        translation=consultation.translations.get(language="pl", part="title"),
+        reviewed_by=commission_staff,
+    )
+    consultation.refresh_from_db()
+    assert languages.offered(consultation) == ["en-gb", "pl"]
+
+    option = consultation.options.first()
+    services.option_save(
+        consultation=consultation, kind=option.kind, label="Reworded in English", option=option
+    )
+    consultation.refresh_from_db()
+    assert languages.offered(consultation) == ["en-gb"]  # its translation is out of date
+    stale = consultation.translations.get(language="pl", option=option)
+    with pytest.raises(services.TranslationOutOfDate):
+        services.translation_review(translation=stale, reviewed_by=commission_staff)
+    coverage = {c.language: c for c in languages.coverage(consultation)}["pl"]
+    assert (coverage.out_of_date, coverage.missing) == (1, 0)
+
+
+def test_the_switcher_on_a_question_page_keeps_what_was_typed(
+    client, consultation, commission_staff
+):
+    translate_all(consultation, "yi", commission_staff, mark="[yi]")
+    english = reverse("consultation:step", args=[consultation.slug, "comments"])
+    yiddish = in_language("yi", "consultation:step", consultation.slug, "comments")
+    page = client.get(english).content.decode()
+    assert f'formaction="{yiddish}" name="switch_language" value="yi"' in page
+    assert 'form="answers"' in page
+
+    switched = client.post(
+        yiddish, {"comments": "Evening courses, please.", "switch_language": "yi", "website": ""}
+    )
+    assert switched.status_code == 302
+    assert switched["Location"] == yiddish
+    page = client.get(yiddish).content.decode()
+    assert '<html lang="yi" dir="rtl"' in page
+    assert "Evening courses, please." in page
+
+
+def test_a_response_records_the_language_it_was_given_in(client, consultation, commission_staff):
+    translate_all(consultation, "bn", commission_staff, mark="[bn]")
+    session = client.session
+    for step, values in (("barriers", answers(consultation)),):
+        client.post(in_language("bn", "consultation:step", consultation.slug, step), values)
+    for step in ("changes", "support", "comments", "about-you", "circumstances", "contact"):
+        client.post(
+            in_language("bn", "consultation:step", consultation.slug, step),
+            answers(consultation),
+        )
+    check_url = in_language("bn", "consultation:check", consultation.slug)
+    check = client.get(check_url).content.decode()
+    assert "[bn] " in check  # the ticked answers, in Bengali
+    key = re.search(r'name="submission_key" value="([^"]+)"', check).group(1)
+    done = client.post(check_url, {"submission_key": key, "website": ""})
+    assert done["Location"] == in_language("bn", "consultation:done", consultation.slug)
+    assert Response.objects.get().language == "bn"
+    assert session is not None
+
+
+def test_staff_translate_and_review_a_language_on_one_page(
+    client_for, commission_staff, consultation
+):
+    client = client_for(commission_staff)
+    url = reverse("consultation_staff:translation_edit", args=[consultation.slug, "tr"])
+    page = client.get(url).content.decode()
+    needed = languages.needed(consultation)
+    assert page.count('name="text_') == len(needed)
+
+    data = {f"text_{n}": f"TR {text.english}" for n, text in enumerate(needed)}
+    data.update({f"reviewed_{n}": "on" for n in range(len(needed))})
+    data["text_1"] = ""  # ticked as reviewed but not written
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Write the translation before marking it reviewed" in refused.content.decode()
+    assert not consultation.translations.exists()  # nothing half-stored
+
+    data["text_1"] = "TR introduction"
+    saved = client.post(url, data)
+    assert saved["Location"] == reverse("consultation_staff:translations", args=[consultation.slug])
+    consultation.refresh_from_db()
+    assert languages.offered(consultation) == ["en-gb", "tr"]
+    assert set(consultation.translations.values_list("status", flat=True)) == {
+        TranslationStatus.REVIEWED
+    }
+    assert consultation.translations.filter(reviewed_by=commission_staff).count() == len(needed)
+    overview = client.get(reverse("consultation_staff:translations", args=[consultation.slug]))
+    assert "Offered" in overview.content.decode()
+
+
+def test_staff_cannot_translate_into_a_language_the_portal_does_not_offer(
+    client_for, commission_staff, consultation
+):
+    url = reverse("consultation_staff:translation_edit", args=[consultation.slug, "fr"])
+    assert client_for(commission_staff).get(url).status_code == 404
+
+
+def test_a_turkish_response_counts_under_the_same_questions_as_an_english_one(
+    client_for, commission_staff, consultation
+):
+    translate_all(consultation, "tr", commission_staff)
+    for key, language in ((uuid.uuid4(), "tr"), (uuid.uuid4(), "en-gb"), (uuid.uuid4(), "tr")):
+        services.response_submit(
+            consultation=consultation,
+            answers=answers(consultation),
+            submission_key=key,
+            language=language,
+        )
+    page = client_for(commission_staff).get(
+        reverse("consultation_staff:results", args=[consultation.slug]), {"by": "language"}
+    )
+    barriers = page.context["results"].barriers
+    # Languages nobody answered in have no column, as any empty group.
+    assert [label for _code, label in barriers.columns] == ["English", "Türkçe"]
+    ticked = next(row for row in barriers.rows if row.total.count)
+    assert ticked.total.count == 3
+    assert [cell.count for cell in ticked.cells] == [1, 2]
+    assert "Language answered in" in page.content.decode()
