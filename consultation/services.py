@@ -17,7 +17,7 @@ from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import emails
+from . import emails, languages
 from .models import (
     AreaChoice,
     Channel,
@@ -35,9 +35,12 @@ from .models import (
     TranslationStatus,
     Version,
     Ward,
+    translated_languages,
 )
 
 DEFAULTS = Path(__file__).resolve().parent / "data" / "defaults.json"
+# Drafts of the texts the portal starts with, in each language (for review, never reviewed).
+DRAFTS = Path(__file__).resolve().parent / "data" / "translations.json"
 
 # The answers a response is made of, as the questionnaire (and staff entry) collect them.
 TEXT_ANSWERS = ("barriers_other", "changes_other", "support_other", "comments")
@@ -89,12 +92,48 @@ def consultation_create(**settings) -> Consultation:
     """Set up a consultation (``surveys.models.SETTINGS_FIELDS``, and a slug if wanted)
     with the starting answer lists, which staff can then edit."""
     defaults = json.loads(DEFAULTS.read_text(encoding="utf-8"))
-    return questionnaire_create(
-        Consultation,
-        option_model=Option,
-        lists={kind: defaults[kind] for kind in OptionKind.values},
-        **settings,
-    )
+    with transaction.atomic():
+        consultation = questionnaire_create(
+            Consultation,
+            option_model=Option,
+            lists={kind: defaults[kind] for kind in OptionKind.values},
+            **settings,
+        )
+        translations_draft(consultation=consultation)
+    return consultation
+
+
+def translations_draft(*, consultation: Consultation) -> int:
+    """Draft translations, from those the portal ships (``DRAFTS``), of each of
+    ``consultation``'s texts that has none yet in a language: the starting answer lists,
+    the news topics and the demo's texts, for a fluent speaker to review. Returns how many
+    were added."""
+    shipped = json.loads(DRAFTS.read_text(encoding="utf-8"))
+    codes = {code for code, _name in translated_languages()}
+    have = {
+        (language, part, option, topic)
+        for language, part, option, topic in consultation.translations.values_list(
+            "language", "part", "option_id", "topic_id"
+        )
+    }
+    drafts = [
+        Translation(
+            consultation=consultation,
+            language=language,
+            part=text.part,
+            option_id=text.option_id,
+            topic_id=text.topic_id,
+            source=text.english,
+            text=shipped[language][text.english],
+        )
+        for text in languages.needed(consultation)
+        for language in sorted(codes & shipped.keys())
+        if text.english in shipped[language] and (language, *text.key) not in have
+    ]
+    with transaction.atomic():
+        Translation.objects.bulk_create(drafts)
+        questions_changed(consultation_id=consultation.pk)
+    return len(drafts)
 
 
 def consultation_update(*, consultation: Consultation, **fields) -> Consultation:

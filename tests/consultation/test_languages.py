@@ -131,19 +131,20 @@ def test_staff_translate_and_review_a_language_on_one_page(
     data = {f"text_{n}": f"TR {text.english}" for n, text in enumerate(needed)}
     data.update({f"reviewed_{n}": "on" for n in range(len(needed))})
     data["text_1"] = ""  # ticked as reviewed but not written
+    before = list(consultation.translations.values_list("pk", "text", "status"))
     refused = client.post(url, data)
     assert refused.status_code == 200
     assert "Write the translation before marking it reviewed" in refused.content.decode()
-    assert not consultation.translations.exists()  # nothing half-stored
+    after = list(consultation.translations.values_list("pk", "text", "status"))
+    assert after == before  # nothing half-stored
 
     data["text_1"] = "TR introduction"
     saved = client.post(url, data)
     assert saved["Location"] == reverse("consultation_staff:translations", args=[consultation.slug])
     consultation.refresh_from_db()
     assert languages.offered(consultation) == ["en-gb", "tr"]
-    assert set(consultation.translations.values_list("status", flat=True)) == {
-        TranslationStatus.REVIEWED
-    }
+    turkish = consultation.translations.filter(language="tr")
+    assert set(turkish.values_list("status", flat=True)) == {TranslationStatus.REVIEWED}
     assert consultation.translations.filter(reviewed_by=commission_staff).count() == len(needed)
     overview = client.get(reverse("consultation_staff:translations", args=[consultation.slug]))
     assert "Offered" in overview.content.decode()
@@ -177,3 +178,16 @@ def test_a_turkish_response_counts_under_the_same_questions_as_an_english_one(
     assert ticked.total.count == 3
     assert [cell.count for cell in ticked.cells] == [1, 2]
     assert "Language answered in" in page.content.decode()
+
+
+def test_a_new_consultation_starts_with_drafts_of_its_starting_lists(consultation):
+    """The portal ships drafts of its starting answer lists and news topics in every
+    language, for a fluent speaker to review: never offered before that."""
+    drafts = consultation.translations.filter(language="tr", part="option")
+    assert drafts.count() == consultation.options.count()
+    assert set(drafts.values_list("status", flat=True)) == {TranslationStatus.DRAFT}
+    cost = consultation.options.get(label="The cost of training or courses")
+    assert drafts.get(option=cost).text != cost.label
+    assert languages.offered(consultation) == ["en-gb"]
+    # Its own title is its own: nobody has translated it.
+    assert not consultation.translations.filter(part="title").exists()
