@@ -2,6 +2,7 @@
 group, and theme counts. Every function makes a fixed number of queries, however many
 responses there are."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from reporting.breakdowns import Breakdown, build_breakdown
+
+from .languages import ENGLISH, Texts
 
 from .models import (
     AgeBand,
@@ -286,5 +289,23 @@ class Published:
     themes: Breakdown
 
 
-def published(tables: dict[tuple[str, str], Breakdown], dimension: Dimension) -> Published:
-    return Published(dimension, *(tables[(q, dimension.key)] for q in QUESTIONS))
+def published(
+    tables: dict[tuple[str, str], Breakdown], dimension: Dimension, texts: Texts = ENGLISH
+) -> Published:
+    """One dimension's tables of a release, each answer option named in the language of
+    ``texts`` (the release keeps its English; themes are staff's own codes, in English)."""
+
+    def named(breakdown: Breakdown) -> Breakdown:
+        rows = [
+            dataclasses.replace(row, label=texts.option(row.key, row.label))
+            for row in breakdown.rows
+        ]
+        return dataclasses.replace(breakdown, rows=rows)
+
+    return Published(
+        dimension,
+        *(
+            named(tables[(q, dimension.key)]) if q != "themes" else tables[(q, dimension.key)]
+            for q in QUESTIONS
+        ),
+    )

@@ -304,6 +304,7 @@ def unsubscribe(request, token):
 
 
 @require_GET
+@resident_page
 def findings(request, slug):
     """Public, once staff publish them: the current release, frozen and disclosure-audited
     when it was published; never live counts."""
@@ -314,8 +315,9 @@ def findings(request, slug):
     release = current_release(consultation)
     if not consultation.findings_are_public or release is None:
         raise Http404
+    consultation = _in_language(request, consultation)
     dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
-    results = analysis.published(release_tables(release), dimension)
+    results = analysis.published(release_tables(release), dimension, consultation.texts)
     return render(
         request,
         "consultation/findings.html",

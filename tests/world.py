@@ -194,6 +194,10 @@ def _consultation(world):
     for name in ("withdraw_contact", "contact_topics", "unsubscribe"):
         world.params[f"consultation:{name}"] = {"token": contact.token}
     world.consultation = open_one
+    # Its texts in every language, reviewed (the demo's shipped drafts, as a fluent speaker
+    # would pass them), so the every-page gate walks its pages in each language.
+    for row in open_one.translations.all():
+        consultation_services.translation_review(translation=row, reviewed_by=world.users["staff"])
     # A release of its answers so far, as if published at an earlier close, so that its
     # findings download (of what is published) has something to give.
     release_publish(

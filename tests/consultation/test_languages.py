@@ -1,17 +1,20 @@
 """The consultation in the languages it is offered in: addresses per language, the
 switcher, the staff's translations and their review."""
 
+import datetime
 import re
 import uuid
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
 from consultation import languages, services
 from consultation.models import Response, TranslationStatus
+from surveys import publishing
 
-from .factories import ConsultationFactory, answers, translate_all
+from .factories import ConsultationFactory, answers, submit, translate_all
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +194,20 @@ def test_a_new_consultation_starts_with_drafts_of_its_starting_lists(consultatio
     assert languages.offered(consultation) == ["en-gb"]
     # Its own title is its own: nobody has translated it.
     assert not consultation.translations.filter(part="title").exists()
+
+
+def test_published_findings_name_each_answer_in_the_page_language(client, commission_staff):
+    consultation = ConsultationFactory()
+    for _ in range(12):
+        submit(consultation)
+    translate_all(consultation, "tr", commission_staff)
+    with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
+        publishing.findings_publish(questionnaire=consultation, summary="What we heard.")
+        english_url = in_language("en-gb", "consultation:findings", consultation.slug)
+        turkish_url = in_language("tr", "consultation:findings", consultation.slug)
+        turkish = client.get(turkish_url).content.decode()
+        english = client.get(english_url).content.decode()
+    label = consultation.options.get(label="The cost of training or courses").label
+    assert f"[tr] {label}" in turkish
+    assert f"[tr] {label}" not in english  # the kept release is not changed by a language
+    assert label in english

@@ -6,7 +6,9 @@ a rule in ``tests/gates.py``.
 """
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from consultation.forms import STEPS
 from tests import world
@@ -41,7 +43,8 @@ STEPPED = {"account_confirm_reauthentication_code": ("staff", _after_asking_for_
 
 
 def _pages(built) -> list[tuple[str, str, str]]:
-    """(URL name, address, role) for every HTML page someone may GET."""
+    """(URL name, address, role) for every HTML page someone may GET; the resident
+    journey's pages in each language, right to left included."""
     pages = []
     for name in url_names():
         params = admin_params(name) if name.startswith("admin:") else built.params.get(name, {})
@@ -51,12 +54,16 @@ def _pages(built) -> list[tuple[str, str, str]]:
         role = next((r for r in ORDER if codes[r] == 200), None)
         if role is None:
             continue
-        if name == "consultation:step":
-            for step in STEPS:
-                url = reverse(name, kwargs={**params, "step_slug": step.slug})
-                pages.append((f"{name}:{step.slug}", url, role))
-            continue
-        pages.append((name, reverse(name, kwargs=params), role))
+        steps = (
+            [{"step_slug": step.slug} for step in STEPS] if name == "consultation:step" else [{}]
+        )
+        in_languages = settings.LANGUAGES if name.startswith("consultation:") else [("", "")]
+        for code, _language in in_languages:
+            for step in steps:
+                with translation.override(code or settings.LANGUAGE_CODE):
+                    url = reverse(name, kwargs={**params, **step})
+                label = ":".join(filter(None, (name, step.get("step_slug"), code)))
+                pages.append((label, url, role))
     return pages
 
 
