@@ -285,6 +285,7 @@ ADMIN_REFUSED = {
     "admin:consultation_responseoption_add",
     "admin:consultation_translation_add",
     "admin:consultation_responseoption_delete",
+    "admin:consultation_translation_delete",
     "admin:employers_skillrank_add",
     "admin:employers_linkedaccount_add",
     "admin:employers_skillrank_delete",
