@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from reporting.breakdowns import Breakdown, build_breakdown
 
 from .languages import ENGLISH, Texts
-
 from .models import (
     AgeBand,
     Consultation,
@@ -29,6 +28,7 @@ from .models import (
     ResponseOption,
     ResponseTheme,
     Sex,
+    Version,
     Ward,
     portal_languages,
 )
@@ -74,8 +74,10 @@ class Dimension:
                 NOT_ANSWERED,
             ]
         if self.key == "language":
-            # Every response has a language: there is no "not answered".
+            # Every response has a language and a version: there is no "not answered".
             return [*portal_languages()]
+        if self.key == "version":
+            return [*Version.choices]
         choices = {
             "ethnic_group": EthnicGroup.choices,
             "ethnic_heading": EthnicHeading.choices,
@@ -96,6 +98,7 @@ DIMENSIONS = {
         Dimension("disability", _("Disability")),
         Dimension("area", _("Area")),
         Dimension("language", _("Language answered in")),
+        Dimension("version", _("Version answered (standard or Easy Read)")),
     )
 }
 
@@ -110,10 +113,11 @@ DIMENSIONS = {
 # worked back by any subtraction between levels. No other pair of breakdowns nests, and
 # staff still see the 19 groups, unsuppressed, on the results page.
 #
-# The language a resident answered in is for staff too: it tells them whom the consultation
-# reached, but a language few residents speak would single out its handful of speakers.
+# The language and version a resident answered in are for staff too: they tell them whom
+# the consultation reached, but a language few residents speak, or Easy Read, would single
+# out its handful of residents.
 PUBLIC_DIMENSIONS = {
-    key: d for key, d in DIMENSIONS.items() if key not in ("ethnic_group", "language")
+    key: d for key, d in DIMENSIONS.items() if key not in ("ethnic_group", "language", "version")
 }
 
 

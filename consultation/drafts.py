@@ -13,6 +13,7 @@ import uuid
 from django import forms
 
 from .forms import STEPS
+from .models import Version
 
 DRAFT_PREFIX = "consultation-draft:"
 DONE_PREFIX = "consultation-done:"
@@ -38,6 +39,13 @@ class Draft:
 
     def answers(self) -> dict:
         return dict(self._data.get("answers", {}))
+
+    def version(self) -> str:
+        """The version of the questionnaire the resident is answering (``Version``)."""
+        return self._data.get("version", Version.STANDARD)
+
+    def set_version(self, version: str) -> None:
+        self.session[self.key] = {**self._data, "version": version}
 
     def completed_steps(self) -> set[str]:
         return set(self._data.get("completed", []))

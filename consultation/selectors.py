@@ -6,8 +6,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import easy_read
 from .languages import ENGLISH
-from .models import Consultation, Contact, Option, Response
+from .models import Consultation, Contact, Option, Response, Version
 
 
 def public_consultations() -> tuple[list[Consultation], list[Consultation]]:
@@ -53,7 +54,9 @@ class AnswerPage:
     rows: list[AnswerRow]
 
 
-def check_answer_pages(consultation: Consultation, answers: dict) -> list[AnswerPage]:
+def check_answer_pages(
+    consultation: Consultation, answers: dict, version: str = Version.STANDARD
+) -> list[AnswerPage]:
     """The draft's answers as the resident would read them, for "check your answers",
     grouped by the page they were asked on: each question with its answer in words. The
     email address is shown once, and the consent to emails once, as its own answer.
@@ -73,13 +76,16 @@ def check_answer_pages(consultation: Consultation, answers: dict) -> list[Answer
     pages = []
     for step in STEPS:
         form = step.form_class(consultation=consultation)
+        title = step.title
+        if version == Version.EASY_READ:
+            form, title = easy_read.adapt(form, step.slug), easy_read.PAGES[step.slug].title
         rows = [
             AnswerRow(*_question_and_answer(form, name, field, answers.get(name), option_labels))
             for name, field in form.fields.items()
             # Topics are asked of those who leave an address; without one there are none.
             if name != "website" and not (name == "topics" and not answers.get("email"))
         ]
-        pages.append(AnswerPage(step.slug, step.title, rows))
+        pages.append(AnswerPage(step.slug, title, rows))
     return pages
 
 

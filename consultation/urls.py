@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("consultation/<slug:slug>/", views.detail, name="detail"),
     path("consultation/<slug:slug>/privacy/", views.privacy, name="privacy"),
+    path("consultation/<slug:slug>/easy-read/", views.easy_read_start, name="easy_read"),
     path("consultation/<slug:slug>/answer/check/", views.check, name="check"),
     path("consultation/<slug:slug>/answer/<slug:step_slug>/", views.step, name="step"),
     path("consultation/<slug:slug>/done/", views.done, name="done"),

@@ -18,10 +18,10 @@ from common import kept_pages, ratelimit
 from common.languages import switcher
 from reporting.releases import current_release, release_tables
 
-from . import analysis, exports, languages, selectors, services
+from . import analysis, easy_read, exports, languages, selectors, services
 from .drafts import Draft
 from .forms import CONSENT_TEXT, STEP_BY_SLUG, STEPS, SubmitForm, TopicsForm
-from .models import Consultation, Contact
+from .models import Consultation, Contact, Version
 
 
 class NotInThisLanguage(Exception):
@@ -90,6 +90,26 @@ def detail(request, slug):
     return render(
         request,
         "consultation/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "first_step": STEPS[0],
+            "easy_read_offered": easy_read.offered_in(get_language()),
+        },
+    )
+
+
+@require_GET
+@resident_page
+def easy_read_start(request, slug):
+    """Public. The Easy Read version's start page: what the consultation is about in short
+    sentences, with pictures, and the way in (in the languages it is offered in)."""
+    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
+    if not easy_read.offered_in(get_language()):
+        raise Http404
+    request.page_languages = [c for c in request.page_languages if easy_read.offered_in(c.code)]
+    return render(
+        request,
+        "consultation/easy_read.html",
         {"consultation": consultation, "first_step": STEPS[0]},
     )
 
@@ -126,9 +146,18 @@ def step(request, slug, step_slug):
     if not consultation.is_open():
         return _closed(request, consultation)
     draft = Draft(request.session, consultation)
+    version = easy_read.version_of(request.GET.get("version"), draft.version(), get_language())
+    if version != draft.version():
+        draft.set_version(version)
+    in_easy_read = version == Version.EASY_READ
     changing = request.GET.get("change") == "1"
+
+    def page_form(*args, **kwargs):
+        form = current.form_class(*args, consultation=consultation, **kwargs)
+        return easy_read.adapt(form, current.slug) if in_easy_read else form
+
     if request.method == "POST":
-        form = current.form_class(request.POST, consultation=consultation)
+        form = page_form(request.POST)
         if form.is_bot():
             return _bot(request, consultation)
         if "switch_language" in request.POST:
@@ -145,7 +174,7 @@ def step(request, slug, step_slug):
             return redirect("consultation:step", slug=consultation.slug, step_slug=following.slug)
         draft.save_typed(current.slug, form)
     else:
-        form = current.form_class(initial=draft.initial(current.slug), consultation=consultation)
+        form = page_form(initial=draft.initial(current.slug))
     index = STEPS.index(current)
     previous = STEPS[index - 1] if index else None
     return render(
@@ -154,8 +183,10 @@ def step(request, slug, step_slug):
         {
             "consultation": consultation,
             "form": form,
-            "fields": _fields(form, consultation),
+            "fields": _fields(form, consultation, version),
             "step": current,
+            "easy_read": easy_read.PAGES[current.slug] if in_easy_read else None,
+            "easy_read_offered": easy_read.offered_in(get_language()),
             "step_number": index + 1,
             "step_count": len(STEPS),
             "previous": previous,
@@ -165,7 +196,7 @@ def step(request, slug, step_slug):
     )
 
 
-def _fields(form, consultation: Consultation) -> str:
+def _fields(form, consultation: Consultation, version: str) -> str:
     """The page's fields as HTML. A blank page looks the same to everyone until its answer
     lists change, so it is kept ready under a key naming the page, the language and the
     version of those lists (common.kept_pages); a page with answers or errors is rendered
@@ -174,7 +205,7 @@ def _fields(form, consultation: Consultation) -> str:
         return render_to_string("includes/fields.html", {"form": form})
     return kept_pages.fragment(
         f"consultation-fields:{consultation.pk}:{consultation.questions_version}:"
-        f"{type(form).__name__}:{get_language()}",
+        f"{type(form).__name__}:{get_language()}:{version}",
         lambda: (render_to_string("includes/fields.html", {"form": form}), None),
     )
 
@@ -216,6 +247,7 @@ def check(request, slug):
                 submission_key=draft.submission_key(),
                 consent_text=str(CONSENT_TEXT),
                 language=get_language(),
+                version=draft.version(),
             )
         except services.ConsultationClosed:
             return _closed(request, consultation)
@@ -226,7 +258,7 @@ def check(request, slug):
         "consultation/check.html",
         {
             "consultation": consultation,
-            "pages": selectors.check_answer_pages(consultation, answers),
+            "pages": selectors.check_answer_pages(consultation, answers, draft.version()),
             "submission_key": draft.submission_key(),
             "form": form,
         },

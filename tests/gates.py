@@ -170,6 +170,7 @@ RULES = {
     "consultation:unsubscribe": rule(set(world.ROLES), ok=302),
     "consultation:detail": PUBLIC,
     "consultation:privacy": PUBLIC,
+    "consultation:easy_read": PUBLIC,
     "consultation:step": PUBLIC,
     "consultation:check": ALWAYS_REDIRECTS,  # nothing answered yet: back to the questions
     "consultation:done": ALWAYS_REDIRECTS,  # nothing sent yet

@@ -166,7 +166,7 @@ def _consultation(world):
     )
     consultation_services.theme_create(consultation=open_one, name="Course times")
     slug = {"slug": open_one.slug}
-    for name in ("detail", "privacy", "check", "done"):
+    for name in ("detail", "privacy", "easy_read", "check", "done"):
         world.params[f"consultation:{name}"] = slug
     for name in (
         "detail",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from consultation import easy_read
 from consultation.forms import STEPS
 from tests import world
 from tests.e2e.conftest import ADMIN_KNOWN_AXE, vnu_errors
@@ -58,6 +59,8 @@ def _pages(built) -> list[tuple[str, str, str]]:
             [{"step_slug": step.slug} for step in STEPS] if name == "consultation:step" else [{}]
         )
         in_languages = settings.LANGUAGES if name.startswith("consultation:") else [("", "")]
+        if name == "consultation:easy_read":
+            in_languages = [(c, n) for c, n in in_languages if easy_read.offered_in(c)]
         for code, _language in in_languages:
             for step in steps:
                 with translation.override(code or settings.LANGUAGE_CODE):

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from consultation import languages, services
+from consultation import easy_read, languages, services
 from consultation.forms import STEPS
 from consultation.models import NewsTopic, Option, OptionKind, Response, Ward
 from tests.consultation.factories import ConsultationFactory
@@ -77,14 +77,16 @@ def translated(consultation, reviewer):
         ward.save(update_fields=["name"])
 
 
-def walk(client, consultation) -> dict[str, str]:
+def walk(client, consultation, version="standard") -> dict[str, str]:
     """Every page of the resident journey in the pseudo-locale, list to reference number,
-    as (address, HTML)."""
+    in the ``version`` asked for, as (address, HTML)."""
     with translation.override(pseudo.CODE):
         base = reverse("consultation:detail", args=[consultation.slug])
         index = reverse("consultation:index")
     assert base.startswith(f"/{pseudo.CODE}/")
-    pages = {url: client.get(url) for url in (index, base, f"{base}privacy/")}
+    start = f"{base}easy-read/" if version == "easy-read" else base
+    pages = {url: client.get(url) for url in (index, start, f"{base}privacy/")}
+    client.get(f"{base}answer/{STEPS[0].slug}/?version={version}")
     first = {
         "barriers": [str(consultation.options.filter(kind=OptionKind.BARRIER).first().pk)],
         "changes": [str(consultation.options.filter(kind=OptionKind.CHANGE).first().pk)],
@@ -104,11 +106,18 @@ def walk(client, consultation) -> dict[str, str]:
     return {url: page.content.decode() for url, page in pages.items()}
 
 
-def test_the_resident_journey_has_no_unmarked_text(in_pseudo, commission_staff):
+@pytest.mark.parametrize("version", ["standard", "easy-read"])
+def test_the_resident_journey_has_no_unmarked_text(
+    in_pseudo, commission_staff, monkeypatch, version
+):
+    # Easy Read is offered in a language once its sentences are translated, as every
+    # marked string is in the pseudo-locale.
+    monkeypatch.setattr(easy_read, "offered_in", lambda language: True)
     consultation = ConsultationFactory()
     translated(consultation, commission_staff)
-    pages = walk(in_pseudo, consultation)
-    assert Response.objects.get().language == pseudo.CODE
+    pages = walk(in_pseudo, consultation, version)
+    response = Response.objects.get()
+    assert (response.language, response.version) == (pseudo.CODE, version.replace("-", "_"))
     found = {url: english(page) for url, page in pages.items()}
     assert {url: words for url, words in found.items() if words} == {}
 
