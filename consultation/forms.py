@@ -5,6 +5,7 @@ import functools
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +30,11 @@ from .models import (
     Sex,
     TextPart,
     TranslationStatus,
+    Version,
     Ward,
     YesNo,
     ethnic_heading_of,
+    portal_languages,
 )
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -342,11 +345,22 @@ class StaffResponseForm(forms.Form):
         help_text=_("For example, 27 3 2027"),
         error_messages={"required": _("Enter the date the response was given")},
     )
+    language = forms.ChoiceField(
+        label=_("Language of the form"),
+        choices=portal_languages,
+        initial=settings.LANGUAGE_CODE,
+        widget=RADIOS,
+        required=False,  # left unset: English, as most paper forms are
+    )
+    version = forms.ChoiceField(
+        label=_("Version of the form"),
+        choices=Version.choices,
+        initial=Version.STANDARD,
+        widget=RADIOS,
+        required=False,
+    )
 
     def __init__(self, *args, consultation: Consultation, **kwargs):
-        # The consultation as the resident reads it (languages.as_read) carries its texts
-        # in their language; one read from the database, its English.
-        self.texts = getattr(consultation, "texts", ENGLISH)
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         for step in STEPS[:-1]:

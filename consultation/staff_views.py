@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -30,7 +31,7 @@ from .forms import (
     TranslationsForm,
     WardForm,
 )
-from .models import Consultation, Option, Response, Ward, translated_languages
+from .models import Consultation, Option, Response, Version, Ward, translated_languages
 
 VIEW_ANSWERS = "consultation.view_response"
 MANAGE = "consultation.change_consultation"
@@ -172,6 +173,8 @@ def response_enter(request, slug):
                 channel=answers.pop("channel"),
                 channel_detail=answers.pop("channel_detail"),
                 submitted_at=submitted_at,
+                language=answers.pop("language") or settings.LANGUAGE_CODE,
+                version=answers.pop("version") or Version.STANDARD,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -148,6 +148,25 @@ def test_staff_enter_an_event_response(client_for, commission_staff, consultatio
     assert (response.channel, response.channel_detail) == (Channel.EVENT, "Dalston library drop-in")
     assert timezone.localdate(response.submitted_at) == given_on
     assert response.interest == ""
+    assert (response.language, response.version) == ("en-gb", "standard")
+
+
+def test_staff_record_the_language_and_version_of_a_paper_form(
+    client_for, commission_staff, consultation
+):
+    client = client_for(commission_staff)
+    url = reverse("consultation_staff:response_enter", args=[consultation.slug])
+    form = client.get(url)
+    data = {
+        "submission_key": form.context["submission_key"],
+        "channel": "paper",
+        **date_input("submitted_on", timezone.localdate()),
+        "language": "pl",
+        "version": "easy_read",
+    }
+    assert client.post(url, data).status_code == 302
+    response = Response.objects.get()
+    assert (response.language, response.version) == ("pl", "easy_read")
 
 
 def test_an_event_response_needs_the_event(client_for, commission_staff, consultation):
