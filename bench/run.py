@@ -344,6 +344,7 @@ def main():
         "home": {"path": "/"},
         "roadmap": {"path": "/roadmap/"},
         "consultation form": {"path": f"{base}answer/{STEPS[0].slug}/"},
+        "consultation form (Yiddish)": {"path": f"/yi{base}answer/{STEPS[0].slug}/"},
         "recommendations": {"path": "/recommendations/"},
         "recommendation page": {"path": Recommendation.objects.first().get_absolute_url()},
         "open data: findings": {"path": "/api/v1/findings/consultation/demo-sample-answers"},
@@ -500,6 +501,7 @@ def main():
         name: {"limit": limit, "met": results[name]["x_trivial_p50"] <= limit}
         for name, limit in (
             ("home", 3), ("roadmap", 3), ("consultation form", 3),
+            ("consultation form (Yiddish)", 3),
             # Rendered for each request, not kept ready like the three above (what they show
             # turns on whether findings are public at that moment): held to 10x, not 3x.
             ("recommendations", 10), ("recommendation page", 10), ("open data: findings", 10),

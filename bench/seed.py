@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.services import user_create_verified, user_reset_mfa
 from bench.consultation_volume import add_responses
 from consultation import demo as consultation_demo
+from consultation import services as consultation_services
 from consultation.models import Consultation, Response
 from employers import demo as employer_demo
 from employers.models import (
@@ -98,6 +99,14 @@ def consultation() -> Consultation:
         log(f"adding {RESPONSES - have:,} consultation responses (bulk, with theme codes)")
         add_responses(open_one, RESPONSES - have, seed=have + 1)
     return open_one
+
+
+def in_yiddish(consultation: Consultation, reviewer) -> None:
+    """The demo consultation's shipped Yiddish drafts, reviewed, so its pages are offered
+    in Yiddish and the bench can time one (right to left, another script)."""
+    for draft in consultation.translations.filter(language="yi", status="draft"):
+        if draft.source == draft.english:
+            consultation_services.translation_review(translation=draft, reviewed_by=reviewer)
 
 
 def employers(contact):
@@ -208,6 +217,7 @@ def seed() -> dict:
     call_command("load_roadmap", verbosity=0)
     people = accounts()
     open_one = consultation()
+    in_yiddish(open_one, people["staff"])
     survey = employers(people["employer"])
     members()
     log("the example recommendations")
