@@ -168,12 +168,15 @@ def texts(consultation: Consultation, language: str) -> Texts:
 
 def as_read(consultation: Consultation, language: str | None = None) -> Consultation:
     """``consultation`` as a resident reads it in ``language`` (the active one by default):
-    a copy carrying its texts in that language, and those texts as ``texts``. Only for
-    showing: the copy is never saved."""
+    a copy carrying its texts in that language (English where it is not offered in it),
+    those texts as ``texts`` and their language as ``read_in``. Only for showing: the copy
+    is never saved."""
     language = language or get_language()
     found = texts(consultation, language)
     shown = copy.copy(consultation)
     for part, text in found.whole.items():
         setattr(shown, part, text)
     shown.texts = found
+    # The language its texts are in: the one asked for, or English where it is not offered.
+    shown.read_in = found.language
     return shown

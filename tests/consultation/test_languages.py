@@ -211,3 +211,15 @@ def test_published_findings_name_each_answer_in_the_page_language(client, commis
     assert f"[tr] {label}" in turkish
     assert f"[tr] {label}" not in english  # the kept release is not changed by a language
     assert label in english
+
+
+def test_the_list_in_another_language_leads_to_consultations_not_in_it_in_english(
+    client, consultation, commission_staff
+):
+    other = ConsultationFactory(title="Only in English")
+    translate_all(consultation, "tr", commission_staff)
+    page = client.get(in_language("tr", "consultation:index")).content.decode()
+    turkish = in_language("tr", "consultation:detail", consultation.slug)
+    english = in_language("en-gb", "consultation:detail", other.slug)
+    assert f'href="{turkish}">[tr] Have your say on tech jobs</a>' in page
+    assert f'href="{english}" hreflang="en-gb" lang="en-gb">Only in English</a>' in page
