@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -384,7 +384,10 @@ def _deliver_one(message: Message, prepared, connection, now) -> str:
         logger.error("Email %s names no registered topic %r", message.pk, message.topic)
         return _retry(message, now, f"No topic {message.topic!r} is registered.")
     try:
-        email = found.build(message, prepared)
+        # In English, whoever sends it: a worker, or (Celery eager) the request of a
+        # resident answering in another language, whose language is still active.
+        with translation.override(settings.LANGUAGE_CODE):
+            email = found.build(message, prepared)
     except Exception as error:
         # A fault in a builder must not stop the batch; the message is tried again later
         # and the fault is in the log for whoever looks.

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from consultation import languages, services
-from consultation.models import Response, TranslationStatus
+from consultation.models import Contact, Response, TranslationStatus
 from surveys import publishing
 
 from .factories import ConsultationFactory, answers, submit, translate_all
@@ -223,3 +223,27 @@ def test_the_list_in_another_language_leads_to_consultations_not_in_it_in_englis
     english = in_language("en-gb", "consultation:detail", other.slug)
     assert f'href="{turkish}">[tr] Have your say on tech jobs</a>' in page
     assert f'href="{english}" hreflang="en-gb" lang="en-gb">Only in English</a>' in page
+
+
+def test_an_email_sent_while_a_resident_answers_in_another_language_is_in_english(
+    client, consultation, commission_staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Emails are written in English whoever sends them (Celery eager sends them inside the
+    resident's request, where their language is active): their text and their links."""
+    translate_all(consultation, "pl", commission_staff, mark="[pl]")
+    for step in ("barriers", "changes", "support", "comments", "about-you", "circumstances"):
+        client.post(
+            in_language("pl", "consultation:step", consultation.slug, step), answers(consultation)
+        )
+    client.post(
+        in_language("pl", "consultation:step", consultation.slug, "contact"),
+        {"email": "ola@example.org", "consent": "on"},
+    )
+    check_url = in_language("pl", "consultation:check", consultation.slug)
+    key = client.get(check_url).context["submission_key"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(check_url, {"submission_key": key, "website": ""})
+    (confirmation,) = mailoutbox
+    token = Contact.objects.get().token
+    assert f"http://127.0.0.1:8000/consultation/contact/{token}/" in confirmation.body
+    assert "/pl/" not in confirmation.body
