@@ -7,12 +7,21 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 
 
+def direction(code: str) -> str:
+    """ "rtl" for a language written right to left, else "ltr" (for ``dir``)."""
+    return "rtl" if code.split("-")[0] in settings.LANGUAGES_BIDI else "ltr"
+
+
 @dataclass(frozen=True)
 class LanguageChoice:
     code: str
     name: str  # in the language itself: a reader finds their own language by it
     url: str
     is_current: bool
+
+    @property
+    def direction(self) -> str:
+        return direction(self.code)
 
 
 def switcher(request, codes) -> list[LanguageChoice]:

@@ -160,11 +160,17 @@ def offered_in(language: str) -> bool:
     return language == settings.LANGUAGE_CODE
 
 
-def version_of(requested: str | None, current: str, language: str) -> str:
-    """The version a resident answers in: the one asked for (``?version=``) if it is
-    offered in the page's language, else the one they were answering in."""
-    wanted = (requested or current).replace("-", "_")
-    if wanted == Version.EASY_READ and offered_in(language):
+def chosen(requested: str | None, current: str) -> str:
+    """The version a resident has chosen: the one asked for (``?version=easy-read`` or
+    ``standard``), else the one they chose before (kept with their answers)."""
+    wanted = (requested or "").replace("-", "_")
+    return wanted if wanted in Version.values else current
+
+
+def shown(choice: str, language: str) -> str:
+    """The version a page is asked in: the one chosen, where it is offered in the page's
+    language; else the standard one (and the choice stays, for when they come back)."""
+    if choice == Version.EASY_READ and offered_in(language):
         return Version.EASY_READ
     return Version.STANDARD
 

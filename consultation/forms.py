@@ -2,15 +2,18 @@
 
 import datetime
 import functools
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInputField, EmailField
+from common.languages import direction
 from surveys.forms import QuestionnaireSettingsForm
 
 from . import languages
@@ -29,7 +32,6 @@ from .models import (
     OptionKind,
     Sex,
     TextPart,
-    TranslationStatus,
     Version,
     Ward,
     YesNo,
@@ -372,6 +374,12 @@ class StaffResponseForm(forms.Form):
                     field.answer_expected = False
                     self.fields[name] = field
 
+    def clean_language(self):
+        return self.cleaned_data["language"] or settings.LANGUAGE_CODE
+
+    def clean_version(self):
+        return self.cleaned_data["version"] or Version.STANDARD
+
     def clean_submitted_on(self):
         """A response is given while the consultation is open (it may be typed in after it
         closes), and never in the future."""
@@ -482,60 +490,83 @@ LONG_PARTS = (TextPart.INTRODUCTION, TextPart.PRIVACY_NOTICE)
 
 
 class TranslationsForm(forms.Form):
-    """Every text of a consultation in one language: a box for each, with its English and
-    status as its hint, and a tick for "reviewed by a fluent speaker"."""
+    """Every text of a consultation in one language (``languages.text_rows``): a box for
+    each, labelled with its English, its state as its hint, and a tick for "reviewed by a
+    fluent speaker". Fields are named after the text (``Needed.name``), not its place in
+    the list, and each carries the English it showed: a text whose English changed while
+    the page was open is not saved against the new English."""
 
-    def __init__(self, *args, consultation, language, **kwargs):
+    STATES = {
+        languages.MISSING: _("Not translated yet."),
+        languages.DRAFT: _("Draft: needs review by a fluent speaker."),
+        languages.REVIEWED: _("Reviewed."),
+        languages.OUT_OF_DATE: _(
+            "Out of date: the English has changed since this was translated. Check it "
+            "against the English and tick it reviewed again."
+        ),
+    }
+
+    def __init__(self, *args, rows, language, **kwargs):
         super().__init__(*args, **kwargs)
-        self.needed = languages.needed(consultation)
-        found = {
-            (row.part, row.option_id, row.topic_id): row
-            for row in consultation.translations.filter(language=language)
-        }
+        self.rows = rows
         parts = dict(TextPart.choices)
-        for n, text in enumerate(self.needed):
-            row = found.get(text.key)
-            self.fields[f"text_{n}"] = forms.CharField(
-                label=parts[text.part],
-                help_text=format_html(
-                    '{}: <span lang="en">{}</span><br>{}',
-                    _("English"),
-                    text.english,
-                    self._status(row, text),
+        writing = direction(language)
+        for row in rows:
+            text, name = row.needed, row.needed.name
+            self.fields[f"text_{name}"] = forms.CharField(
+                label=format_html(
+                    '{}: <span lang="en" dir="ltr">{}</span>',
+                    parts[text.part],
+                    Truncator(text.english).chars(120),
                 ),
+                help_text=self.STATES[row.state],
                 required=False,
                 max_length=TRANSLATION_LIMITS[text.part],
-                initial=row.text if row else "",
-                widget=forms.Textarea(attrs={"rows": 6, "lang": language})
+                initial=row.translation.text if row.translation else "",
+                widget=forms.Textarea(attrs={"rows": 6, "lang": language, "dir": writing})
                 if text.part in LONG_PARTS
-                else forms.TextInput(attrs={"lang": language}),
+                else forms.TextInput(attrs={"lang": language, "dir": writing}),
             )
-            self.fields[f"reviewed_{n}"] = forms.BooleanField(
-                label=_("Reviewed by a fluent speaker"),
+            self.fields[f"reviewed_{name}"] = forms.BooleanField(
+                label=format_html(
+                    '{}: <span lang="en" dir="ltr">{}</span>',
+                    _("Reviewed by a fluent speaker"),
+                    Truncator(text.english).chars(60),
+                ),
                 required=False,
-                initial=bool(row and row.is_current),
+                initial=row.state == languages.REVIEWED,
             )
-
-    @staticmethod
-    def _status(row, text) -> str:
-        if row is None:
-            return _("Not translated yet.")
-        if row.source != text.english:
-            return _("Out of date: the English has changed since this was translated.")
-        if row.status == TranslationStatus.REVIEWED:
-            return _("Reviewed.")
-        return _("Draft: needs review by a fluent speaker.")
+            self.fields[f"shown_{name}"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=_fingerprint(text.english)
+            )
 
     def clean(self):
         cleaned = super().clean()
-        for n in range(len(self.needed)):
-            if cleaned.get(f"reviewed_{n}") and not cleaned.get(f"text_{n}", "").strip():
-                self.add_error(f"text_{n}", _("Write the translation before marking it reviewed"))
+        for row in self.rows:
+            name = row.needed.name
+            if cleaned.get(f"shown_{name}") != _fingerprint(row.needed.english):
+                self.add_error(
+                    f"text_{name}",
+                    _("Its English changed while you were translating: check it again"),
+                )
+            elif cleaned.get(f"reviewed_{name}") and not cleaned.get(f"text_{name}", "").strip():
+                self.add_error(
+                    f"text_{name}", _("Write the translation before marking it reviewed")
+                )
         return cleaned
 
     def texts(self) -> list:
-        """(needed text, translation, reviewed) for each text, for ``translations_save``."""
+        """(text row, translation, reviewed) for each text, for ``translations_save``."""
         return [
-            (text, self.cleaned_data[f"text_{n}"], self.cleaned_data[f"reviewed_{n}"])
-            for n, text in enumerate(self.needed)
+            (
+                row,
+                self.cleaned_data[f"text_{row.needed.name}"],
+                self.cleaned_data[f"reviewed_{row.needed.name}"],
+            )
+            for row in self.rows
         ]
+
+
+def _fingerprint(english: str) -> str:
+    """A short stand-in for an English text, carried by the page that showed it."""
+    return hashlib.sha256(english.encode()).hexdigest()[:16]

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import get_language
 
+from common.languages import direction
+
 from .models import (
     WHOLE_PARTS,
     Consultation,
@@ -50,11 +52,13 @@ ENGLISH = Texts(settings.LANGUAGE_CODE)
 
 @dataclass
 class Coverage:
-    """How far a consultation's texts are translated into one language, for staff."""
+    """How far a consultation's texts are translated into one language, for staff, and
+    whether the portal's own words in it are reviewed."""
 
     language: str
     name: str
     needed: int
+    interface_reviewed: bool
     reviewed: int = 0
     draft: int = 0
     out_of_date: int = 0
@@ -64,8 +68,12 @@ class Coverage:
         return self.needed - self.reviewed - self.draft - self.out_of_date
 
     @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
     def is_offered(self) -> bool:
-        return self.needed > 0 and self.reviewed == self.needed
+        return self.interface_reviewed and self.needed > 0 and self.reviewed == self.needed
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,35 @@ class Needed:
     @property
     def key(self) -> tuple:
         return (self.part, self.option_id, self.topic_id)
+
+    @property
+    def name(self) -> str:
+        """A name for it that stays the same while lists are reordered or added to."""
+        return "_".join(str(k) for k in self.key if k is not None)
+
+
+# What a text's translation is: the one rule every reading of translations follows.
+MISSING, DRAFT, REVIEWED, OUT_OF_DATE = "missing", "draft", "reviewed", "out_of_date"
+
+
+def state(row: Translation | None, english: str) -> str:
+    """Whether a text's translation (``row``) is missing, a draft, reviewed, or out of
+    date: made from English other than what the English says now. Only a reviewed one
+    reaches residents."""
+    if row is None:
+        return MISSING
+    if row.source != english:
+        return OUT_OF_DATE
+    return REVIEWED if row.status == TranslationStatus.REVIEWED else DRAFT
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """A text of a consultation with its translation in one language, for staff."""
+
+    needed: Needed
+    translation: Translation | None
+    state: str
 
 
 def needed(consultation: Consultation) -> list[Needed]:
@@ -104,24 +141,38 @@ def _translations(consultation: Consultation, language: str | None = None):
     return rows
 
 
+def text_rows(consultation: Consultation, language: str) -> list[TextRow]:
+    """Every text of ``consultation`` with its translation into ``language`` and its state
+    (3 queries)."""
+    found = {_key(row): row for row in _translations(consultation, language)}
+    return [
+        TextRow(text, found.get(text.key), state(found.get(text.key), text.english))
+        for text in needed(consultation)
+    ]
+
+
+def interface_reviewed(language: str) -> bool:
+    """Whether a fluent speaker has reviewed the portal's own words in ``language`` (its
+    catalogue in locale/), as the council's translators confirm in the setting
+    ``INTERFACE_LANGUAGES_REVIEWED``: the questions, and the consent residents give."""
+    return language in settings.INTERFACE_LANGUAGES_REVIEWED
+
+
 def coverage(consultation: Consultation) -> list[Coverage]:
     """Each language's progress: texts reviewed, in draft, out of date (the English changed
     since) and missing (3 queries)."""
     wanted = {text.key: text.english for text in needed(consultation)}
     counts = {
-        code: Coverage(code, name, needed=len(wanted)) for code, name in translated_languages()
+        code: Coverage(code, name, needed=len(wanted), interface_reviewed=interface_reviewed(code))
+        for code, name in translated_languages()
     }
     for row in _translations(consultation):
         english = wanted.get(_key(row))
         if english is None or row.language not in counts:
             continue  # a retired option or topic, or a language no longer offered
         tally = counts[row.language]
-        if row.source != english:
-            tally.out_of_date += 1
-        elif row.status == TranslationStatus.REVIEWED:
-            tally.reviewed += 1
-        else:
-            tally.draft += 1
+        found = state(row, english)
+        setattr(tally, found, getattr(tally, found) + 1)
     return list(counts.values())
 
 
@@ -132,7 +183,7 @@ def _kept(name: str, consultation: Consultation, compute):
 
 def offered(consultation: Consultation) -> list[str]:
     """The languages residents may answer ``consultation`` in: English, then each language
-    all of whose texts are reviewed and current, in the portal's order."""
+    whose interface and texts are all reviewed and current, in the portal's order."""
     return _kept(
         "languages",
         consultation,
@@ -152,8 +203,8 @@ def texts(consultation: Consultation, language: str) -> Texts:
     def read() -> Texts:
         wanted = {text.key: text.english for text in needed(consultation)}
         found = Texts(language)
-        for row in _translations(consultation, language).filter(status=TranslationStatus.REVIEWED):
-            if wanted.get(_key(row)) != row.source:
+        for row in _translations(consultation, language):
+            if state(row, wanted.get(_key(row))) != REVIEWED:
                 continue
             if row.part == TextPart.OPTION:
                 found.options[row.option_id] = row.text

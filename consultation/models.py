@@ -558,11 +558,6 @@ class Translation(ConstraintMessagesBesideFields, models.Model):
         return f"{self.get_part_display()} ({self.language})"
 
     @property
-    def is_current(self) -> bool:
-        """Reviewed, and still a translation of what the English says."""
-        return self.status == TranslationStatus.REVIEWED and self.source == self.english
-
-    @property
     def english(self) -> str:
         """What the English text says now (reads the option or topic if not loaded)."""
         if self.part == TextPart.OPTION:

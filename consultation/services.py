@@ -29,7 +29,6 @@ from .models import (
     Response,
     ResponseOption,
     ResponseTheme,
-    TextPart,
     Theme,
     Translation,
     TranslationStatus,
@@ -363,14 +362,6 @@ class TranslationOutOfDate(ValidationError):
     """The English a translation was made from has changed since."""
 
 
-def _english(consultation: Consultation, part: str, option: Option | None, topic) -> str:
-    if part == TextPart.OPTION:
-        return option.label
-    if part == TextPart.TOPIC:
-        return topic.name
-    return getattr(consultation, part)
-
-
 def translation_save(
     *,
     consultation: Consultation,
@@ -393,12 +384,19 @@ def translation_save(
     translation = found or Translation(
         consultation=consultation, language=language, part=part, option=option, topic=topic
     )
-    translation.source = _english(consultation, part, option, topic)
+    translation.source = translation.english
     translation.text = text.strip()
     _set_review(translation, reviewed_by)
     translation.full_clean()
-    with transaction.atomic():  # with the questions version it moves on (signals.py)
-        translation.save()
+    try:
+        with transaction.atomic():  # with the questions version it moves on (signals.py)
+            translation.save()
+    except IntegrityError as clash:
+        # Someone else wrote this text's translation in the same moment: theirs stands.
+        raise ValidationError(
+            _("Someone else saved this translation at the same moment: check it again."),
+            code="clash",
+        ) from clash
     return translation
 
 
@@ -426,40 +424,31 @@ def translation_review(*, translation: Translation, reviewed_by) -> Translation:
 
 def translations_save(*, consultation: Consultation, language: str, texts: list, reviewer) -> int:
     """Save a page of ``consultation``'s texts in ``language`` at once, all or none:
-    ``texts`` holds (needed text, translation, reviewed) for each text shown
-    (``languages.needed``). A text left empty is left as it was; one written, changed,
-    newly ticked as reviewed, or reviewed again after its English changed is saved as a
-    translation of the English now, reviewed by ``reviewer`` if ticked. Returns how many
-    were saved."""
-    current = {
-        (row.part, row.option_id, row.topic_id): row
-        for row in Translation.objects.filter(consultation=consultation, language=language)
-    }
+    ``texts`` holds (text row, translation, reviewed) for each text shown
+    (``languages.text_rows``). A text left empty, or as it was and ticked as it was, is left
+    as it was (an out-of-date one stays out of date). One written or changed is saved as a
+    translation of the English now, reviewed by ``reviewer`` if ticked; one only newly
+    ticked is reviewed by them. Returns how many changed."""
     options = {o.pk: o for o in consultation.options.all()}
     topics = {t.pk: t for t in NewsTopic.objects.all()}
-    saved = 0
+    changed = 0
     with transaction.atomic():
-        for needed, text, reviewed in texts:
-            text = text.strip()
-            row = current.get(needed.key)
-            if not text:
+        for row, text, reviewed in texts:
+            text, found = text.strip(), row.translation
+            was_reviewed = row.state == languages.REVIEWED
+            if not text or (found is not None and found.text == text and reviewed == was_reviewed):
                 continue
-            unchanged = (
-                row is not None
-                and row.text == text
-                and row.source == needed.english
-                and (row.status == TranslationStatus.REVIEWED) == reviewed
-            )
-            if unchanged:
-                continue
-            translation_save(
-                consultation=consultation,
-                language=language,
-                part=needed.part,
-                option=options.get(needed.option_id),
-                topic=topics.get(needed.topic_id),
-                text=text,
-                reviewed_by=reviewer if reviewed else None,
-            )
-            saved += 1
-    return saved
+            if found is not None and found.text == text and row.state == languages.DRAFT:
+                translation_review(translation=found, reviewed_by=reviewer)
+            else:
+                translation_save(
+                    consultation=consultation,
+                    language=language,
+                    part=row.needed.part,
+                    option=options.get(row.needed.option_id),
+                    topic=topics.get(row.needed.topic_id),
+                    text=text,
+                    reviewed_by=reviewer if reviewed else None,
+                )
+            changed += 1
+    return changed

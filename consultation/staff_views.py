@@ -3,7 +3,6 @@
 import datetime
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -31,7 +30,7 @@ from .forms import (
     TranslationsForm,
     WardForm,
 )
-from .models import Consultation, Option, Response, Version, Ward, translated_languages
+from .models import Consultation, Option, Response, Ward, translated_languages
 
 VIEW_ANSWERS = "consultation.view_response"
 MANAGE = "consultation.change_consultation"
@@ -173,8 +172,8 @@ def response_enter(request, slug):
                 channel=answers.pop("channel"),
                 channel_detail=answers.pop("channel_detail"),
                 submitted_at=submitted_at,
-                language=answers.pop("language") or settings.LANGUAGE_CODE,
-                version=answers.pop("version") or Version.STANDARD,
+                language=answers.pop("language"),
+                version=answers.pop("version"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -370,11 +369,18 @@ def translation_edit(request, slug, language):
     names = dict(translated_languages())
     if language not in names:
         raise Http404
-    form = TranslationsForm(request.POST or None, consultation=consultation, language=language)
-    saving = lambda: services.translations_save(  # noqa: E731 - one call, named for reading
-        consultation=consultation, language=language, texts=form.texts(), reviewer=request.user
+    form = TranslationsForm(
+        request.POST or None,
+        rows=languages.text_rows(consultation, language),
+        language=language,
     )
-    if form.is_valid() and saved_or_errors(form, saving) is not None:
+
+    def save():
+        return services.translations_save(
+            consultation=consultation, language=language, texts=form.texts(), reviewer=request.user
+        )
+
+    if form.is_valid() and saved_or_errors(form, save) is not None:
         messages.success(
             request, _("%(language)s translations saved.") % {"language": names[language]}
         )

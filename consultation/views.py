@@ -28,14 +28,15 @@ class NotInThisLanguage(Exception):
     """The consultation is not offered in the page's language."""
 
 
-def _in_language(request, consultation: Consultation) -> Consultation:
+def _in_language(request, consultation: Consultation, *, also=None) -> Consultation:
     """The consultation as the resident reads it in the page's language, with the language
-    switcher set to the languages it is offered in (``languages``). A consultation not
-    offered in the page's language answers with its English page (``not_in_this_language``)."""
+    switcher set to the languages it is offered in (``languages``; those for which
+    ``also(code)`` holds, if given). A consultation not offered in the page's language
+    answers with its English page (``resident_page``)."""
     offered = languages.offered(consultation)
     if get_language() not in offered:
         raise NotInThisLanguage
-    request.page_languages = switcher(request, offered)
+    request.page_languages = switcher(request, [c for c in offered if also is None or also(c)])
     return languages.as_read(consultation)
 
 
@@ -50,6 +51,12 @@ def _to_english(request):
             request,
             _("This consultation is not available in %(language)s yet.") % {"language": asked},
         )
+    if request.method == "POST":
+        # Answers sent as the language was withdrawn go on to the English page as they are
+        # (307 keeps the method and the form), so nothing typed is lost.
+        moved = HttpResponse(status=307)
+        moved["Location"] = english
+        return moved
     return redirect(english)
 
 
@@ -103,10 +110,11 @@ def detail(request, slug):
 def easy_read_start(request, slug):
     """Public. The Easy Read version's start page: what the consultation is about in short
     sentences, with pictures, and the way in (in the languages it is offered in)."""
-    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
+    consultation = _in_language(
+        request, get_object_or_404(Consultation, slug=slug), also=easy_read.offered_in
+    )
     if not easy_read.offered_in(get_language()):
         raise Http404
-    request.page_languages = [c for c in request.page_languages if easy_read.offered_in(c.code)]
     return render(
         request,
         "consultation/easy_read.html",
@@ -136,8 +144,9 @@ def _bot(request, consultation):
 @resident_page
 def step(request, slug, step_slug):
     """Public, while the consultation is open. One page of the questionnaire. Its language
-    switcher sends what is typed on the page, kept as it is, to the same page in the
-    language chosen (``switch_language``)."""
+    switcher, and its link to the other version, send what is typed on the page, kept as
+    it is, to the same page in the language or version chosen (``switch_language``,
+    ``switch_version``)."""
     consultation = get_object_or_404(Consultation, slug=slug)
     current = STEP_BY_SLUG.get(step_slug)
     if current is None:
@@ -146,9 +155,10 @@ def step(request, slug, step_slug):
     if not consultation.is_open():
         return _closed(request, consultation)
     draft = Draft(request.session, consultation)
-    version = easy_read.version_of(request.GET.get("version"), draft.version(), get_language())
-    if version != draft.version():
-        draft.set_version(version)
+    choice = easy_read.chosen(request.GET.get("version"), draft.version())
+    if choice != draft.version():
+        draft.set_version(choice)
+    version = easy_read.shown(choice, get_language())
     in_easy_read = version == Version.EASY_READ
     changing = request.GET.get("change") == "1"
 
@@ -160,7 +170,7 @@ def step(request, slug, step_slug):
         form = page_form(request.POST)
         if form.is_bot():
             return _bot(request, consultation)
-        if "switch_language" in request.POST:
+        if "switch_language" in request.POST or "switch_version" in request.POST:
             if form.is_valid():
                 draft.save_step(current.slug, form.cleaned_data)
             else:
@@ -215,7 +225,8 @@ def _fields(form, consultation: Consultation, version: str) -> str:
 @resident_page
 def check(request, slug):
     """Public, while open. The resident checks their answers, then sends them."""
-    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
+    stored = get_object_or_404(Consultation, slug=slug)
+    consultation = _in_language(request, stored)  # for showing; services get ``stored``
     draft = Draft(request.session, consultation)
     form = SubmitForm(request.POST or None, consultation=consultation)
     if request.method == "POST":
@@ -242,12 +253,12 @@ def check(request, slug):
             return render(request, "429.html", status=429)
         try:
             response = services.questionnaire_submit(
-                consultation=consultation,
+                consultation=stored,
                 answers=answers,
                 submission_key=draft.submission_key(),
                 consent_text=str(CONSENT_TEXT),
                 language=get_language(),
-                version=draft.version(),
+                version=easy_read.shown(draft.version(), get_language()),
             )
         except services.ConsultationClosed:
             return _closed(request, consultation)
@@ -258,7 +269,9 @@ def check(request, slug):
         "consultation/check.html",
         {
             "consultation": consultation,
-            "pages": selectors.check_answer_pages(consultation, answers, draft.version()),
+            "pages": selectors.check_answer_pages(
+                consultation, answers, easy_read.shown(draft.version(), get_language())
+            ),
             "submission_key": draft.submission_key(),
             "form": form,
         },

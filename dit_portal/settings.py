@@ -223,6 +223,11 @@ LANGUAGES = [
 ]
 # Django knows Hebrew, Arabic and others run right to left, but not Yiddish.
 LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "yi"]
+# The languages whose catalogue (locale/) a fluent speaker has reviewed, as the council's
+# translators confirm: the portal's own words, the consent a resident gives among them. A
+# consultation is offered in a language only once this names it and every one of the
+# consultation's own texts in it is reviewed too. The catalogues shipped are drafts: none.
+INTERFACE_LANGUAGES_REVIEWED = env.list("INTERFACE_LANGUAGES_REVIEWED", default=[])
 # The portal's catalogues (make messages), and Django's own messages in the languages Django
 # does not ship (Yiddish).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]

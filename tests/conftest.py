@@ -33,6 +33,9 @@ def _fast_and_isolated(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Updates go at once unless a test is about their wait (with a broker they wait).
     settings.EMAIL_CHANGE_DELAY_SECONDS = 0
+    # As if the council's translators had reviewed every catalogue: the tests of a language
+    # being offered are about the consultation's own texts; one test is about this setting.
+    settings.INTERFACE_LANGUAGES_REVIEWED = [code for code, _name in settings.LANGUAGES[1:]]
     # Uploaded files go to a folder of each test's own, not the checkout's media/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     # allauth's rate limits count in the cache, and public pages are kept ready-rendered in

@@ -4,6 +4,7 @@ switcher, the staff's translations and their review."""
 import datetime
 import re
 import uuid
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -48,7 +49,7 @@ def test_a_consultation_is_in_english_until_its_texts_are_reviewed(
     assert 'aria-label="Dil"' in html  # the switcher's own name, in Turkish
     english_url = in_language("en-gb", "consultation:detail", consultation.slug)
     english = client.get(english_url).content.decode()
-    assert f'href="{turkish}" hreflang="tr" lang="tr">Türkçe</a>' in english
+    assert f'href="{turkish}" hreflang="tr" lang="tr" dir="ltr">Türkçe</a>' in english
 
 
 def test_drafts_and_out_of_date_translations_are_not_offered(consultation, commission_staff):
@@ -122,6 +123,40 @@ def test_a_response_records_the_language_it_was_given_in(client, consultation, c
     assert session is not None
 
 
+class _Form(HTMLParser):
+    """What a page's form would send back as it is: every box, hidden field and tick."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._textarea = {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name", "")
+        if tag == "textarea":
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "input" and attrs.get("type") in ("text", "hidden"):
+            self.data[name] = attrs.get("value") or ""
+        elif tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs:
+            self.data[name] = "on"
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            self.data[self._textarea] = self.data[self._textarea].removeprefix("\n")
+            self._textarea = None
+
+
+def _page_data(page: str) -> dict:
+    form = _Form()
+    form.feed(page)
+    return {k: v for k, v in form.data.items() if k.startswith(("text_", "reviewed_", "shown_"))}
+
+
 def test_staff_translate_and_review_a_language_on_one_page(
     client_for, commission_staff, consultation
 ):
@@ -130,10 +165,12 @@ def test_staff_translate_and_review_a_language_on_one_page(
     page = client.get(url).content.decode()
     needed = languages.needed(consultation)
     assert page.count('name="text_') == len(needed)
+    assert 'lang="tr" dir="ltr"' in page
 
-    data = {f"text_{n}": f"TR {text.english}" for n, text in enumerate(needed)}
-    data.update({f"reviewed_{n}": "on" for n in range(len(needed))})
-    data["text_1"] = ""  # ticked as reviewed but not written
+    data = {f"text_{text.name}": f"TR {text.english}" for text in needed}
+    data.update({f"reviewed_{text.name}": "on" for text in needed})
+    data.update({k: v for k, v in _page_data(page).items() if k.startswith("shown_")})
+    data["text_introduction"] = ""  # ticked as reviewed but not written
     before = list(consultation.translations.values_list("pk", "text", "status"))
     refused = client.post(url, data)
     assert refused.status_code == 200
@@ -141,7 +178,7 @@ def test_staff_translate_and_review_a_language_on_one_page(
     after = list(consultation.translations.values_list("pk", "text", "status"))
     assert after == before  # nothing half-stored
 
-    data["text_1"] = "TR introduction"
+    data["text_introduction"] = "TR introduction"
     saved = client.post(url, data)
     assert saved["Location"] == reverse("consultation_staff:translations", args=[consultation.slug])
     consultation.refresh_from_db()
@@ -151,6 +188,84 @@ def test_staff_translate_and_review_a_language_on_one_page(
     assert consultation.translations.filter(reviewed_by=commission_staff).count() == len(needed)
     overview = client.get(reverse("consultation_staff:translations", args=[consultation.slug]))
     assert "Offered" in overview.content.decode()
+
+
+def test_saving_the_page_as_it_is_leaves_an_out_of_date_translation_out_of_date(
+    client_for, commission_staff, consultation
+):
+    translate_all(consultation, "tr", commission_staff)
+    option = consultation.options.first()
+    services.option_save(
+        consultation=consultation, kind=option.kind, label="Reworded in English", option=option
+    )
+    client = client_for(commission_staff)
+    url = reverse("consultation_staff:translation_edit", args=[consultation.slug, "tr"])
+    page = client.get(url).content.decode()
+    assert "Out of date: the English has changed" in page
+    assert client.post(url, _page_data(page)).status_code == 302
+    row = {r.needed.option_id: r for r in languages.text_rows(consultation, "tr")}[option.pk]
+    assert row.state == languages.OUT_OF_DATE  # not quietly made a draft of the new English
+
+
+def test_a_translation_is_not_saved_against_english_that_changed_while_the_page_was_open(
+    client_for, commission_staff, consultation
+):
+    client = client_for(commission_staff)
+    url = reverse("consultation_staff:translation_edit", args=[consultation.slug, "tr"])
+    data = _page_data(client.get(url).content.decode())
+    option = consultation.options.first()
+    data[f"text_option_{option.pk}"] = "Türkçe metin"
+    data[f"reviewed_option_{option.pk}"] = "on"
+    services.option_save(
+        consultation=consultation, kind=option.kind, label="Reworded meanwhile", option=option
+    )
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert "Its English changed while you were translating" in page.content.decode()
+    assert not consultation.translations.filter(
+        option=option, language="tr", status=TranslationStatus.REVIEWED
+    ).exists()
+
+
+def test_a_language_whose_own_words_are_not_reviewed_is_not_offered(
+    settings, consultation, commission_staff
+):
+    settings.INTERFACE_LANGUAGES_REVIEWED = ["pl"]
+    translate_all(consultation, "tr", commission_staff)
+    translate_all(consultation, "pl", commission_staff, mark="[pl]")
+    consultation.refresh_from_db()
+    assert languages.offered(consultation) == ["en-gb", "pl"]
+    coverage = {c.language: c for c in languages.coverage(consultation)}
+    assert coverage["tr"].reviewed == coverage["tr"].needed
+    assert not coverage["tr"].interface_reviewed
+    assert not coverage["tr"].is_offered
+
+
+def test_answers_sent_as_their_language_is_withdrawn_go_on_to_english(
+    client, consultation, commission_staff
+):
+    translate_all(consultation, "tr", commission_staff)
+    url = in_language("tr", "consultation:step", consultation.slug, "comments")
+    consultation.translations.filter(language="tr", part="title").delete()
+    sent = client.post(url, {"comments": "Kept", "website": ""})
+    assert sent.status_code == 307
+    assert sent["Location"] == in_language(
+        "en-gb", "consultation:step", consultation.slug, "comments"
+    )
+    client.post(sent["Location"], {"comments": "Kept", "website": ""})
+    page = client.get(sent["Location"]).content.decode()
+    assert "Kept" in page
+
+
+def test_easy_read_chosen_stays_chosen_through_a_language_without_it(
+    client, consultation, commission_staff
+):
+    translate_all(consultation, "tr", commission_staff)
+    english = reverse("consultation:step", args=[consultation.slug, "barriers"])
+    assert "Things that make it hard" in client.get(f"{english}?version=easy-read").content.decode()
+    turkish = in_language("tr", "consultation:step", consultation.slug, "barriers")
+    assert "images/easy-read/" not in client.get(turkish).content.decode()
+    assert "Things that make it hard" in client.get(english).content.decode()
 
 
 def test_staff_cannot_translate_into_a_language_the_portal_does_not_offer(
@@ -222,7 +337,7 @@ def test_the_list_in_another_language_leads_to_consultations_not_in_it_in_englis
     turkish = in_language("tr", "consultation:detail", consultation.slug)
     english = in_language("en-gb", "consultation:detail", other.slug)
     assert f'href="{turkish}">[tr] Have your say on tech jobs</a>' in page
-    assert f'href="{english}" hreflang="en-gb" lang="en-gb">Only in English</a>' in page
+    assert f'href="{english}" hreflang="en-gb" lang="en-gb" dir="ltr">Only in English</a>' in page
 
 
 def test_an_email_sent_while_a_resident_answers_in_another_language_is_in_english(

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from consultation import services
 from consultation.models import Response, Version
 from tests.conftest import make_user
-from tests.consultation.factories import ConsultationFactory
+from tests.consultation.factories import ConsultationFactory, translate_all
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -147,4 +147,23 @@ def test_a_resident_answers_the_easy_read_version(visitors):
         "Not knowing anyone who works in tech",
         "More apprenticeships",
     ]
+    assert resident.problems == []
+
+
+def test_enter_in_a_box_saves_and_continues_rather_than_switching_language(visitors):
+    consultation = ConsultationFactory(title="Digital jobs: have your say")
+    reviewer = make_user("translator@example.org")
+    translate_all(consultation, "tr", reviewer)
+    resident = visitors()
+    page = resident.page
+    page.goto(f"/consultation/{consultation.slug}/answer/contact/")
+    expect(
+        page.locator(".portal-language-switcher").get_by_role("button", name="Türkçe")
+    ).to_be_visible()
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_role("checkbox").first.check()
+    with page.expect_navigation():
+        page.get_by_label("Email address").press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en-gb")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Barriers")
     assert resident.problems == []

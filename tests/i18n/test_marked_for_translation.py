@@ -45,6 +45,7 @@ def pseudo_locale(tmp_path_factory):
 def in_pseudo(settings, pseudo_locale, client):
     settings.LOCALE_PATHS = [pseudo_locale]
     settings.LANGUAGES = [("en-gb", "English"), (pseudo.CODE, "Pseudo")]
+    settings.INTERFACE_LANGUAGES_REVIEWED = [pseudo.CODE]
     return client
 
 
