@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from consultation import languages, services
 from consultation.models import Contact, Response, TranslationStatus
@@ -362,3 +363,14 @@ def test_an_email_sent_while_a_resident_answers_in_another_language_is_in_englis
     token = Contact.objects.get().token
     assert f"http://127.0.0.1:8000/consultation/contact/{token}/" in confirmation.body
     assert "/pl/" not in confirmation.body
+
+
+def test_dates_on_a_yiddish_page_name_the_month_in_yiddish(client, consultation, commission_staff):
+    """Django ships no Yiddish: the portal's own catalogue names the months and weekdays."""
+    translate_all(consultation, "yi", commission_staff, mark="[yi]")
+    page = client.get(in_language("yi", "consultation:detail", consultation.slug))
+    closes = timezone.localtime(consultation.closes_at)
+    with translation.override("yi"):
+        month = gettext(closes.strftime("%B"))
+    assert month != closes.strftime("%B")
+    assert f"{closes.day} {month} {closes.year}" in page.content.decode()
