@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, override
 
 
 def direction(code: str) -> str:
@@ -26,12 +26,19 @@ class LanguageChoice:
 
 def switcher(request, codes) -> list[LanguageChoice]:
     """This page (path and query) in each of ``codes``, in the portal's order; empty when
-    the page is in one language only."""
+    the page is in one language only. Reversed from the page's own match, not worked out
+    again from its path (``translate_url``): this runs on every resident page."""
     if len(codes) < 2:
         return []
-    current, here = get_language(), request.get_full_path()
+    match, current = request.resolver_match, get_language()
+    query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+
+    def address(code):
+        with override(code):
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs) + query
+
     return [
-        LanguageChoice(code, name, translate_url(here, code), code == current)
+        LanguageChoice(code, name, address(code), code == current)
         for code, name in settings.LANGUAGES
         if code in codes
     ]
