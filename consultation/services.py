@@ -239,6 +239,40 @@ def response_submit(
     return response, True
 
 
+class IdTakenElsewhere(ValidationError):
+    """A response id a tablet sent is another consultation's."""
+
+
+def event_sync(*, consultation: Consultation, event: str, responses: list) -> dict[str, list]:
+    """Save a tablet's batch of answers captured at ``event`` (``capture.read_batch``), all
+    in one transaction: each response once, by the id the tablet made for it, however many
+    times the batch is sent (a retry, a sync cut off half way, two tablets sending the same
+    answers). Each is an event response with the event's name and the time it was given.
+    Returns the ids saved now and those saved before."""
+    taken = dict(
+        Response.objects.filter(submission_key__in=[r.id for r in responses]).values_list(
+            "submission_key", "consultation_id"
+        )
+    )
+    if any(owner != consultation.pk for owner in taken.values()):
+        raise IdTakenElsewhere(_("A response id in this batch belongs to another consultation."))
+    saved, before = [], []
+    with transaction.atomic():
+        for captured in responses:
+            _response, created = response_submit(
+                consultation=consultation,
+                answers=captured.answers,
+                submission_key=captured.id,
+                channel=Channel.EVENT,
+                channel_detail=event,
+                submitted_at=captured.given_at,
+                language=captured.language,
+                version=captured.version,
+            )
+            (saved if created else before).append(str(captured.id))
+    return {"saved": saved, "already": before}
+
+
 def questionnaire_submit(
     *,
     consultation: Consultation,

@@ -33,6 +33,11 @@ urlpatterns = [
         staff_views.translation_edit,
         name="translation_edit",
     ),
+    path(
+        "staff/consultation/<slug:slug>/capture/sync/",
+        staff_views.capture_sync,
+        name="capture_sync",
+    ),
     path("staff/consultation/<slug:slug>/results/", staff_views.results, name="results"),
     path("staff/consultation/<slug:slug>/coding/", staff_views.coding, name="coding"),
     path(

@@ -1,17 +1,18 @@
 """Staff pages of the consultation (commission staff and admins), and the public findings."""
 
 import datetime
+import functools
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
@@ -19,7 +20,7 @@ from reporting.csvfiles import csv_download
 from reporting.releases import current_release
 from surveys import views as surveys_views
 
-from . import analysis, exports, languages, selectors, services
+from . import analysis, capture, exports, languages, selectors, services
 from .forms import (
     CodingForm,
     ConsultationForm,
@@ -390,3 +391,36 @@ def translation_edit(request, slug, language):
         "consultation/staff/translation_form.html",
         {"consultation": consultation, "form": form, "language_name": names[language]},
     )
+
+
+def _signed_in_for_sync(view):
+    """A tablet's sync is a fetch, not a page: a sign-in that has run out is told as 401,
+    which the tablet reads as "keep the answers, ask staff to sign in again", rather than
+    sent to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": _("Sign in again to send the answers.")}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@never_cache
+@_signed_in_for_sync
+@staff_required(perm="consultation.add_response")
+@require_POST
+def capture_sync(request, slug):
+    """Commission staff and admins, from the event capture page: a batch of answers the
+    tablet captured (``capture``), saved once each; 400 with what is wrong, and nothing
+    saved, for a batch that cannot be taken."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    try:
+        event, responses = capture.read_batch(request.body, consultation)
+        outcome = services.event_sync(consultation=consultation, event=event, responses=responses)
+    except capture.BatchRefused as refused:
+        return JsonResponse({"problems": refused.problems}, status=400)
+    except ValidationError as refused:
+        return JsonResponse({"problems": {"batch": refused.messages}}, status=400)
+    return JsonResponse(outcome)

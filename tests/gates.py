@@ -192,6 +192,7 @@ RULES = {
     "consultation_staff:coding": COMMISSION,
     "consultation_staff:code_response": COMMISSION,
     "consultation_staff:theme_add": rule({STAFF, ADMIN}, ok=POST_ONLY),
+    "consultation_staff:capture_sync": rule({STAFF, ADMIN}, ok=POST_ONLY, anonymous=401),
     "consultation_staff:export_answers": COMMISSION,
     "consultation_staff:export_answers_dictionary": COMMISSION,
     "consultation_staff:export_aggregate": COMMISSION,

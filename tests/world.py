@@ -182,6 +182,7 @@ def _consultation(world):
         "export_aggregate_dictionary",
         "findings_manage",
         "translations",
+        "capture_sync",
     ):
         world.params[f"consultation_staff:{name}"] = slug
     world.params["consultation_staff:translation_edit"] = {**slug, "language": "tr"}

@@ -1,0 +1,130 @@
+"""Answers captured at a community event on a tablet with no connection, as the tablet
+sends them later: reading and checking a batch (validation only; ``services.event_sync``
+saves it).
+
+A batch is JSON: ``{"event": name, "responses": [{"id": uuid made on the tablet,
+"given_at": ISO 8601 time, "language": code, "version": "standard" | "easy_read",
+"answers": {question: answer}}]}``. Each response's answers pass the same checks as the
+questionnaire online (its pages' forms), but for the page of contact details, which the
+tablet does not ask: an email address has no place on a shared device.
+"""
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from .forms import STEPS
+from .models import Consultation, Version, portal_languages
+
+# A tablet sends what it holds; a day at a busy stand is a few hundred answers.
+MAX_RESPONSES = 500
+# The pages the tablet asks: every page but the contact details.
+CAPTURED_STEPS = [step for step in STEPS if step.slug != "contact"]
+
+
+class BatchRefused(ValueError):
+    """The batch cannot be taken as it is; nothing of it is saved. ``problems`` names
+    each response (by its id) or part of the batch that is wrong."""
+
+    def __init__(self, problems: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One checked response of a batch."""
+
+    id: uuid.UUID
+    given_at: datetime.datetime
+    language: str
+    version: str
+    answers: dict
+
+
+def read_batch(body: bytes, consultation: Consultation) -> tuple[str, list[Captured]]:
+    """The event's name and the checked responses of a batch, or ``BatchRefused``."""
+    try:
+        batch = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BatchRefused({"batch": [_("Not JSON.")]}) from None
+    if not isinstance(batch, dict) or not isinstance(batch.get("responses"), list):
+        raise BatchRefused({"batch": [_("Expected an object with a list of responses.")]})
+    event = batch.get("event")
+    if not isinstance(event, str) or not event.strip() or len(event) > 200:
+        raise BatchRefused({"event": [_("Name the event, in at most 200 characters.")]})
+    entries = batch["responses"]
+    if not 0 < len(entries) <= MAX_RESPONSES:
+        raise BatchRefused(
+            {"responses": [_("Send between 1 and %(max)d responses.") % {"max": MAX_RESPONSES}]}
+        )
+    problems, read, seen = {}, [], set()
+    for n, entry in enumerate(entries):
+        label = str(entry.get("id")) if isinstance(entry, dict) else f"#{n}"
+        found, errors = _read_one(entry, consultation)
+        if found is not None and found.id in seen:
+            errors = [_("Sent twice in this batch.")]
+        if errors:
+            problems[label] = errors
+        else:
+            seen.add(found.id)
+            read.append(found)
+    if problems:
+        raise BatchRefused(problems)
+    return event.strip(), read
+
+
+def _read_one(entry, consultation: Consultation) -> tuple[Captured | None, list[str]]:
+    if not isinstance(entry, dict):
+        return None, [_("Expected an object.")]
+    try:
+        key = uuid.UUID(str(entry.get("id")))
+    except ValueError:
+        return None, [_("Its id is not a UUID.")]
+    given_at = parse_datetime(str(entry.get("given_at", ""))) if entry.get("given_at") else None
+    if given_at is None or timezone.is_naive(given_at):
+        return None, [_("Its time is not an ISO 8601 time with its offset.")]
+    errors = []
+    if not consultation.opens_at <= given_at <= min(consultation.closes_at, timezone.now()):
+        errors.append(_("Its time is not while the consultation was open."))
+    language = entry.get("language", "")
+    if language not in dict(portal_languages()):
+        errors.append(_("Its language is not one the portal offers."))
+    version = entry.get("version", "")
+    if version not in Version.values:
+        errors.append(_("Its version is neither standard nor Easy Read."))
+    answers = entry.get("answers")
+    if not isinstance(answers, dict):
+        return None, [*errors, _("Its answers are not an object.")]
+    cleaned = {}
+    for step in CAPTURED_STEPS:
+        form = step.form_class(_as_form_data(answers), consultation=consultation)
+        if not form.is_valid():
+            errors += [
+                f"{name}: {message}" for name, found in form.errors.items() for message in found
+            ]
+        else:
+            cleaned.update({k: v for k, v in form.cleaned_data.items() if k != "website"})
+    unknown = set(answers) - {
+        name for step in CAPTURED_STEPS for name in step.form_class.base_fields
+    }
+    if unknown:
+        errors.append(_("Unknown questions: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    if errors:
+        return None, errors
+    return Captured(key, given_at, language, version, cleaned), []
+
+
+def _as_form_data(answers: dict) -> QueryDict:
+    """The answers as a form would post them: a list for "tick all that apply"."""
+    data = QueryDict(mutable=True)
+    for name, value in answers.items():
+        values = value if isinstance(value, list) else [value]
+        data.setlist(str(name), [str(v) for v in values if isinstance(v, str | int)])
+    return data

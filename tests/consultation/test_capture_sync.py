@@ -1,0 +1,191 @@
+"""A tablet's batch of answers captured at an event, sent when it is back online: each
+response saved once by the id the tablet made, however often or however far the batch is
+sent; a tampered, malformed or duplicated batch refused whole, with what is wrong."""
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from consultation import services
+from consultation.capture import MAX_RESPONSES
+from consultation.models import Channel, OptionKind, Response
+
+from .factories import ConsultationFactory, option_ids
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation():
+    return ConsultationFactory()
+
+
+def captured(consultation, **overrides):
+    """One response as the tablet sends it."""
+    return {
+        "id": str(uuid.uuid4()),
+        "given_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
+        "language": "en-gb",
+        "version": "standard",
+        "answers": {
+            "barriers": option_ids(consultation, OptionKind.BARRIER, 0, 1),
+            "changes": option_ids(consultation, OptionKind.CHANGE, 0),
+            "interest": "quite",
+            "comments": "Said at the Dalston library stand.",
+            "age_band": "25_34",
+        },
+        **overrides,
+    }
+
+
+def batch(*responses, event="Dalston library drop-in"):
+    return {"event": event, "responses": list(responses)}
+
+
+@pytest.fixture
+def send(client_for, commission_staff, consultation):
+    client = client_for(commission_staff)
+    url = reverse("consultation_staff:capture_sync", args=[consultation.slug])
+
+    def post(payload, *, raw=None):
+        body = raw if raw is not None else json.dumps(payload)
+        return client.post(url, body, content_type="application/json")
+
+    return post
+
+
+def test_a_batch_is_saved_as_event_responses(send, consultation):
+    three = [captured(consultation) for _ in range(3)]
+    three[1]["language"], three[2]["version"] = "tr", "easy_read"
+    sent = send(batch(*three))
+    assert sent.status_code == 200
+    assert sorted(sent.json()["saved"]) == sorted(r["id"] for r in three)
+    rows = Response.objects.filter(consultation=consultation).order_by("submitted_at")
+    assert rows.count() == 3
+    assert {(r.channel, r.channel_detail) for r in rows} == {
+        (Channel.EVENT, "Dalston library drop-in")
+    }
+    first = Response.objects.get(submission_key=three[0]["id"])
+    assert first.submitted_at == datetime.datetime.fromisoformat(three[0]["given_at"])
+    assert first.age_band == "25_34"
+    assert first.options.count() == 3
+    assert Response.objects.get(submission_key=three[1]["id"]).language == "tr"
+    assert Response.objects.get(submission_key=three[2]["id"]).version == "easy_read"
+
+
+def test_a_batch_sent_again_or_after_a_cut_saves_each_response_once(send, consultation):
+    three = [captured(consultation) for _ in range(3)]
+    assert send(batch(*three[:2])).json()["saved"] == [r["id"] for r in three[:2]]  # cut off
+    again = send(batch(*three)).json()
+    assert again == {"saved": [three[2]["id"]], "already": [r["id"] for r in three[:2]]}
+    assert send(batch(*three)).json()["already"] == [r["id"] for r in three]
+    assert Response.objects.filter(consultation=consultation).count() == 3
+
+
+def test_two_tablets_sending_the_same_batch_make_each_response_once(
+    commission_staff, consultation, admin
+):
+    three = [captured(consultation) for _ in range(3)]
+    url = reverse("consultation_staff:capture_sync", args=[consultation.slug])
+    tablets = [Client(), Client()]
+    tablets[0].force_login(commission_staff)
+    tablets[1].force_login(admin)
+    for tablet in tablets:
+        sent = tablet.post(url, json.dumps(batch(*three)), content_type="application/json")
+        assert sent.status_code == 200
+    assert Response.objects.filter(consultation=consultation).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        ("not json {", "Not JSON."),
+        ([], "Expected an object with a list of responses."),
+        ({"responses": []}, "Name the event"),
+        ({"event": "Stand", "responses": []}, "Send between 1 and"),
+        ({"event": "x" * 201, "responses": [{}]}, "Name the event"),
+    ],
+)
+def test_a_malformed_batch_is_refused(send, consultation, payload, problem):
+    sent = send(None, raw=payload if isinstance(payload, str) else json.dumps(payload))
+    assert sent.status_code == 400
+    assert problem in json.dumps(sent.json(), ensure_ascii=False)
+    assert not Response.objects.exists()
+
+
+def _tampered(consultation, other):
+    good = captured(consultation)
+    return {
+        "an answer from another consultation": {
+            **good,
+            "answers": {**good["answers"], "barriers": option_ids(other, OptionKind.BARRIER, 0)},
+        },
+        "no barrier at all": {**good, "answers": {**good["answers"], "barriers": []}},
+        "an unknown question": {**good, "answers": {**good["answers"], "salary": "1"}},
+        "a time before it opened": {
+            **good,
+            "given_at": (consultation.opens_at - datetime.timedelta(days=1)).isoformat(),
+        },
+        "a time in the future": {
+            **good,
+            "given_at": (timezone.now() + datetime.timedelta(hours=1)).isoformat(),
+        },
+        "a time without its offset": {**good, "given_at": "2026-12-01T10:00:00"},
+        "an id that is not a UUID": {**good, "id": "1; DROP TABLE"},
+        "a language not offered": {**good, "language": "fr"},
+        "a version made up": {**good, "version": "large-print"},
+        "a comment too long": {**good, "answers": {**good["answers"], "comments": "x" * 5001}},
+        "answers not an object": {**good, "answers": ["barriers"]},
+    }
+
+
+def test_a_tampered_response_refuses_the_whole_batch(send, consultation):
+    other = ConsultationFactory()
+    for name, bad in _tampered(consultation, other).items():
+        fine = captured(consultation)
+        sent = send(batch(fine, bad))
+        assert sent.status_code == 400, name
+        assert list(sent.json()["problems"]) == [str(bad["id"])], name
+        assert not Response.objects.exists(), name  # nothing half-stored
+
+
+def test_an_id_twice_in_a_batch_or_taken_by_another_consultation_is_refused(send, consultation):
+    one = captured(consultation)
+    assert send(batch(one, {**one})).status_code == 400
+    other = ConsultationFactory()
+    services.response_submit(
+        consultation=other,
+        answers={"barriers": option_ids(other, OptionKind.BARRIER, 0)},
+        submission_key=uuid.UUID(one["id"]),
+    )
+    sent = send(batch(one))
+    assert sent.status_code == 400
+    assert "belongs to another consultation" in json.dumps(sent.json())
+    assert not Response.objects.filter(consultation=consultation).exists()
+
+
+def test_too_many_responses_in_one_batch_are_refused(send, consultation):
+    many = [captured(consultation) for _ in range(MAX_RESPONSES + 1)]
+    assert send(batch(*many)).status_code == 400
+
+
+def test_a_sign_in_that_ran_out_is_told_as_401_and_saves_nothing(consultation):
+    url = reverse("consultation_staff:capture_sync", args=[consultation.slug])
+    sent = Client().post(url, json.dumps(batch(captured(consultation))), "application/json")
+    assert sent.status_code == 401
+    assert "Sign in again" in sent.json()["error"]
+    assert not Response.objects.exists()
+
+
+def test_the_sync_needs_the_csrf_token(commission_staff, consultation):
+    tablet = Client(enforce_csrf_checks=True)
+    tablet.force_login(commission_staff)
+    url = reverse("consultation_staff:capture_sync", args=[consultation.slug])
+    sent = tablet.post(url, json.dumps(batch(captured(consultation))), "application/json")
+    assert sent.status_code == 403
+    assert not Response.objects.exists()
