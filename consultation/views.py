@@ -374,6 +374,8 @@ def findings(request, slug):
             "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,
             "threshold": release.audit["threshold"],
+            # Themes are staff's own codes, named in English in every language.
+            "themes_lang": "" if get_language() == settings.LANGUAGE_CODE else "en",
         },
     )
 

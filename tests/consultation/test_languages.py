@@ -316,6 +316,9 @@ def test_published_findings_name_each_answer_in_the_page_language(client, commis
     consultation = ConsultationFactory()
     for _ in range(12):
         submit(consultation)
+    theme = services.theme_create(consultation=consultation, name="Course times")
+    for response in consultation.responses.all():
+        services.response_code(response=response, themes=[theme], coded_by=commission_staff)
     translate_all(consultation, "tr", commission_staff)
     with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
         publishing.findings_publish(questionnaire=consultation, summary="What we heard.")
@@ -327,6 +330,9 @@ def test_published_findings_name_each_answer_in_the_page_language(client, commis
     assert f"[tr] {label}" in turkish
     assert f"[tr] {label}" not in english  # the kept release is not changed by a language
     assert label in english
+    # Themes are staff's own codes, in English: marked so on a Turkish page, for screen readers.
+    assert 'lang="en" dir="ltr">Course times</th>' in turkish
+    assert 'lang="en" dir="ltr"' not in english
 
 
 def test_the_list_in_another_language_leads_to_consultations_not_in_it_in_english(
