@@ -14,7 +14,9 @@ import json
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import QueryDict
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -128,3 +130,57 @@ def _as_form_data(answers: dict) -> QueryDict:
         values = value if isinstance(value, list) else [value]
         data.setlist(str(name), [str(v) for v in values if isinstance(v, str | int)])
     return data
+
+
+def rules(form) -> list[dict]:
+    """What the browser checks on a page of ``form`` before moving on: each question that
+    must be answered (by one of ``fields``), with the message the page online gives."""
+    found = []
+    if getattr(form, "required_message", None):
+        found.append(
+            {"fields": [form.field, form.other_field], "message": str(form.required_message)}
+        )
+    for name, field in form.fields.items():
+        if field.required and name != "website":
+            found.append({"fields": [name], "message": str(field.error_messages["required"])})
+    return found
+
+
+def messages() -> dict[str, str]:
+    """What the capture page says as it works (its script shows them)."""
+    return {
+        "pinRules": _("Choose a PIN of at least 6 digits, and type it twice the same."),
+        "eventMissing": _("Enter the name of the event."),
+        "wrongPin": _("That PIN does not unlock this tablet."),
+        "nothing": _("No answers are waiting to be sent."),
+        "sending": _("Sending…"),
+        "sent": _("Sent: %(n)s answers are saved in the portal."),
+        "offline": _("No connection: the answers wait on this tablet. Try again when online."),
+        "signIn": _(
+            "Sign in again (in another tab) to send: the answers wait on this tablet until then."
+        ),
+        "refused": _(
+            "The portal refused these answers. Nothing was lost: they wait on this tablet; "
+            "ask the portal's administrator."
+        ),
+    }
+
+
+def assets() -> list[str]:
+    """The static files the capture page needs, for its service worker to keep: by their
+    addresses as the page asks for them (hashed in production), and the GOV.UK Frontend
+    script by the plain address ``portal.js`` imports it from."""
+    names = [
+        "vendor/govuk-frontend-6.6.0/govuk-frontend.min.css",
+        "vendor/govuk-frontend-6.6.0/govuk-frontend.min.js",
+        "css/portal.css",
+        "js/portal.js",
+        "js/capture.js",
+        "images/favicon.svg",
+        "vendor/fontsource-noto-sans-hebrew-5.3.0/noto-sans-hebrew-hebrew-400-normal.woff2",
+        "vendor/fontsource-noto-sans-hebrew-5.3.0/noto-sans-hebrew-hebrew-700-normal.woff2",
+        "vendor/fontsource-noto-sans-bengali-5.3.0/noto-sans-bengali-bengali-400-normal.woff2",
+        "vendor/fontsource-noto-sans-bengali-5.3.0/noto-sans-bengali-bengali-700-normal.woff2",
+    ]
+    plain = f"{settings.STATIC_URL}vendor/govuk-frontend-6.6.0/govuk-frontend.min.js"
+    return list(dict.fromkeys([*(static(name) for name in names), plain]))

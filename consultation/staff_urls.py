@@ -33,6 +33,17 @@ urlpatterns = [
         staff_views.translation_edit,
         name="translation_edit",
     ),
+    path("staff/consultation/<slug:slug>/capture/", staff_views.capture_page, name="capture"),
+    path(
+        "staff/consultation/<slug:slug>/capture/worker.js",
+        staff_views.capture_worker,
+        name="capture_worker",
+    ),
+    path(
+        "staff/consultation/<slug:slug>/capture/manifest.webmanifest",
+        staff_views.capture_manifest,
+        name="capture_manifest",
+    ),
     path(
         "staff/consultation/<slug:slug>/capture/sync/",
         staff_views.capture_sync,

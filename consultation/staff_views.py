@@ -2,12 +2,16 @@
 
 import datetime
 import functools
+import json
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -424,3 +428,87 @@ def capture_sync(request, slug):
     except ValidationError as refused:
         return JsonResponse({"problems": {"batch": refused.messages}}, status=400)
     return JsonResponse(outcome)
+
+
+def _capture_pages(consultation):
+    """The pages the tablet asks, blank, with the rules the browser checks before moving
+    on (the same the server checks again when the answers arrive)."""
+    shown = languages.as_read(consultation)
+    pages, rules = [], {}
+    for step in capture.CAPTURED_STEPS:
+        form = step.form_class(consultation=shown)
+        del form.fields["website"]  # no bot fills in a tablet in staff hands
+        pages.append((step, render_to_string("includes/fields.html", {"form": form})))
+        rules[step.slug] = capture.rules(form)
+    return pages, rules
+
+
+@never_cache
+@staff_required(perm="consultation.add_response")
+@require_GET
+def capture_page(request, slug):
+    """Commission staff and admins: answers at an event on a tablet, with or without a
+    connection (the one page of the portal that needs JavaScript, and says so)."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    pages, rules = _capture_pages(consultation)
+    base = reverse("consultation_staff:capture", args=[slug])
+    config = {
+        "database": f"dit-capture-{consultation.pk}",
+        "page": base,
+        "scope": base,
+        "sync": reverse("consultation_staff:capture_sync", args=[slug]),
+        "worker": reverse("consultation_staff:capture_worker", args=[slug]),
+        "language": settings.LANGUAGE_CODE,
+        "rules": rules,
+        "text": capture.messages(),
+    }
+    return render(
+        request,
+        "consultation/staff/capture.html",
+        {"consultation": consultation, "pages": pages, "config": config},
+    )
+
+
+@staff_required(perm="consultation.add_response")
+@require_GET
+def capture_worker(request, slug):
+    """The capture page's service worker: keeps the page and what it needs, so the page
+    opens again with no connection."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    page = reverse("consultation_staff:capture", args=[consultation.slug])
+    response = render(
+        request,
+        "consultation/staff/capture_worker.js",
+        # JSON is JavaScript: the names and addresses go in as literals, quoted.
+        {
+            "cache_name": json.dumps(f"dit-capture-{consultation.pk}-v1"),
+            "urls": json.dumps([page, *capture.assets()]),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@staff_required(perm="consultation.add_response")
+@require_GET
+def capture_manifest(request, slug):
+    """The capture page as a web app a tablet can install."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    page = reverse("consultation_staff:capture", args=[consultation.slug])
+    return JsonResponse(
+        {
+            "name": _("Event answers: %(title)s") % {"title": consultation.title},
+            "short_name": _("Event answers"),
+            "start_url": page,
+            "scope": page,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#00664f",
+            "icons": [
+                {"src": static("images/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

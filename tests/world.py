@@ -183,6 +183,9 @@ def _consultation(world):
         "findings_manage",
         "translations",
         "capture_sync",
+        "capture",
+        "capture_worker",
+        "capture_manifest",
     ):
         world.params[f"consultation_staff:{name}"] = slug
     world.params["consultation_staff:translation_edit"] = {**slug, "language": "tr"}

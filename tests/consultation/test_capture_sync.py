@@ -189,3 +189,47 @@ def test_the_sync_needs_the_csrf_token(commission_staff, consultation):
     sent = tablet.post(url, json.dumps(batch(captured(consultation))), "application/json")
     assert sent.status_code == 403
     assert not Response.objects.exists()
+
+
+def test_the_capture_page_asks_the_questions_and_says_it_needs_javascript(
+    client_for, commission_staff, consultation
+):
+    page = client_for(commission_staff).get(
+        reverse("consultation_staff:capture", args=[consultation.slug])
+    )
+    html = page.content.decode()
+    assert "This page needs JavaScript." in html
+    for step in ("barriers", "changes", "support", "comments", "about-you", "circumstances"):
+        assert f'data-page="{step}"' in html
+    assert 'data-page="contact"' not in html  # no email address on a shared tablet
+    assert 'name="website"' not in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    config = page.context["config"]
+    assert config["sync"] == reverse("consultation_staff:capture_sync", args=[consultation.slug])
+    assert config["rules"]["barriers"] == [
+        {
+            "fields": ["barriers", "barriers_other"],
+            "message": "Select at least one barrier, or describe it in your own words",
+        }
+    ]
+    assert config["rules"]["support"] == [
+        {"fields": ["interest"], "message": "Select how interested you are in a digital tech job"}
+    ]
+    assert config["rules"]["comments"] == []
+
+
+def test_the_capture_page_keeps_what_it_needs_to_open_offline(
+    client_for, commission_staff, consultation
+):
+    client = client_for(commission_staff)
+    page = reverse("consultation_staff:capture", args=[consultation.slug])
+    worker = client.get(reverse("consultation_staff:capture_worker", args=[consultation.slug]))
+    assert worker["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "no-cache" in worker["Cache-Control"]  # checked for a newer one every time
+    script = worker.content.decode()
+    for kept in (page, "/static/js/capture.js", "/static/css/portal.css"):
+        assert f'"{kept}"' in script
+    manifest = client.get(reverse("consultation_staff:capture_manifest", args=[consultation.slug]))
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["start_url"] == page
+    assert manifest.json()["display"] == "standalone"

@@ -1,0 +1,366 @@
+// Event capture (consultation/staff/capture.html): residents answer on a tablet with no
+// connection; their answers wait on the tablet, encrypted, until staff send them.
+//
+// Keys: a staff PIN (never stored) stretches, by PBKDF2, into a key that wraps the data key.
+// Only the wrapped data key, its salt and nonce are stored; the data key itself lives in
+// this page's memory while the tablet is unlocked, and is dropped whenever it locks (after
+// each resident, on "Lock", on closing the page). Each waiting response is AES-GCM encrypted
+// with it, under a nonce of its own. A lost tablet holds ciphertext only.
+//
+// Sending: every response carries an id made here (crypto.randomUUID); the server saves each
+// id once, so sending again after a cut, or from two tablets, never doubles a response.
+
+const root = document.querySelector("[data-capture]");
+const config = JSON.parse(document.getElementById("capture-config").textContent);
+const PBKDF2_ROUNDS = 600000;
+const sections = [...root.querySelectorAll("[data-state]")];
+const pages = [...root.querySelectorAll("[data-page]")];
+let dataKey = null; // only while unlocked
+let current = 0;
+
+// --- IndexedDB -------------------------------------------------------------------------
+
+function openDatabase() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(config.database, 1);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore("settings", { keyPath: "name" });
+      db.createObjectStore("waiting", { keyPath: "id" });
+      db.createObjectStore("sent", { keyPath: "id" });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function store(name, mode, work) {
+  const db = await openDatabase();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(name, mode);
+    const result = work(transaction.objectStore(name));
+    transaction.oncomplete = () => resolve(result && "result" in result ? result.result : result);
+    transaction.onerror = () => reject(transaction.error);
+  });
+}
+
+const read = (name, key) => store(name, "readonly", (s) => s.get(key));
+const readAll = (name) => store(name, "readonly", (s) => s.getAll());
+const write = (name, value) => store(name, "readwrite", (s) => s.put(value));
+const remove = (name, keys) => store(name, "readwrite", (s) => keys.forEach((k) => s.delete(k)));
+
+// --- Keys ------------------------------------------------------------------------------
+
+const encoder = new TextEncoder();
+
+async function pinKey(pin, salt) {
+  const material = await crypto.subtle.importKey("raw", encoder.encode(pin), "PBKDF2", false, [
+    "deriveKey",
+  ]);
+  return crypto.subtle.deriveKey(
+    { name: "PBKDF2", salt, iterations: PBKDF2_ROUNDS, hash: "SHA-256" },
+    material,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["wrapKey", "unwrapKey"],
+  );
+}
+
+async function setUp(pin, event) {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const fresh = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, [
+    "encrypt",
+    "decrypt",
+  ]);
+  const wrapped = await crypto.subtle.wrapKey("raw", fresh, await pinKey(pin, salt), {
+    name: "AES-GCM",
+    iv,
+  });
+  await write("settings", { name: "key", salt, iv, wrapped });
+  await write("settings", { name: "event", value: event });
+}
+
+async function unlock(pin) {
+  const found = await read("settings", "key");
+  try {
+    dataKey = await crypto.subtle.unwrapKey(
+      "raw",
+      found.wrapped,
+      await pinKey(pin, found.salt),
+      { name: "AES-GCM", iv: found.iv },
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+    return true;
+  } catch {
+    return false; // the wrong PIN: the wrapped key does not open
+  }
+}
+
+async function seal(value) {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv },
+    dataKey,
+    encoder.encode(JSON.stringify(value)),
+  );
+  return { iv, data };
+}
+
+async function open(record) {
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: record.iv }, dataKey, record.data);
+  return JSON.parse(new TextDecoder().decode(plain));
+}
+
+// --- What is shown ---------------------------------------------------------------------
+
+function show(state) {
+  sections.forEach((section) => {
+    section.hidden = section.dataset.state !== state;
+  });
+  const heading = root.querySelector(`[data-state="${state}"] h2`);
+  if (heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+}
+
+function say(name, text) {
+  const place = root.querySelector(`[data-message="${name}"]`);
+  place.textContent = text;
+  place.hidden = !text;
+}
+
+async function counts() {
+  const [waiting, sent] = await Promise.all([readAll("waiting"), readAll("sent")]);
+  root.querySelector("[data-count=waiting]").textContent = String(waiting.length);
+  root.querySelector("[data-count=sent]").textContent = String(sent.length);
+  const event = await read("settings", "event");
+  root.querySelector("[data-event-name]").textContent = event ? event.value : "";
+}
+
+function lock() {
+  dataKey = null;
+  root.querySelector("[name=unlock_pin]").value = "";
+  show("locked");
+}
+
+// --- A resident's answers --------------------------------------------------------------
+
+function showPage(index) {
+  current = index;
+  pages.forEach((page, n) => {
+    page.hidden = n !== index;
+  });
+  root.querySelector("[data-page-number]").textContent = String(index + 1);
+  root.querySelector("[data-page-back]").hidden = index === 0;
+  const heading = pages[index].querySelector("h2");
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+}
+
+function pageErrors(page) {
+  const errors = [];
+  for (const rule of config.rules[page.dataset.page] || []) {
+    const given = rule.fields.some((name) =>
+      [...page.querySelectorAll(`[name="${name}"]`)].some((input) =>
+        input.type === "checkbox" || input.type === "radio" ? input.checked : input.value.trim(),
+      ),
+    );
+    if (!given) errors.push(rule);
+  }
+  return errors;
+}
+
+function showErrors(page, errors) {
+  const summary = page.querySelector("[data-errors]");
+  const list = summary.querySelector("ul");
+  list.replaceChildren(
+    ...errors.map((rule) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#${page.querySelector(`[name="${rule.fields[0]}"]`).id}`;
+      link.textContent = rule.message;
+      item.append(link);
+      return item;
+    }),
+  );
+  summary.hidden = errors.length === 0;
+  if (errors.length) summary.focus();
+}
+
+function answers() {
+  const found = {};
+  for (const page of pages) {
+    for (const input of page.querySelectorAll("input, select, textarea")) {
+      if (!input.name || input.name === "website") continue;
+      if (input.type === "checkbox") {
+        found[input.name] = found[input.name] || [];
+        if (input.checked) found[input.name].push(input.value);
+      } else if (input.type === "radio") {
+        if (input.checked) found[input.name] = input.value;
+        else found[input.name] = found[input.name] || "";
+      } else {
+        found[input.name] = input.value;
+      }
+    }
+  }
+  return found;
+}
+
+function clearAnswers() {
+  for (const form of root.querySelectorAll("[data-page] form")) form.reset();
+  pages.forEach((page) => showErrors(page, []));
+}
+
+async function finish() {
+  const response = {
+    id: crypto.randomUUID(),
+    given_at: new Date().toISOString(),
+    language: config.language,
+    version: "standard",
+    answers: answers(),
+  };
+  await write("waiting", { id: response.id, ...(await seal(response)) });
+  clearAnswers();
+  dataKey = null; // the next person starts clean: staff unlock again
+  await counts();
+  show("thanks");
+}
+
+// --- Sending ---------------------------------------------------------------------------
+
+async function freshToken() {
+  // The CSRF token of the signed-in session now (the page may have been kept from an
+  // earlier one); a sign-in that has run out answers with the sign-in page instead.
+  const page = await fetch(config.page, { cache: "no-store", credentials: "same-origin" });
+  if (!page.ok || page.redirected) return null;
+  const match = (await page.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
+  return match ? match[1] : null;
+}
+
+let sending = null;
+
+// One send at a time: coming back online, unlocking and the button may ask together.
+function send() {
+  sending = sending || sendWaiting().finally(() => {
+    sending = null;
+  });
+  return sending;
+}
+
+async function sendWaiting() {
+  if (!dataKey) return;
+  const waiting = await readAll("waiting");
+  if (!waiting.length) {
+    say("sync", config.text.nothing);
+    return;
+  }
+  say("sync", config.text.sending);
+  let outcome;
+  try {
+    const token = await freshToken();
+    if (!token) {
+      say("sync", config.text.signIn);
+      return;
+    }
+    const event = (await read("settings", "event")).value;
+    const responses = await Promise.all(waiting.map(open));
+    outcome = await fetch(config.sync, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify({ event, responses }),
+    });
+  } catch {
+    say("sync", config.text.offline);
+    return;
+  }
+  if (outcome.status === 200) {
+    const { saved, already } = await outcome.json();
+    const done = [...saved, ...already];
+    await remove("waiting", done);
+    await Promise.all(done.map((id) => write("sent", { id, at: new Date().toISOString() })));
+    say("sync", config.text.sent.replace("%(n)s", String(done.length)));
+  } else if (outcome.status === 400) {
+    say("sync", config.text.refused);
+  } else {
+    say("sync", config.text.signIn); // 401, 403, or a redirect to sign in
+  }
+  await counts();
+}
+
+// --- Wiring ----------------------------------------------------------------------------
+
+root.querySelector("[data-form=setup]").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const pin = form.elements.pin.value;
+  if (!/^\d{6,}$/.test(pin) || pin !== form.elements.pin_again.value) {
+    say("setup", config.text.pinRules);
+    return;
+  }
+  if (!form.elements.event.value.trim()) {
+    say("setup", config.text.eventMissing);
+    return;
+  }
+  await setUp(pin, form.elements.event.value.trim());
+  form.reset();
+  say("setup", "");
+  await counts();
+  lock();
+});
+
+root.querySelector("[data-form=unlock]").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (await unlock(event.currentTarget.elements.unlock_pin.value)) {
+    say("unlock", "");
+    await counts();
+    show("staff");
+    if (navigator.onLine) await send(); // what waited while the tablet was locked goes now
+  } else {
+    say("unlock", config.text.wrongPin);
+  }
+});
+
+root.querySelector("[data-action=start]").addEventListener("click", () => {
+  clearAnswers();
+  show("answering");
+  showPage(0);
+});
+root.querySelector("[data-action=send]").addEventListener("click", send);
+root.querySelector("[data-action=lock]").addEventListener("click", lock);
+root.querySelector("[data-action=unlock-next]").addEventListener("click", lock);
+root.querySelector("[data-page-back]").addEventListener("click", () => showPage(current - 1));
+
+for (const page of pages) {
+  page.querySelector("form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const errors = pageErrors(page);
+    showErrors(page, errors);
+    if (errors.length) return;
+    if (current + 1 < pages.length) showPage(current + 1);
+    else await finish();
+  });
+}
+
+window.addEventListener("online", send);
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(config.worker, { scope: config.scope });
+}
+
+(async () => {
+  root.hidden = false;
+  root.ownerDocument.querySelector("[data-capture-needs-script]").hidden = true;
+  const found = await read("settings", "key");
+  if (found) {
+    await counts();
+    lock();
+  } else {
+    show("setup");
+  }
+})();

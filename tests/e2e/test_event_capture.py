@@ -1,0 +1,140 @@
+"""Answers at an event with no connection (Chromium): the capture page opened once online
+opens again offline from its service worker; three residents answer; back online, one send
+saves three rows; a send cut off half way and sent again, or sent from a second tablet,
+still makes each response once. The page's states pass axe and the Nu checker."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from consultation.models import Channel, Response
+from tests.consultation.factories import ConsultationFactory
+from tests.e2e.conftest import vnu_errors
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PIN = "482916"
+
+
+def answer_once(page):
+    """One resident, from "Start" to "hand the tablet back", then staff unlock again."""
+    page.get_by_role("button", name="Start a resident's answers").click()
+    page.locator("[data-page=barriers]").get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Save and continue").locator("visible=true").click()
+    page.locator("[data-page=changes]").get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Save and continue").locator("visible=true").click()
+    page.locator("[data-page=support]").get_by_role("radio").first.check()
+    for _ in range(3):
+        page.get_by_role("button", name="Save and continue").locator("visible=true").click()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you: your answers are saved")).to_be_visible()
+    page.get_by_role("button", name="Staff: unlock for the next resident").click()
+    page.get_by_label("Staff PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("heading", name="Ready for the next resident")).to_be_visible()
+
+
+def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
+    consultation = ConsultationFactory()
+    url = reverse("consultation_staff:capture", args=[consultation.slug])
+    sync = reverse("consultation_staff:capture_sync", args=[consultation.slug])
+    staff = visitors(user=commission_staff)
+    page = staff.page
+    page.goto(url)
+    html = {"setup": page.content()}
+    staff.check()
+    page.get_by_label("Event", exact=True).fill("Dalston library drop-in")
+    page.get_by_label("Staff PIN (at least 6 digits)").fill(PIN)
+    page.get_by_label("The PIN again").fill(PIN)
+    page.get_by_role("button", name="Set up").click()
+    expect(page.get_by_role("heading", name="Locked: staff PIN to continue")).to_be_visible()
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+    staff.context.set_offline(True)
+    page.reload()  # from the service worker
+    expect(page.get_by_role("heading", name="Locked: staff PIN to continue")).to_be_visible()
+    page.get_by_label("Staff PIN", exact=True).fill("000000")
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_text("That PIN does not unlock this tablet.")).to_be_visible()
+    page.get_by_label("Staff PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_role("heading", name="Ready for the next resident")).to_be_visible()
+    html["staff"] = page.content()
+    staff.check()
+    # A page left without an answer says so, as online.
+    page.get_by_role("button", name="Start a resident's answers").click()
+    page.get_by_role("button", name="Save and continue").locator("visible=true").click()
+    expect(
+        page.get_by_text("Select at least one barrier, or describe it in your own words").first
+    ).to_be_visible()
+    html["question"] = page.content()
+    staff.check()
+    page.reload()  # a resident half way who leaves: the page opens locked
+    expect(page.get_by_role("heading", name="Locked: staff PIN to continue")).to_be_visible()
+    page.get_by_label("Staff PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Unlock").click()
+    for _ in range(3):
+        answer_once(page)
+    expect(page.locator("[data-count=waiting]")).to_have_text("3")
+    # Nothing readable is kept: the answers wait encrypted.
+    stored = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open(JSON.parse(
+                document.getElementById("capture-config").textContent).database);
+            open.onsuccess = () => {
+                const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+                all.onsuccess = () => resolve(JSON.stringify(all.result.map((r) =>
+                    Object.keys(r).sort())));
+            };
+        })"""
+    )
+    assert stored == '[["data","id","iv"],["data","id","iv"],["data","id","iv"]]'
+    assert not Response.objects.exists()
+
+    staff.context.set_offline(False)  # back online: what waits goes by itself
+    expect(page.get_by_text("Sent: 3 answers are saved in the portal.")).to_be_visible()
+    rows = Response.objects.filter(consultation=consultation)
+    assert rows.count() == 3
+    assert set(rows.values_list("channel", "channel_detail")) == {
+        (Channel.EVENT, "Dalston library drop-in")
+    }
+
+    # Sends cut off once the portal has saved the answers (unlocking sends what waits), then
+    # sent again: still once each.
+    sent_bodies = []
+
+    def cut_off(route):
+        sent_bodies.append(route.request.post_data)
+        route.fetch()  # the portal saves them
+        route.abort()  # and the tablet never hears so
+
+    page.route(f"**{sync}", cut_off)
+    for _ in range(2):
+        answer_once(page)
+    expect(page.get_by_text("No connection: the answers wait on this tablet.")).to_be_visible()
+    expect(page.locator("[data-count=waiting]")).to_have_text("2")
+    assert len(sent_bodies) == 2
+    assert rows.count() == 5
+    page.unroute(f"**{sync}")
+    page.get_by_role("button", name="Send waiting answers now").click()
+    expect(page.get_by_text("Sent: 2 answers are saved in the portal.")).to_be_visible()
+    expect(page.locator("[data-count=sent]")).to_have_text("5")
+    assert rows.count() == 5
+
+    # The same batch from a second tablet (another member of staff): nothing doubles.
+    page.wait_for_load_state("networkidle")
+    other = visitors(user=admin)
+    other.page.goto(url)
+    token = other.page.locator("[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    again = other.page.request.post(
+        sync,
+        data=sent_bodies[-1],
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
+    assert again.status == 200
+    assert rows.count() == 5
+    # The failures the console reports are the two sends cut off on purpose.
+    assert [p for p in staff.problems if "net::ERR_FAILED" not in p] == []
+    assert len(staff.problems) == len(sent_bodies)
+    assert other.problems == []
+    assert vnu_errors(html) == []
