@@ -160,9 +160,10 @@ def messages() -> dict[str, str]:
             "Sign in again (in another tab) to send: the answers wait on this tablet until then."
         ),
         "refused": _(
-            "The portal refused these answers. Nothing was lost: they wait on this tablet; "
-            "ask the portal's administrator."
+            "%(n)s answers the portal would not take are kept aside on this tablet, still "
+            "encrypted: ask the portal's administrator."
         ),
+        "error": _("Error:"),
     }
 
 

@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("staff/consultation/<slug:slug>/capture/", staff_views.capture_page, name="capture"),
     path(
+        "staff/consultation/<slug:slug>/capture/token/",
+        staff_views.capture_token,
+        name="capture_token",
+    ),
+    path(
         "staff/consultation/<slug:slug>/capture/worker.js",
         staff_views.capture_worker,
         name="capture_worker",

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import hashlib
 import json
 import uuid
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -457,6 +459,9 @@ def capture_page(request, slug):
         "page": base,
         "scope": base,
         "sync": reverse("consultation_staff:capture_sync", args=[slug]),
+        "token": reverse("consultation_staff:capture_token", args=[slug]),
+        "closes_at": consultation.closes_at.isoformat(),
+        "batch": capture.MAX_RESPONSES,
         "worker": reverse("consultation_staff:capture_worker", args=[slug]),
         "language": settings.LANGUAGE_CODE,
         "rules": rules,
@@ -465,8 +470,28 @@ def capture_page(request, slug):
     return render(
         request,
         "consultation/staff/capture.html",
-        {"consultation": consultation, "pages": pages, "config": config},
+        {
+            "consultation": consultation,
+            "pages": pages,
+            "config": config,
+            "handed_to_residents": True,
+        },
     )
+
+
+@never_cache
+@_signed_in_for_sync
+@staff_required(perm="consultation.add_response")
+@require_GET
+def capture_token(request, slug):
+    """The tablet, before it sends: the CSRF token of the sign-in it has now (the page it
+    shows may have been kept from an earlier one); 401 once the sign-in has run out."""
+    get_object_or_404(Consultation, slug=slug)
+    return JsonResponse({"token": get_token(request)})
+
+
+def _digest(names) -> str:
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
 
 
 @staff_required(perm="consultation.add_response")
@@ -475,14 +500,15 @@ def capture_worker(request, slug):
     """The capture page's service worker: keeps the page and what it needs, so the page
     opens again with no connection."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    page = reverse("consultation_staff:capture", args=[consultation.slug])
+    kept = [reverse("consultation_staff:capture", args=[consultation.slug]), *capture.assets()]
     response = render(
         request,
         "consultation/staff/capture_worker.js",
-        # JSON is JavaScript: the names and addresses go in as literals, quoted.
+        # JSON is JavaScript: the names and addresses go in as literals, quoted. The cache is
+        # named after what it keeps, so a release with new files starts a new one.
         {
-            "cache_name": json.dumps(f"dit-capture-{consultation.pk}-v1"),
-            "urls": json.dumps([page, *capture.assets()]),
+            "cache_name": json.dumps(f"dit-capture-{consultation.pk}-{_digest(kept)}"),
+            "urls": json.dumps(kept),
         },
         content_type="text/javascript; charset=utf-8",
     )

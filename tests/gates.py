@@ -195,6 +195,7 @@ RULES = {
     "consultation_staff:capture_sync": rule({STAFF, ADMIN}, ok=POST_ONLY, anonymous=401),
     "consultation_staff:capture": COMMISSION,
     "consultation_staff:capture_worker": COMMISSION,
+    "consultation_staff:capture_token": rule({STAFF, ADMIN}, anonymous=401),
     "consultation_staff:capture_manifest": COMMISSION,
     "consultation_staff:export_answers": COMMISSION,
     "consultation_staff:export_answers_dictionary": COMMISSION,

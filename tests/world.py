@@ -186,6 +186,7 @@ def _consultation(world):
         "capture",
         "capture_worker",
         "capture_manifest",
+        "capture_token",
     ):
         world.params[f"consultation_staff:{name}"] = slug
     world.params["consultation_staff:translation_edit"] = {**slug, "language": "tr"}

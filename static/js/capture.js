@@ -25,9 +25,9 @@ function openDatabase() {
     const request = indexedDB.open(config.database, 1);
     request.onupgradeneeded = () => {
       const db = request.result;
-      db.createObjectStore("settings", { keyPath: "name" });
-      db.createObjectStore("waiting", { keyPath: "id" });
-      db.createObjectStore("sent", { keyPath: "id" });
+      for (const name of ["settings", "waiting", "sent", "refused"]) {
+        db.createObjectStore(name, { keyPath: name === "settings" ? "name" : "id" });
+      }
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -39,8 +39,12 @@ async function store(name, mode, work) {
   return new Promise((resolve, reject) => {
     const transaction = db.transaction(name, mode);
     const result = work(transaction.objectStore(name));
-    transaction.oncomplete = () => resolve(result && "result" in result ? result.result : result);
+    transaction.oncomplete = () => {
+      db.close();
+      resolve(result && "result" in result ? result.result : result);
+    };
     transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error); // the tablet's storage is full
   });
 }
 
@@ -134,9 +138,13 @@ function say(name, text) {
 }
 
 async function counts() {
-  const [waiting, sent] = await Promise.all([readAll("waiting"), readAll("sent")]);
+  const [waiting, sent, refused] = await Promise.all(["waiting", "sent", "refused"].map(readAll));
   root.querySelector("[data-count=waiting]").textContent = String(waiting.length);
   root.querySelector("[data-count=sent]").textContent = String(sent.length);
+  root.querySelector("[data-count=refused]").textContent = String(refused.length);
+  // No new resident once the consultation has closed; what waits can still be sent.
+  root.querySelector("[data-action=start]").hidden = Date.now() >= Date.parse(config.closes_at);
+  root.querySelector("[data-message=closed]").hidden = Date.now() < Date.parse(config.closes_at);
   const event = await read("settings", "event");
   root.querySelector("[data-event-name]").textContent = event ? event.value : "";
 }
@@ -154,7 +162,6 @@ function showPage(index) {
   pages.forEach((page, n) => {
     page.hidden = n !== index;
   });
-  root.querySelector("[data-page-number]").textContent = String(index + 1);
   root.querySelector("[data-page-back]").hidden = index === 0;
   const heading = pages[index].querySelector("h2");
   heading.setAttribute("tabindex", "-1");
@@ -175,13 +182,37 @@ function pageErrors(page) {
 }
 
 function showErrors(page, errors) {
+  // As the questionnaire online: a summary at the top, linked to each question, and the
+  // message beside the question.
+  for (const group of page.querySelectorAll(".govuk-form-group--error")) {
+    group.classList.remove("govuk-form-group--error");
+  }
+  for (const message of page.querySelectorAll("[data-inline-error]")) message.remove();
   const summary = page.querySelector("[data-errors]");
   const list = summary.querySelector("ul");
   list.replaceChildren(
     ...errors.map((rule) => {
+      const input = page.querySelector(`[name="${rule.fields[0]}"]`);
+      const group = input.closest(".govuk-form-group");
+      const message = document.createElement("p");
+      message.className = "govuk-error-message";
+      message.dataset.inlineError = "";
+      message.id = `${input.id}-error`;
+      const hidden = document.createElement("span");
+      hidden.className = "govuk-visually-hidden";
+      hidden.textContent = `${config.text.error} `;
+      message.append(hidden, rule.message);
+      const place = group.querySelector(".govuk-hint") || group.querySelector("legend, label");
+      place.after(message);
+      group.classList.add("govuk-form-group--error");
+      const described = group.querySelector("fieldset") || input;
+      described.setAttribute(
+        "aria-describedby",
+        [described.getAttribute("aria-describedby"), message.id].filter(Boolean).join(" "),
+      );
       const item = document.createElement("li");
       const link = document.createElement("a");
-      link.href = `#${page.querySelector(`[name="${rule.fields[0]}"]`).id}`;
+      link.href = `#${input.id}`;
       link.textContent = rule.message;
       item.append(link);
       return item;
@@ -233,12 +264,14 @@ async function finish() {
 // --- Sending ---------------------------------------------------------------------------
 
 async function freshToken() {
-  // The CSRF token of the signed-in session now (the page may have been kept from an
-  // earlier one); a sign-in that has run out answers with the sign-in page instead.
-  const page = await fetch(config.page, { cache: "no-store", credentials: "same-origin" });
-  if (!page.ok || page.redirected) return null;
-  const match = (await page.text()).match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
-  return match ? match[1] : null;
+  // The CSRF token of the sign-in now (the page shown may have been kept from an earlier
+  // one); 401, or the second-factor page, once the sign-in has run out.
+  const answer = await fetch(config.token, {
+    cache: "no-store",
+    credentials: "same-origin",
+    redirect: "manual",
+  });
+  return answer.status === 200 ? (await answer.json()).token : null;
 }
 
 let sending = null;
@@ -259,7 +292,8 @@ async function sendWaiting() {
     return;
   }
   say("sync", config.text.sending);
-  let outcome;
+  let done = 0;
+  let refused = 0;
   try {
     const token = await freshToken();
     if (!token) {
@@ -267,30 +301,68 @@ async function sendWaiting() {
       return;
     }
     const event = (await read("settings", "event")).value;
-    const responses = await Promise.all(waiting.map(open));
-    outcome = await fetch(config.sync, {
-      method: "POST",
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ event, responses }),
-    });
+    for (let start = 0; start < waiting.length; start += config.batch) {
+      const records = waiting.slice(start, start + config.batch);
+      const outcome = await post(token, event, records);
+      if (outcome.status === 200) {
+        const { saved, already } = await outcome.json();
+        await settle([...saved, ...already]);
+        done += saved.length + already.length;
+      } else if (outcome.status === 400) {
+        // Answers the portal will not take (a changed list, a tablet's clock far out) are
+        // put aside, still encrypted, for staff to look into; the rest go again now.
+        const { problems } = await outcome.json();
+        const named = records.filter((r) => r.id in problems);
+        if (!named.length) {
+          refused += records.length;
+          continue;
+        }
+        await setAside(named);
+        refused += named.length;
+        const rest = records.filter((r) => !(r.id in problems));
+        if (rest.length) {
+          const again = await post(token, event, rest);
+          if (again.status === 200) {
+            const { saved, already } = await again.json();
+            await settle([...saved, ...already]);
+            done += saved.length + already.length;
+          }
+        }
+      } else {
+        say("sync", config.text.signIn); // 401, 403, or a redirect to sign in
+        return;
+      }
+    }
   } catch {
     say("sync", config.text.offline);
+    await counts();
     return;
   }
-  if (outcome.status === 200) {
-    const { saved, already } = await outcome.json();
-    const done = [...saved, ...already];
-    await remove("waiting", done);
-    await Promise.all(done.map((id) => write("sent", { id, at: new Date().toISOString() })));
-    say("sync", config.text.sent.replace("%(n)s", String(done.length)));
-  } else if (outcome.status === 400) {
-    say("sync", config.text.refused);
-  } else {
-    say("sync", config.text.signIn); // 401, 403, or a redirect to sign in
-  }
+  const parts = [config.text.sent.replace("%(n)s", String(done))];
+  if (refused) parts.push(config.text.refused.replace("%(n)s", String(refused)));
+  say("sync", parts.join(" "));
   await counts();
+}
+
+async function post(token, event, records) {
+  const responses = await Promise.all(records.map(open));
+  return fetch(config.sync, {
+    method: "POST",
+    credentials: "same-origin",
+    redirect: "manual",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+    body: JSON.stringify({ event, responses }),
+  });
+}
+
+async function settle(ids) {
+  await remove("waiting", ids);
+  await Promise.all(ids.map((id) => write("sent", { id, at: new Date().toISOString() })));
+}
+
+async function setAside(records) {
+  await remove("waiting", records.map((r) => r.id));
+  await Promise.all(records.map((r) => write("refused", r)));
 }
 
 // --- Wiring ----------------------------------------------------------------------------
@@ -348,6 +420,10 @@ for (const page of pages) {
 }
 
 window.addEventListener("online", send);
+
+if (navigator.storage && navigator.storage.persist) {
+  navigator.storage.persist(); // answers waiting here are not the browser's to clear
+}
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(config.worker, { scope: config.scope });

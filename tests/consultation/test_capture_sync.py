@@ -233,3 +233,13 @@ def test_the_capture_page_keeps_what_it_needs_to_open_offline(
     assert manifest["Content-Type"] == "application/manifest+json"
     assert manifest.json()["start_url"] == page
     assert manifest.json()["display"] == "standalone"
+
+
+def test_the_tablet_asks_for_the_token_of_the_sign_in_it_has_now(
+    client_for, commission_staff, consultation
+):
+    url = reverse("consultation_staff:capture_token", args=[consultation.slug])
+    assert Client().get(url).status_code == 401
+    answer = client_for(commission_staff).get(url)
+    assert answer.status_code == 200
+    assert len(answer.json()["token"]) == 64

@@ -2,7 +2,7 @@
 // the page and what it needs, so that, opened once online, it opens again offline. The page
 // is asked of the network first (a fresh sign-in and token when online), and kept copies
 // answer when there is none; static files are kept ones first. Nothing else is touched:
-// sending answers always goes to the network.
+// the sign-in's token and sending answers always go to the network.
 const CACHE = {{ cache_name|safe }};
 const KEPT = {{ urls|safe }};
 const PAGE = KEPT[0];
@@ -35,7 +35,7 @@ self.addEventListener("fetch", (event) => {
         })
         .catch(() => caches.match(PAGE)),
     );
-  } else if (KEPT.includes(url.pathname)) {
+  } else if (url.pathname !== PAGE && KEPT.includes(url.pathname)) {
     event.respondWith(caches.match(url.pathname).then((kept) => kept || fetch(request)));
   }
 });
