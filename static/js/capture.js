@@ -82,7 +82,20 @@ async function setUp(pin, event) {
     iv,
   });
   await write("settings", { name: "key", salt, iv, wrapped });
-  await write("settings", { name: "event", value: event });
+  dataKey = fresh;
+  await setEvent(event);
+  dataKey = null;
+}
+
+// The event's name is kept sealed too, and sealed into each resident's answers as they are
+// saved: a new event's name never relabels answers given at the last one.
+async function setEvent(name) {
+  await write("settings", { name: "event", ...(await seal(name)) });
+}
+
+async function eventName() {
+  const found = await read("settings", "event");
+  return found ? unseal(found) : "";
 }
 
 async function unlock(pin) {
@@ -113,7 +126,7 @@ async function seal(value) {
   return { iv, data };
 }
 
-async function open(record) {
+async function unseal(record) {
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: record.iv }, dataKey, record.data);
   return JSON.parse(new TextDecoder().decode(plain));
 }
@@ -145,12 +158,12 @@ async function counts() {
   // No new resident once the consultation has closed; what waits can still be sent.
   root.querySelector("[data-action=start]").hidden = Date.now() >= Date.parse(config.closes_at);
   root.querySelector("[data-message=closed]").hidden = Date.now() < Date.parse(config.closes_at);
-  const event = await read("settings", "event");
-  root.querySelector("[data-event-name]").textContent = event ? event.value : "";
+  if (dataKey) root.querySelector("[data-event-name]").textContent = await eventName();
 }
 
 function lock() {
   dataKey = null;
+  root.querySelector("[data-event-name]").textContent = "";
   root.querySelector("[name=unlock_pin]").value = "";
   show("locked");
 }
@@ -254,7 +267,8 @@ async function finish() {
     version: "standard",
     answers: answers(),
   };
-  await write("waiting", { id: response.id, ...(await seal(response)) });
+  const event = await eventName();
+  await write("waiting", { id: response.id, ...(await seal({ event, response })) });
   clearAnswers();
   dataKey = null; // the next person starts clean: staff unlock again
   await counts();
@@ -300,9 +314,7 @@ async function sendWaiting() {
       say("sync", config.text.signIn);
       return;
     }
-    const event = (await read("settings", "event")).value;
-    for (let start = 0; start < waiting.length; start += config.batch) {
-      const records = waiting.slice(start, start + config.batch);
+    for (const [event, records] of await batches(waiting)) {
       const outcome = await post(token, event, records);
       if (outcome.status === 200) {
         const { saved, already } = await outcome.json();
@@ -312,14 +324,14 @@ async function sendWaiting() {
         // Answers the portal will not take (a changed list, a tablet's clock far out) are
         // put aside, still encrypted, for staff to look into; the rest go again now.
         const { problems } = await outcome.json();
-        const named = records.filter((r) => r.id in problems);
+        const named = records.filter((r) => r.record.id in problems);
         if (!named.length) {
           refused += records.length;
           continue;
         }
-        await setAside(named);
+        await setAside(named.map((r) => r.record));
         refused += named.length;
-        const rest = records.filter((r) => !(r.id in problems));
+        const rest = records.filter((r) => !(r.record.id in problems));
         if (rest.length) {
           const again = await post(token, event, rest);
           if (again.status === 200) {
@@ -344,8 +356,26 @@ async function sendWaiting() {
   await counts();
 }
 
-async function post(token, event, records) {
-  const responses = await Promise.all(records.map(open));
+// The waiting answers opened, by event, in batches the portal takes at once:
+// [event, [{record, response}]].
+async function batches(waiting) {
+  const byEvent = new Map();
+  for (const record of waiting) {
+    const { event, response } = await unseal(record);
+    if (!byEvent.has(event)) byEvent.set(event, []);
+    byEvent.get(event).push({ record, response });
+  }
+  const found = [];
+  for (const [event, items] of byEvent) {
+    for (let start = 0; start < items.length; start += config.batch) {
+      found.push([event, items.slice(start, start + config.batch)]);
+    }
+  }
+  return found;
+}
+
+async function post(token, event, items) {
+  const responses = items.map((item) => item.response);
   return fetch(config.sync, {
     method: "POST",
     credentials: "same-origin",
@@ -397,6 +427,39 @@ root.querySelector("[data-form=unlock]").addEventListener("submit", async (event
     say("unlock", config.text.wrongPin);
   }
 });
+
+root.querySelector("[data-form=event]").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget; // gone from the event once it has been handled
+  const name = form.elements.new_event.value.trim();
+  if (!name) {
+    say("event", config.text.eventMissing);
+    return;
+  }
+  await setEvent(name);
+  form.reset();
+  say("event", "");
+  await counts();
+});
+
+// A tablet left alone locks itself, and a resident's half-finished answers are cleared.
+const IDLE_MINUTES = 10;
+let idle = null;
+function stillHere() {
+  clearTimeout(idle);
+  idle = setTimeout(
+    () => {
+      if (dataKey || !root.querySelector('[data-state="answering"]').hidden) {
+        clearAnswers();
+        lock();
+      }
+    },
+    IDLE_MINUTES * 60 * 1000,
+  );
+}
+for (const kind of ["pointerdown", "keydown", "input"]) {
+  document.addEventListener(kind, stillHere, { passive: true });
+}
 
 root.querySelector("[data-action=start]").addEventListener("click", () => {
   clearAnswers();

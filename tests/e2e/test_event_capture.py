@@ -145,6 +145,16 @@ def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
     expect(page.get_by_text("Sent: 1 answers are saved in the portal.")).to_be_visible()
     assert rows.count() == 6
 
+    # At another event: answers from now on carry its name; those given before keep theirs.
+    page.get_by_text("At another event now").click()
+    page.get_by_label("The new event").fill("Stoke Newington library")
+    page.get_by_role("button", name="Change the event").click()
+    expect(page.locator("[data-event-name]")).to_have_text("Stoke Newington library")
+    answer_once(page)
+    expect(page.get_by_text("Sent: 1 answers are saved in the portal.")).to_be_visible()
+    assert rows.filter(channel_detail="Stoke Newington library").count() == 1
+    assert rows.filter(channel_detail="Dalston library drop-in").count() == 6
+
     # An answer the portal will not take is put aside (still encrypted), not retried forever.
     def refuse(route):
         (first,) = json.loads(route.request.post_data)["responses"]
