@@ -163,7 +163,6 @@ def messages() -> dict[str, str]:
             "%(n)s answers the portal would not take are kept aside on this tablet, still "
             "encrypted: ask the portal's administrator."
         ),
-        "error": _("Error:"),
     }
 
 

@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,13 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import staff_required
 from common.forms import add_service_errors, saved_or_errors
+from common.languages import direction
 from reporting.csvfiles import csv_download
 from reporting.releases import current_release
 from surveys import views as surveys_views
@@ -432,17 +434,38 @@ def capture_sync(request, slug):
     return JsonResponse(outcome)
 
 
-def _capture_pages(consultation):
-    """The pages the tablet asks, blank, with the rules the browser checks before moving
-    on (the same the server checks again when the answers arrive)."""
-    shown = languages.as_read(consultation)
-    pages, rules = [], {}
-    for step in capture.CAPTURED_STEPS:
-        form = step.form_class(consultation=shown)
-        del form.fields["website"]  # no bot fills in a tablet in staff hands
-        pages.append((step, render_to_string("includes/fields.html", {"form": form})))
-        rules[step.slug] = capture.rules(form)
-    return pages, rules
+@dataclass
+class CaptureLanguage:
+    """The tablet's pages in one language the consultation is offered in."""
+
+    code: str
+    name: str
+    direction: str
+    html: str  # its pages, rendered in it
+    rules: dict  # what the browser checks on each page, in its words
+
+
+def _capture_languages(consultation) -> list[CaptureLanguage]:
+    """The pages the tablet asks, blank, in each language the consultation is offered in,
+    with the rules the browser checks before moving on (the server checks them again when
+    the answers arrive)."""
+    names = dict(settings.LANGUAGES)
+    found = []
+    for code in languages.offered(consultation):
+        with translation.override(code):
+            shown = languages.as_read(consultation, code)
+            pages, rules = [], {}
+            for step in capture.CAPTURED_STEPS:
+                # The same questions in each language on one page: ids of their own.
+                form = step.form_class(consultation=shown, auto_id=f"id_{code}_%s")
+                del form.fields["website"]  # no bot fills in a tablet in staff hands
+                pages.append((step, render_to_string("includes/fields.html", {"form": form})))
+                rules[step.slug] = capture.rules(form)
+            html = render_to_string(
+                "consultation/staff/capture_pages.html", {"pages": pages, "language": code}
+            )
+        found.append(CaptureLanguage(code, names[code], direction(code), html, rules))
+    return found
 
 
 @never_cache
@@ -452,7 +475,7 @@ def capture_page(request, slug):
     """Commission staff and admins: answers at an event on a tablet, with or without a
     connection (the one page of the portal that needs JavaScript, and says so)."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    pages, rules = _capture_pages(consultation)
+    in_languages = _capture_languages(consultation)
     base = reverse("consultation_staff:capture", args=[slug])
     config = {
         "database": f"dit-capture-{consultation.pk}",
@@ -463,8 +486,7 @@ def capture_page(request, slug):
         "closes_at": consultation.closes_at.isoformat(),
         "batch": capture.MAX_RESPONSES,
         "worker": reverse("consultation_staff:capture_worker", args=[slug]),
-        "language": settings.LANGUAGE_CODE,
-        "rules": rules,
+        "rules": {language.code: language.rules for language in in_languages},
         "text": capture.messages(),
     }
     return render(
@@ -472,7 +494,7 @@ def capture_page(request, slug):
         "consultation/staff/capture.html",
         {
             "consultation": consultation,
-            "pages": pages,
+            "languages": in_languages,
             "config": config,
             "handed_to_residents": True,
         },

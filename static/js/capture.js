@@ -14,8 +14,10 @@ const root = document.querySelector("[data-capture]");
 const config = JSON.parse(document.getElementById("capture-config").textContent);
 const PBKDF2_ROUNDS = 600000;
 const sections = [...root.querySelectorAll("[data-state]")];
-const pages = [...root.querySelectorAll("[data-page]")];
+const blocks = [...root.querySelectorAll("[data-language]")];
 let dataKey = null; // only while unlocked
+let language = null; // the language the resident chose, and its pages
+let pages = [];
 let current = 0;
 
 // --- IndexedDB -------------------------------------------------------------------------
@@ -170,12 +172,23 @@ function lock() {
 
 // --- A resident's answers --------------------------------------------------------------
 
+function choose(code) {
+  language = code;
+  const block = blocks.find((b) => b.dataset.language === code);
+  blocks.forEach((b) => {
+    b.hidden = b !== block;
+  });
+  pages = [...block.querySelectorAll("[data-page]")];
+  clearAnswers();
+  show("answering");
+  showPage(0);
+}
+
 function showPage(index) {
   current = index;
   pages.forEach((page, n) => {
     page.hidden = n !== index;
   });
-  root.querySelector("[data-page-back]").hidden = index === 0;
   const heading = pages[index].querySelector("h2");
   heading.setAttribute("tabindex", "-1");
   heading.focus();
@@ -183,7 +196,7 @@ function showPage(index) {
 
 function pageErrors(page) {
   const errors = [];
-  for (const rule of config.rules[page.dataset.page] || []) {
+  for (const rule of config.rules[language][page.dataset.page] || []) {
     const given = rule.fields.some((name) =>
       [...page.querySelectorAll(`[name="${name}"]`)].some((input) =>
         input.type === "checkbox" || input.type === "radio" ? input.checked : input.value.trim(),
@@ -213,7 +226,7 @@ function showErrors(page, errors) {
       message.id = `${input.id}-error`;
       const hidden = document.createElement("span");
       hidden.className = "govuk-visually-hidden";
-      hidden.textContent = `${config.text.error} `;
+      hidden.textContent = `${page.dataset.errorPrefix} `;
       message.append(hidden, rule.message);
       const place = group.querySelector(".govuk-hint") || group.querySelector("legend, label");
       place.after(message);
@@ -256,14 +269,14 @@ function answers() {
 
 function clearAnswers() {
   for (const form of root.querySelectorAll("[data-page] form")) form.reset();
-  pages.forEach((page) => showErrors(page, []));
+  root.querySelectorAll("[data-page]").forEach((page) => showErrors(page, []));
 }
 
 async function finish() {
   const response = {
     id: crypto.randomUUID(),
     given_at: new Date().toISOString(),
-    language: config.language,
+    language,
     version: "standard",
     answers: answers(),
   };
@@ -272,6 +285,13 @@ async function finish() {
   clearAnswers();
   dataKey = null; // the next person starts clean: staff unlock again
   await counts();
+  const block = blocks.find((b) => b.dataset.language === language);
+  const thanks = block.querySelector("[data-thanks]").cloneNode(true);
+  thanks.hidden = false;
+  const shown = root.querySelector("[data-thanks-shown]");
+  shown.replaceChildren(thanks);
+  shown.lang = block.lang;
+  shown.dir = block.dir;
   show("thanks");
 }
 
@@ -462,16 +482,20 @@ for (const kind of ["pointerdown", "keydown", "input"]) {
 }
 
 root.querySelector("[data-action=start]").addEventListener("click", () => {
-  clearAnswers();
-  show("answering");
-  showPage(0);
+  if (blocks.length > 1) show("choose");
+  else choose(blocks[0].dataset.language);
 });
+for (const button of root.querySelectorAll("[data-choose]")) {
+  button.addEventListener("click", () => choose(button.dataset.choose));
+}
 root.querySelector("[data-action=send]").addEventListener("click", send);
 root.querySelector("[data-action=lock]").addEventListener("click", lock);
 root.querySelector("[data-action=unlock-next]").addEventListener("click", lock);
-root.querySelector("[data-page-back]").addEventListener("click", () => showPage(current - 1));
+for (const back of root.querySelectorAll("[data-page-back]")) {
+  back.addEventListener("click", () => showPage(current - 1));
+}
 
-for (const page of pages) {
+for (const page of root.querySelectorAll("[data-page]")) {
   page.querySelector("form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const errors = pageErrors(page);

@@ -206,16 +206,16 @@ def test_the_capture_page_asks_the_questions_and_says_it_needs_javascript(
     assert 'name="csrfmiddlewaretoken"' in html
     config = page.context["config"]
     assert config["sync"] == reverse("consultation_staff:capture_sync", args=[consultation.slug])
-    assert config["rules"]["barriers"] == [
+    assert config["rules"]["en-gb"]["barriers"] == [
         {
             "fields": ["barriers", "barriers_other"],
             "message": "Select at least one barrier, or describe it in your own words",
         }
     ]
-    assert config["rules"]["support"] == [
+    assert config["rules"]["en-gb"]["support"] == [
         {"fields": ["interest"], "message": "Select how interested you are in a digital tech job"}
     ]
-    assert config["rules"]["comments"] == []
+    assert config["rules"]["en-gb"]["comments"] == []
 
 
 def test_the_capture_page_keeps_what_it_needs_to_open_offline(

@@ -7,10 +7,12 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from consultation.models import Channel, Response
-from tests.consultation.factories import ConsultationFactory
+from tests.consultation.factories import ConsultationFactory, translate_all
 from tests.e2e.conftest import vnu_errors
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -18,18 +20,26 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PIN = "482916"
 
 
-def answer_once(page):
-    """One resident, from "Start" to "hand the tablet back", then staff unlock again."""
+def answer_once(page, code="en-gb"):
+    """One resident, from "Start" to "hand the tablet back", in the language ``code``, then
+    staff unlock again."""
+    with translation.override(code):
+        words = {w: gettext(w) for w in ("Save and continue", "Send my answers")}
+        thanks = gettext("Thank you: your answers are saved")
     page.get_by_role("button", name="Start a resident's answers").click()
-    page.locator("[data-page=barriers]").get_by_role("checkbox").first.check()
-    page.get_by_role("button", name="Save and continue").locator("visible=true").click()
-    page.locator("[data-page=changes]").get_by_role("checkbox").first.check()
-    page.get_by_role("button", name="Save and continue").locator("visible=true").click()
-    page.locator("[data-page=support]").get_by_role("radio").first.check()
+    choose = page.locator("[data-state=choose]")
+    if choose.is_visible():
+        choose.locator(f"[data-choose={code}]").click()
+    block = page.locator(f"[data-language={code}]")
+    block.locator("[data-page=barriers]").get_by_role("checkbox").first.check()
+    block.get_by_role("button", name=words["Save and continue"]).locator("visible=true").click()
+    block.locator("[data-page=changes]").get_by_role("checkbox").first.check()
+    block.get_by_role("button", name=words["Save and continue"]).locator("visible=true").click()
+    block.locator("[data-page=support]").get_by_role("radio").first.check()
     for _ in range(3):
-        page.get_by_role("button", name="Save and continue").locator("visible=true").click()
-    page.get_by_role("button", name="Send my answers").click()
-    expect(page.get_by_role("heading", name="Thank you: your answers are saved")).to_be_visible()
+        block.get_by_role("button", name=words["Save and continue"]).locator("visible=true").click()
+    block.get_by_role("button", name=words["Send my answers"]).click()
+    expect(page.get_by_role("heading", name=thanks)).to_be_visible()
     page.get_by_role("button", name="Staff: unlock for the next resident").click()
     page.get_by_label("Staff PIN", exact=True).fill(PIN)
     page.get_by_role("button", name="Unlock").click()
@@ -154,6 +164,15 @@ def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
     expect(page.get_by_text("Sent: 1 answers are saved in the portal.")).to_be_visible()
     assert rows.filter(channel_detail="Stoke Newington library").count() == 1
     assert rows.filter(channel_detail="Dalston library drop-in").count() == 6
+
+    # In the consultation's other languages: a resident chooses Turkish.
+    translate_all(consultation, "tr", commission_staff)
+    page.reload()
+    page.get_by_label("Staff PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Unlock").click()
+    answer_once(page, "tr")
+    expect(page.get_by_text("Sent: 1 answers are saved in the portal.")).to_be_visible()
+    assert rows.order_by("-pk").first().language == "tr"
 
     # An answer the portal will not take is put aside (still encrypted), not retried forever.
     def refuse(route):
