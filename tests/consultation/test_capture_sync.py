@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -243,3 +244,25 @@ def test_the_tablet_asks_for_the_token_of_the_sign_in_it_has_now(
     answer = client_for(commission_staff).get(url)
     assert answer.status_code == 200
     assert len(answer.json()["token"]) == 64
+
+
+def test_answers_given_before_the_close_are_taken_when_sent_after_it(client_for, commission_staff):
+    closing = ConsultationFactory(closes_at=timezone.now() + datetime.timedelta(hours=1))
+    url = reverse("consultation_staff:capture_sync", args=[closing.slug])
+    client = client_for(commission_staff)
+    given = closing.closes_at - datetime.timedelta(minutes=30)
+    late = closing.closes_at + datetime.timedelta(minutes=5)
+    with time_machine.travel(closing.closes_at + datetime.timedelta(minutes=10)):
+        before = client.post(
+            url,
+            json.dumps(batch(captured(closing, given_at=given.isoformat()))),
+            content_type="application/json",
+        )
+        after = client.post(
+            url,
+            json.dumps(batch(captured(closing, given_at=late.isoformat()))),
+            content_type="application/json",
+        )
+    assert before.status_code == 200
+    assert after.status_code == 400
+    assert Response.objects.filter(consultation=closing).count() == 1
