@@ -2,6 +2,7 @@
 (through the crispy-forms-gds template pack and the overrides in templates/gds/)."""
 
 from django import forms, template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 register = template.Library()
@@ -18,15 +19,16 @@ def field_label(bound_field) -> str:
     marked: leaving it unticked is an answer. Nor is a field the form requires in another
     way (one of two fields, say), which says so with ``field.answer_expected = True``.
     """
-    label = str(bound_field.label)
+    label = bound_field.label
     if (
         bound_field.field.required
         or getattr(bound_field.field, "answer_expected", False)
         or isinstance(bound_field.field.widget, forms.CheckboxInput)
-        or str(OPTIONAL) in label
+        or str(OPTIONAL) in str(label)
     ):
         return label
-    return f"{label} {OPTIONAL}"
+    # A label built with format_html (a part in another language, say) stays markup.
+    return format_html("{} {}", label, OPTIONAL)
 
 
 @register.filter

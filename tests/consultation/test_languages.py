@@ -167,6 +167,9 @@ def test_staff_translate_and_review_a_language_on_one_page(
     needed = languages.needed(consultation)
     assert page.count('name="text_') == len(needed)
     assert 'lang="tr" dir="ltr"' in page
+    # Each box is labelled with its English, marked as English (not shown as markup).
+    assert 'Title: <span lang="en" dir="ltr">Have your say on tech jobs</span>' in page
+    assert "&lt;span" not in page
 
     data = {f"text_{text.name}": f"TR {text.english}" for text in needed}
     data.update({f"reviewed_{text.name}": "on" for text in needed})
