@@ -158,6 +158,16 @@ def interface_reviewed(language: str) -> bool:
     return language in settings.INTERFACE_LANGUAGES_REVIEWED
 
 
+def interface_offered() -> list[str]:
+    """The languages any resident page may be shown in: English, and each language whose
+    catalogue is reviewed (a consultation's own pages also need its texts: ``offered``)."""
+    return [
+        code
+        for code, _name in settings.LANGUAGES
+        if code == settings.LANGUAGE_CODE or interface_reviewed(code)
+    ]
+
+
 def coverage(consultation: Consultation) -> list[Coverage]:
     """Each language's progress: texts reviewed, in draft, out of date (the English changed
     since) and missing (3 queries)."""

@@ -40,16 +40,22 @@ def _in_language(request, consultation: Consultation, *, also=None) -> Consultat
     return languages.as_read(consultation)
 
 
+def _in_interface_language() -> None:
+    """For a resident page that is no consultation's own (the list, an email's links): only
+    in a language whose catalogue is reviewed."""
+    if get_language() not in languages.interface_offered():
+        raise NotInThisLanguage
+
+
 def _to_english(request):
-    """The English page of a consultation not offered in the language asked for, saying so
-    (in English: the resident reads the page it leads to in English; the language's name
-    is written in itself, so they recognise it)."""
+    """The English page of one not offered in the language asked for, saying so (in
+    English: the resident reads the page it leads to in English; the language's name is
+    written in itself, so they recognise it)."""
     asked = dict(settings.LANGUAGES).get(get_language(), get_language())
     english = translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
     with override(settings.LANGUAGE_CODE):
         messages.info(
-            request,
-            _("This consultation is not available in %(language)s yet.") % {"language": asked},
+            request, _("This page is not available in %(language)s yet.") % {"language": asked}
         )
     if request.method == "POST":
         # Answers sent as the language was withdrawn go on to the English page as they are
@@ -74,11 +80,13 @@ def resident_page(view):
 
 
 @require_GET
+@resident_page
 def index(request):
     """Public. Open consultations, and closed ones with published findings, in the page's
     language where they are offered in it (each other one says it is in English)."""
+    _in_interface_language()
     open_now, published = selectors.public_consultations()
-    request.page_languages = switcher(request, dict(settings.LANGUAGES))
+    request.page_languages = switcher(request, languages.interface_offered())
     return render(
         request,
         "consultation/index.html",
@@ -306,8 +314,10 @@ def done(request, slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@resident_page
 def withdraw_contact(request, token):
     """Anyone holding the link from an email: stop the emails and erase the address."""
+    _in_interface_language()
     contact = get_object_or_404(Contact, token=token)
     if request.method == "POST":
         services.contact_withdraw(contact=contact)
@@ -317,8 +327,10 @@ def withdraw_contact(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@resident_page
 def contact_topics(request, token):
     """Anyone holding the link from an email: what the address hears about, to change."""
+    _in_interface_language()
     contact = get_object_or_404(Contact.objects.prefetch_related("topics"), token=token)
     if contact.withdrawn_at is not None:
         return redirect(contact.get_withdraw_url())
@@ -398,9 +410,10 @@ def _findings_downloads(consultation, dimension) -> list[tuple[str, str]]:
     ]
 
 
-def _public_release(slug):
-    """The consultation and its current release, if its findings are public; else 404."""
-    consultation = get_object_or_404(Consultation, slug=slug)
+def _public_release(request, slug):
+    """The consultation and its current release, if its findings are public; else 404.
+    In the languages the consultation is offered in (``resident_page``)."""
+    consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
     release = current_release(consultation)
     if not consultation.findings_are_public or release is None:
         raise Http404
@@ -408,17 +421,19 @@ def _public_release(slug):
 
 
 @require_GET
+@resident_page
 def findings_figures(request, slug):
     """Public, with the findings: the figures the findings page shows, by the grouping
     asked for (``?by=``), as CSV: the frozen release, never live counts."""
-    consultation, release = _public_release(slug)
+    consultation, release = _public_release(request, slug)
     return exports.aggregate_download(consultation, release, request.GET.get("by", ""))
 
 
 @require_GET
+@resident_page
 def findings_figures_dictionary(request, slug):
     """Public, with the findings: the data dictionary of ``findings_figures``."""
-    consultation, release = _public_release(slug)
+    consultation, release = _public_release(request, slug)
     return exports.aggregate_download(
         consultation, release, request.GET.get("by", ""), dictionary=True
     )

@@ -38,7 +38,7 @@ def test_a_consultation_is_in_english_until_its_texts_are_reviewed(
     assert turkish == f"/tr/consultation/{consultation.slug}/"
     page = client.get(turkish, follow=True)
     assert page.redirect_chain == [(consultation.get_absolute_url(), 302)]
-    assert "This consultation is not available in Türkçe yet." in page.content.decode()
+    assert "This page is not available in Türkçe yet." in page.content.decode()
     assert 'class="portal-language-switcher"' not in page.content.decode()
 
     translate_all(consultation, "tr", commission_staff)
@@ -383,3 +383,27 @@ def test_dates_on_a_yiddish_page_name_the_month_in_yiddish(client, consultation,
         month = gettext(closes.strftime("%B"))
     assert month != closes.strftime("%B")
     assert f"{closes.day} {month} {closes.year}" in page.content.decode()
+
+
+def test_pages_of_no_one_consultation_are_shown_only_in_reviewed_languages(
+    client, settings, consultation
+):
+    """The list of consultations and an email's links are in a language only once its
+    catalogue is reviewed; before that they lead to English, saying so."""
+    settings.INTERFACE_LANGUAGES_REVIEWED = ["pl"]
+    contact = services.contact_add(
+        consultation=consultation, email="ada@example.org", consent_text="Yes"
+    )
+    for name, args in (
+        ("consultation:index", []),
+        ("consultation:contact_topics", [contact.token]),
+    ):
+        turkish = client.get(in_language("tr", name, *args), follow=True)
+        assert turkish.redirect_chain == [(in_language("en-gb", name, *args), 302)], name
+        assert "This page is not available in Türkçe yet." in turkish.content.decode()
+        polish = client.get(in_language("pl", name, *args))
+        assert polish.status_code == 200, name
+        assert '<html lang="pl"' in polish.content.decode()
+    switcher = client.get(in_language("en-gb", "consultation:index")).content.decode()
+    assert 'hreflang="pl"' in switcher
+    assert 'hreflang="tr"' not in switcher
