@@ -386,7 +386,8 @@ def findings(request, slug):
             "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
             "dimension": dimension,
             "threshold": release.audit["threshold"],
-            # Themes are staff's own codes, named in English in every language.
+            # Themes are staff's own codes, and the summary staff's own words: in English in
+            # every language, marked so.
             "themes_lang": "" if get_language() == settings.LANGUAGE_CODE else "en",
         },
     )

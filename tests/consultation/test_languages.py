@@ -335,6 +335,7 @@ def test_published_findings_name_each_answer_in_the_page_language(client, commis
     assert label in english
     # Themes are staff's own codes, in English: marked so on a Turkish page, for screen readers.
     assert 'lang="en" dir="ltr">Course times</th>' in turkish
+    assert '<div lang="en" dir="ltr"><p>What we heard.</p></div>' in turkish
     assert 'lang="en" dir="ltr"' not in english
 
 
