@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from .forms import STEPS
-from .models import Consultation, Version, portal_languages
+from .forms import STEPS, OptionQuestionForm, area_choices, option_choices
+from .models import Consultation, OptionKind, Version, portal_languages
 
 # A tablet sends what it holds; a day at a busy stand is a few hundred answers.
 MAX_RESPONSES = 500
@@ -67,9 +67,10 @@ def read_batch(body: bytes, consultation: Consultation) -> tuple[str, list[Captu
             {"responses": [_("Send between 1 and %(max)d responses.") % {"max": MAX_RESPONSES}]}
         )
     problems, read, seen = {}, [], set()
+    lists = _Lists(consultation)
     for n, entry in enumerate(entries):
         label = str(entry.get("id")) if isinstance(entry, dict) else f"#{n}"
-        found, errors = _read_one(entry, consultation)
+        found, errors = _read_one(entry, consultation, lists)
         if found is not None and found.id in seen:
             errors = [_("Sent twice in this batch.")]
         if errors:
@@ -82,7 +83,24 @@ def read_batch(body: bytes, consultation: Consultation) -> tuple[str, list[Captu
     return event.strip(), read
 
 
-def _read_one(entry, consultation: Consultation) -> tuple[Captured | None, list[str]]:
+class _Lists:
+    """The answer lists and wards a batch's responses are checked against, read once for
+    the batch rather than by each response's forms."""
+
+    def __init__(self, consultation: Consultation):
+        self.options = {kind: option_choices(consultation, kind) for kind in OptionKind.values}
+        self.areas = area_choices()
+
+    def give(self, form) -> None:
+        if isinstance(form, OptionQuestionForm):
+            form.fields[form.field].choices = self.options[form.kind]
+        if "area" in form.fields:
+            form.fields["area"].choices = self.areas
+
+
+def _read_one(
+    entry, consultation: Consultation, lists: _Lists
+) -> tuple[Captured | None, list[str]]:
     if not isinstance(entry, dict):
         return None, [_("Expected an object.")]
     try:
@@ -107,6 +125,7 @@ def _read_one(entry, consultation: Consultation) -> tuple[Captured | None, list[
     cleaned = {}
     for step in CAPTURED_STEPS:
         form = step.form_class(_as_form_data(answers), consultation=consultation)
+        lists.give(form)
         if not form.is_valid():
             errors += [
                 f"{name}: {message}" for name, found in form.errors.items() for message in found
