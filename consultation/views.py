@@ -25,7 +25,7 @@ from .models import Consultation, Contact, Version
 
 
 class NotInThisLanguage(Exception):
-    """The consultation is not offered in the page's language."""
+    """The page is not offered in the language its address asks for."""
 
 
 def _in_language(request, consultation: Consultation, *, also=None) -> Consultation:
