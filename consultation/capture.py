@@ -2,11 +2,13 @@
 sends them later: reading and checking a batch (validation only; ``services.event_sync``
 saves it).
 
-A batch is JSON: ``{"event": name, "responses": [{"id": uuid made on the tablet,
-"given_at": ISO 8601 time, "language": code, "version": "standard" | "easy_read",
-"answers": {question: answer}}]}``. Each response's answers pass the same checks as the
-questionnaire online (its pages' forms), but for the page of contact details, which the
-tablet does not ask: an email address has no place on a shared device.
+A batch is JSON: ``{"sealed": [sealed response]}``, each sealed on the tablet for the
+portal alone (``sealing``) and named by the id the tablet made for it. Opened, each is
+``{"event": name, "response": {"id": the same id, "given_at": ISO 8601 time, "language":
+code, "version": "standard" | "easy_read", "answers": {question: answer}}}``. Each
+response's answers pass the same checks as the questionnaire online (its pages' forms),
+but for the page of contact details, which the tablet does not ask: an email address has
+no place on a shared device.
 """
 
 import datetime
@@ -21,6 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from . import sealing
 from .forms import STEPS, OptionQuestionForm, area_choices, option_choices
 from .models import Consultation, OptionKind, Version, portal_languages
 
@@ -41,30 +44,28 @@ class BatchRefused(ValueError):
 
 @dataclass(frozen=True)
 class Captured:
-    """One checked response of a batch."""
+    """One checked response of a batch, with the event it was given at."""
 
     id: uuid.UUID
+    event: str
     given_at: datetime.datetime
     language: str
     version: str
     answers: dict
 
 
-def read_batch(body: bytes, consultation: Consultation) -> tuple[str, list[Captured]]:
-    """The event's name and the checked responses of a batch, or ``BatchRefused``."""
+def read_batch(body: bytes, consultation: Consultation) -> list[Captured]:
+    """The checked responses of a batch, opened, or ``BatchRefused``."""
     try:
         batch = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise BatchRefused({"batch": [_("Not JSON.")]}) from None
-    if not isinstance(batch, dict) or not isinstance(batch.get("responses"), list):
-        raise BatchRefused({"batch": [_("Expected an object with a list of responses.")]})
-    event = batch.get("event")
-    if not isinstance(event, str) or not event.strip() or len(event) > 200:
-        raise BatchRefused({"event": [_("Name the event, in at most 200 characters.")]})
-    entries = batch["responses"]
+    if not isinstance(batch, dict) or not isinstance(batch.get("sealed"), list):
+        raise BatchRefused({"batch": [_("Expected an object with a list of sealed responses.")]})
+    entries = batch["sealed"]
     if not 0 < len(entries) <= MAX_RESPONSES:
         raise BatchRefused(
-            {"responses": [_("Send between 1 and %(max)d responses.") % {"max": MAX_RESPONSES}]}
+            {"sealed": [_("Send between 1 and %(max)d responses.") % {"max": MAX_RESPONSES}]}
         )
     problems, read, seen = {}, [], set()
     lists = _Lists(consultation)
@@ -80,7 +81,7 @@ def read_batch(body: bytes, consultation: Consultation) -> tuple[str, list[Captu
             read.append(found)
     if problems:
         raise BatchRefused(problems)
-    return event.strip(), read
+    return read
 
 
 class _Lists:
@@ -99,14 +100,29 @@ class _Lists:
 
 
 def _read_one(
-    entry, consultation: Consultation, lists: _Lists
+    sealed, consultation: Consultation, lists: _Lists
 ) -> tuple[Captured | None, list[str]]:
-    if not isinstance(entry, dict):
+    if not isinstance(sealed, dict):
         return None, [_("Expected an object.")]
     try:
-        key = uuid.UUID(str(entry.get("id")))
+        key = uuid.UUID(str(sealed.get("id")))
     except ValueError:
         return None, [_("Its id is not a UUID.")]
+    try:
+        opened = sealing.open_sealed(sealed)
+    except sealing.CannotOpen:
+        return None, [
+            _(
+                "It does not open with the portal's key: changed on the way, or sealed "
+                "for another portal."
+            )
+        ]
+    entry = opened.get("response") if isinstance(opened, dict) else None
+    if not isinstance(entry, dict) or entry.get("id") != str(sealed["id"]):
+        return None, [_("What it holds is not this response.")]
+    event = opened.get("event")
+    if not isinstance(event, str) or not event.strip() or len(event) > 200:
+        return None, [_("Name the event, in at most 200 characters.")]
     given_at = parse_datetime(str(entry.get("given_at", ""))) if entry.get("given_at") else None
     if given_at is None or timezone.is_naive(given_at):
         return None, [_("Its time is not an ISO 8601 time with its offset.")]
@@ -139,7 +155,7 @@ def _read_one(
         errors.append(_("Unknown questions: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     if errors:
         return None, errors
-    return Captured(key, given_at, language, version, cleaned), []
+    return Captured(key, event.strip(), given_at, language, version, cleaned), []
 
 
 def _as_form_data(answers: dict) -> QueryDict:

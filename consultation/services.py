@@ -243,11 +243,11 @@ class IdTakenElsewhere(ValidationError):
     """A response id a tablet sent is another consultation's."""
 
 
-def event_sync(*, consultation: Consultation, event: str, responses: list) -> dict[str, list]:
-    """Save a tablet's batch of answers captured at ``event`` (``capture.read_batch``), all
+def event_sync(*, consultation: Consultation, responses: list) -> dict[str, list]:
+    """Save a tablet's batch of answers captured at events (``capture.read_batch``), all
     in one transaction: each response once, by the id the tablet made for it, however many
     times the batch is sent (a retry, a sync cut off half way, two tablets sending the same
-    answers). Each is an event response with the event's name and the time it was given.
+    answers). Each is an event response with its event's name and the time it was given.
     Returns the ids saved now and those saved before."""
     taken = dict(
         Response.objects.filter(submission_key__in=[r.id for r in responses]).values_list(
@@ -264,7 +264,7 @@ def event_sync(*, consultation: Consultation, event: str, responses: list) -> di
                 answers=captured.answers,
                 submission_key=captured.id,
                 channel=Channel.EVENT,
-                channel_detail=event,
+                channel_detail=captured.event,
                 submitted_at=captured.given_at,
                 language=captured.language,
                 version=captured.version,

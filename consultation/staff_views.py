@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,7 @@ from reporting.csvfiles import csv_download
 from reporting.releases import current_release
 from surveys import views as surveys_views
 
-from . import analysis, capture, exports, languages, selectors, services
+from . import analysis, capture, exports, languages, sealing, selectors, services
 from .forms import (
     CodingForm,
     ConsultationForm,
@@ -425,8 +425,16 @@ def capture_sync(request, slug):
     saved, for a batch that cannot be taken."""
     consultation = get_object_or_404(Consultation, slug=slug)
     try:
-        event, responses = capture.read_batch(request.body, consultation)
-        outcome = services.event_sync(consultation=consultation, event=event, responses=responses)
+        body = request.body
+    except RequestDataTooBig:
+        refused = _("Send fewer responses at once: at most %(n)d bytes.")
+        return JsonResponse(
+            {"problems": {"batch": [refused % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}]}},
+            status=413,
+        )
+    try:
+        responses = capture.read_batch(body, consultation)
+        outcome = services.event_sync(consultation=consultation, responses=responses)
     except capture.BatchRefused as refused:
         return JsonResponse({"problems": refused.problems}, status=400)
     except ValidationError as refused:
@@ -485,6 +493,8 @@ def capture_page(request, slug):
         "token": reverse("consultation_staff:capture_token", args=[slug]),
         "closes_at": consultation.closes_at.isoformat(),
         "batch": capture.MAX_RESPONSES,
+        "batch_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "portal_key": sealing.public_key(),
         "worker": reverse("consultation_staff:capture_worker", args=[slug]),
         "rules": {language.code: language.rules for language in in_languages},
         "text": capture.messages(),

@@ -1,11 +1,16 @@
 // Event capture (consultation/staff/capture.html): residents answer on a tablet with no
 // connection; their answers wait on the tablet, encrypted, until staff send them.
 //
-// Keys: a staff PIN (never stored) stretches, by PBKDF2, into a key that wraps the data key.
-// Only the wrapped data key, its salt and nonce are stored; the data key itself lives in
-// this page's memory while the tablet is unlocked, and is dropped whenever it locks (after
-// each resident, on "Lock", on closing the page). Each waiting response is AES-GCM encrypted
-// with it, under a nonce of its own. A lost tablet holds ciphertext only.
+// Answers: the moment a resident sends them, they are sealed for the portal alone
+// (consultation/sealing.py): ECDH on P-256 between a key pair made for that one response,
+// whose private half is never kept, and the portal's public key; HKDF-SHA-256 into an
+// AES-256-GCM key; the response's id bound in. Neither this tablet nor anyone holding it can
+// open them again, whatever PIN they try; only the portal can.
+//
+// The staff PIN (never stored) unlocks the tablet between residents: stretched by PBKDF2,
+// it unwraps a data key that keeps the event's name. Only the wrapped key, its salt and
+// nonce are stored; the data key lives in this page's memory while the tablet is unlocked,
+// and is dropped whenever it locks (after each resident, on "Lock", on closing the page).
 //
 // Sending: every response carries an id made here (crypto.randomUUID); the server saves each
 // id once, so sending again after a cut, or from two tablets, never doubles a response.
@@ -13,6 +18,7 @@
 const root = document.querySelector("[data-capture]");
 const config = JSON.parse(document.getElementById("capture-config").textContent);
 const PBKDF2_ROUNDS = 600000;
+const SEAL_PURPOSE = "dit-portal event capture v1"; // as consultation/sealing.py
 const sections = [...root.querySelectorAll("[data-state]")];
 const blocks = [...root.querySelectorAll("[data-language]")];
 let dataKey = null; // only while unlocked
@@ -126,6 +132,53 @@ async function seal(value) {
     encoder.encode(JSON.stringify(value)),
   );
   return { iv, data };
+}
+
+const fromBase64 = (text) =>
+  Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+const toBase64 = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+
+// ``value`` sealed for the portal, as ``{id, key, ephemeral, iv, data}``.
+async function sealForPortal(id, value) {
+  const curve = { name: "ECDH", namedCurve: "P-256" };
+  const portal = await crypto.subtle.importKey(
+    "raw",
+    fromBase64(config.portal_key.point),
+    curve,
+    false,
+    [],
+  );
+  const mine = await crypto.subtle.generateKey(curve, false, ["deriveBits"]);
+  const shared = await crypto.subtle.deriveBits(
+    { name: "ECDH", public: portal },
+    mine.privateKey,
+    256,
+  );
+  const ephemeral = await crypto.subtle.exportKey("raw", mine.publicKey);
+  const key = await crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: ephemeral, info: encoder.encode(SEAL_PURPOSE) },
+    await crypto.subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]),
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt"],
+  );
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(id) },
+    key,
+    encoder.encode(JSON.stringify(value)),
+  );
+  return {
+    id,
+    key: config.portal_key.id,
+    ephemeral: toBase64(ephemeral),
+    iv: toBase64(iv),
+    data: toBase64(data),
+  };
 }
 
 async function unseal(record) {
@@ -281,7 +334,7 @@ async function finish() {
     answers: answers(),
   };
   const event = await eventName();
-  await write("waiting", { id: response.id, ...(await seal({ event, response })) });
+  await write("waiting", await sealForPortal(response.id, { event, response }));
   clearAnswers();
   dataKey = null; // the next person starts clean: staff unlock again
   await counts();
@@ -318,8 +371,9 @@ function send() {
   return sending;
 }
 
+// Sending needs no PIN: what waits is sealed for the portal, and goes whenever there is a
+// connection and a staff sign-in, the tablet locked or not.
 async function sendWaiting() {
-  if (!dataKey) return;
   const waiting = await readAll("waiting");
   if (!waiting.length) {
     say("sync", config.text.nothing);
@@ -334,26 +388,26 @@ async function sendWaiting() {
       say("sync", config.text.signIn);
       return;
     }
-    for (const [event, records] of await batches(waiting)) {
-      const outcome = await post(token, event, records);
+    for (const records of batches(waiting)) {
+      const outcome = await post(token, records);
       if (outcome.status === 200) {
         const { saved, already } = await outcome.json();
         await settle([...saved, ...already]);
         done += saved.length + already.length;
       } else if (outcome.status === 400) {
         // Answers the portal will not take (a changed list, a tablet's clock far out) are
-        // put aside, still encrypted, for staff to look into; the rest go again now.
+        // put aside, still sealed, for staff to look into; the rest go again now.
         const { problems } = await outcome.json();
-        const named = records.filter((r) => r.record.id in problems);
+        const named = records.filter((r) => r.id in problems);
         if (!named.length) {
           refused += records.length;
           continue;
         }
-        await setAside(named.map((r) => r.record));
+        await setAside(named);
         refused += named.length;
-        const rest = records.filter((r) => !(r.record.id in problems));
+        const rest = records.filter((r) => !(r.id in problems));
         if (rest.length) {
-          const again = await post(token, event, rest);
+          const again = await post(token, rest);
           if (again.status === 200) {
             const { saved, already } = await again.json();
             await settle([...saved, ...already]);
@@ -376,32 +430,34 @@ async function sendWaiting() {
   await counts();
 }
 
-// The waiting answers opened, by event, in batches the portal takes at once:
-// [event, [{record, response}]].
-async function batches(waiting) {
-  const byEvent = new Map();
-  for (const record of waiting) {
-    const { event, response } = await unseal(record);
-    if (!byEvent.has(event)) byEvent.set(event, []);
-    byEvent.get(event).push({ record, response });
-  }
+// The waiting answers in batches the portal takes at once: by number, and by size (sealed
+// answers are ASCII: a character is a byte).
+function batches(waiting) {
+  const room = config.batch_bytes - 1024; // for {"sealed": […]} around them
   const found = [];
-  for (const [event, items] of byEvent) {
-    for (let start = 0; start < items.length; start += config.batch) {
-      found.push([event, items.slice(start, start + config.batch)]);
+  let batch = [];
+  let size = 0;
+  for (const record of waiting) {
+    const length = JSON.stringify(record).length + 1;
+    if (batch.length && (batch.length === config.batch || size + length > room)) {
+      found.push(batch);
+      batch = [];
+      size = 0;
     }
+    batch.push(record);
+    size += length;
   }
+  if (batch.length) found.push(batch);
   return found;
 }
 
-async function post(token, event, items) {
-  const responses = items.map((item) => item.response);
+async function post(token, records) {
   return fetch(config.sync, {
     method: "POST",
     credentials: "same-origin",
     redirect: "manual",
     headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-    body: JSON.stringify({ event, responses }),
+    body: JSON.stringify({ sealed: records }),
   });
 }
 
@@ -523,6 +579,7 @@ if ("serviceWorker" in navigator) {
   if (found) {
     await counts();
     lock();
+    if (navigator.onLine) await send(); // what waited while the page was closed
   } else {
     show("setup");
   }

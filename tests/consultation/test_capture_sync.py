@@ -1,18 +1,27 @@
 """A tablet's batch of answers captured at an event, sent when it is back online: each
 response saved once by the id the tablet made, however often or however far the batch is
-sent; a tampered, malformed or duplicated batch refused whole, with what is wrong."""
+sent; a tampered, malformed or duplicated batch refused whole, with what is wrong. Each
+response is sealed for the portal as the tablet seals it (``seal``)."""
 
+import base64
 import datetime
 import json
+import os
 import uuid
 
 import pytest
 import time_machine
-from django.test import Client
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from consultation import services
+from consultation import sealing, services
 from consultation.capture import MAX_RESPONSES
 from consultation.models import Channel, OptionKind, Response
 
@@ -44,8 +53,42 @@ def captured(consultation, **overrides):
     }
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def seal(value, *, id, portal=None, aad=None):
+    """``value`` sealed as ``capture.js`` seals it: ECDH with a key pair made for it and
+    the portal's public key (``portal``: the page's ``portal_key``), HKDF-SHA-256, AES-GCM
+    with the id bound in (``aad`` to bind another)."""
+    portal = portal or sealing.public_key()
+    mine = ec.generate_private_key(ec.SECP256R1())
+    ephemeral = mine.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    theirs = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unb64(portal["point"]))
+    aes = HKDF(hashes.SHA256(), 32, salt=ephemeral, info=b"dit-portal event capture v1").derive(
+        mine.exchange(ec.ECDH(), theirs)
+    )
+    iv = os.urandom(12)
+    data = AESGCM(aes).encrypt(iv, json.dumps(value).encode(), (aad or id).encode())
+    return {
+        "id": id,
+        "key": portal["id"],
+        "ephemeral": _b64(ephemeral),
+        "iv": _b64(iv),
+        "data": _b64(data),
+    }
+
+
+def sealed_response(response, event="Dalston library drop-in"):
+    return seal({"event": event, "response": response}, id=response["id"])
+
+
 def batch(*responses, event="Dalston library drop-in"):
-    return {"event": event, "responses": list(responses)}
+    return {"sealed": [sealed_response(r, event) for r in responses]}
 
 
 @pytest.fixture
@@ -96,8 +139,9 @@ def test_two_tablets_sending_the_same_batch_make_each_response_once(
     tablets = [Client(), Client()]
     tablets[0].force_login(commission_staff)
     tablets[1].force_login(admin)
+    body = json.dumps(batch(*three))  # what both tablets hold, sealed
     for tablet in tablets:
-        sent = tablet.post(url, json.dumps(batch(*three)), content_type="application/json")
+        sent = tablet.post(url, body, content_type="application/json")
         assert sent.status_code == 200
     assert Response.objects.filter(consultation=consultation).count() == 3
 
@@ -106,10 +150,10 @@ def test_two_tablets_sending_the_same_batch_make_each_response_once(
     ("payload", "problem"),
     [
         ("not json {", "Not JSON."),
-        ([], "Expected an object with a list of responses."),
-        ({"responses": []}, "Name the event"),
-        ({"event": "Stand", "responses": []}, "Send between 1 and"),
-        ({"event": "x" * 201, "responses": [{}]}, "Name the event"),
+        ([], "Expected an object with a list of sealed responses."),
+        ({"event": "Stand", "responses": [{}]}, "Expected an object with a list of sealed"),
+        ({"sealed": []}, "Send between 1 and"),
+        ({"sealed": ["a response"]}, "Expected an object."),
     ],
 )
 def test_a_malformed_batch_is_refused(send, consultation, payload, problem):
@@ -120,8 +164,9 @@ def test_a_malformed_batch_is_refused(send, consultation, payload, problem):
 
 
 def _tampered(consultation, other):
+    """Sealed responses the portal must refuse, by what is wrong with them."""
     good = captured(consultation)
-    return {
+    wrong_answers = {
         "an answer from another consultation": {
             **good,
             "answers": {**good["answers"], "barriers": option_ids(other, OptionKind.BARRIER, 0)},
@@ -137,27 +182,78 @@ def _tampered(consultation, other):
             "given_at": (timezone.now() + datetime.timedelta(hours=1)).isoformat(),
         },
         "a time without its offset": {**good, "given_at": "2026-12-01T10:00:00"},
-        "an id that is not a UUID": {**good, "id": "1; DROP TABLE"},
         "a language not offered": {**good, "language": "fr"},
         "a version made up": {**good, "version": "large-print"},
         "a comment too long": {**good, "answers": {**good["answers"], "comments": "x" * 5001}},
         "answers not an object": {**good, "answers": ["barriers"]},
     }
+    found = {name: sealed_response(bad) for name, bad in wrong_answers.items()}
+    found["an id that is not a UUID"] = sealed_response({**good, "id": "1; DROP TABLE"})
+    found["no event"] = sealed_response(good, event=" ")
+    found["an event name too long"] = sealed_response(good, event="x" * 201)
+    other_portal = ec.generate_private_key(ec.SECP256R1()).public_key()
+    point = other_portal.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    found["sealed for another portal"] = seal(
+        {"event": "Stand", "response": good},
+        id=good["id"],
+        portal={"id": "x", "point": _b64(point)},
+    )
+    found["sealed to another key under the portal's key's name"] = {
+        **found["sealed for another portal"],
+        "key": sealing.public_key()["id"],
+    }
+    sealed = sealed_response(good)
+    flipped = bytearray(_unb64(sealed["data"]))
+    flipped[0] ^= 1
+    found["changed on the way"] = {**sealed, "data": _b64(bytes(flipped))}
+    found["its id changed on the way"] = {**sealed, "id": str(uuid.uuid4())}
+    found["holding another response"] = seal(
+        {"event": "Stand", "response": captured(consultation)}, id=good["id"]
+    )
+    found["not base64"] = {**sealed, "data": "%%%"}
+    found["no ephemeral key"] = {**sealed, "ephemeral": None}
+    found["a point not on the curve"] = {**sealed, "ephemeral": _b64(b"\x04" + b"\x01" * 64)}
+    found["a key named by a list"] = {**sealed, "key": ["x"]}
+    return found
 
 
 def test_a_tampered_response_refuses_the_whole_batch(send, consultation):
     other = ConsultationFactory()
     for name, bad in _tampered(consultation, other).items():
         fine = captured(consultation)
-        sent = send(batch(fine, bad))
+        sent = send({"sealed": [sealed_response(fine), bad]})
         assert sent.status_code == 400, name
         assert list(sent.json()["problems"]) == [str(bad["id"])], name
         assert not Response.objects.exists(), name  # nothing half-stored
 
 
+def test_answers_sealed_before_the_secret_key_is_rotated_still_open(send, consultation):
+    old = sealing.public_key()
+    before = sealed_response(captured(consultation))
+    new = {"SECRET_KEY": "a-rotated-secret-" * 4}
+    with override_settings(**new, SECRET_KEY_FALLBACKS=[settings.SECRET_KEY]):
+        assert sealing.public_key()["id"] != old["id"]
+        assert send({"sealed": [before]}).status_code == 200
+    after = sealed_response(captured(consultation))
+    with override_settings(**new, SECRET_KEY_FALLBACKS=[]):
+        refused = send({"sealed": [after]})
+    assert refused.status_code == 400
+    assert "does not open with the portal's key" in json.dumps(refused.json())
+    assert Response.objects.filter(consultation=consultation).count() == 1
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=4000)
+def test_a_batch_too_large_to_read_is_told_as_413_and_saves_nothing(send, consultation):
+    sent = send(batch(*(captured(consultation) for _ in range(10))))
+    assert sent.status_code == 413
+    assert "Send fewer responses at once: at most 4000 bytes." in sent.json()["problems"]["batch"]
+    assert not Response.objects.exists()
+
+
 def test_an_id_twice_in_a_batch_or_taken_by_another_consultation_is_refused(send, consultation):
     one = captured(consultation)
-    assert send(batch(one, {**one})).status_code == 400
+    twice = sealed_response(one)
+    assert send({"sealed": [twice, twice]}).status_code == 400
     other = ConsultationFactory()
     services.response_submit(
         consultation=other,
@@ -207,6 +303,7 @@ def test_the_capture_page_asks_the_questions_and_says_it_needs_javascript(
     assert 'name="csrfmiddlewaretoken"' in html
     config = page.context["config"]
     assert config["sync"] == reverse("consultation_staff:capture_sync", args=[consultation.slug])
+    assert config["portal_key"] == sealing.public_key()  # what the tablet seals to
     assert config["rules"]["en-gb"]["barriers"] == [
         {
             "fields": ["barriers", "barriers_other"],

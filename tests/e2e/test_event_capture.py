@@ -1,7 +1,8 @@
 """Answers at an event with no connection (Chromium): the capture page opened once online
 opens again offline from its service worker; three residents answer; back online, one send
-saves three rows; a send cut off half way and sent again, or sent from a second tablet,
-still makes each response once. The page's states pass axe and the Nu checker."""
+saves three rows; a send cut off half way and sent again, or the same answers sent from a
+second tablet, still makes each response once; what waits on a tablet only the portal can
+open. The page's states pass axe and the Nu checker."""
 
 import json
 
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from consultation import sealing
 from consultation.models import Channel, Response
 from tests.consultation.factories import ConsultationFactory, translate_all
 from tests.e2e.conftest import vnu_errors
@@ -18,6 +20,25 @@ from tests.e2e.conftest import vnu_errors
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PIN = "482916"
+
+# The answers waiting on a tablet, as stored (its IndexedDB), and answers put there.
+WAITING = """() => new Promise((resolve) => {
+    const open = indexedDB.open(JSON.parse(
+        document.getElementById("capture-config").textContent).database);
+    open.onsuccess = () => {
+        const all = open.result.transaction("waiting").objectStore("waiting").getAll();
+        all.onsuccess = () => resolve(JSON.stringify(all.result));
+    };
+})"""
+KEEP_WAITING = """(records) => new Promise((resolve) => {
+    const open = indexedDB.open(JSON.parse(
+        document.getElementById("capture-config").textContent).database);
+    open.onsuccess = () => {
+        const transaction = open.result.transaction("waiting", "readwrite");
+        records.forEach((record) => transaction.objectStore("waiting").put(record));
+        transaction.oncomplete = () => resolve(true);
+    };
+})"""
 
 
 def answer_once(page, code="en-gb"):
@@ -88,19 +109,13 @@ def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
     for _ in range(3):
         answer_once(page)
     expect(page.locator("[data-count=waiting]")).to_have_text("3")
-    # Nothing readable is kept: the answers wait encrypted.
-    stored = page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open(JSON.parse(
-                document.getElementById("capture-config").textContent).database);
-            open.onsuccess = () => {
-                const all = open.result.transaction("waiting").objectStore("waiting").getAll();
-                all.onsuccess = () => resolve(JSON.stringify(all.result.map((r) =>
-                    Object.keys(r).sort())));
-            };
-        })"""
-    )
-    assert stored == '[["data","id","iv"],["data","id","iv"],["data","id","iv"]]'
+    # Nothing readable is kept: the answers wait sealed for the portal, which alone opens them.
+    stored = json.loads(page.evaluate(WAITING))
+    assert [sorted(record) for record in stored] == [["data", "ephemeral", "id", "iv", "key"]] * 3
+    assert "Dalston" not in json.dumps(stored)
+    opened = sealing.open_sealed(stored[0])
+    assert opened["event"] == "Dalston library drop-in"
+    assert opened["response"]["id"] == stored[0]["id"]
     assert not Response.objects.exists()
 
     staff.context.set_offline(False)  # back online: what waits goes by itself
@@ -133,17 +148,21 @@ def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
     expect(page.locator("[data-count=sent]")).to_have_text("5")
     assert rows.count() == 5
 
-    # The same batch from a second tablet (another member of staff): nothing doubles.
+    # The same answers waiting on a second tablet (another member of staff, who set it up
+    # with a PIN of their own): nothing doubles.
     page.wait_for_load_state("networkidle")
     other = visitors(user=admin)
     other.page.goto(url)
-    token = other.page.locator("[name=csrfmiddlewaretoken]").first.get_attribute("value")
-    again = other.page.request.post(
-        sync,
-        data=sent_bodies[-1],
-        headers={"Content-Type": "application/json", "X-CSRFToken": token},
-    )
-    assert again.status == 200
+    other.page.get_by_label("Event", exact=True).fill("Dalston library drop-in")
+    other.page.get_by_label("Staff PIN (at least 6 digits)").fill("771100")
+    other.page.get_by_label("The PIN again").fill("771100")
+    other.page.get_by_role("button", name="Set up").click()
+    other.page.evaluate(KEEP_WAITING, json.loads(sent_bodies[-1])["sealed"])
+    other.page.reload()  # opened online, the tablet sends what waits on it
+    other.page.get_by_label("Staff PIN", exact=True).fill("771100")
+    other.page.get_by_role("button", name="Unlock").click()
+    expect(other.page.locator("[data-count=sent]")).to_have_text("2")
+    expect(other.page.locator("[data-count=waiting]")).to_have_text("0")
     assert rows.count() == 5
     # A sign-in that has run out: the answer waits until staff sign in again.
     staff.context.clear_cookies()
@@ -176,7 +195,7 @@ def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
 
     # An answer the portal will not take is put aside (still encrypted), not retried forever.
     def refuse(route):
-        (first,) = json.loads(route.request.post_data)["responses"]
+        (first,) = json.loads(route.request.post_data)["sealed"]
         route.fulfill(status=400, json={"problems": {first["id"]: ["Its time is not while…"]}})
 
     page.route(f"**{sync}", refuse)
