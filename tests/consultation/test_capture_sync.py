@@ -363,3 +363,14 @@ def test_answers_given_before_the_close_are_taken_when_sent_after_it(client_for,
     assert before.status_code == 200
     assert after.status_code == 400
     assert Response.objects.filter(consultation=closing).count() == 1
+
+
+def test_a_batch_costs_the_same_few_queries_a_response_however_large(
+    send, consultation, django_assert_max_num_queries
+):
+    """What the sync costs grows with the responses it saves, by a fixed number each (a
+    response's own checks, rows and the figures' version), never by the lists it reads."""
+    with django_assert_max_num_queries(14 + 14 * 4):
+        assert send(batch(*(captured(consultation) for _ in range(4)))).status_code == 200
+    with django_assert_max_num_queries(14 + 14 * 8):
+        assert send(batch(*(captured(consultation) for _ in range(8)))).status_code == 200
