@@ -19,6 +19,7 @@ DEMO_ACCOUNTS = [
         True,
     ),
     ("network member", "member@example.org", "Mina Member", (), False, False),
+    ("organisation lead", "lead@example.org", "Lola Lead", (), False, False),
     ("employer contact", "employer@example.org", "Eli Employer", (), False, False),
 ]
 

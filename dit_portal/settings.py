@@ -433,10 +433,11 @@ INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=28)
 # all, then marked failed for staff to see. A claim older than EMAIL_CLAIM_TIMEOUT_SECONDS
 # is a worker that died mid-send: the message goes again (EMAIL_TIMEOUT bounds each step of
 # a send, so a live worker is far quicker). EMAIL_SCANS post what has become due before
-# each round; Celery beat runs a round every EMAIL_DISPATCH_SECONDS.
+# each round (reminders; cohorts' funded places released on their day, which tells those
+# concerned); Celery beat runs a round every EMAIL_DISPATCH_SECONDS.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600)
-EMAIL_SCANS = ["notifications.reminders.scan"]
+EMAIL_SCANS = ["notifications.reminders.scan", "network.services.release_due"]
 CELERY_BEAT_SCHEDULE = {
     "dispatch-email": {
         "task": "notifications.tasks.dispatch_email",

@@ -30,3 +30,19 @@ def member_required(view):
 def is_network_member(user) -> bool:
     membership = getattr(user, "membership", None)
     return membership is not None and membership.status == MembershipStatus.APPROVED
+
+
+def lead_required(view):
+    """Organisation leads only, for the organisations they lead (the view narrows to
+    those). Anonymous visitors are sent to sign in; others get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.leads_for.exists():
+            raise PermissionDenied(_("This page is for member organisations' leads."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -8,7 +8,9 @@ from .models import (
     EventRsvp,
     Membership,
     MentoringMatch,
+    Nomination,
     Organisation,
+    OrganisationLead,
     Place,
     ReflectionSession,
     SessionAttendance,
@@ -23,6 +25,37 @@ class OrganisationAdmin(AuditedAdmin):
     list_filter = ["kind", "is_member"]
     list_editable = ["is_member"]
     search_fields = ["name"]
+
+
+@admin.register(OrganisationLead)
+class OrganisationLeadAdmin(AuditedAdmin):
+    """Coordinators name the people who decide nominations for a member organisation."""
+
+    list_display = ["user", "organisation", "added_at"]
+    list_filter = ["organisation"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(AuditedAdmin):
+    """Read only: nominations are asked for, approved and decided on the network's pages,
+    which tell the people concerned."""
+
+    list_display = ["member", "organisation", "cohort", "status", "funds_if_needed", "asked_at"]
+    list_filter = ["cohort", "status", "funds_if_needed", "organisation"]
+    list_select_related = ["member", "organisation", "cohort"]
+    search_fields = ["member__name", "organisation__name", "commitment_reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Topic)

@@ -1,5 +1,6 @@
 """Demo data for ``seed_demo``: the demo member approved with a mentoring profile, a few
-other members to match and list, a cohort, and an upcoming event."""
+other members to match and list, a cohort with a member's request waiting for the demo
+organisation lead (Hackney's), and an upcoming event."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from accounts.services import user_create_verified
 
 from . import services
-from .models import Cohort, Event, Membership, Organisation, Topic
+from .models import Cohort, Event, Membership, Nomination, Organisation, OrganisationLead, Topic
 
 OTHERS = [
     # name, organisation, level, offers, seeks, topics
@@ -16,7 +17,10 @@ OTHERS = [
     ("Grace Okoro", "Lambeth", 6, True, False, ["Managing teams", "Confidence"]),
     ("Lena Novak", "Brent", 2, False, True, ["Data and analytics", "Confidence"]),
     ("Aisha Rahman", "Tower Hamlets", 3, False, True, ["Leadership", "Managing teams"]),
+    ("Hana Hussain", "Hackney", 3, False, True, ["Confidence"]),
 ]
+# Asks Hackney's lead for a place on the demo cohort.
+ASKING = "Hana Hussain"
 
 
 def _member(user, name, organisation, seniority, *, offers, seeks, topics):
@@ -43,15 +47,33 @@ def _member(user, name, organisation, seniority, *, offers, seeks, topics):
     return membership
 
 
-def seed(*, member_user) -> None:
+def seed(*, member_user, lead_user=None) -> Nomination | None:
+    """The demo network; returns the request waiting for ``lead_user``, who leads for
+    Hackney."""
     _member(member_user, member_user.full_name, "Hackney", 4, offers=False, seeks=True,
             topics=["Leadership", "Confidence"])  # fmt: skip
+    asking = None
     for name, organisation, level, offers, seeks, topics in OTHERS:
         email = name.lower().replace(" ", ".") + "@example.org"
         user = user_create_verified(email=email, password=None, full_name=name)
-        _member(user, name, organisation, level, offers=offers, seeks=seeks, topics=topics)
+        found = _member(user, name, organisation, level, offers=offers, seeks=seeks, topics=topics)
+        asking = found if name == ASKING else asking
     if not Cohort.objects.exists():
         services.cohort_create(starts_on=timezone.localdate() + datetime.timedelta(days=30))
+    cohort = Cohort.objects.order_by("-starts_on").first()
+    request = None
+    if lead_user is not None:
+        OrganisationLead.objects.get_or_create(
+            user=lead_user, organisation=Organisation.objects.get(name="Hackney")
+        )
+        request = Nomination.objects.filter(cohort=cohort, member=asking).first()
+        if request is None:
+            request = services.nomination_ask(
+                cohort=cohort,
+                member=asking,
+                note="I lead our data team's stand-ups and want the confidence to present to "
+                "the council's leadership.",
+            )
     if not Event.objects.filter(starts_at__gte=timezone.now()).exists():
         start = (timezone.localtime() + datetime.timedelta(days=14)).replace(
             hour=17, minute=30, second=0, microsecond=0
@@ -69,3 +91,4 @@ def seed(*, member_user) -> None:
             online_url="https://meet.example.org/wdln",
             capacity=30,
         )
+    return request

@@ -2,17 +2,32 @@
 transaction that made it necessary, and the builder here writes it at send time."""
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.links import absolute_url
 from notifications import outbox
 
-from .models import MatchStatus, Membership, MentoringMatch, Place
+from .models import (
+    Funder,
+    MatchStatus,
+    Membership,
+    MentoringMatch,
+    Nomination,
+    NominationStatus,
+    OrganisationLead,
+    Place,
+    PlaceStatus,
+)
 from .reminders import EventSource, SessionSource
 
 # A place at an event is an invitation with its calendar (notifications.reminders).
 DECISION, PLACE_OFFER, MATCH = "network.decision", "network.place_offer", "network.match"
+NOMINATION_REQUEST = "network.nomination_request"
+NOMINATION_APPROVED = "network.nomination_approved"
+NOMINATION_OUTCOME = "network.nomination_outcome"
+PLACE_RELEASED = "network.place_released"
 GONE = gettext_lazy("The member has left the network.")
 
 
@@ -24,7 +39,15 @@ def forget(membership: Membership, email: str) -> None:
     outbox.forget_to(
         email,
         reason=_("They left the network."),
-        topics=[DECISION, PLACE_OFFER, MATCH, "network.event_place"],
+        topics=[
+            DECISION,
+            PLACE_OFFER,
+            MATCH,
+            "network.event_place",
+            NOMINATION_APPROVED,
+            NOMINATION_OUTCOME,
+            PLACE_RELEASED,
+        ],
         about_kinds=[SessionSource.kind, EventSource.kind],
     )
     outbox.forget_matching(
@@ -116,3 +139,118 @@ def match_email(message, prepared):
             "match": match,
         },
     )
+
+
+def _leads(organisation_id: int):
+    return OrganisationLead.objects.filter(organisation_id=organisation_id).select_related("user")
+
+
+def post_nomination_request(nomination: Nomination) -> None:
+    """Tell the organisation's leads that one of its members asks for a place."""
+    for lead in _leads(nomination.organisation_id):
+        outbox.post(
+            NOMINATION_REQUEST,
+            key=f"nomination-request:{nomination.pk}:{lead.user_id}",
+            to=lead.user.email,
+            params={"nomination_id": nomination.pk},
+        )
+
+
+def _nomination(message) -> Nomination:
+    return Nomination.objects.select_related(
+        "member__user", "organisation", "cohort", "decided_by"
+    ).get(pk=message.params["nomination_id"])
+
+
+@outbox.topic(
+    NOMINATION_REQUEST, label=gettext_lazy("A member asks for a course place"), audience="network"
+)
+def nomination_request_email(message, prepared):
+    nomination = _nomination(message)
+    if nomination.status != NominationStatus.REQUESTED:
+        return outbox.Skip(_("Decided before this was sent."))
+    return outbox.render(
+        "network/email/nomination_request",
+        {"nomination": nomination, "url": absolute_url(reverse("network:organisation"))},
+    )
+
+
+def post_nomination_approved(nomination: Nomination) -> None:
+    """Tell a member their organisation has put them forward."""
+    _post_to(
+        nomination.member,
+        NOMINATION_APPROVED,
+        key=f"nomination-approved:{nomination.pk}",
+        params={"nomination_id": nomination.pk},
+    )
+
+
+@outbox.topic(
+    NOMINATION_APPROVED,
+    label=gettext_lazy("Put forward for a course place"),
+    audience="network",
+)
+def nomination_approved_email(message, prepared):
+    nomination = _nomination(message)
+    if nomination.member.user is None:
+        return outbox.Skip(GONE)
+    return outbox.render(
+        "network/email/nomination_approved",
+        {"nomination": nomination, "url": absolute_url(reverse("network:me"))},
+    )
+
+
+def post_nomination_outcome(nomination: Nomination) -> None:
+    """Tell a member what the coordinators (or their organisation) decided."""
+    _post_to(
+        nomination.member,
+        NOMINATION_OUTCOME,
+        key=f"nomination-outcome:{nomination.pk}",
+        params={"nomination_id": nomination.pk},
+    )
+
+
+@outbox.topic(NOMINATION_OUTCOME, label=gettext_lazy("Course place decided"), audience="network")
+def nomination_outcome_email(message, prepared):
+    nomination = _nomination(message)
+    if nomination.member.user is None:
+        return outbox.Skip(GONE)
+    place = Place.objects.filter(nomination=nomination).first()
+    return outbox.render(
+        "network/email/nomination_outcome",
+        {
+            "nomination": nomination,
+            "place": place,
+            "waiting": place is not None and place.status == PlaceStatus.WAITING,
+            "url": absolute_url(reverse("network:me")),
+        },
+    )
+
+
+def post_place_released(place: Place) -> None:
+    """Tell the member and their organisation's leads that the network now funds a place
+    the organisation was to pay for."""
+    recipients = [
+        (lead.user.email, f"lead{lead.user_id}") for lead in _leads(place.organisation_id)
+    ]
+    if place.member.user is not None:
+        recipients.append((place.member.user.email, "member"))
+    for email, who in recipients:
+        outbox.post(
+            PLACE_RELEASED,
+            key=f"place-released:{place.pk}:{who}",
+            to=email,
+            params={"place_id": place.pk, "membership_id": place.member_id},
+        )
+
+
+@outbox.topic(
+    PLACE_RELEASED, label=gettext_lazy("Course place now network-funded"), audience="network"
+)
+def place_released_email(message, prepared):
+    place = Place.objects.select_related("member", "organisation", "cohort").get(
+        pk=message.params["place_id"]
+    )
+    if place.funder != Funder.NETWORK:
+        return outbox.Skip(_("The place is no longer network-funded."))
+    return outbox.render("network/email/place_released", {"place": place})

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import DATETIME_LOCAL, DateInputField, DateTimeField, HttpsURLField
 
-from . import selectors
+from . import selectors, services
 from .models import (
     Cohort,
     Discipline,
@@ -190,6 +190,18 @@ class DecisionForm(forms.Form):
 
 
 class CohortForm(forms.ModelForm):
+    # Blank: the service's default, four weeks before the course starts.
+    release_on = DateInputField(
+        label=_("Network-funded places not taken are released on (optional)"),
+        required=False,
+        help_text=_(
+            "Until then each member organisation has its share of network-funded places; "
+            "from then, those not taken go to organisations' further nominees. Leave blank "
+            "for four weeks before the course starts."
+        ),
+        error_messages={"invalid": _("Enter the release date as a real date")},
+    )
+
     class Meta:
         model = Cohort
         fields = [
@@ -238,7 +250,133 @@ class CohortForm(forms.ModelForm):
         }
 
 
-class NominateForm(forms.Form):
+class CommitmentFields(forms.Form):
+    """The organisation's commitment to pay for a place the network does not fund: asked
+    of whoever approves for the organisation (``commitment`` in ``cleaned_data``)."""
+
+    pays = forms.ChoiceField(
+        label=_("Will the organisation pay for this place if the network does not fund it?"),
+        choices=[
+            ("yes", _("Yes: the organisation has agreed to pay")),
+            ("no", _("No: only a network-funded place")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,  # asked in ``clean``: a decline does not need it
+    )
+    agreed_by = forms.CharField(
+        label=_("Who agreed the spend (name and job title)"),
+        help_text=_("If the organisation pays: this and the two questions below."),
+        required=False,
+        max_length=200,
+    )
+    reference = forms.CharField(
+        label=_("Budget code or purchase order"), required=False, max_length=100
+    )
+    agreed_on = DateInputField(
+        label=_("Agreed on"),
+        required=False,
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"invalid": _("Enter the date it was agreed as a real date")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["commitment"] = None
+        if not cleaned.get("pays"):
+            self.add_error("pays", _("Select whether the organisation will pay for the place"))
+        if cleaned.get("pays") != "yes":
+            return cleaned
+        missing = {
+            "agreed_by": _("Enter who agreed the spend"),
+            "reference": _("Enter the budget code or purchase order"),
+            "agreed_on": _("Enter the date the spend was agreed"),
+        }
+        for name, message in missing.items():
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        if not self.errors:
+            cleaned["commitment"] = services.Commitment(
+                agreed_by=cleaned["agreed_by"].strip(),
+                reference=cleaned["reference"].strip(),
+                agreed_on=cleaned["agreed_on"],
+            )
+        return cleaned
+
+
+class AskForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why this course, now (optional)"),
+        help_text=_("Your organisation's lead reads this when deciding."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=1000,
+    )
+
+
+class LeadNominateForm(CommitmentFields):
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        empty_label=_("Choose a cohort"),
+        error_messages={"required": _("Select a cohort")},
+    )
+    member = forms.ModelChoiceField(
+        label=_("Member"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choose a member"),
+        error_messages={
+            "required": _("Select a member to nominate"),
+            "invalid_choice": _("Select a member of your organisation from the list"),
+        },
+    )
+    field_order = ["cohort", "member", "pays", "agreed_by", "reference", "agreed_on"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = selectors.open_cohorts()
+        self.fields["member"].queryset = (
+            Membership.objects.filter(status="approved", organisation__in=organisations)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name} ({m.organisation})"
+
+
+class LeadDecisionForm(CommitmentFields):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve for the organisation")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select whether to approve or decline the request")},
+    )
+    reason = forms.CharField(
+        label=_("Reason, for the member (required to decline)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    field_order = ["decision", "pays", "agreed_by", "reference", "agreed_on", "reason"]
+
+    def clean(self):
+        if self.cleaned_data.get("decision") != "decline":
+            return super().clean()
+        # A decline needs no commitment, only the reason.
+        if not self.cleaned_data.get("reason", "").strip():
+            self.add_error("reason", _("Say why, so that the member hears it from a person"))
+        self.cleaned_data["commitment"] = None
+        return self.cleaned_data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, for the member"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Say why, so that the member hears it from a person")},
+    )
+
+
+class NominateForm(CommitmentFields):
     member = forms.ModelChoiceField(
         label=_("Nominate a member"),
         queryset=Membership.objects.none(),
@@ -263,6 +401,11 @@ class NominateForm(forms.Form):
             .order_by("organisation__name", "name")
         )
         self.fields["member"].label_from_instance = lambda m: f"{m.name} ({m.organisation})"
+        self.fields["pays"].label = _(
+            "Will the member's organisation pay for this place if the network does not fund it?"
+        )
+
+    field_order = ["member", "pays", "agreed_by", "reference", "agreed_on"]
 
 
 class SessionForm(forms.Form):

@@ -23,7 +23,8 @@ from common.validators import within_service_years
 
 
 class Organisation(models.Model):
-    """A London council or partner. Members of the network fund and nominate places."""
+    """A London council or partner. Members of the network fund and nominate places,
+    through their organisation leads (``OrganisationLead``)."""
 
     class Kind(models.TextChoices):
         BOROUGH = "borough", _("London borough")
@@ -41,6 +42,33 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrganisationLead(models.Model):
+    """Someone who speaks for a member organisation on the course: approves its people's
+    requests for places, nominates them, and commits its budget to places the network does
+    not fund. An organisation may have several; coordinators (or admins) name them."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leads_for"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "user__full_name"]
+        verbose_name = _("organisation lead")
+        verbose_name_plural = _("organisation leads")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                name="one_lead_row_per_person_and_organisation",
+                violation_error_message=_("This person already leads for this organisation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation})"
 
 
 class Seniority(models.IntegerChoices):
@@ -179,6 +207,7 @@ class Cohort(ConstraintMessagesBesideFields, models.Model):
     constraint_fields = {
         "cohort_funded_places_within_capacity": "network_funded_places",
         "cohort_fits_three_fortnightly_sessions": "weeks",
+        "cohort_releases_places_before_it_starts": "release_on",
     }
 
     course_name = models.CharField(_("course"), max_length=150, default="UPFRONT confidence course")
@@ -206,6 +235,16 @@ class Cohort(ConstraintMessagesBesideFields, models.Model):
     target_per_organisation = models.PositiveSmallIntegerField(
         _("aim: people from each member organisation"), default=2
     )
+    release_on = models.DateField(
+        _("network-funded places not taken are released on"),
+        validators=[within_service_years],
+        help_text=_(
+            "Until then each member organisation has its share of network-funded places; "
+            "from then, those not taken go to organisations' further nominees."
+        ),
+    )
+    # When the release ran (``services.cohorts.funded_places_release``): once per cohort.
+    released_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -224,6 +263,14 @@ class Cohort(ConstraintMessagesBesideFields, models.Model):
                 violation_error_message=_(
                     "A cohort runs for at least five weeks, to fit its three fortnightly "
                     "reflection sessions."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(release_on__lte=models.F("starts_on")),
+                name="cohort_releases_places_before_it_starts",
+                violation_error_message=_(
+                    "Release the network-funded places not taken on or before the day the "
+                    "course starts."
                 ),
             ),
         ]
@@ -259,6 +306,92 @@ class FundingReason(models.TextChoices):
     SHARE_TAKEN = "share_taken", _("The organisation's network-funded places were taken")
     BUDGET_SPENT = "budget_spent", _("The network's funded places were all taken")
     NOT_A_MEMBER = "not_a_member", _("The organisation is not a member of the network")
+    RELEASED = "released", _("A network-funded place released after the nomination deadline")
+
+
+class NominationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Asked, waiting for the organisation")
+    APPROVED = "approved", _("Approved by the organisation, waiting for the coordinators")
+    PLACED = "placed", _("Given a place")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_NOMINATION = (NominationStatus.REQUESTED, NominationStatus.APPROVED, NominationStatus.PLACED)
+
+
+class Nomination(ConstraintMessagesBesideFields, models.Model):
+    """Someone put forward for a cohort through their organisation: asked for by the member
+    (or nominated by an organisation lead), approved by the organisation with its
+    commitment to pay for the place if the network does not, then given a place (or not)
+    by the coordinators."""
+
+    constraint_fields = {
+        "one_open_nomination_per_member_per_cohort": "member",
+        "nomination_commitment_is_complete": "commitment_reference",
+    }
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="nominations")
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="nominations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="nominations"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=NominationStatus.choices)
+    note = models.TextField(_("why this course, now"), max_length=1000, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The organisation's commitment, recorded by whoever approved for it.
+    funds_if_needed = models.BooleanField(
+        _("the organisation pays for this place if the network does not"), default=False
+    )
+    commitment_agreed_by = models.CharField(
+        _("who agreed the spend (name and job title)"), max_length=200, blank=True
+    )
+    commitment_reference = models.CharField(
+        _("budget code or purchase order"), max_length=100, blank=True
+    )
+    commitment_on = models.DateField(_("agreed on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["cohort", "asked_at", "pk"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "member"],
+                condition=Q(status__in=["requested", "approved", "placed"]),
+                name="one_open_nomination_per_member_per_cohort",
+                violation_error_message=_(
+                    "This member has already been put forward for this cohort."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_if_needed=False)
+                | (
+                    ~Q(commitment_agreed_by="")
+                    & ~Q(commitment_reference="")
+                    & Q(commitment_on__isnull=False)
+                ),
+                name="nomination_commitment_is_complete",
+                violation_error_message=_(
+                    "Say who agreed the spend, the budget code or purchase order, and the date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.cohort}"
 
 
 class Place(ConstraintMessagesBesideFields, models.Model):
@@ -287,6 +420,11 @@ class Place(ConstraintMessagesBesideFields, models.Model):
         editable=False,
     )
     funding_holders = models.JSONField(default=list, blank=True, editable=False)
+    # How the place was put forward, with the organisation's commitment (none for places
+    # given before nominations went through organisations).
+    nomination = models.OneToOneField(
+        "Nomination", on_delete=models.SET_NULL, null=True, blank=True, related_name="place"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 
@@ -528,4 +666,15 @@ for model in (Organisation, Topic, Cohort, ReflectionSession, Event):
 # member who leaves takes this history with them (see services.membership_leave).
 auditlog.register(Membership, include_fields=["status", "organisation", "seniority", "discipline"])
 auditlog.register(Place, include_fields=["status", "funder"])
+auditlog.register(OrganisationLead)
+auditlog.register(
+    Nomination,
+    include_fields=[
+        "status",
+        "funds_if_needed",
+        "commitment_agreed_by",
+        "commitment_reference",
+        "commitment_on",
+    ],
+)
 auditlog.register(MentoringMatch, include_fields=["status"])

@@ -21,7 +21,8 @@ from .models import (
 )
 
 
-def _session(session: ReflectionSession) -> Occurrence:
+def session_occurrence(session: ReflectionSession) -> Occurrence:
+    """A reflection session as reminders, emails and its calendar file describe it."""
     return Occurrence(
         kind=SessionSource.kind,
         pk=session.pk,
@@ -33,7 +34,7 @@ def _session(session: ReflectionSession) -> Occurrence:
         ends_at=session.ends_at,
         location=", ".join(filter(None, [session.location, session.online_url])),
         description=_("A reflection session of the confidence course."),
-        path="/network/",
+        path="/network/me/",
         cancelled=session.is_cancelled,
     )
 
@@ -47,7 +48,7 @@ class SessionSource(Source):
 
     def upcoming(self, *, now, horizon):
         return [
-            _session(s)
+            session_occurrence(s)
             for s in ReflectionSession.objects.filter(
                 starts_at__gt=now, starts_at__lte=horizon
             ).select_related("cohort")
@@ -55,7 +56,7 @@ class SessionSource(Source):
 
     def occurrences_by_pk(self, pks):
         return {
-            s.pk: _session(s)
+            s.pk: session_occurrence(s)
             for s in ReflectionSession.objects.filter(pk__in=pks).select_related("cohort")
         }
 
@@ -86,7 +87,7 @@ class SessionSource(Source):
             status__in=ACTIVE_PLACE, member__user__email__iexact=email
         ).values("cohort_id")
         sessions = ReflectionSession.objects.filter(cohort_id__in=cohorts, ends_at__gt=since)
-        return [_session(s) for s in sessions.select_related("cohort")]
+        return [session_occurrence(s) for s in sessions.select_related("cohort")]
 
     def _place(self, pk, email):
         session = ReflectionSession.objects.get(pk=pk)

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from .models import (
     ACTIVE_PLACE,
+    OPEN_NOMINATION,
     Cohort,
     Event,
     EventRsvp,
@@ -20,10 +21,14 @@ from .models import (
     Membership,
     MembershipStatus,
     MentoringMatch,
+    Nomination,
+    NominationStatus,
     Organisation,
     Place,
     PlaceStatus,
+    ReflectionSession,
     RsvpStatus,
+    SessionAttendance,
     Topic,
 )
 
@@ -211,7 +216,7 @@ def cohort_summary(*, cohort: Cohort) -> CohortSummary:
     ]
     places = list(
         cohort.places.exclude(status=PlaceStatus.WITHDRAWN)
-        .select_related("member", "organisation")
+        .select_related("member", "organisation", "nomination")
         .order_by("organisation__name", "created_at", "pk")
     )
     current = [p for p in places if p.status in ACTIVE_PLACE]
@@ -268,6 +273,13 @@ def funding_explanation(place: Place, *, cohort: Cohort, holders: list[Place], f
             "Network-funded: when this place was given, nobody from %(org)s had a "
             "network-funded place"
         ) % {"org": org}
+    if place.funder == Funder.NETWORK and reason == FundingReason.RELEASED:
+        return _(
+            "Network-funded: a place not taken by %(day)s, released to %(org)s's further "
+            "nominee (released places go first to organisations with the fewest "
+            "network-funded places, then in the order the organisations approved their "
+            "nominees)"
+        ) % {"org": org, "day": f"{cohort.release_on:%-d %B %Y}"}
     if place.funder != Funder.ORGANISATION:
         return place.get_funder_display()
     if reason == FundingReason.SHARE_TAKEN:
@@ -404,3 +416,113 @@ def news_readers() -> QuerySet[Membership]:
     return Membership.objects.filter(
         status=MembershipStatus.APPROVED, receives_optional_email=True, user__isnull=False
     ).select_related("user")
+
+
+def led_organisations(user) -> QuerySet[Organisation]:
+    """The organisations ``user`` leads for."""
+    return Organisation.objects.filter(leads__user=user).order_by("name")
+
+
+def nominations_of(organisations) -> QuerySet[Nomination]:
+    """The nominations of ``organisations``' people, newest cohort first, with their
+    places and who decided."""
+    return (
+        Nomination.objects.filter(organisation__in=organisations)
+        .select_related("member", "organisation", "cohort", "place", "approved_by", "decided_by")
+        .order_by("-cohort__starts_on", "organisation__name", "asked_at", "pk")
+    )
+
+
+def cohort_nominations(cohort: Cohort) -> dict[str, list[Nomination]]:
+    """A cohort's nominations still to be decided: ``approved`` (by their organisation,
+    for the coordinators) and ``requested`` (waiting for their organisation)."""
+    found = {"approved": [], "requested": []}
+    for nomination in (
+        Nomination.objects.filter(
+            cohort=cohort,
+            status__in=[NominationStatus.REQUESTED, NominationStatus.APPROVED],
+        )
+        .select_related("member", "organisation", "approved_by")
+        .order_by("approved_at", "asked_at", "pk")
+    ):
+        found[nomination.status].append(nomination)
+    return found
+
+
+def open_cohorts() -> QuerySet[Cohort]:
+    """Cohorts still taking nominations: those not yet started, soonest first."""
+    return Cohort.objects.filter(starts_on__gt=timezone.localdate()).order_by("starts_on")
+
+
+@dataclass
+class MyNetwork:
+    """A member's whole part in the network, for "My network" (``my_network``)."""
+
+    membership: Membership
+    nominations: list[Nomination]  # each with ``place`` (or None)
+    places: list[Place]  # without a nomination: given before nominations went through
+    sessions: list  # (place, session, reply) for each session of a current place
+    matches: list[MentoringMatch]
+    events: list[EventRsvp]
+    can_ask: list[Cohort]  # open cohorts they have not been put forward for
+
+    @property
+    def shared(self) -> list[tuple[str, bool]]:
+        """What the member directory shows of them, as they chose."""
+        m = self.membership
+        return [
+            (_("Listed in the member directory"), m.listed),
+            (_("Job title"), m.listed and m.show_role),
+            (_("Organisation"), m.listed and m.show_organisation),
+            (_("Level"), m.listed and m.show_seniority),
+            (_("About me"), m.listed and m.show_bio),
+            (_("Email address"), m.listed and m.show_email),
+        ]
+
+
+def my_network(membership: Membership) -> MyNetwork:
+    """Everything of one member's part in the network: nominations and places, the
+    reflection sessions of their current places with their replies, mentoring pairs,
+    events to come, and cohorts they could ask for (7 queries)."""
+    nominations = list(
+        Nomination.objects.filter(member=membership)
+        .select_related("cohort", "organisation", "place")
+        .order_by("-cohort__starts_on", "-asked_at")
+    )
+    for nomination in nominations:
+        nomination.current_place = getattr(nomination, "place", None)
+    places = list(
+        Place.objects.filter(member=membership, nomination__isnull=True)
+        .exclude(status=PlaceStatus.WITHDRAWN)
+        .select_related("cohort")
+    )
+    current = [
+        n.current_place
+        for n in nominations
+        if n.current_place is not None and n.current_place.status in ACTIVE_PLACE
+    ] + [p for p in places if p.status in ACTIVE_PLACE]
+    replies = {
+        (a.session_id, a.place_id): a for a in SessionAttendance.objects.filter(place__in=current)
+    }
+    by_cohort = {p.cohort_id: p for p in current}
+    sessions = [
+        (by_cohort[s.cohort_id], s, replies.get((s.pk, by_cohort[s.cohort_id].pk)))
+        for s in ReflectionSession.objects.filter(cohort_id__in=by_cohort).select_related("cohort")
+    ]
+    put_forward = {n.cohort_id for n in nominations if n.status in OPEN_NOMINATION}
+    put_forward |= {p.cohort_id for p in places}
+    return MyNetwork(
+        membership=membership,
+        nominations=nominations,
+        places=places,
+        sessions=sessions,
+        matches=list(my_matches(membership)),
+        events=list(
+            EventRsvp.objects.filter(
+                member=membership,
+                event__ends_at__gte=timezone.now(),
+                status__in=[RsvpStatus.GOING, RsvpStatus.WAITING],
+            ).select_related("event")
+        ),
+        can_ask=[c for c in open_cohorts() if c.pk not in put_forward],
+    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from accounts.access import staff_required
+from common.forms import saved_or_errors
 from common.tables import Listing, Sort
 from common.views import confirm
 
@@ -21,6 +22,7 @@ from .forms import (
     ChangeMentorForm,
     CohortForm,
     DecisionForm,
+    DeclineForm,
     EventForm,
     NominateForm,
     SessionForm,
@@ -34,6 +36,7 @@ from .models import (
     Membership,
     MembershipStatus,
     MentoringMatch,
+    Nomination,
     Place,
     PlaceStatus,
     ReflectionSession,
@@ -116,9 +119,10 @@ def cohorts(request):
     """Coordinators: course cohorts, and setting up a new one."""
     form = CohortForm(request.POST or None)
     if form.is_valid():
-        cohort = services.cohort_create(**form.cleaned_data)
-        messages.success(request, _("Cohort set up, with its three reflection sessions."))
-        return redirect(cohort)
+        cohort = saved_or_errors(form, lambda: services.cohort_create(**form.cleaned_data))
+        if cohort is not None:
+            messages.success(request, _("Cohort set up, with its three reflection sessions."))
+            return redirect(cohort)
     return render(
         request, "network/staff/cohorts.html", {"cohorts": Cohort.objects.all(), "form": form}
     )
@@ -129,12 +133,17 @@ def cohorts(request):
 @require_http_methods(["GET", "POST"])
 def cohort(request, pk):
     """Coordinators: a cohort's places by organisation, the organisations below the aim,
-    the waiting list, the budget by funder, and nominating."""
+    the waiting list, the budget by funder, nominations to decide, and nominating."""
     cohort = get_object_or_404(Cohort, pk=pk)
     form = NominateForm(request.POST or None, cohort=cohort)
     if form.is_valid():
         try:
-            place = services.place_nominate(cohort=cohort, member=form.cleaned_data["member"])
+            place = services.place_nominate(
+                cohort=cohort,
+                member=form.cleaned_data["member"],
+                commitment=form.cleaned_data["commitment"],
+                by=request.user,
+            )
         except services.NotAllowed as refused:
             messages.error(request, str(refused))
         else:
@@ -151,6 +160,7 @@ def cohort(request, pk):
             "summary": selectors.cohort_summary(cohort=cohort),
             "form": form,
             "sessions": cohort.sessions.all(),
+            "nominations": selectors.cohort_nominations(cohort),
         },
     )
 
@@ -227,6 +237,54 @@ def place_withdraw(request, pk):
         ),
         action=_("Withdraw the place"),
         back=cohort_url,
+    )
+
+
+@never_cache
+@coordinators
+@require_http_methods(["POST"])
+def nomination_place(request, pk):
+    """Coordinators: give a nomination its organisation approved a place (or a place on
+    the waiting list), funded by the rule; refused, with why, when nobody would pay."""
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("member", "organisation", "cohort"), pk=pk
+    )
+    try:
+        place = services.place_give(nomination=nomination, by=request.user)
+    except services.NotAllowed as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": place.member, "status": place.get_status_display()},
+        )
+    return redirect(nomination.cohort)
+
+
+@never_cache
+@coordinators
+@require_http_methods(["GET", "POST"])
+def nomination_decline(request, pk):
+    """Coordinators: decline a nomination, with the reason the member is told."""
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("member", "organisation", "cohort"), pk=pk
+    )
+    form = DeclineForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.nomination_decline(
+                nomination=nomination, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("Declined: %(name)s has been told why.") % {"name": nomination.member}
+            )
+        return redirect(nomination.cohort)
+    return render(
+        request, "network/staff/nomination_decline.html", {"nomination": nomination, "form": form}
     )
 
 

@@ -10,6 +10,15 @@ urlpatterns = [
     path("network/members/", views.members, name="members"),
     path("network/profile/", views.profile, name="profile"),
     path("network/leave/", views.leave, name="leave"),
+    path("network/me/", views.me, name="me"),
+    path("network/me/sessions/<int:pk>.ics", views.session_ics, name="session_ics"),
+    path("network/cohorts/<int:pk>/ask/", views.ask, name="ask"),
+    path("network/organisation/", views.organisation, name="organisation"),
+    path(
+        "network/organisation/nominations/<int:pk>/",
+        views.organisation_nomination,
+        name="organisation_nomination",
+    ),
     path("network/news/<str:token>/stop/", views.stop_news, name="stop_news"),
     path("network/events/", views.events, name="events"),
     path("network/events/<slug:slug>/", views.event, name="event"),
@@ -28,6 +37,17 @@ urlpatterns = [
         "staff/network/places/<int:pk>/<str:action>/", staff_views.place_action, name="place_action"
     ),
     path("staff/network/sessions/<int:pk>/", staff_views.session, name="session"),
+    path(
+        "staff/network/nominations/<int:pk>/place/",
+        staff_views.nomination_place,
+        name="nomination_place",
+    ),
+    # Declining asks for the reason first: its own page, posting to itself.
+    path(
+        "staff/network/nominations/<int:pk>/decline/",
+        staff_views.nomination_decline,
+        name="nomination_decline",
+    ),
     path("staff/network/events/new/", staff_views.event_edit, name="event_create"),
     path("staff/network/events/<slug:slug>/", staff_views.event_edit, name="event_edit"),
     path(

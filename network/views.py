@@ -3,22 +3,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.views import confirm
-from network.access import member_required
+from network.access import lead_required, member_required
 from notifications import calendars
 from notifications.reminders import calendar_for
 
 from . import news, selectors, services
 from .filters import DirectoryFilter
-from .forms import ApplicationForm, ProfileForm
-from .models import Event, Membership, MembershipStatus
-from .reminders import event_occurrence
+from .forms import (
+    ApplicationForm,
+    AskForm,
+    LeadDecisionForm,
+    LeadNominateForm,
+    ProfileForm,
+)
+from .models import (
+    ACTIVE_PLACE,
+    Cohort,
+    Event,
+    Membership,
+    MembershipStatus,
+    Nomination,
+    NominationStatus,
+    ReflectionSession,
+)
+from .reminders import event_occurrence, session_occurrence
 
 
 def _membership(user) -> Membership | None:
@@ -223,3 +238,135 @@ def stop_news(request, token):
     if request.method == "POST":
         services.membership_stop_news(membership=membership)
     return render(request, "network/stop_news.html", {"membership": membership})
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def ask(request, pk):
+    """Members: ask their organisation for a place on a cohort still to start."""
+    membership = _membership(request.user)
+    if membership is None or not membership.is_member:
+        raise Http404
+    cohort = get_object_or_404(Cohort, pk=pk)
+    form = AskForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.nomination_ask(cohort=cohort, member=membership, **form.cleaned_data)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Your request has been sent to %(org)s's leads.")
+                % {"org": membership.organisation},
+            )
+        return redirect("network:me")
+    return render(request, "network/ask.html", {"form": form, "cohort": cohort})
+
+
+@never_cache
+@lead_required
+@require_http_methods(["GET", "POST"])
+def organisation(request):
+    """Organisation leads: their people's requests and nominations, nominating someone
+    (with the organisation's commitment to pay if the network does not), and how the
+    network's funded places are shared."""
+    organisations = selectors.led_organisations(request.user)
+    form = LeadNominateForm(request.POST or None, organisations=organisations)
+    if form.is_valid():
+        try:
+            nomination = services.nomination_nominate(
+                cohort=form.cleaned_data["cohort"],
+                member=form.cleaned_data["member"],
+                by=request.user,
+                commitment=form.cleaned_data["commitment"],
+            )
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is nominated; the coordinators decide the place.")
+                % {"name": nomination.member},
+            )
+        return redirect("network:organisation")
+    nominations = list(selectors.nominations_of(organisations))
+    return render(
+        request,
+        "network/organisation.html",
+        {
+            "organisations": organisations,
+            "form": form,
+            "requested": [n for n in nominations if n.status == NominationStatus.REQUESTED],
+            "nominations": [n for n in nominations if n.status != NominationStatus.REQUESTED],
+            "cohorts": selectors.open_cohorts(),
+        },
+    )
+
+
+@never_cache
+@lead_required
+@require_http_methods(["GET", "POST"])
+def organisation_nomination(request, pk):
+    """Organisation leads: approve a member's request for the organisation (recording its
+    commitment to pay if the network does not) or decline it with a reason."""
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("member", "organisation", "cohort"),
+        pk=pk,
+        organisation__in=selectors.led_organisations(request.user),
+    )
+    form = LeadDecisionForm(request.POST or None)
+    if nomination.status == NominationStatus.REQUESTED and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.nomination_approve(
+                    nomination=nomination,
+                    by=request.user,
+                    commitment=form.cleaned_data["commitment"],
+                )
+                done = _("Approved for %(org)s: the coordinators decide the place.")
+            else:
+                services.nomination_decline(
+                    nomination=nomination, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                done = _("Declined: %(name)s has been told why.")
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, done % {"org": nomination.organisation, "name": nomination.member}
+            )
+        return redirect("network:organisation")
+    return render(
+        request, "network/organisation_nomination.html", {"nomination": nomination, "form": form}
+    )
+
+
+@never_cache
+@member_required
+@require_GET
+def me(request):
+    """The member: their whole part in the network on one page."""
+    membership = _membership(request.user)
+    if membership is None or not membership.is_member:
+        raise Http404
+    return render(request, "network/me.html", {"mine": selectors.my_network(membership)})
+
+
+@member_required
+@require_GET
+def session_ics(request, pk):
+    """The member: a reflection session of a course they have a place on, as iCalendar."""
+    session = get_object_or_404(
+        ReflectionSession.objects.select_related("cohort"),
+        pk=pk,
+        cohort__places__member__user=request.user,
+        cohort__places__status__in=ACTIVE_PLACE,
+    )
+    body = calendar_for(session_occurrence(session), method="PUBLISH")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="reflection-session-{session.number}.ics"'
+    )
+    return response

@@ -25,7 +25,17 @@ def url_names() -> list[str]:
     return list(dict.fromkeys(_walk(get_resolver().url_patterns)))
 
 
-ANONYMOUS, MEMBER, OTHER_MEMBER, EMPLOYER, OTHER_EMPLOYER, STAFF, COORDINATOR, ADMIN = world.ROLES
+(
+    ANONYMOUS,
+    MEMBER,
+    OTHER_MEMBER,
+    EMPLOYER,
+    OTHER_EMPLOYER,
+    LEAD,
+    STAFF,
+    COORDINATOR,
+    ADMIN,
+) = world.ROLES
 SIGNED_IN = set(world.ROLES) - {ANONYMOUS}
 MEMBERS = {MEMBER, OTHER_MEMBER, COORDINATOR, ADMIN}
 MFA_USERS = {STAFF, COORDINATOR, ADMIN}
@@ -237,6 +247,15 @@ RULES = {
     # A member's own profile: coordinators and admins who are not members have none.
     "network:profile": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
     "network:leave": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
+    "network:me": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
+    "network:ask": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
+    # Only someone with a place on the session's course: anyone else finds no such file.
+    "network:session_ics": rule({MEMBER}, **{OTHER_MEMBER: 404, COORDINATOR: 404, ADMIN: 404}),
+    # An organisation's leads, for its own people (another organisation's request is 404).
+    "network:organisation": rule({LEAD}),
+    "network:organisation_nomination": rule({LEAD}),
+    "network:nomination_place": rule({COORDINATOR, ADMIN}, ok=POST_ONLY),
+    "network:nomination_decline": COORDINATORS,  # asks for the reason (GET); its POST declines
     "network:events": rule(MEMBERS),
     "network:event": rule(MEMBERS),
     "network:event_ics": rule(MEMBERS),
@@ -296,6 +315,8 @@ ADMIN_REFUSED = {
     "admin:employers_linkedaccount_add",
     "admin:employers_skillrank_delete",
     "admin:network_reflectionsession_add",
+    "admin:network_nomination_add",
+    "admin:network_nomination_delete",
     "admin:milestones_roadmaprevision_add",
     "admin:milestones_roadmaprevision_delete",
 }

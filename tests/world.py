@@ -47,6 +47,7 @@ ROLES = (
     "other_member",
     "employer",
     "other_employer",
+    "lead",
     "staff",
     "coordinator",
     "admin",
@@ -84,6 +85,7 @@ def build() -> World:
     users["other_member"] = make_user("other.member@example.org")
     users["employer"] = make_user("employer@example.org")
     users["other_employer"] = make_user("other.employer@example.org")
+    users["lead"] = make_user("lead@example.org")  # leads for Hackney (``_network``)
     users["staff"] = make_user("staff@example.org", groups=(roles.COMMISSION_STAFF,), mfa=True)
     users["coordinator"] = make_user(
         "coordinator@example.org", groups=(roles.NETWORK_COORDINATORS,), mfa=True
@@ -285,7 +287,7 @@ def _employers(world):
 
 
 def _network(world):
-    network_demo.seed(member_user=world.users["member"])
+    request = network_demo.seed(member_user=world.users["member"], lead_user=world.users["lead"])
     membership = world.users["member"].membership
     network_services.profile_update(
         membership=membership, bio="Member-hidden-bio-8R3", show_bio=False
@@ -339,6 +341,11 @@ def _network(world):
     world.params["network:event_cancel"] = {"slug": event.slug}
     world.params["network:match_action"] = {"pk": matches[0].pk, "action": "confirm"}
     world.params["network:match_reject"] = {"pk": matches[0].pk}
+    world.params["network:ask"] = {"pk": cohort.pk}
+    world.params["network:organisation_nomination"] = {"pk": request.pk}
+    world.params["network:nomination_place"] = {"pk": request.pk}
+    world.params["network:nomination_decline"] = {"pk": request.pk}
+    world.params["network:session_ics"] = {"pk": cohort.sessions.first().pk}
     assert Membership.objects.filter(pk=other.pk).exists()
 
 

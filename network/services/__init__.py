@@ -1,14 +1,19 @@
 """Every write to the network goes through here, a module for each concern: membership,
-cohorts (places, funding, reflection sessions), events, mentoring. The names are gathered
+cohorts (places, funding, reflection sessions), nominations through organisations,
+events, mentoring. The names are gathered
 here so that callers need not know which module holds which."""
 
 from .cohorts import (
+    Commitment,
     attendance_record,
     cohort_create,
+    funded_places_release,
     place_complete,
     place_confirm,
+    place_give,
     place_nominate,
     place_withdraw,
+    release_due,
     session_cancel,
     session_reply,
     session_update,
@@ -38,9 +43,18 @@ from .mentoring import (
     match_unreject,
     matching_run,
 )
+from .nominations import (
+    nomination_approve,
+    nomination_ask,
+    nomination_decline,
+    nomination_nominate,
+    nomination_withdraw,
+    speaks_for,
+)
 
 __all__ = [
     "PROFILE_FIELDS",
+    "Commitment",
     "NotAllowed",
     "attendance_record",
     "cohort_create",
@@ -50,6 +64,7 @@ __all__ = [
     "event_reply",
     "event_rsvp",
     "event_save",
+    "funded_places_release",
     "match_change_mentor",
     "match_confirm",
     "match_reject",
@@ -60,12 +75,20 @@ __all__ = [
     "membership_decide",
     "membership_leave",
     "membership_stop_news",
+    "nomination_approve",
+    "nomination_ask",
+    "nomination_decline",
+    "nomination_nominate",
+    "nomination_withdraw",
     "place_complete",
     "place_confirm",
+    "place_give",
     "place_nominate",
     "place_withdraw",
     "profile_update",
+    "release_due",
     "session_cancel",
     "session_reply",
     "session_update",
+    "speaks_for",
 ]

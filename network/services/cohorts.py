@@ -1,4 +1,11 @@
-"""Course cohorts, their reflection sessions, and places with their funding."""
+"""Course cohorts, their reflection sessions, and places with their funding.
+
+The funding rule (``funding_for``) lives here and nowhere else: each member organisation
+has its share of the network's funded places until the cohort's release day; on that day
+the network-funded places not taken go to organisations' further nominees in a stated
+order (``funded_places_release``); a place the network does not fund is given only with
+its organisation's recorded commitment to pay (``Nomination``).
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -18,6 +25,8 @@ from ..models import (
     Funder,
     FundingReason,
     Membership,
+    Nomination,
+    NominationStatus,
     Organisation,
     Place,
     PlaceStatus,
@@ -53,13 +62,23 @@ def _uninvite_from_sessions(place: Place) -> None:
             reminders.uninvite(ReflectionSession, session.pk, [user.email])
 
 
+# Unless coordinators choose another day, a cohort's unused network-funded places are
+# released four weeks before it starts: time for organisations' further nominees to plan.
+RELEASE_WEEKS_BEFORE = 4
+
+
 def cohort_create(
-    *, starts_on: datetime.date, session_time=datetime.time(12, 30), **fields
+    *,
+    starts_on: datetime.date,
+    session_time=datetime.time(12, 30),
+    release_on: datetime.date | None = None,
+    **fields,
 ) -> Cohort:
     """Set up a cohort and its three fortnightly reflection sessions within its weeks: the
     last at the end of the final week (the Friday, for a Monday start), the others two and
     four weeks before it (online, an hour, editable afterwards)."""
-    cohort = Cohort(starts_on=starts_on, **fields)
+    release_on = release_on or starts_on - datetime.timedelta(weeks=RELEASE_WEEKS_BEFORE)
+    cohort = Cohort(starts_on=starts_on, release_on=release_on, **fields)
     cohort.full_clean()
     with transaction.atomic():
         cohort.save()
@@ -103,18 +122,51 @@ class Funding:
 
 
 def funding_for(cohort: Cohort, organisation: Organisation) -> Funding:
-    """The network funds places for its member organisations only: while it has funded
-    places left and the organisation has fewer than its share of them. Otherwise the
-    organisation funds the place. The caller holds the cohort's lock."""
+    """The network funds places for its member organisations only, while it has funded
+    places left: each organisation's share of them (``funded_per_organisation``), and once
+    the cohort's places have been released (``funded_places_release``), any left over.
+    Otherwise the organisation funds the place. The caller holds the cohort's lock."""
     if not organisation.is_member:
         return Funding(Funder.ORGANISATION, FundingReason.NOT_A_MEMBER, [])
     funded = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE, funder=Funder.NETWORK)
     holders = list(funded.filter(organisation=organisation).values_list("pk", flat=True))
+    left = funded.count() < cohort.network_funded_places
     if len(holders) >= cohort.funded_per_organisation:
+        if left and cohort.released_at is not None:
+            return Funding(Funder.NETWORK, FundingReason.RELEASED, holders)
         return Funding(Funder.ORGANISATION, FundingReason.SHARE_TAKEN, holders)
-    if funded.count() >= cohort.network_funded_places:
+    if not left:
         return Funding(Funder.ORGANISATION, FundingReason.BUDGET_SPENT, holders)
     return Funding(Funder.NETWORK, FundingReason.NETWORK_SHARE, holders)
+
+
+def unfunded_reason(cohort: Cohort, nomination: Nomination | None, funding: Funding) -> str:
+    """Why a place cannot be given as things stand, in words, or "" when it can: a place
+    the network does not fund needs its organisation's recorded commitment to pay."""
+    if funding.funder != Funder.ORGANISATION or (nomination and nomination.funds_if_needed):
+        return ""
+    names = {
+        "name": nomination.member if nomination else "",
+        "org": nomination.organisation if nomination else "",
+        "day": f"{cohort.release_on:%-d %B %Y}",
+    }
+    if funding.reason == FundingReason.SHARE_TAKEN:
+        return (
+            _(
+                "%(org)s's network-funded places on this cohort are taken, and %(org)s has not "
+                "recorded that it will pay for %(name)s's place. Its lead can record that; or "
+                "%(name)s waits for the places not taken by %(day)s, which are then released to "
+                "further nominees."
+            )
+            % names
+        )
+    return (
+        _(
+            "The network cannot fund %(name)s's place, and %(org)s has not recorded that it "
+            "will pay for it. Its lead can record that."
+        )
+        % names
+    )
 
 
 def _lock(cohort: Cohort) -> Cohort:
@@ -124,17 +176,24 @@ def _lock(cohort: Cohort) -> Cohort:
 
 def _offer_free_places(cohort: Cohort) -> list[Place]:
     """Offer the cohort's free places to the waiting list, first come first served, each
-    funded by the rules as they stand. The caller holds the cohort's lock."""
+    funded by the rules as they stand (passing over anyone whose place nobody would pay
+    for now). The caller holds the cohort's lock."""
     free = cohort.capacity - Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE).count()
     if free <= 0:
         return []
-    offered = list(
+    waiting = (
         Place.objects.filter(cohort=cohort, status=PlaceStatus.WAITING)
-        .select_related("organisation", "member__user")
-        .order_by("created_at", "pk")[:free]
+        .select_related("organisation", "member__user", "nomination")
+        .order_by("created_at", "pk")
     )
-    for place in offered:
+    offered = []
+    for place in waiting:
+        if len(offered) == free:
+            break
         funding = funding_for(cohort, place.organisation)
+        if unfunded_reason(cohort, place.nomination, funding):
+            continue  # waits on: nobody would pay for the place now
+        offered.append(place)
         place.status = PlaceStatus.NOMINATED
         place.funder, place.funding_reason = funding.funder, funding.reason
         place.funding_holders = funding.holders
@@ -154,19 +213,90 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
     return offered
 
 
-def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
-    """Nominate a member: a place with its funder (and the reflection sessions' invitations)
-    while places remain, else the waiting list. Anyone already waiting is offered a free
-    place before a new nominee."""
+@dataclass(frozen=True)
+class Commitment:
+    """An organisation's agreement to pay for a place the network does not fund."""
+
+    agreed_by: str  # name and job title
+    reference: str  # budget code or purchase order
+    agreed_on: datetime.date
+
+
+def place_nominate(
+    *, cohort: Cohort, member: Membership, commitment: Commitment | None = None, by=None
+) -> Place:
+    """Coordinators nominate a member directly (recording their organisation's
+    commitment, if it has given one): a nomination approved at once, then a place as
+    ``place_give`` gives it."""
     if not member.is_member:
         raise NotAllowed(_("Only members of the network can take a place."))
     with transaction.atomic():
-        cohort = _lock(cohort)
+        nomination = new_nomination(
+            cohort=cohort, member=member, by=by, approved=True, commitment=commitment
+        )
+        return place_give(nomination=nomination, by=by)
+
+
+def new_nomination(
+    *, cohort, member, by, approved: bool, commitment: Commitment | None, note=""
+) -> Nomination:
+    now = timezone.now()
+    nomination = Nomination(
+        cohort=cohort,
+        member=member,
+        organisation=member.organisation,
+        status=NominationStatus.APPROVED if approved else NominationStatus.REQUESTED,
+        note=note,
+        asked_by=by,
+        approved_by=by if approved else None,
+        approved_at=now if approved else None,
+        **commitment_fields(commitment),
+    )
+    nomination.full_clean(exclude=["member"])  # a second one is told as below, once
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError as error:
+        raise NotAllowed(
+            _("%(name)s has already been put forward for this cohort.") % {"name": member}
+        ) from error
+    return nomination
+
+
+def commitment_fields(commitment: Commitment | None) -> dict:
+    if commitment is None:
+        return {"funds_if_needed": False}
+    return {
+        "funds_if_needed": True,
+        "commitment_agreed_by": commitment.agreed_by,
+        "commitment_reference": commitment.reference,
+        "commitment_on": commitment.agreed_on,
+    }
+
+
+def place_give(*, nomination: Nomination, by=None) -> Place:
+    """Coordinators give an approved nomination a place: a place with its funder (and the
+    reflection sessions' invitations) while places remain, else the waiting list. A place
+    the network does not fund needs the organisation's commitment (``NotAllowed`` says why
+    it cannot be given, and nothing changes). Anyone already waiting is offered a free
+    place before a new nominee."""
+    member = nomination.member
+    if not member.is_member:
+        raise NotAllowed(_("Only members of the network can take a place."))
+    with transaction.atomic():
+        cohort = _lock(nomination.cohort)
+        if not Nomination.objects.filter(
+            pk=nomination.pk, status=NominationStatus.APPROVED
+        ).exists():
+            raise NotAllowed(_("Only a nomination its organisation has approved can be placed."))
         # Places can be free while people wait, when a coordinator raises the capacity.
         _offer_free_places(cohort)
         active = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE).count()
         if active < cohort.capacity:
-            status, funding = PlaceStatus.NOMINATED, funding_for(cohort, member.organisation)
+            status, funding = PlaceStatus.NOMINATED, funding_for(cohort, nomination.organisation)
+            refused = unfunded_reason(cohort, nomination, funding)
+            if refused:
+                raise NotAllowed(refused)
         else:
             status, funding = PlaceStatus.WAITING, Funding("", "", [])
         try:
@@ -174,17 +304,25 @@ def place_nominate(*, cohort: Cohort, member: Membership) -> Place:
                 place = Place.objects.create(
                     cohort=cohort,
                     member=member,
-                    organisation=member.organisation,
+                    organisation=nomination.organisation,
                     status=status,
                     funder=funding.funder,
                     funding_reason=funding.reason,
                     funding_holders=funding.holders,
                     active_since=timezone.now() if status != PlaceStatus.WAITING else None,
+                    nomination=nomination,
                 )
         except IntegrityError as error:
             raise NotAllowed(
                 _("%(name)s already has a place or is on the waiting list.") % {"name": member}
             ) from error
+        audit.audited_update(
+            Nomination.objects.filter(pk=nomination.pk),
+            status=NominationStatus.PLACED,
+            decided_by=by,
+            decided_at=timezone.now(),
+        )
+        emails.post_nomination_outcome(nomination)
         if status != PlaceStatus.WAITING:
             _invite_to_sessions(place)
         return place
@@ -231,6 +369,11 @@ def place_withdraw(*, place: Place) -> Place | None:
         place.save(
             update_fields=["status", "funder", "funding_reason", "funding_holders", "changed_at"]
         )
+        if place.nomination_id:  # they may be put forward again
+            audit.audited_update(
+                Nomination.objects.filter(pk=place.nomination_id),
+                status=NominationStatus.WITHDRAWN,
+            )
         offered = _offer_free_places(cohort)
     return offered[0] if offered else None
 
@@ -258,3 +401,119 @@ def attendance_record(*, session: ReflectionSession, attended_place_ids: set[int
         unique_fields=["session", "place"],
         update_fields=["attended"],
     )
+
+
+@dataclass
+class _Further:
+    """A further nominee the release may fund: one with a place their organisation pays
+    for, or one approved only if the network pays, waiting for a place."""
+
+    organisation_id: int
+    approved_at: datetime.datetime
+    pk: int
+    place: Place | None
+    nomination: Nomination | None
+
+
+def funded_places_release(*, cohort: Cohort) -> list[Place]:
+    """Release the network-funded places no organisation took within its share, once, on
+    the cohort's release day. They go to organisations' further nominees one at a time:
+    first to one whose organisation has the fewest network-funded places on the cohort,
+    then to the one their organisation approved first. A further nominee whose place their
+    organisation pays for has it funded by the network instead; one approved only if the
+    network pays is given a place, while places remain. Afterwards, places still left go
+    to further nominees as they are given places (``funding_for``). Returns the places
+    the release funded."""
+    with transaction.atomic():
+        cohort = _lock(cohort)
+        if cohort.released_at is not None:
+            return []
+        cohort.released_at = timezone.now()
+        cohort.save(update_fields=["released_at"])
+        current = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE)
+        holders: dict[int, list[int]] = {}
+        for pk, organisation_id in current.filter(funder=Funder.NETWORK).values_list(
+            "pk", "organisation_id"
+        ):
+            holders.setdefault(organisation_id, []).append(pk)
+        left = cohort.network_funded_places - sum(map(len, holders.values()))
+        free = cohort.capacity - current.count()
+        further = _further_nominees(cohort, current)
+        released = []
+        while left > 0 and further:
+            further.sort(
+                key=lambda f: (len(holders.get(f.organisation_id, [])), f.approved_at, f.pk)
+            )
+            chosen = further.pop(0)
+            if chosen.place is None and free == 0:
+                continue
+            funding = Funding(
+                Funder.NETWORK, FundingReason.RELEASED, holders.get(chosen.organisation_id, [])
+            )
+            if chosen.place is not None:
+                place = chosen.place
+                place.funder, place.funding_reason = funding.funder, funding.reason
+                place.funding_holders = funding.holders
+                place.save(update_fields=["funder", "funding_reason", "funding_holders"])
+                emails.post_place_released(place)
+            else:
+                place = _place_released_nominee(cohort, chosen.nomination, funding)
+                free -= 1
+            holders.setdefault(chosen.organisation_id, []).append(place.pk)
+            released.append(place)
+            left -= 1
+    return released
+
+
+def _further_nominees(cohort: Cohort, current) -> list[_Further]:
+    paid = current.filter(funder=Funder.ORGANISATION, organisation__is_member=True).select_related(
+        "nomination", "member__user", "cohort"
+    )
+    found = [
+        _Further(
+            p.organisation_id,
+            p.nomination.approved_at if p.nomination else p.created_at,
+            p.pk,
+            p,
+            None,
+        )
+        for p in paid
+        if p.status != PlaceStatus.COMPLETED
+    ]
+    waiting = Nomination.objects.filter(
+        cohort=cohort,
+        status=NominationStatus.APPROVED,
+        funds_if_needed=False,
+        organisation__is_member=True,
+    ).select_related("member__user", "organisation", "cohort")
+    found += [_Further(n.organisation_id, n.approved_at, n.pk, None, n) for n in waiting]
+    return found
+
+
+def _place_released_nominee(cohort: Cohort, nomination: Nomination, funding: Funding) -> Place:
+    place = Place.objects.create(
+        cohort=cohort,
+        member=nomination.member,
+        organisation=nomination.organisation,
+        status=PlaceStatus.NOMINATED,
+        funder=funding.funder,
+        funding_reason=funding.reason,
+        funding_holders=funding.holders,
+        active_since=timezone.now(),
+        nomination=nomination,
+    )
+    audit.audited_update(
+        Nomination.objects.filter(pk=nomination.pk).select_related("member", "cohort"),
+        status=NominationStatus.PLACED,
+        decided_at=timezone.now(),
+    )
+    emails.post_nomination_outcome(nomination)
+    _invite_to_sessions(place)
+    return place
+
+
+def release_due(*, now: datetime.datetime | None = None) -> None:
+    """The outbox's scan (``EMAIL_SCANS``): release each cohort whose release day has come."""
+    today = timezone.localdate(now or timezone.now())
+    for cohort in Cohort.objects.filter(release_on__lte=today, released_at__isnull=True):
+        funded_places_release(cohort=cohort)

@@ -15,6 +15,8 @@ from ..models import (
     Membership,
     MembershipStatus,
     MentoringMatch,
+    Nomination,
+    NominationStatus,
     Place,
     PlaceStatus,
     RsvpStatus,
@@ -141,6 +143,12 @@ def membership_leave(*, membership: Membership) -> Membership:
         # pairings: that history leaves with them.
         audit.forget(Membership, [membership.pk])
         audit.forget(Place, membership.places.values_list("pk", flat=True))
+        # Requests not yet decided go; their words go with them.
+        membership.nominations.filter(
+            status__in=[NominationStatus.REQUESTED, NominationStatus.APPROVED]
+        ).update(status=NominationStatus.WITHDRAWN)
+        membership.nominations.update(note="")
+        audit.forget(Nomination, membership.nominations.values_list("pk", flat=True))
         audit.forget(
             MentoringMatch,
             MentoringMatch.objects.filter(Q(mentor=membership) | Q(mentee=membership)).values_list(

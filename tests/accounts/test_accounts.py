@@ -203,6 +203,7 @@ def test_seed_demo_creates_working_accounts_for_every_role(settings, client):
         "admin@example.org",
         "staff@example.org",
         "coordinator@example.org",
+        "lead@example.org",
         "member@example.org",
         "employer@example.org",
     }

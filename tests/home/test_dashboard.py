@@ -19,7 +19,7 @@ from tests.consultation.factories import ConsultationFactory, submit
 from tests.employers.factories import EmployerFactory, SurveyFactory, complete_answers
 from tests.milestones.factories import AdvisoryMeetingFactory
 from tests.network.factories import cohort as new_cohort
-from tests.network.factories import member
+from tests.network.factories import commitment, member
 from tests.recommendations.factories import (
     CHILDCARE,
     published_consultation,
@@ -72,10 +72,14 @@ def test_applications_waiting_are_counted_and_linked(client_for, coordinator):
 def test_places_to_confirm_are_counted_for_each_cohort(client_for, coordinator):
     spring, autumn = new_cohort(), new_cohort(starts_on=datetime.date(2027, 9, 6))
     places = [
-        network_services.place_nominate(cohort=spring, member=member(f"Nominee {n}"))
+        network_services.place_nominate(
+            cohort=spring, member=member(f"Nominee {n}"), commitment=commitment()
+        )
         for n in range(3)
     ]
-    network_services.place_nominate(cohort=autumn, member=member("Autumn nominee"))
+    network_services.place_nominate(
+        cohort=autumn, member=member("Autumn nominee"), commitment=commitment()
+    )
     network_services.place_confirm(place=places[0])
 
     tasks, html = dashboard(client_for(coordinator))
@@ -283,7 +287,9 @@ def _lots_to_do(coordinator):
     for n in range(3):
         member(f"Applicant {n}", approve=False)
         cohort = new_cohort(starts_on=datetime.date(2027, 3 + n, 1))
-        network_services.place_nominate(cohort=cohort, member=member(f"Nominee {n}"))
+        network_services.place_nominate(
+            cohort=cohort, member=member(f"Nominee {n}"), commitment=commitment()
+        )
         consultation = ConsultationFactory()
         submit(consultation, comments="Free text.")
         survey = SurveyFactory()

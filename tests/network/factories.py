@@ -4,7 +4,7 @@ import itertools
 from django.utils import timezone
 
 from network import services
-from network.models import Discipline, Event, Organisation, Topic
+from network.models import Discipline, Event, Organisation, OrganisationLead, Topic
 from tests.conftest import make_user
 
 _counter = itertools.count()
@@ -80,3 +80,20 @@ def event(capacity=2, **fields):
     }
     values.update(fields)
     return services.event_save(**values)
+
+
+def lead(org="Hackney", email=None):
+    """Someone named a lead for ``org`` (coordinators and admins do this in the admin)."""
+    n = next(_counter)
+    user = make_user(email or f"lead.{n}@example.org")
+    OrganisationLead.objects.create(user=user, organisation=organisation(org))
+    return user
+
+
+def commitment(reference="PO-4471"):
+    """An organisation's agreement to pay for a place, as its lead records it."""
+    return services.Commitment(
+        agreed_by="Dee Director, Director of Digital",
+        reference=reference,
+        agreed_on=datetime.date(2026, 11, 20),
+    )

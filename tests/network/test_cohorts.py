@@ -10,7 +10,7 @@ from django.utils.html import escape
 from network import selectors, services
 from network.models import Cohort, Funder, FundingReason, Organisation, PlaceStatus
 from tests.conftest import date_input
-from tests.network.factories import cohort, member
+from tests.network.factories import cohort, commitment, member
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,24 @@ def test_the_first_place_per_organisation_is_network_funded_and_the_second_is_no
     course = cohort()
     first, second = member(org="Camden"), member(org="Camden")
     other = member(org="Brent")
-    assert services.place_nominate(cohort=course, member=first).funder == Funder.NETWORK
-    assert services.place_nominate(cohort=course, member=second).funder == Funder.ORGANISATION
-    assert services.place_nominate(cohort=course, member=other).funder == Funder.NETWORK
+    assert (
+        services.place_nominate(cohort=course, member=first, commitment=commitment()).funder
+        == Funder.NETWORK
+    )
+    assert (
+        services.place_nominate(cohort=course, member=second, commitment=commitment()).funder
+        == Funder.ORGANISATION
+    )
+    assert (
+        services.place_nominate(cohort=course, member=other, commitment=commitment()).funder
+        == Funder.NETWORK
+    )
 
 
 def test_the_network_funds_no_more_than_its_budget():
     course = cohort(network_funded_places=2, capacity=10)
     places = [
-        services.place_nominate(cohort=course, member=member(org=o))
+        services.place_nominate(cohort=course, member=member(org=o), commitment=commitment())
         for o in ("Brent", "Camden", "Ealing")
     ]
     assert [p.funder for p in places] == [Funder.NETWORK, Funder.NETWORK, Funder.ORGANISATION]
@@ -50,17 +59,17 @@ def test_the_network_funds_no_more_than_its_budget():
 def test_beyond_capacity_members_go_on_the_waiting_list():
     course = cohort(capacity=2, network_funded_places=2)
     a, b, c = (member(org=o) for o in ("Brent", "Camden", "Ealing"))
-    services.place_nominate(cohort=course, member=a)
-    services.place_nominate(cohort=course, member=b)
-    waiting = services.place_nominate(cohort=course, member=c)
+    services.place_nominate(cohort=course, member=a, commitment=commitment())
+    services.place_nominate(cohort=course, member=b, commitment=commitment())
+    waiting = services.place_nominate(cohort=course, member=c, commitment=commitment())
     assert (waiting.status, waiting.funder) == (PlaceStatus.WAITING, "")
 
 
 def test_a_member_cannot_take_two_places_in_a_cohort():
     course, someone = cohort(), member()
-    services.place_nominate(cohort=course, member=someone)
+    services.place_nominate(cohort=course, member=someone, commitment=commitment())
     with pytest.raises(services.NotAllowed):
-        services.place_nominate(cohort=course, member=someone)
+        services.place_nominate(cohort=course, member=someone, commitment=commitment())
 
 
 def test_a_withdrawn_place_goes_to_the_first_on_the_waiting_list(
@@ -69,11 +78,11 @@ def test_a_withdrawn_place_goes_to_the_first_on_the_waiting_list(
     course = cohort(capacity=2, network_funded_places=2)
     brent, camden = member(org="Brent"), member(org="Camden")
     first_waiting, second_waiting = member(org="Ealing", name="Esi"), member(org="Enfield")
-    brent_place = services.place_nominate(cohort=course, member=brent)
+    brent_place = services.place_nominate(cohort=course, member=brent, commitment=commitment())
     services.place_confirm(place=brent_place)
-    services.place_nominate(cohort=course, member=camden)
-    services.place_nominate(cohort=course, member=first_waiting)
-    services.place_nominate(cohort=course, member=second_waiting)
+    services.place_nominate(cohort=course, member=camden, commitment=commitment())
+    services.place_nominate(cohort=course, member=first_waiting, commitment=commitment())
+    services.place_nominate(cohort=course, member=second_waiting, commitment=commitment())
 
     with django_capture_on_commit_callbacks(execute=True):
         offered = services.place_withdraw(place=brent_place)
@@ -86,9 +95,15 @@ def test_a_withdrawn_place_goes_to_the_first_on_the_waiting_list(
 
 def test_a_promoted_place_is_funded_by_the_rules_as_they_stand():
     course = cohort(capacity=2, network_funded_places=2)
-    camden_one = services.place_nominate(cohort=course, member=member(org="Camden"))
-    services.place_nominate(cohort=course, member=member(org="Camden"))  # organisation-funded
-    services.place_nominate(cohort=course, member=member(org="Camden"))  # waiting
+    camden_one = services.place_nominate(
+        cohort=course, member=member(org="Camden"), commitment=commitment()
+    )
+    services.place_nominate(
+        cohort=course, member=member(org="Camden"), commitment=commitment()
+    )  # organisation-funded
+    services.place_nominate(
+        cohort=course, member=member(org="Camden"), commitment=commitment()
+    )  # waiting
     offered = services.place_withdraw(place=course.places.get(funder=Funder.ORGANISATION))
     assert offered.funder == Funder.ORGANISATION  # Camden still has its network place
     camden_one.refresh_from_db()
@@ -97,14 +112,16 @@ def test_a_promoted_place_is_funded_by_the_rules_as_they_stand():
 
 def test_withdrawing_from_the_waiting_list_offers_nothing():
     course = cohort(capacity=1, network_funded_places=1)
-    services.place_nominate(cohort=course, member=member(org="Brent"))
-    waiting = services.place_nominate(cohort=course, member=member(org="Camden"))
+    services.place_nominate(cohort=course, member=member(org="Brent"), commitment=commitment())
+    waiting = services.place_nominate(
+        cohort=course, member=member(org="Camden"), commitment=commitment()
+    )
     assert services.place_withdraw(place=waiting) is None
 
 
 def test_a_place_moves_through_its_states_in_order():
     course = cohort()
-    place = services.place_nominate(cohort=course, member=member())
+    place = services.place_nominate(cohort=course, member=member(), commitment=commitment())
     with pytest.raises(services.NotAllowed):
         services.place_complete(place=place)
     services.place_confirm(place=place)
@@ -119,7 +136,7 @@ def test_the_cohort_page_shows_places_below_two_the_waiting_list_and_the_budget(
 ):
     course = cohort(capacity=3, network_funded_places=2)
     for org in ("Camden", "Camden", "Brent", "Ealing"):
-        services.place_nominate(cohort=course, member=member(org=org))
+        services.place_nominate(cohort=course, member=member(org=org), commitment=commitment())
     client = client_for(coordinator)
     client.get(course.get_absolute_url())
     with django_assert_max_num_queries(20):
@@ -159,7 +176,7 @@ def test_staff_set_up_a_cohort_and_nominate(client_for, coordinator):
     assert response["Location"] == course.get_absolute_url()
     assert course.sessions.count() == 3
     someone = member(org="Harrow")
-    client.post(course.get_absolute_url(), {"member": someone.pk})
+    client.post(course.get_absolute_url(), {"member": someone.pk, "pays": "no"})
     assert course.places.get().funder == Funder.NETWORK
 
 
@@ -184,7 +201,8 @@ def test_cohort_rules_are_checked_on_input(client_for, coordinator):
 def test_session_attendance_is_recorded(coordinator, client_for):
     course = cohort()
     a, b = (
-        services.place_nominate(cohort=course, member=member(org=o)) for o in ("Brent", "Camden")
+        services.place_nominate(cohort=course, member=member(org=o), commitment=commitment())
+        for o in ("Brent", "Camden")
     )
     session = course.sessions.first()
     client_for(coordinator).post(
@@ -213,7 +231,7 @@ def test_moving_a_session_bumps_its_calendar_sequence(coordinator, client_for):
 
 def test_summary_counts_come_from_sql():
     course = cohort()
-    services.place_nominate(cohort=course, member=member(org="Brent"))
+    services.place_nominate(cohort=course, member=member(org="Brent"), commitment=commitment())
     summary = selectors.cohort_summary(cohort=course)
     brent = next(o for o in summary.by_organisation if o.organisation.name == "Brent")
     assert (brent.places, brent.network_funded, brent.organisation_funded) == (1, 1, 0)
@@ -257,19 +275,27 @@ def test_the_network_funds_places_for_its_member_organisations_only():
         name="Partner trust", kind=Organisation.Kind.PARTNER, is_member=False
     )
     course = cohort()
-    partner_place = services.place_nominate(cohort=course, member=member(org="Partner trust"))
-    borough_place = services.place_nominate(cohort=course, member=member(org="Brent"))
+    partner_place = services.place_nominate(
+        cohort=course, member=member(org="Partner trust"), commitment=commitment()
+    )
+    borough_place = services.place_nominate(
+        cohort=course, member=member(org="Brent"), commitment=commitment()
+    )
     assert (partner_place.funder, borough_place.funder) == (Funder.ORGANISATION, Funder.NETWORK)
 
 
 def test_a_new_nominee_does_not_jump_the_waiting_list():
     course = cohort(capacity=1, network_funded_places=1)
-    services.place_nominate(cohort=course, member=member(org="Brent"))
-    waiting = services.place_nominate(cohort=course, member=member(org="Camden"))
+    services.place_nominate(cohort=course, member=member(org="Brent"), commitment=commitment())
+    waiting = services.place_nominate(
+        cohort=course, member=member(org="Camden"), commitment=commitment()
+    )
     # A coordinator makes room for one more in the admin.
     Cohort.objects.filter(pk=course.pk).update(capacity=2, network_funded_places=2)
 
-    late = services.place_nominate(cohort=course, member=member(org="Ealing"))
+    late = services.place_nominate(
+        cohort=course, member=member(org="Ealing"), commitment=commitment()
+    )
 
     waiting.refresh_from_db()
     assert (waiting.status, waiting.funder) == (PlaceStatus.NOMINATED, Funder.NETWORK)
@@ -278,7 +304,10 @@ def test_a_new_nominee_does_not_jump_the_waiting_list():
 
 def test_attendance_is_saved_in_a_fixed_number_of_queries(django_assert_num_queries):
     course = cohort()
-    places = [services.place_nominate(cohort=course, member=member(org="Brent")) for _ in range(6)]
+    places = [
+        services.place_nominate(cohort=course, member=member(org="Brent"), commitment=commitment())
+        for _ in range(6)
+    ]
     session = course.sessions.first()
     services.attendance_record(session=session, attended_place_ids={places[0].pk})
 
@@ -312,7 +341,9 @@ def test_confirming_and_completing_a_place_is_in_the_audit_history(coordinator):
     from auditlog.context import set_actor
     from auditlog.models import LogEntry
 
-    place = services.place_nominate(cohort=cohort(), member=member("Ola", org="Brent"))
+    place = services.place_nominate(
+        cohort=cohort(), member=member("Ola", org="Brent"), commitment=commitment()
+    )
 
     with set_actor(coordinator):
         services.place_confirm(place=place)
@@ -334,7 +365,9 @@ def test_the_cohort_page_puts_the_summary_first_then_people_then_organisations_o
 ):
     course = cohort(capacity=3, network_funded_places=2)
     for name, org in (("Ann", "Camden"), ("Bea", "Camden"), ("Cy", "Brent"), ("Di", "Ealing")):
-        services.place_nominate(cohort=course, member=member(name, org=org))
+        services.place_nominate(
+            cohort=course, member=member(name, org=org), commitment=commitment()
+        )
 
     html = client_for(coordinator).get(course.get_absolute_url()).content.decode()
 
@@ -344,6 +377,7 @@ def test_the_cohort_page_puts_the_summary_first_then_people_then_organisations_o
         "Budget",
         "People with places",
         "Waiting list",
+        "Nominations to decide",
         "Nominate",
         "Organisations with places",
         "Reflection sessions",
@@ -381,11 +415,15 @@ def test_each_funding_decision_is_explained_from_the_rule_that_made_it(client_fo
         ("Di", "Ealing"),
         ("Ed", "Enfield"),
     ):
-        nominate[name] = services.place_nominate(cohort=course, member=member(name, org=org))
+        nominate[name] = services.place_nominate(
+            cohort=course, member=member(name, org=org), commitment=commitment()
+        )
     services.place_withdraw(place=nominate["Ann"])
     # Camden's network-funded place is free again: a later nominee from Camden takes it,
     # while Bea, nominated earlier, still pays.
-    nominate["Fay"] = services.place_nominate(cohort=course, member=member("Fay", org="Camden"))
+    nominate["Fay"] = services.place_nominate(
+        cohort=course, member=member("Fay", org="Camden"), commitment=commitment()
+    )
 
     reasons = {p.member.name: p.funding_reason for p in course.places.exclude(status="withdrawn")}
     assert reasons == {
@@ -417,8 +455,12 @@ def test_each_funding_decision_is_explained_from_the_rule_that_made_it(client_fo
 
 def test_a_second_nominee_is_told_who_holds_the_network_place():
     course = cohort()
-    ann = services.place_nominate(cohort=course, member=member("Ann", org="Camden"))
-    bea = services.place_nominate(cohort=course, member=member("Bea", org="Camden"))
+    ann = services.place_nominate(
+        cohort=course, member=member("Ann", org="Camden"), commitment=commitment()
+    )
+    bea = services.place_nominate(
+        cohort=course, member=member("Bea", org="Camden"), commitment=commitment()
+    )
     assert (bea.funder, bea.funding_holders) == (Funder.ORGANISATION, [ann.pk])
     places = {p.member.name: p for p in selectors.cohort_summary(cohort=course).places}
     assert places["Bea"].funding_explanation == (

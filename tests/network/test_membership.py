@@ -393,7 +393,8 @@ def test_leaving_removes_personal_data_but_keeps_the_numbers(client_for):
     history = LogEntry.objects.filter(
         Q(object_repr="Ivy") | Q(object_repr__startswith="Ivy –"), actor=None
     )
-    assert history.count() == 3  # the application, its approval and the place
+    # The application, its approval, the place, and the nomination made and placed.
+    assert history.count() == 5
 
     client_for(user).post(reverse("network:leave"))
 

@@ -1,8 +1,10 @@
 """The network's data migrations keep what the database holds."""
 
+import datetime
+
 import pytest
 
-from network.models import Membership
+from network.models import Cohort, Membership
 from notifications.models import Message
 from tests.migrations import migrate, migrate_to_latest
 
@@ -58,3 +60,17 @@ def test_network_news_becomes_opt_in_and_every_membership_is_kept():
         "Ada": False,
         "Bea": False,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cohorts_from_before_nominations_release_their_places_four_weeks_before_they_start():
+    old = migrate([("network", "0010_network_news_is_opt_in")])
+    cohort = old.get_model("network", "Cohort")
+    made = cohort.objects.create(starts_on=datetime.date(2027, 3, 1))
+
+    migrate_to_latest()
+
+    kept = Cohort.objects.get(pk=made.pk)
+    assert kept.release_on == datetime.date(2027, 2, 1)
+    assert kept.released_at is None
+    assert kept.places.count() == 0

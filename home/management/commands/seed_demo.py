@@ -35,7 +35,9 @@ class Command(BaseCommand):
             )
         users, lines = accounts_demo.seed()
         self._demo_meeting(users["member@example.org"])
-        network_demo.seed(member_user=users["member@example.org"])
+        network_demo.seed(
+            member_user=users["member@example.org"], lead_user=users["lead@example.org"]
+        )
         consultations = consultation_demo.seed(
             activity=Activity.objects.filter(slug="community-consultation").first()
         )
