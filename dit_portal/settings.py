@@ -434,10 +434,17 @@ INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=28)
 # is a worker that died mid-send: the message goes again (EMAIL_TIMEOUT bounds each step of
 # a send, so a live worker is far quicker). EMAIL_SCANS post what has become due before
 # each round (reminders; cohorts' funded places released on their day, which tells those
-# concerned); Celery beat runs a round every EMAIL_DISPATCH_SECONDS.
+# concerned; mentoring pairs' monthly check-in prompts; course evaluations as cohorts start
+# and end); Celery beat runs a round every
+# EMAIL_DISPATCH_SECONDS.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600)
-EMAIL_SCANS = ["notifications.reminders.scan", "network.services.release_due"]
+EMAIL_SCANS = [
+    "notifications.reminders.scan",
+    "network.services.release_due",
+    "network.services.check_in_prompts_due",
+    "network.services.evaluation_due",
+]
 CELERY_BEAT_SCHEDULE = {
     "dispatch-email": {
         "task": "notifications.tasks.dispatch_email",

@@ -10,6 +10,7 @@ from common.links import absolute_url
 from notifications import outbox
 
 from .models import (
+    Event,
     Funder,
     MatchStatus,
     Membership,
@@ -28,6 +29,9 @@ NOMINATION_REQUEST = "network.nomination_request"
 NOMINATION_APPROVED = "network.nomination_approved"
 NOMINATION_OUTCOME = "network.nomination_outcome"
 PLACE_RELEASED = "network.place_released"
+CHECK_IN, MATCH_ENDED = "network.check_in", "network.match_ended"
+EVALUATION = "network.evaluation"
+TIMETABLE = "network.timetable"
 GONE = gettext_lazy("The member has left the network.")
 
 
@@ -47,6 +51,10 @@ def forget(membership: Membership, email: str) -> None:
             NOMINATION_APPROVED,
             NOMINATION_OUTCOME,
             PLACE_RELEASED,
+            CHECK_IN,
+            MATCH_ENDED,
+            EVALUATION,
+            TIMETABLE,
         ],
         about_kinds=[SessionSource.kind, EventSource.kind],
     )
@@ -254,3 +262,117 @@ def place_released_email(message, prepared):
     if place.funder != Funder.NETWORK:
         return outbox.Skip(_("The place is no longer network-funded."))
     return outbox.render("network/email/place_released", {"place": place})
+
+
+def post_check_in_prompt(match: MentoringMatch, *, at) -> None:
+    """Ask both of a confirmed pair, monthly, how it is going."""
+    for role, person in (("mentor", match.mentor), ("mentee", match.mentee)):
+        _post_to(
+            person,
+            CHECK_IN,
+            key=f"check-in:{match.pk}:{at:%Y%m%d}:{role}",
+            params={"match_id": match.pk, "role": role, "membership_id": person.pk},
+        )
+
+
+@outbox.topic(CHECK_IN, label=gettext_lazy("Mentoring check-in"), audience="network")
+def check_in_email(message, prepared):
+    match = MentoringMatch.objects.select_related("mentor", "mentee").get(
+        pk=message.params["match_id"]
+    )
+    if match.status != MatchStatus.CONFIRMED:
+        return outbox.Skip(_("The pair ended before this was sent."))
+    role = message.params["role"]
+    person, other = (
+        (match.mentor, match.mentee) if role == "mentor" else (match.mentee, match.mentor)
+    )
+    return outbox.render(
+        "network/email/check_in",
+        {
+            "person": person,
+            "other": other,
+            "url": absolute_url(reverse("network:pairing", args=[match.pk])),
+        },
+    )
+
+
+def post_match_ended(match: MentoringMatch, *, ended_by: str) -> None:
+    """Tell the other of a pair that it has ended, and ask for their feedback."""
+    other = match.mentee if ended_by == "mentor" else match.mentor
+    role = "mentee" if ended_by == "mentor" else "mentor"
+    _post_to(
+        other,
+        MATCH_ENDED,
+        key=f"match-ended:{match.pk}:{role}",
+        params={"match_id": match.pk, "role": role, "membership_id": other.pk},
+    )
+
+
+@outbox.topic(MATCH_ENDED, label=gettext_lazy("Mentoring pair ended"), audience="network")
+def match_ended_email(message, prepared):
+    match = MentoringMatch.objects.select_related("mentor", "mentee").get(
+        pk=message.params["match_id"]
+    )
+    role = message.params["role"]
+    person, other = (
+        (match.mentor, match.mentee) if role == "mentor" else (match.mentee, match.mentor)
+    )
+    return outbox.render(
+        "network/email/match_ended",
+        {
+            "person": person,
+            "other": other,
+            "url": absolute_url(reverse("network:pairing", args=[match.pk])),
+        },
+    )
+
+
+def post_evaluation(place: Place, stage: str) -> None:
+    """Ask someone with a place to answer the course evaluation's questionnaire."""
+    _post_to(
+        place.member,
+        EVALUATION,
+        key=f"evaluation:{place.pk}:{stage}",
+        params={"place_id": place.pk, "stage": stage, "membership_id": place.member_id},
+    )
+
+
+@outbox.topic(EVALUATION, label=gettext_lazy("Course evaluation"), audience="network")
+def evaluation_email(message, prepared):
+    place = Place.objects.select_related("member", "cohort").get(pk=message.params["place_id"])
+    if place.status not in (PlaceStatus.NOMINATED, PlaceStatus.CONFIRMED, PlaceStatus.COMPLETED):
+        return outbox.Skip(_("The place was withdrawn before this was sent."))
+    stage = message.params["stage"]
+    return outbox.render(
+        "network/email/evaluation",
+        {
+            "place": place,
+            "before": stage == "before",
+            "url": absolute_url(reverse("network:evaluation", args=[place.pk, stage])),
+        },
+    )
+
+
+def post_timetable(rsvp, *, published_at) -> None:
+    """Tell an attendee of an unconference that its timetable is published."""
+    _post_to(
+        rsvp.member,
+        TIMETABLE,
+        key=f"timetable:{rsvp.event_id}:{rsvp.member_id}:{published_at:%Y%m%dT%H%M%S.%f}",
+        params={"event_id": rsvp.event_id, "membership_id": rsvp.member_id},
+    )
+
+
+@outbox.topic(TIMETABLE, label=gettext_lazy("Unconference timetable"), audience="network")
+def timetable_email(message, prepared):
+    event = Event.objects.get(pk=message.params["event_id"])
+    if event.is_cancelled:
+        return outbox.Skip(_("The event was cancelled before this was sent."))
+    return outbox.render(
+        "network/email/timetable",
+        {
+            "event": event,
+            "url": absolute_url(reverse("network:sessions", args=[event.slug])),
+            "ics": absolute_url(reverse("network:timetable_ics", args=[event.slug])),
+        },
+    )

@@ -9,9 +9,12 @@ from . import selectors, services
 from .models import (
     Cohort,
     Discipline,
+    EvaluationAnswer,
     Event,
     MatchStatus,
     Membership,
+    MentoringCheckIn,
+    MentoringFeedback,
     Organisation,
     Seniority,
     Topic,
@@ -406,6 +409,133 @@ class NominateForm(CommitmentFields):
         )
 
     field_order = ["member", "pays", "agreed_by", "reference", "agreed_on"]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationAnswer
+        fields = ["confidence", "efficacy", "connections"]
+        widgets = {name: forms.RadioSelect for name in fields}
+        error_messages = {
+            "confidence": {"required": _("Select how confident you feel")},
+            "efficacy": {"required": _("Select how far you agree")},
+            "connections": {"required": _("Select how many people you could ask")},
+        }
+
+
+class PitchForm(forms.Form):
+    title = forms.CharField(
+        label=_("Session title"),
+        max_length=150,
+        error_messages={"required": _("Enter a title for your session")},
+    )
+    description = forms.CharField(
+        label=_("What it is about (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(
+        label=_("Room"), max_length=100, error_messages={"required": _("Enter the room's name")}
+    )
+    capacity = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={
+            "required": _("Enter how many seats the room has"),
+            "invalid": _("Enter the seats as a whole number"),
+            "min_value": _("A room has at least one seat"),
+        },
+    )
+
+
+class SlotForm(forms.Form):
+    starts_at = DateTimeField(
+        label=_("Slot starts"),
+        widget=DATETIME_LOCAL,
+        error_messages={
+            "required": _("Enter when the slot starts"),
+            "invalid": _("Enter when the slot starts as a date and time"),
+        },
+    )
+    ends_at = DateTimeField(
+        label=_("Slot ends"),
+        widget=DATETIME_LOCAL,
+        error_messages={
+            "required": _("Enter when the slot ends"),
+            "invalid": _("Enter when the slot ends as a date and time"),
+        },
+    )
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(
+        label=_("The goals you agreed"),
+        help_text=_("What you will work on together: both of you see this."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=3000,
+        error_messages={"required": _("Enter the goals you agreed")},
+    )
+
+
+class CheckInForm(forms.Form):
+    how = forms.ChoiceField(
+        label=_("How is it going?"),
+        choices=MentoringCheckIn.How.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how your mentoring is going")},
+    )
+    note = forms.CharField(
+        label=_("Anything the coordinators should know (optional)"),
+        help_text=_("Only the network's coordinators see this, not the other person."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class FeedbackForm(forms.Form):
+    useful = forms.TypedChoiceField(
+        label=_("How useful was the mentoring?"),
+        choices=MentoringFeedback._meta.get_field("useful").choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how useful the mentoring was")},
+    )
+    comments = forms.CharField(
+        label=_("What worked, and what would have helped (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=3000,
+    )
+
+
+class SessionNotesForm(forms.Form):
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        help_text=_("Shown to everyone with a place on the course, on My network."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+    )
+    shared_notes = forms.CharField(
+        label=_("Notes for those on the course"),
+        help_text=_("What was shared in the session, for the people on the course."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=10000,
+    )
+    coordinator_notes = forms.CharField(
+        label=_("Coordinators' notes"),
+        help_text=_("Seen by the network's coordinators only."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=10000,
+    )
 
 
 class SessionForm(forms.Form):

@@ -7,7 +7,8 @@ most once. That beats first-come or greedy pairing, which can give one mentee a 
 better mentor at the cost of leaving another with none.
 
 A pair is possible only if the mentor is more senior than the mentee and they share at
-least one topic, and it was not rejected before. Fit, for possible pairs:
+least one topic, and it was neither rejected nor paired before (a pairing that ended).
+Fit, for possible pairs:
 - 10 for each shared topic;
 - 5 when they work for different organisations (building trust between councils), and
   5 more when the mentee asked for someone from elsewhere;
@@ -152,10 +153,12 @@ def _grid(mentees, mentors, topic_index, rejected) -> _Grid:
 
 
 def _rejected() -> set[tuple[int, int]]:
+    """Pairs never proposed again: those coordinators rejected, and those that ended (a
+    mentee matched again gets a new mentor)."""
     return set(
-        MentoringMatch.objects.filter(status=MatchStatus.REJECTED).values_list(
-            "mentee_id", "mentor_id"
-        )
+        MentoringMatch.objects.filter(
+            status__in=[MatchStatus.REJECTED, MatchStatus.ENDED]
+        ).values_list("mentee_id", "mentor_id")
     )
 
 
@@ -302,9 +305,10 @@ def _why_unmatched(seeker, row, grid: _Grid, mentors, room) -> str:
         ) % {"names": _names(who(sharing))}
     open_ = senior & ~grid.rejected[row]
     if not open_.any():
-        return _("Each mentor who could mentor them (%(names)s) was rejected for them before.") % {
-            "names": _names(who(senior))
-        }
+        return _(
+            "Each mentor who could mentor them (%(names)s) was rejected for them, or paired "
+            "with them, before."
+        ) % {"names": _names(who(senior))}
     if not (open_ & room).any():
         return _(
             "No mentor with room: each mentor who could mentor them (%(names)s) has as many "

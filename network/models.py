@@ -6,6 +6,7 @@ The network is open to women, non-binary and gender-nonconforming people working
 councils' digital, data and IT teams, at every level from apprentice to Chief Digital Officer.
 """
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -42,6 +43,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# How long after a course ends its "after" evaluation can still be answered.
+EVALUATION_AFTER_OPEN_FOR = datetime.timedelta(weeks=8)
 
 
 class OrganisationLead(models.Model):
@@ -245,6 +250,9 @@ class Cohort(ConstraintMessagesBesideFields, models.Model):
     )
     # When the release ran (``services.cohorts.funded_places_release``): once per cohort.
     released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the course evaluation's questionnaires went out (``services.evaluation``).
+    evaluation_before_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evaluation_after_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -280,6 +288,18 @@ class Cohort(ConstraintMessagesBesideFields, models.Model):
 
     def get_absolute_url(self):
         return reverse("network:cohort", args=[self.pk])
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return self.starts_on + datetime.timedelta(weeks=self.weeks)
+
+    def evaluation_open(self, stage: str, today: datetime.date) -> bool:
+        """Whether the course evaluation's ``stage`` questionnaire takes answers on
+        ``today``: "before" from the first day until the course ends, "after" from its end
+        for eight weeks."""
+        if stage == "before":
+            return self.starts_on <= today < self.ends_on
+        return self.ends_on <= today < self.ends_on + EVALUATION_AFTER_OPEN_FOR
 
 
 class PlaceStatus(models.TextChoices):
@@ -473,6 +493,19 @@ class ReflectionSession(ConstraintMessagesBesideFields, models.Model):
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    agenda = models.TextField(_("agenda"), max_length=5000, blank=True)
+    shared_notes = models.TextField(
+        _("notes for those on the course"),
+        max_length=10000,
+        blank=True,
+        help_text=_("Shown on My network to everyone with a place on the course."),
+    )
+    coordinator_notes = models.TextField(
+        _("coordinators' notes"),
+        max_length=10000,
+        blank=True,
+        help_text=_("Seen by the network's coordinators only."),
+    )
 
     class Meta:
         ordering = ["cohort", "number"]
@@ -550,6 +583,12 @@ class Event(ConstraintMessagesBesideFields, models.Model):
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Unconference: how many sessions each attendee may vote for, and when the timetable
+    # built from the votes was published to attendees.
+    votes_per_attendee = models.PositiveSmallIntegerField(
+        _("votes each attendee has (unconference)"), default=3
+    )
+    timetable_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -573,6 +612,104 @@ class Event(ConstraintMessagesBesideFields, models.Model):
 
     def get_absolute_url(self):
         return reverse("network:event", args=[self.slug])
+
+
+class UnconferenceRoom(models.Model):
+    """A room (or online breakout) an unconference's sessions run in."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("room"), max_length=100)
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["event", "-capacity", "name"]
+        verbose_name = _("unconference room")
+        verbose_name_plural = _("unconference rooms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name"],
+                name="room_name_once_per_event",
+                violation_error_message=_("This event already has a room with that name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UnconferenceSlot(ConstraintMessagesBesideFields, models.Model):
+    """A time in an unconference's timetable, when a session runs in each room."""
+
+    constraint_fields = {"slot_ends_after_start": "ends_at"}
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ["event", "starts_at"]
+        verbose_name = _("unconference slot")
+        verbose_name_plural = _("unconference slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="slot_ends_after_start",
+                violation_error_message=_("The slot must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class Pitch(models.Model):
+    """A session an attendee of an unconference offers to run; attendees vote for those
+    they would come to, and the timetable is built from the votes."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pitches")
+    pitcher = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="pitches")
+    title = models.CharField(_("session title"), max_length=150)
+    description = models.TextField(_("what it is about"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Where the timetable puts it (``services.unconference``): none until it is built.
+    slot = models.ForeignKey(
+        UnconferenceSlot, on_delete=models.SET_NULL, null=True, blank=True, related_name="pitches"
+    )
+    room = models.ForeignKey(
+        UnconferenceRoom, on_delete=models.SET_NULL, null=True, blank=True, related_name="pitches"
+    )
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("session pitch")
+        verbose_name_plural = _("session pitches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "room"],
+                name="one_session_per_room_and_slot",
+                violation_error_message=_("Another session is in that room then."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PitchVote(models.Model):
+    pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="pitch_votes")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pitch", "voter"],
+                name="one_vote_per_pitch_per_member",
+                violation_error_message=_("You have already voted for this session."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voter} → {self.pitch}"
 
 
 class RsvpStatus(models.TextChoices):
@@ -637,6 +774,12 @@ class MentoringMatch(ConstraintMessagesBesideFields, models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Once confirmed: what the pair agreed to work on, the monthly check-in prompt, and how
+    # it ended (``MentoringCheckIn``, ``MentoringFeedback``).
+    goals = models.TextField(_("goals we agreed"), max_length=3000, blank=True)
+    goals_agreed_at = models.DateTimeField(null=True, blank=True)
+    prompted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -660,6 +803,133 @@ class MentoringMatch(ConstraintMessagesBesideFields, models.Model):
         return f"{self.mentor} → {self.mentee}"
 
 
+class EvaluationStage(models.TextChoices):
+    BEFORE = "before", _("Before the course")
+    AFTER = "after", _("After the course")
+
+
+class EvaluationAnswer(models.Model):
+    """One person's answers to the course evaluation, before or after the course. Kept
+    with the place, so each is answered once and the response rate is known; reported
+    only per cohort, under the disclosure control."""
+
+    CONFIDENCE = [
+        (1, _("Not at all confident")),
+        (2, _("Not very confident")),
+        (3, _("Fairly confident")),
+        (4, _("Confident")),
+        (5, _("Very confident")),
+    ]
+    AGREEMENT = [
+        (1, _("Strongly disagree")),
+        (2, _("Disagree")),
+        (3, _("Neither agree nor disagree")),
+        (4, _("Agree")),
+        (5, _("Strongly agree")),
+    ]
+    CONNECTIONS = [
+        (0, _("None")),
+        (1, _("1 or 2")),
+        (3, _("3 to 5")),
+        (6, _("6 to 10")),
+        (11, _("More than 10")),
+    ]
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="evaluations")
+    stage = models.CharField(max_length=6, choices=EvaluationStage.choices)
+    confidence = models.PositiveSmallIntegerField(
+        _("How confident do you feel speaking up and leading in your work?"), choices=CONFIDENCE
+    )
+    efficacy = models.PositiveSmallIntegerField(
+        _("“I can lead a team or a piece of work through a difficult time.”"),
+        choices=AGREEMENT,
+    )
+    connections = models.PositiveSmallIntegerField(
+        _("How many people in other councils could you ask for advice?"), choices=CONNECTIONS
+    )
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course evaluation answer")
+        verbose_name_plural = _("course evaluation answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "stage"],
+                name="evaluation_once_per_place_and_stage",
+                violation_error_message=_("You have already answered this questionnaire."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place}: {self.get_stage_display()}"
+
+
+class PairRole(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+class MentoringCheckIn(models.Model):
+    """One person's monthly word on how their pairing is going (the outbox prompts it)."""
+
+    class How(models.TextChoices):
+        WELL = "well", _("Going well")
+        DIFFICULT = "difficult", _("Some difficulty")
+        NOT_MEETING = "not_meeting", _("We have not been meeting")
+
+    match = models.ForeignKey(MentoringMatch, on_delete=models.CASCADE, related_name="check_ins")
+    role = models.CharField(max_length=6, choices=PairRole.choices)
+    how = models.CharField(_("how is it going?"), max_length=12, choices=How.choices)
+    note = models.TextField(
+        _("anything the coordinators should know (optional)"), max_length=2000, blank=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("mentoring check-in")
+        verbose_name_plural = _("mentoring check-ins")
+
+    def __str__(self):
+        return f"{self.match}: {self.get_how_display()}"
+
+
+class MentoringFeedback(models.Model):
+    """How a pairing went, in the words of one of the two, when it ends."""
+
+    match = models.ForeignKey(MentoringMatch, on_delete=models.CASCADE, related_name="feedback")
+    role = models.CharField(max_length=6, choices=PairRole.choices)
+    useful = models.PositiveSmallIntegerField(
+        _("how useful was it?"),
+        choices=[
+            (5, _("Very useful")),
+            (4, _("Useful")),
+            (3, _("Somewhat useful")),
+            (2, _("Not very useful")),
+            (1, _("Not useful at all")),
+        ],
+    )
+    comments = models.TextField(
+        _("what worked, and what would have helped"), max_length=3000, blank=True
+    )
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["match", "role"]
+        verbose_name = _("mentoring feedback")
+        verbose_name_plural = _("mentoring feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match", "role"],
+                name="feedback_once_per_person_per_pair",
+                violation_error_message=_("You have already given feedback on this pairing."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.match}: {self.useful}"
+
+
 for model in (Organisation, Topic, Cohort, ReflectionSession, Event):
     auditlog.register(model)
 # Coordinators' decisions about people are audited, never the people's own details; a
@@ -677,4 +947,4 @@ auditlog.register(
         "commitment_on",
     ],
 )
-auditlog.register(MentoringMatch, include_fields=["status"])
+auditlog.register(MentoringMatch, include_fields=["status", "ended_at"])

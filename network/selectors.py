@@ -4,15 +4,21 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from reporting.breakdowns import Breakdown, build_breakdown
 
 from .models import (
     ACTIVE_PLACE,
     OPEN_NOMINATION,
     Cohort,
+    EvaluationAnswer,
+    EvaluationStage,
     Event,
     EventRsvp,
     Funder,
@@ -20,16 +26,22 @@ from .models import (
     MatchStatus,
     Membership,
     MembershipStatus,
+    MentoringCheckIn,
+    MentoringFeedback,
     MentoringMatch,
     Nomination,
     NominationStatus,
     Organisation,
+    Pitch,
+    PitchVote,
     Place,
     PlaceStatus,
     ReflectionSession,
     RsvpStatus,
     SessionAttendance,
     Topic,
+    UnconferenceRoom,
+    UnconferenceSlot,
 )
 
 
@@ -462,9 +474,11 @@ class MyNetwork:
     nominations: list[Nomination]  # each with ``place`` (or None)
     places: list[Place]  # without a nomination: given before nominations went through
     sessions: list  # (place, session, reply) for each session of a current place
-    matches: list[MentoringMatch]
+    matches: list[MentoringMatch]  # confirmed pairings
+    feedback_due: list[MentoringMatch]  # ended pairings they have not given feedback on
     events: list[EventRsvp]
     can_ask: list[Cohort]  # open cohorts they have not been put forward for
+    evaluations: list  # (place, stage): questionnaires open now and not yet answered
 
     @property
     def shared(self) -> list[tuple[str, bool]]:
@@ -480,10 +494,30 @@ class MyNetwork:
         ]
 
 
+def _pairings(membership: Membership) -> dict[str, list[MentoringMatch]]:
+    pairs = list(
+        MentoringMatch.objects.filter(
+            Q(mentor=membership) | Q(mentee=membership),
+            status__in=[MatchStatus.CONFIRMED, MatchStatus.ENDED],
+        ).select_related("mentor", "mentee")
+    )
+    given = set(MentoringFeedback.objects.filter(match__in=pairs).values_list("match_id", "role"))
+    for pair in pairs:
+        pair.role = "mentor" if pair.mentor_id == membership.pk else "mentee"
+        pair.other = pair.mentee if pair.role == "mentor" else pair.mentor
+    return {
+        "matches": [p for p in pairs if p.status == MatchStatus.CONFIRMED],
+        "feedback_due": [
+            p for p in pairs if p.status == MatchStatus.ENDED and (p.pk, p.role) not in given
+        ],
+    }
+
+
 def my_network(membership: Membership) -> MyNetwork:
     """Everything of one member's part in the network: nominations and places, the
-    reflection sessions of their current places with their replies, mentoring pairs,
-    events to come, and cohorts they could ask for (7 queries)."""
+    reflection sessions of their current places with their replies, mentoring pairs (and
+    ended ones waiting for their feedback), events to come, and cohorts they could ask for
+    (9 queries)."""
     nominations = list(
         Nomination.objects.filter(member=membership)
         .select_related("cohort", "organisation", "place")
@@ -507,7 +541,9 @@ def my_network(membership: Membership) -> MyNetwork:
     by_cohort = {p.cohort_id: p for p in current}
     sessions = [
         (by_cohort[s.cohort_id], s, replies.get((s.pk, by_cohort[s.cohort_id].pk)))
-        for s in ReflectionSession.objects.filter(cohort_id__in=by_cohort).select_related("cohort")
+        for s in ReflectionSession.objects.filter(cohort_id__in=by_cohort)
+        .select_related("cohort")
+        .defer("coordinator_notes")  # never on a member's page
     ]
     put_forward = {n.cohort_id for n in nominations if n.status in OPEN_NOMINATION}
     put_forward |= {p.cohort_id for p in places}
@@ -516,7 +552,7 @@ def my_network(membership: Membership) -> MyNetwork:
         nominations=nominations,
         places=places,
         sessions=sessions,
-        matches=list(my_matches(membership)),
+        **_pairings(membership),
         events=list(
             EventRsvp.objects.filter(
                 member=membership,
@@ -525,4 +561,137 @@ def my_network(membership: Membership) -> MyNetwork:
             ).select_related("event")
         ),
         can_ask=[c for c in open_cohorts() if c.pk not in put_forward],
+        evaluations=_evaluations_open(current),
+    )
+
+
+def _evaluations_open(places: list[Place]) -> list:
+    today = timezone.localdate()
+    done = set(EvaluationAnswer.objects.filter(place__in=places).values_list("place_id", "stage"))
+    return [
+        (place, stage)
+        for place in places
+        for stage in EvaluationStage
+        if (place.pk, stage) not in done and place.cohort.evaluation_open(stage, today)
+    ]
+
+
+# Coordinators see a pair whose last check-in (or confirmation) is older than this.
+QUIET = datetime.timedelta(days=61)
+
+
+def quiet_pairs(now=None) -> QuerySet[MentoringMatch]:
+    """Confirmed pairs with no check-in from either person for two months (counted from
+    confirmation when there is none yet), the quietest first (1 query)."""
+    cutoff = (now or timezone.now()) - QUIET
+    return (
+        MentoringMatch.objects.filter(status=MatchStatus.CONFIRMED, decided_at__lte=cutoff)
+        .annotate(last_check_in=Max("check_ins__at"))
+        .filter(Q(last_check_in__isnull=True) | Q(last_check_in__lte=cutoff))
+        .select_related("mentor", "mentee")
+        .order_by(Coalesce("last_check_in", "decided_at"))
+    )
+
+
+def recent_check_ins(limit: int = 20) -> QuerySet[MentoringCheckIn]:
+    """The latest check-ins of pairs still going, with their notes for the coordinators."""
+    return (
+        MentoringCheckIn.objects.filter(match__status=MatchStatus.CONFIRMED)
+        .select_related("match__mentor", "match__mentee")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class CohortEvaluation:
+    """A cohort's course evaluation for coordinators: response rates, and each question's
+    answers before and after, suppressed as published figures are (``reporting.disclosure``)."""
+
+    places: int
+    answered: dict[str, int]  # by stage
+    tables: list[tuple[str, Breakdown]]  # (question, its answers by stage)
+    protected: bool  # False: nothing can be shown without singling someone out
+
+
+def cohort_evaluation(cohort: Cohort) -> CohortEvaluation:
+    """The cohort's evaluation under the disclosure control (3 queries)."""
+    from reporting.disclosure import protect_tables  # it loads SciPy: only this page needs it
+
+    places = cohort.places.filter(status__in=ACTIVE_PLACE).count()
+    answers = EvaluationAnswer.objects.filter(place__cohort=cohort, place__status__in=ACTIVE_PLACE)
+    answered = dict(answers.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    stages = list(EvaluationStage.choices)
+    questions = ("confidence", "efficacy", "connections")
+    rows = list(answers.values_list("stage", *questions))
+    tables = {}
+    for index, name in enumerate(questions, start=1):
+        field = EvaluationAnswer._meta.get_field(name)
+        counts: dict[tuple, int] = {}
+        for row in rows:
+            key = (row[index], row[0])
+            counts[key] = counts.get(key, 0) + 1
+        tables[(name, "stage")] = build_breakdown(
+            rows=list(field.choices),
+            columns=stages,
+            counts=counts,
+            group_sizes={stage: answered.get(stage, 0) for stage, _label in stages},
+        )
+    left = protect_tables(
+        tables,
+        threshold=settings.SUPPRESSION_THRESHOLD,
+        protection=settings.DISCLOSURE_PROTECTION_RANGE,
+    )
+    return CohortEvaluation(
+        places=places,
+        answered={stage: answered.get(stage, 0) for stage, _label in stages},
+        tables=[
+            (str(EvaluationAnswer._meta.get_field(name).verbose_name), tables[(name, "stage")])
+            for name in questions
+        ],
+        protected=not left,
+    )
+
+
+@dataclass
+class Programme:
+    """An unconference's pitches, votes and timetable, as one member (or a coordinator,
+    ``member=None``) sees them."""
+
+    event: Event
+    pitches: list[Pitch]  # each with ``n_votes`` and ``mine`` (the member voted for it)
+    votes_left: int
+    slots: list[UnconferenceSlot]
+    rooms: list[UnconferenceRoom]
+    grid: list[tuple[UnconferenceSlot, list[Pitch | None]]]  # a row per slot, a cell per room
+    unplaced: list[Pitch]
+
+
+def programme(event: Event, member: Membership | None = None) -> Programme:
+    """An unconference's programme (5 queries)."""
+    pitches = list(
+        event.pitches.select_related("pitcher", "slot", "room")
+        .annotate(n_votes=Count("votes"))
+        .order_by("-n_votes", "created_at", "pk")
+    )
+    mine = (
+        set(
+            PitchVote.objects.filter(pitch__event=event, voter=member).values_list(
+                "pitch_id", flat=True
+            )
+        )
+        if member is not None
+        else set()
+    )
+    for pitch in pitches:
+        pitch.mine = pitch.pk in mine
+    slots, rooms = list(event.slots.all()), list(event.rooms.all())
+    at = {(p.slot_id, p.room_id): p for p in pitches if p.slot_id}
+    return Programme(
+        event=event,
+        pitches=pitches,
+        votes_left=max(event.votes_per_attendee - len(mine), 0),
+        slots=slots,
+        rooms=rooms,
+        grid=[(slot, [at.get((slot.pk, room.pk)) for room in rooms]) for slot in slots],
+        unplaced=[p for p in pitches if not p.slot_id],
     )

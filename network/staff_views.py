@@ -1,6 +1,8 @@
 """Coordinators' pages of the network (network coordinators and admins)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from accounts.access import staff_required
-from common.forms import saved_or_errors
+from common.forms import add_service_errors, id_from, saved_or_errors
 from common.tables import Listing, Sort
 from common.views import confirm
 
@@ -25,7 +27,10 @@ from .forms import (
     DeclineForm,
     EventForm,
     NominateForm,
+    RoomForm,
     SessionForm,
+    SessionNotesForm,
+    SlotForm,
     SwapMentorsForm,
 )
 from .models import (
@@ -37,6 +42,7 @@ from .models import (
     MembershipStatus,
     MentoringMatch,
     Nomination,
+    Pitch,
     Place,
     PlaceStatus,
     ReflectionSession,
@@ -242,6 +248,96 @@ def place_withdraw(request, pk):
 
 @never_cache
 @coordinators
+@require_http_methods(["GET", "POST"])
+def timetable(request, slug):
+    """Coordinators: an unconference's rooms and slots, the timetable built from the votes,
+    moving a session by hand, and publishing it to attendees."""
+    event = get_object_or_404(Event, slug=slug, format=Event.Format.UNCONFERENCE)
+    posted = request.POST.get("form")
+    room_form = RoomForm(request.POST if posted == "room" else None, prefix="room")
+    slot_form = SlotForm(request.POST if posted == "slot" else None, prefix="slot")
+    if request.method == "POST":
+        try:
+            done = _timetable_action(request, event, posted, room_form, slot_form)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+            return redirect("network:timetable", slug=slug)
+        except ValidationError as refused:
+            add_service_errors(room_form if posted == "room" else slot_form, refused)
+            done = None
+        if done:
+            messages.success(request, done)
+            return redirect("network:timetable", slug=slug)
+    return render(
+        request,
+        "network/staff/timetable.html",
+        {
+            "event": event,
+            "programme": selectors.programme(event),
+            "room_form": room_form,
+            "slot_form": slot_form,
+        },
+    )
+
+
+def _timetable_action(request, event, posted, room_form, slot_form) -> str | None:
+    """Do what the timetable page posted; what to say, or None to show the form's errors."""
+    if posted == "room":
+        if not room_form.is_valid():
+            return None
+        services.room_add(event=event, **room_form.cleaned_data)
+        return _("Room added.")
+    if posted == "slot":
+        if not slot_form.is_valid():
+            return None
+        try:
+            services.slot_add(event=event, **slot_form.cleaned_data)
+        except services.NotAllowed as refused:
+            slot_form.add_error("starts_at", str(refused))  # what was typed stays
+            return None
+        return _("Slot added.")
+    if posted == "build":
+        left_out = services.timetable_build(event=event)
+        if left_out:
+            return ngettext(
+                "Timetable built from the votes; %(n)d session did not fit: add a room or a slot.",
+                "Timetable built from the votes; %(n)d sessions did not fit: add a room or a slot.",
+                len(left_out),
+            ) % {"n": len(left_out)}
+        return _("Timetable built from the votes.")
+    if posted == "move":
+        pitch = get_object_or_404(Pitch, pk=id_from(request.POST.get("pitch")), event=event)
+        slot_id, _sep, room_id = (request.POST.get("cell") or "").partition("-")
+        slot = get_object_or_404(event.slots, pk=id_from(slot_id)) if slot_id else None
+        room = get_object_or_404(event.rooms, pk=id_from(room_id)) if room_id else None
+        services.timetable_move(pitch=pitch, slot=slot, room=room)
+        return _("Session moved.")
+    if posted == "publish":
+        services.timetable_publish(event=event)
+        return _("Timetable published: attendees are emailed, with its calendar file.")
+    raise Http404
+
+
+@never_cache
+@coordinators
+@require_GET
+def cohort_evaluation(request, pk):
+    """Coordinators: a cohort's course evaluation: response rates, and each question's
+    answers before and after, under the disclosure control."""
+    cohort = get_object_or_404(Cohort, pk=pk)
+    return render(
+        request,
+        "network/staff/cohort_evaluation.html",
+        {
+            "cohort": cohort,
+            "evaluation": selectors.cohort_evaluation(cohort),
+            "threshold": settings.SUPPRESSION_THRESHOLD,
+        },
+    )
+
+
+@never_cache
+@coordinators
 @require_http_methods(["POST"])
 def nomination_place(request, pk):
     """Coordinators: give a nomination its organisation approved a place (or a place on
@@ -292,7 +388,8 @@ def nomination_decline(request, pk):
 @coordinators
 @require_http_methods(["GET", "POST"])
 def session(request, pk):
-    """Coordinators: move a reflection session, and record who attended."""
+    """Coordinators: move a reflection session, its agenda and notes, and record who
+    attended."""
     session = get_object_or_404(ReflectionSession.objects.select_related("cohort"), pk=pk)
     places = list(session.cohort.places.filter(status__in=ACTIVE_PLACE).select_related("member"))
     attended = {a.place_id for a in session.attendance.filter(attended=True)}
@@ -302,6 +399,10 @@ def session(request, pk):
             k: getattr(session, k) for k in ("starts_at", "ends_at", "location", "online_url")
         },
     )
+    notes = SessionNotesForm(
+        request.POST if request.POST.get("form") == "notes" else None,
+        initial={k: getattr(session, k) for k in ("agenda", "shared_notes", "coordinator_notes")},
+    )
     attendance = AttendanceForm(
         request.POST if request.POST.get("form") == "attendance" else None,
         people=[(str(p.pk), str(p.member)) for p in places],
@@ -310,6 +411,10 @@ def session(request, pk):
     if form.is_valid():
         services.session_update(session=session, **form.cleaned_data)
         messages.success(request, _("Session saved."))
+        return redirect("network:session", pk=pk)
+    if notes.is_valid():
+        services.session_notes_save(session=session, **notes.cleaned_data)
+        messages.success(request, _("Agenda and notes saved."))
         return redirect("network:session", pk=pk)
     if attendance.is_valid():
         services.attendance_record(
@@ -325,6 +430,7 @@ def session(request, pk):
         {
             "session": session,
             "form": form,
+            "notes": notes,
             "attendance": attendance,
             "replies": [(p.member, replies.get(p.pk)) for p in places],
         },
@@ -466,6 +572,8 @@ def mentoring(request):
             "unmatched": selectors.unmatched_seekers(),
             "confirmed": selectors.matches(status=MatchStatus.CONFIRMED),
             "rejected": selectors.recently_rejected(),
+            "quiet": selectors.quiet_pairs(),
+            "check_ins": selectors.recent_check_ins(),
             "change_form": ChangeMentorForm(),
             "swap_form": swap_form,
             "seeking": Membership.objects.filter(

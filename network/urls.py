@@ -12,6 +12,9 @@ urlpatterns = [
     path("network/leave/", views.leave, name="leave"),
     path("network/me/", views.me, name="me"),
     path("network/me/sessions/<int:pk>.ics", views.session_ics, name="session_ics"),
+    path("network/me/mentoring/<int:pk>/", views.pairing, name="pairing"),
+    path("network/me/evaluation/<int:pk>/<str:stage>/", views.evaluation, name="evaluation"),
+    path("network/me/mentoring/<int:pk>/end/", views.pairing_end, name="pairing_end"),
     path("network/cohorts/<int:pk>/ask/", views.ask, name="ask"),
     path("network/organisation/", views.organisation, name="organisation"),
     path(
@@ -23,10 +26,17 @@ urlpatterns = [
     path("network/events/", views.events, name="events"),
     path("network/events/<slug:slug>/", views.event, name="event"),
     path("network/events/<slug:slug>/event.ics", views.event_ics, name="event_ics"),
+    path("network/events/<slug:slug>/sessions/", views.sessions, name="sessions"),
+    path("network/events/<slug:slug>/timetable.ics", views.timetable_ics, name="timetable_ics"),
     path("staff/network/applications/", staff_views.applications, name="applications"),
     path("staff/network/applications/<int:pk>/", staff_views.decide, name="decide"),
     path("staff/network/cohorts/", staff_views.cohorts, name="cohorts"),
     path("staff/network/cohorts/<int:pk>/", staff_views.cohort, name="cohort"),
+    path(
+        "staff/network/cohorts/<int:pk>/evaluation/",
+        staff_views.cohort_evaluation,
+        name="cohort_evaluation",
+    ),
     # Withdrawing asks first: its own page, at the address the withdraw button posted to.
     path(
         "staff/network/places/<int:pk>/withdraw/",
@@ -56,6 +66,7 @@ urlpatterns = [
         name="event_attendance",
     ),
     path("staff/network/events/<slug:slug>/cancel/", staff_views.event_cancel, name="event_cancel"),
+    path("staff/network/events/<slug:slug>/timetable/", staff_views.timetable, name="timetable"),
     path("staff/network/mentoring/", staff_views.mentoring, name="mentoring"),
     # Rejecting asks first: its own page, at the address the reject button posted to.
     path(

@@ -2,16 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.forms import id_from
+from common.links import absolute_url
 from common.views import confirm
 from network.access import lead_required, member_required
 from notifications import calendars
+from notifications.ical import new_calendar, timed_event
 from notifications.reminders import calendar_for
 
 from . import news, selectors, services
@@ -19,18 +24,28 @@ from .filters import DirectoryFilter
 from .forms import (
     ApplicationForm,
     AskForm,
+    CheckInForm,
+    EvaluationForm,
+    FeedbackForm,
+    GoalsForm,
     LeadDecisionForm,
     LeadNominateForm,
+    PitchForm,
     ProfileForm,
 )
 from .models import (
     ACTIVE_PLACE,
     Cohort,
+    EvaluationStage,
     Event,
+    MatchStatus,
     Membership,
     MembershipStatus,
+    MentoringMatch,
     Nomination,
     NominationStatus,
+    Pitch,
+    Place,
     ReflectionSession,
 )
 from .reminders import event_occurrence, session_occurrence
@@ -249,7 +264,7 @@ def ask(request, pk):
     if membership is None or not membership.is_member:
         raise Http404
     cohort = get_object_or_404(Cohort, pk=pk)
-    form = AskForm(request.POST or None)
+    form = AskForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             services.nomination_ask(cohort=cohort, member=membership, **form.cleaned_data)
@@ -369,4 +384,194 @@ def session_ics(request, pk):
     response["Content-Disposition"] = (
         f'attachment; filename="reflection-session-{session.number}.ics"'
     )
+    return response
+
+
+def _pairing(request, pk) -> tuple[Membership, MentoringMatch]:
+    """The member and one of their own pairings (confirmed or ended), else 404."""
+    membership = _membership(request.user)
+    if membership is None or not membership.is_member:
+        raise Http404
+    match = get_object_or_404(
+        MentoringMatch.objects.select_related("mentor", "mentee"),
+        Q(mentor=membership) | Q(mentee=membership),
+        pk=pk,
+        status__in=[MatchStatus.CONFIRMED, MatchStatus.ENDED],
+    )
+    return membership, match
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def pairing(request, pk):
+    """The member: one of their mentoring pairings: the goals they agreed, checking in,
+    and a way to end it (``pairing_end``)."""
+    membership, match = _pairing(request, pk)
+    posted = request.POST.get("form")
+    goals = GoalsForm(
+        request.POST if posted == "goals" else None, initial={"goals": match.goals}, prefix="goals"
+    )
+    check_in = CheckInForm(request.POST if posted == "check_in" else None, prefix="check_in")
+    try:
+        if goals.is_valid():
+            services.match_set_goals(match=match, member=membership, **goals.cleaned_data)
+            messages.success(request, _("Your goals are saved."))
+            return redirect("network:pairing", pk=pk)
+        if check_in.is_valid():
+            services.match_check_in(match=match, member=membership, **check_in.cleaned_data)
+            messages.success(request, _("Thank you: your check-in is saved."))
+            return redirect("network:pairing", pk=pk)
+    except services.NotAllowed as refused:
+        messages.error(request, str(refused))
+        return redirect("network:pairing", pk=pk)
+    role = services.role_in(match, membership)
+    return render(
+        request,
+        "network/pairing.html",
+        {
+            "match": match,
+            "role": role,
+            "other": match.mentee if role == "mentor" else match.mentor,
+            "goals": goals,
+            "check_in": check_in,
+            "check_ins": match.check_ins.filter(role=role)[:12],
+            "given": match.feedback.filter(role=role).exists(),
+        },
+    )
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def pairing_end(request, pk):
+    """The member: end a pairing with their feedback, or give their feedback on a pairing
+    the other person ended."""
+    membership, match = _pairing(request, pk)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        act = (
+            services.match_end if match.status == MatchStatus.CONFIRMED else services.match_feedback
+        )
+        try:
+            act(match=match, member=membership, **form.cleaned_data)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+        return redirect("network:me")
+    return render(request, "network/pairing_end.html", {"match": match, "form": form})
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request, pk, stage):
+    """The member: the course evaluation's questionnaire for their place, before or after
+    the course, answered once."""
+    membership = _membership(request.user)
+    if membership is None or stage not in EvaluationStage.values:
+        raise Http404
+    place = get_object_or_404(
+        Place.objects.select_related("cohort"),
+        pk=pk,
+        member=membership,
+        status__in=ACTIVE_PLACE,
+    )
+    answered = place.evaluations.filter(stage=stage).exists()
+    is_open = services.evaluation_open(place.cohort, stage)
+    form = EvaluationForm(request.POST if request.method == "POST" else None)
+    if is_open and not answered and form.is_valid():
+        try:
+            services.evaluation_answer(
+                place=place, member=membership, stage=stage, **form.cleaned_data
+            )
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Thank you: your answers are saved."))
+        return redirect("network:me")
+    return render(
+        request,
+        "network/evaluation.html",
+        {
+            "place": place,
+            "stage": EvaluationStage(stage),
+            "form": form,
+            "answered": answered,
+            "is_open": is_open,
+        },
+    )
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def sessions(request, slug):
+    """Members: an unconference's sessions: pitching one and voting (attendees), and the
+    timetable once published."""
+    event = _event(slug)
+    if event.format != Event.Format.UNCONFERENCE:
+        raise Http404
+    membership = _membership(request.user)
+    form = PitchForm(request.POST if request.POST.get("form") == "pitch" else None)
+    if request.method == "POST":
+        if membership is None:
+            raise Http404
+        try:
+            if form.is_bound:
+                if form.is_valid():
+                    services.pitch_create(event=event, member=membership, **form.cleaned_data)
+                    messages.success(
+                        request, _("Your session is pitched: attendees can vote for it.")
+                    )
+                    return redirect("network:sessions", slug=slug)
+            else:
+                pitch = get_object_or_404(Pitch, pk=id_from(request.POST.get("pitch")), event=event)
+                if request.POST.get("action") == "unvote":
+                    services.pitch_unvote(pitch=pitch, member=membership)
+                    messages.success(request, _("Your vote is taken back."))
+                else:
+                    services.pitch_vote(pitch=pitch, member=membership)
+                    messages.success(request, _("Your vote is counted."))
+                return redirect("network:sessions", slug=slug)
+        except services.NotAllowed as refused:
+            messages.error(request, str(refused))
+            return redirect("network:sessions", slug=slug)
+    rsvp = selectors.rsvp_of(event, membership) if membership is not None else None
+    return render(
+        request,
+        "network/sessions.html",
+        {
+            "event": event,
+            "form": form,
+            "programme": selectors.programme(event, membership),
+            "attending": rsvp is not None and rsvp.status == "going",
+        },
+    )
+
+
+@member_required
+@require_GET
+def timetable_ics(request, slug):
+    """Members: a published unconference timetable, every session, as iCalendar."""
+    event = _event(slug)
+    if event.timetable_published_at is None:
+        raise Http404
+    calendar = new_calendar(name=event.title, method="PUBLISH")
+    for pitch in event.pitches.filter(slot__isnull=False).select_related("slot", "room"):
+        calendar.add_component(
+            timed_event(
+                uid=f"pitch-{pitch.pk}-{event.uid}",
+                sequence=0,
+                summary=pitch.title,
+                starts_at=pitch.slot.starts_at,
+                ends_at=pitch.slot.ends_at,
+                url=absolute_url(reverse("network:sessions", args=[event.slug])),
+                location=", ".join(filter(None, [pitch.room.name, event.location])),
+                description=pitch.description,
+            )
+        )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-timetable.ics"'
     return response

@@ -251,6 +251,11 @@ RULES = {
     "network:ask": rule({MEMBER, OTHER_MEMBER}, **{COORDINATOR: 404, ADMIN: 404}),
     # Only someone with a place on the session's course: anyone else finds no such file.
     "network:session_ics": rule({MEMBER}, **{OTHER_MEMBER: 404, COORDINATOR: 404, ADMIN: 404}),
+    # A member's own mentoring pairing: anyone else finds no such page.
+    "network:pairing": rule({MEMBER}, **{OTHER_MEMBER: 404, COORDINATOR: 404, ADMIN: 404}),
+    "network:pairing_end": rule({MEMBER}, **{OTHER_MEMBER: 404, COORDINATOR: 404, ADMIN: 404}),
+    "network:evaluation": rule({MEMBER}, **{OTHER_MEMBER: 404, COORDINATOR: 404, ADMIN: 404}),
+    "network:cohort_evaluation": COORDINATORS,
     # An organisation's leads, for its own people (another organisation's request is 404).
     "network:organisation": rule({LEAD}),
     "network:organisation_nomination": rule({LEAD}),
@@ -259,6 +264,9 @@ RULES = {
     "network:events": rule(MEMBERS),
     "network:event": rule(MEMBERS),
     "network:event_ics": rule(MEMBERS),
+    "network:sessions": rule(MEMBERS),
+    "network:timetable_ics": rule(MEMBERS),
+    "network:timetable": COORDINATORS,
     "network:applications": COORDINATORS,
     "network:decide": COORDINATORS,
     "network:cohorts": COORDINATORS,

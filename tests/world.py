@@ -61,6 +61,10 @@ SECRETS = {
     "resident.contact.5t1@example.org": {"admin"},
     "Unchecked-quote-3W5": {"staff", "admin"},
     "Draft-recommendation-6P1": {"staff", "admin"},
+    # A reflection session's notes: shared with those on the course, or coordinators' own.
+    "Shared-session-note-5V4": {"member", "coordinator", "admin"},
+    "Coordinator-session-note-2N8": {"coordinator", "admin"},
+    "Check-in-note-9J6": {"coordinator", "admin"},  # for the coordinators, not the pair
 }
 
 
@@ -325,10 +329,31 @@ def _network(world):
     cohort = Cohort.objects.first()
     network_services.place_nominate(cohort=cohort, member=membership)
     place = Place.objects.filter(cohort=cohort).first()
+    network_services.session_notes_save(
+        session=cohort.sessions.first(),
+        agenda="Speaking up in meetings",
+        shared_notes="Shared-session-note-5V4",
+        coordinator_notes="Coordinator-session-note-2N8",
+    )
     event = Event.objects.first()
     network_services.event_rsvp(event=event, member=membership)
-    matches = network_services.matching_run(run_by=world.users["coordinator"])
-    assert matches, "the demo network should propose at least one mentoring pair"
+    network_services.room_add(event=event, name="Room 1", capacity=20)
+    network_services.slot_add(
+        event=event,
+        starts_at=event.starts_at,
+        ends_at=event.starts_at + datetime.timedelta(hours=1),
+    )
+    network_services.pitch_create(event=event, member=membership, title="Data careers in councils")
+    network_services.timetable_build(event=event)
+    network_services.timetable_publish(event=event)
+    proposed = network_services.matching_run(run_by=world.users["coordinator"])
+    mine = next(m for m in proposed if m.mentee_id == membership.pk)
+    matches = [m for m in proposed if m.pk != mine.pk]
+    assert matches, "the demo network should propose more than the member's mentoring pair"
+    network_services.match_confirm(match=mine, decided_by=world.users["coordinator"])
+    network_services.match_check_in(
+        match=mine, member=membership, how="difficult", note="Check-in-note-9J6"
+    )
     world.params["network:event"] = {"slug": event.slug}
     world.params["network:event_ics"] = {"slug": event.slug}
     world.params["network:event_edit"] = {"slug": event.slug}
@@ -339,6 +364,9 @@ def _network(world):
     world.params["network:place_action"] = {"pk": place.pk, "action": "confirm"}
     world.params["network:place_withdraw"] = {"pk": place.pk}
     world.params["network:event_cancel"] = {"slug": event.slug}
+    world.params["network:sessions"] = {"slug": event.slug}
+    world.params["network:timetable_ics"] = {"slug": event.slug}
+    world.params["network:timetable"] = {"slug": event.slug}
     world.params["network:match_action"] = {"pk": matches[0].pk, "action": "confirm"}
     world.params["network:match_reject"] = {"pk": matches[0].pk}
     world.params["network:ask"] = {"pk": cohort.pk}
@@ -346,6 +374,10 @@ def _network(world):
     world.params["network:nomination_place"] = {"pk": request.pk}
     world.params["network:nomination_decline"] = {"pk": request.pk}
     world.params["network:session_ics"] = {"pk": cohort.sessions.first().pk}
+    world.params["network:pairing"] = {"pk": mine.pk}
+    world.params["network:evaluation"] = {"pk": place.pk, "stage": "before"}
+    world.params["network:cohort_evaluation"] = {"pk": cohort.pk}
+    world.params["network:pairing_end"] = {"pk": mine.pk}
     assert Membership.objects.filter(pk=other.pk).exists()
 
 

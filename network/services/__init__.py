@@ -1,6 +1,6 @@
 """Every write to the network goes through here, a module for each concern: membership,
 cohorts (places, funding, reflection sessions), nominations through organisations,
-events, mentoring. The names are gathered
+course evaluation, events and unconferences, mentoring. The names are gathered
 here so that callers need not know which module holds which."""
 
 from .cohorts import (
@@ -15,10 +15,12 @@ from .cohorts import (
     place_withdraw,
     release_due,
     session_cancel,
+    session_notes_save,
     session_reply,
     session_update,
 )
 from .errors import NotAllowed
+from .evaluation import evaluation_answer, evaluation_due, evaluation_open
 from .events import (
     event_cancel,
     event_cancel_rsvp,
@@ -36,12 +38,18 @@ from .membership import (
     profile_update,
 )
 from .mentoring import (
+    check_in_prompts_due,
     match_change_mentor,
+    match_check_in,
     match_confirm,
+    match_end,
+    match_feedback,
     match_reject,
+    match_set_goals,
     match_swap,
     match_unreject,
     matching_run,
+    role_in,
 )
 from .nominations import (
     nomination_approve,
@@ -51,13 +59,27 @@ from .nominations import (
     nomination_withdraw,
     speaks_for,
 )
+from .unconference import (
+    pitch_create,
+    pitch_unvote,
+    pitch_vote,
+    room_add,
+    slot_add,
+    timetable_build,
+    timetable_move,
+    timetable_publish,
+)
 
 __all__ = [
     "PROFILE_FIELDS",
     "Commitment",
     "NotAllowed",
     "attendance_record",
+    "check_in_prompts_due",
     "cohort_create",
+    "evaluation_answer",
+    "evaluation_due",
+    "evaluation_open",
     "event_cancel",
     "event_cancel_rsvp",
     "event_record_attendance",
@@ -66,8 +88,12 @@ __all__ = [
     "event_save",
     "funded_places_release",
     "match_change_mentor",
+    "match_check_in",
     "match_confirm",
+    "match_end",
+    "match_feedback",
     "match_reject",
+    "match_set_goals",
     "match_swap",
     "match_unreject",
     "matching_run",
@@ -80,6 +106,9 @@ __all__ = [
     "nomination_decline",
     "nomination_nominate",
     "nomination_withdraw",
+    "pitch_create",
+    "pitch_unvote",
+    "pitch_vote",
     "place_complete",
     "place_confirm",
     "place_give",
@@ -87,8 +116,15 @@ __all__ = [
     "place_withdraw",
     "profile_update",
     "release_due",
+    "role_in",
+    "room_add",
     "session_cancel",
+    "session_notes_save",
     "session_reply",
     "session_update",
+    "slot_add",
     "speaks_for",
+    "timetable_build",
+    "timetable_move",
+    "timetable_publish",
 ]

@@ -8,6 +8,7 @@ its organisation's recorded commitment to pay (``Nomination``).
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -34,6 +35,8 @@ from ..models import (
     SessionAttendance,
 )
 from .errors import NotAllowed
+
+logger = logging.getLogger(__name__)
 
 
 def _future_sessions(cohort_id: int):
@@ -100,6 +103,19 @@ def session_update(*, session: ReflectionSession, **fields) -> ReflectionSession
     with transaction.atomic():
         reminders.occurrence_change(ReflectionSession, session.pk, fields)
     session.refresh_from_db()
+    return session
+
+
+def session_notes_save(
+    *, session: ReflectionSession, agenda: str, shared_notes: str, coordinator_notes: str
+) -> ReflectionSession:
+    """Save a reflection session's agenda and notes: the agenda and shared notes for
+    those on the course (My network), the coordinators' notes for coordinators only. No
+    calendar change: the time and place stay as they were."""
+    session.agenda, session.shared_notes = agenda.strip(), shared_notes.strip()
+    session.coordinator_notes = coordinator_notes.strip()
+    session.full_clean()
+    session.save(update_fields=["agenda", "shared_notes", "coordinator_notes"])
     return session
 
 
@@ -253,6 +269,14 @@ def new_nomination(
         **commitment_fields(commitment),
     )
     nomination.full_clean(exclude=["member"])  # a second one is told as below, once
+    if (
+        Place.objects.filter(cohort=cohort, member=member)
+        .exclude(status=PlaceStatus.WITHDRAWN)
+        .exists()
+    ):
+        raise NotAllowed(
+            _("%(name)s already has a place or is on the waiting list.") % {"name": member}
+        )
     try:
         with transaction.atomic():
             nomination.save()
@@ -285,9 +309,12 @@ def place_give(*, nomination: Nomination, by=None) -> Place:
         raise NotAllowed(_("Only members of the network can take a place."))
     with transaction.atomic():
         cohort = _lock(nomination.cohort)
-        if not Nomination.objects.filter(
-            pk=nomination.pk, status=NominationStatus.APPROVED
-        ).exists():
+        # Locked: a decline, or the member leaving, waits for this, and this for them.
+        if (
+            not Nomination.objects.select_for_update()
+            .filter(pk=nomination.pk, status=NominationStatus.APPROVED)
+            .exists()
+        ):
             raise NotAllowed(_("Only a nomination its organisation has approved can be placed."))
         # Places can be free while people wait, when a coordinator raises the capacity.
         _offer_free_places(cohort)
@@ -462,6 +489,8 @@ def funded_places_release(*, cohort: Cohort) -> list[Place]:
             holders.setdefault(chosen.organisation_id, []).append(place.pk)
             released.append(place)
             left -= 1
+        # Anyone waiting for a free place whom nobody would fund before may be funded now.
+        _offer_free_places(cohort)
     return released
 
 
@@ -480,12 +509,16 @@ def _further_nominees(cohort: Cohort, current) -> list[_Further]:
         for p in paid
         if p.status != PlaceStatus.COMPLETED
     ]
-    waiting = Nomination.objects.filter(
-        cohort=cohort,
-        status=NominationStatus.APPROVED,
-        funds_if_needed=False,
-        organisation__is_member=True,
-    ).select_related("member__user", "organisation", "cohort")
+    waiting = (
+        Nomination.objects.filter(
+            cohort=cohort,
+            status=NominationStatus.APPROVED,
+            funds_if_needed=False,
+            organisation__is_member=True,
+        )
+        .select_related("member__user", "organisation", "cohort")
+        .select_for_update(of=("self",))  # a decline waits for the release, and it for one
+    )
     found += [_Further(n.organisation_id, n.approved_at, n.pk, None, n) for n in waiting]
     return found
 
@@ -515,5 +548,14 @@ def _place_released_nominee(cohort: Cohort, nomination: Nomination, funding: Fun
 def release_due(*, now: datetime.datetime | None = None) -> None:
     """The outbox's scan (``EMAIL_SCANS``): release each cohort whose release day has come."""
     today = timezone.localdate(now or timezone.now())
-    for cohort in Cohort.objects.filter(release_on__lte=today, released_at__isnull=True):
-        funded_places_release(cohort=cohort)
+    # A cohort under way or over is never released: its funding was settled as it ran.
+    due = Cohort.objects.filter(
+        release_on__lte=today, starts_on__gt=today, released_at__isnull=True
+    )
+    for cohort in due:
+        try:
+            with transaction.atomic():
+                funded_places_release(cohort=cohort)
+        except (IntegrityError, NotAllowed):
+            # One cohort's trouble must not hold up every email behind this scan.
+            logger.exception("Could not release cohort %s's funded places; will retry", cohort.pk)

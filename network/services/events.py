@@ -11,6 +11,7 @@ from ..models import (
     Event,
     EventRsvp,
     Membership,
+    PitchVote,
     RsvpStatus,
 )
 from .errors import NotAllowed
@@ -82,8 +83,9 @@ def event_rsvp(*, event: Event, member: Membership) -> EventRsvp:
 
 
 def event_cancel_rsvp(*, event: Event, member: Membership) -> None:
-    """A member can no longer come: the event leaves their calendar, and the first on the
-    waiting list gets the place."""
+    """A member can no longer come: the event leaves their calendar, the first on the
+    waiting list gets the place, and at an unconference their votes and the sessions they
+    pitched go (nobody would run them)."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         current = event.rsvps.filter(
@@ -93,6 +95,8 @@ def event_cancel_rsvp(*, event: Event, member: Membership) -> None:
         if current.update(status=RsvpStatus.CANCELLED):
             if had_place and member.user is not None:
                 reminders.uninvite(Event, event.pk, [member.user.email])
+            PitchVote.objects.filter(pitch__event=event, voter=member).delete()
+            event.pitches.filter(pitcher=member).delete()
             _promote_waiting(event)
 
 

@@ -117,7 +117,7 @@ def membership_leave(*, membership: Membership) -> Membership:
         MentoringMatch.objects.filter(
             Q(mentor=membership) | Q(mentee=membership),
             status__in=[MatchStatus.PROPOSED, MatchStatus.CONFIRMED],
-        ).update(status=MatchStatus.ENDED)
+        ).update(status=MatchStatus.ENDED, ended_at=timezone.now())
         membership.topics.clear()
         for name in ("name", "role", "bio", "decision_message"):
             setattr(membership, name, "")

@@ -1,6 +1,11 @@
-"""Mentor matching runs, and the coordinators' decisions on the pairs."""
+"""Mentor matching runs, the coordinators' decisions on the pairs, and a pairing's life
+once confirmed: goals, monthly check-ins (prompted through the outbox), ending with
+feedback from both, and rematching (matching never proposes an ended pair again)."""
+
+import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +14,10 @@ from ..models import (
     MatchStatus,
     Membership,
     MembershipStatus,
+    MentoringCheckIn,
+    MentoringFeedback,
     MentoringMatch,
+    PairRole,
 )
 from .errors import NotAllowed
 
@@ -181,3 +189,100 @@ def _set_mentor(match: MentoringMatch, mentor: Membership, why: str) -> None:
     match.score = matching.fit(mentor, match.mentee)
     match.reasons = [*matching.reasons_for(mentor, match.mentee), why]
     match.save(update_fields=["mentor", "score", "reasons"])
+
+
+# A pairing is prompted to check in this often.
+CHECK_IN_EVERY = datetime.timedelta(days=30)
+
+
+def role_in(match: MentoringMatch, member: Membership) -> str:
+    """Whether ``member`` is the pair's mentor or mentee (``NotAllowed`` if neither)."""
+    if match.mentor_id == member.pk:
+        return PairRole.MENTOR
+    if match.mentee_id == member.pk:
+        return PairRole.MENTEE
+    raise NotAllowed(_("This pairing is not yours."))
+
+
+def _confirmed(match: MentoringMatch) -> MentoringMatch:
+    match = MentoringMatch.objects.select_for_update().get(pk=match.pk)
+    if match.status != MatchStatus.CONFIRMED:
+        raise NotAllowed(_("This pairing has ended."))
+    return match
+
+
+def match_set_goals(*, match: MentoringMatch, member: Membership, goals: str) -> MentoringMatch:
+    """Either of the pair records the goals they agreed (shown to both)."""
+    role_in(match, member)
+    with transaction.atomic():
+        match = _confirmed(match)
+        match.goals, match.goals_agreed_at = goals.strip(), timezone.now()
+        match.full_clean(exclude=["mentor", "mentee"])
+        match.save(update_fields=["goals", "goals_agreed_at"])
+    return match
+
+
+def match_check_in(
+    *, match: MentoringMatch, member: Membership, how: str, note: str = ""
+) -> MentoringCheckIn:
+    """Either of the pair says how it is going; the note is for the coordinators."""
+    role = role_in(match, member)
+    with transaction.atomic():
+        match = _confirmed(match)
+        check_in = MentoringCheckIn(match=match, role=role, how=how, note=note.strip())
+        check_in.full_clean()
+        check_in.save()
+    return check_in
+
+
+def match_end(
+    *, match: MentoringMatch, member: Membership, useful: int, comments: str = ""
+) -> MentoringMatch:
+    """Either of the pair ends it, with their feedback; the other is asked for theirs.
+    The mentee may be matched again, never with the same mentor."""
+    role = role_in(match, member)
+    with transaction.atomic():
+        match = _confirmed(match)
+        match.status, match.ended_at = MatchStatus.ENDED, timezone.now()
+        match.save(update_fields=["status", "ended_at"])
+        _feedback(match, role, useful, comments)
+        emails.post_match_ended(match, ended_by=role)
+    return match
+
+
+def match_feedback(
+    *, match: MentoringMatch, member: Membership, useful: int, comments: str = ""
+) -> MentoringFeedback:
+    """The other of an ended pair gives their feedback, once."""
+    role = role_in(match, member)
+    if match.status != MatchStatus.ENDED:
+        raise NotAllowed(_("Feedback is asked for when a pairing ends."))
+    return _feedback(match, role, useful, comments)
+
+
+def _feedback(match, role, useful, comments) -> MentoringFeedback:
+    feedback = MentoringFeedback(match=match, role=role, useful=useful, comments=comments.strip())
+    feedback.full_clean(exclude=["match"])
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as error:
+        raise NotAllowed(_("You have already given feedback on this pairing.")) from error
+    return feedback
+
+
+def check_in_prompts_due(*, now: datetime.datetime | None = None) -> int:
+    """The outbox's scan (``EMAIL_SCANS``): prompt both of each confirmed pair to check in,
+    a month after it was confirmed and every month after. Safe to run twice: a pair is
+    prompted once a month. Returns how many pairs were prompted."""
+    now = now or timezone.now()
+    due = MentoringMatch.objects.filter(
+        status=MatchStatus.CONFIRMED, decided_at__lte=now - CHECK_IN_EVERY
+    ).filter(Q(prompted_at__isnull=True) | Q(prompted_at__lte=now - CHECK_IN_EVERY))
+    prompted = 0
+    for match in due.select_related("mentor__user", "mentee__user").select_for_update(of=("self",)):
+        emails.post_check_in_prompt(match, at=now)
+        match.prompted_at = now
+        match.save(update_fields=["prompted_at"])
+        prompted += 1
+    return prompted

@@ -17,6 +17,7 @@ from django.urls import reverse
 from tests import world
 from tests.gates import (
     ADMIN,
+    COORDINATOR,
     EMPLOYER,
     MEMBER,
     PUBLIC,
@@ -87,6 +88,9 @@ def test_private_words_are_where_their_readers_look():
         "resident.contact.5t1@example.org": (ADMIN, "admin:consultation_contact_changelist"),
         "Unchecked-quote-3W5": (STAFF, "recommendations:staff_quotes"),
         "Draft-recommendation-6P1": (STAFF, "recommendations:staff_list"),
+        "Shared-session-note-5V4": (MEMBER, "network:me"),
+        "Coordinator-session-note-2N8": (COORDINATOR, "network:session"),
+        "Check-in-note-9J6": (COORDINATOR, "network:mentoring"),
     }
     assert set(where) == set(world.SECRETS)
     for secret, (role, name) in where.items():

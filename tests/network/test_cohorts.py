@@ -380,6 +380,7 @@ def test_the_cohort_page_puts_the_summary_first_then_people_then_organisations_o
         "Nominations to decide",
         "Nominate",
         "Organisations with places",
+        "Course evaluation",
         "Reflection sessions",
     ]
     summary = html[html.index(">Summary</h2>") : html.index(">Budget</h2>")]

@@ -183,7 +183,8 @@ def test_the_mentoring_page_names_each_member_left_without_a_mentor_and_why(
     services.match_reject(match=proposed, decided_by=coordinator)
     why = {item.member.name: item.reason for item in matching.unmatched()}
     assert why[proposed.mentee.name] == (
-        "Each mentor who could mentor them (Mae) was rejected for them before."
+        "Each mentor who could mentor them (Mae) was rejected for them, or paired with them, "
+        "before."
     )
     assert why[left_out] == "Mae could mentor them now: propose pairs again."
 

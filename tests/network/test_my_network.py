@@ -27,7 +27,7 @@ def test_my_network_shows_the_whole_of_a_members_part(
     for match in services.matching_run(run_by=coordinator):
         services.match_confirm(match=match, decided_by=coordinator)
     client = client_for(mina.user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         page = client.get(reverse("network:me"))
     html = page.content.decode()
     assert "Nominated · funded by: The network" in html
@@ -72,3 +72,36 @@ def test_a_member_asks_for_a_place_from_my_network(client_for):
 def test_someone_not_a_member_has_no_my_network(client_for):
     applicant = member(approve=False)
     assert client_for(applicant.user).get(reverse("network:me")).status_code == 403
+
+
+def test_a_sessions_agenda_and_shared_notes_reach_those_on_the_course_only(client_for, coordinator):
+    course = cohort()
+    mina, other = member("Mina", org="Hackney"), member(org="Camden")
+    services.place_nominate(cohort=course, member=mina, by=coordinator)
+    session = course.sessions.first()
+    staff = client_for(coordinator)
+    saved = staff.post(
+        reverse("network:session", args=[session.pk]),
+        {
+            "form": "notes",
+            "agenda": "Speaking up in meetings",
+            "shared_notes": "Try the two-minute pause",
+            "coordinator_notes": "Mina asked for a quieter room",
+        },
+        follow=True,
+    )
+    assert "Agenda and notes saved." in saved.content.decode()
+    session.refresh_from_db()
+    assert session.sequence == 0  # no calendar update for notes
+    html = client_for(mina.user).get(reverse("network:me")).content.decode()
+    assert "Speaking up in meetings" in html
+    assert "Try the two-minute pause" in html
+    assert "quieter room" not in html
+    elsewhere = client_for(other.user).get(reverse("network:me")).content.decode()
+    assert "Try the two-minute pause" not in elsewhere
+
+
+def test_asking_without_a_note_still_asks(client_for):
+    course, quiet = cohort(), member(org="Brent")
+    client_for(quiet.user).post(reverse("network:ask", args=[course.pk]), {})
+    assert quiet.nominations.get().status == NominationStatus.REQUESTED

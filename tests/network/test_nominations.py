@@ -267,3 +267,22 @@ def test_withdrawing_a_place_lets_the_member_be_put_forward_again(coordinator):
     services.place_withdraw(place=place)
     assert Nomination.objects.get(pk=place.nomination_id).status == NominationStatus.WITHDRAWN
     assert services.nomination_ask(cohort=course, member=person).status == "requested"
+
+
+def test_someone_with_a_place_already_cannot_be_put_forward_again(coordinator):
+    course, hackney = cohort(), lead("Hackney")
+    person = member(org="Hackney")
+    services.place_nominate(cohort=course, member=person, by=coordinator)
+    with pytest.raises(services.NotAllowed, match="already"):
+        services.nomination_nominate(cohort=course, member=person, by=hackney, commitment=None)
+
+
+def test_a_cohort_under_way_is_never_released(coordinator):
+    course, hackney = cohort(), lead("Hackney")
+    services.place_give(nomination=approved(course, member(org="Hackney"), hackney), by=coordinator)
+    services.place_give(nomination=approved(course, member(org="Hackney"), hackney), by=coordinator)
+    with time_machine.travel(datetime.datetime(2027, 3, 2, 9, tzinfo=datetime.UTC)):
+        services.release_due()
+    course.refresh_from_db()
+    assert course.released_at is None
+    assert not course.places.filter(funding_reason=FundingReason.RELEASED).exists()
