@@ -4,17 +4,24 @@ from common.audit import AuditedAdmin
 
 from .models import (
     Cohort,
+    EvaluationAnswer,
     Event,
     EventRsvp,
     Membership,
+    MentoringCheckIn,
+    MentoringFeedback,
     MentoringMatch,
     Nomination,
     Organisation,
     OrganisationLead,
+    Pitch,
+    PitchVote,
     Place,
     ReflectionSession,
     SessionAttendance,
     Topic,
+    UnconferenceRoom,
+    UnconferenceSlot,
 )
 from .services import session_update
 
@@ -173,3 +180,19 @@ class SessionAttendanceAdmin(admin.ModelAdmin):
     list_filter = ["attended", "session__cohort"]
     list_select_related = ["session__cohort", "place__member"]
     search_fields = ["place__member__name", "place__organisation__name"]
+
+
+@admin.register(MentoringCheckIn, MentoringFeedback, EvaluationAnswer)
+class PairAndCourseAnswersAdmin(admin.ModelAdmin):
+    """What members answered about their pairings and the course; the pages that count
+    them are the coordinators' own."""
+
+    search_fields = ["pk"]
+
+
+@admin.register(UnconferenceRoom, UnconferenceSlot, Pitch, PitchVote)
+class UnconferenceAdmin(AuditedAdmin):
+    """An unconference's rooms, slots, pitches and votes (its timetable page builds and
+    checks them)."""
+
+    search_fields = ["pk"]

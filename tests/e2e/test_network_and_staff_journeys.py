@@ -198,7 +198,14 @@ def test_a_coordinator_runs_a_cohort(visitors):
     for person in people:
         choice = page.get_by_label("Nominate a member")
         choice.select_option(choice.locator("option", has_text=person.name).get_attribute("value"))
-        page.get_by_role("button", name=re.compile("Nominate")).click()
+        # The organisation's commitment, for a place the network may not fund.
+        page.get_by_label("Yes: the organisation has agreed to pay").check()
+        page.get_by_label("Who agreed the spend (name and job title)").fill("Dee Director")
+        page.get_by_label("Budget code or purchase order").fill("PO-1")
+        agreed = page.get_by_role("group", name="Agreed on")
+        for part, value in (("Day", 20), ("Month", 11), ("Year", 2026)):
+            agreed.get_by_label(part).fill(str(value))
+        page.get_by_role("button", name=re.compile("^Nominate")).click()
     cora.check()
     places = Place.objects.order_by("pk")
     assert [p.funder for p in places] == ["network", "organisation", "network"]
