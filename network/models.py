@@ -614,8 +614,10 @@ class Event(ConstraintMessagesBesideFields, models.Model):
         return reverse("network:event", args=[self.slug])
 
 
-class UnconferenceRoom(models.Model):
+class UnconferenceRoom(ConstraintMessagesBesideFields, models.Model):
     """A room (or online breakout) an unconference's sessions run in."""
+
+    constraint_fields = {"room_name_once_per_event": "name"}
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("room"), max_length=100)

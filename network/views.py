@@ -62,7 +62,14 @@ def _membership(user) -> Membership | None:
 @require_GET
 def index(request):
     """Public. What the network is, and how to join."""
-    return render(request, "network/index.html", {"membership": _membership(request.user)})
+    leads_for = (
+        list(selectors.led_organisations(request.user)) if request.user.is_authenticated else []
+    )
+    return render(
+        request,
+        "network/index.html",
+        {"membership": _membership(request.user), "leads_for": leads_for},
+    )
 
 
 @never_cache

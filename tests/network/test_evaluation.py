@@ -104,3 +104,8 @@ def test_answers_of_places_withdrawn_since_are_not_counted(course, client_for, c
     services.place_withdraw(place=places[0])
     page = client_for(coordinator).get(reverse("network:cohort_evaluation", args=[course.pk]))
     assert "6 of 6 people with places answered" in page.content.decode()
+
+
+def test_a_cohort_with_no_answers_yet_says_so(course, client_for, coordinator):
+    page = client_for(coordinator).get(reverse("network:cohort_evaluation", args=[course.pk]))
+    assert "No answers yet" in page.content.decode()

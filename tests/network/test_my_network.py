@@ -105,3 +105,13 @@ def test_asking_without_a_note_still_asks(client_for):
     course, quiet = cohort(), member(org="Brent")
     client_for(quiet.user).post(reverse("network:ask", args=[course.pk]), {})
     assert quiet.nominations.get().status == NominationStatus.REQUESTED
+
+
+def test_the_network_page_leads_members_to_my_network_and_leads_to_their_nominations(client_for):
+    mina, hackney = member("Mina", org="Hackney"), lead("Hackney")
+    page = client_for(mina.user).get(reverse("network:index")).content.decode()
+    assert reverse("network:me") in page
+    assert reverse("network:organisation") not in page
+    page = client_for(hackney).get(reverse("network:index")).content.decode()
+    assert reverse("network:organisation") in page
+    assert "Nominations for the confidence course: Hackney" in page

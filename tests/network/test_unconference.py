@@ -172,3 +172,13 @@ def test_made_up_ids_are_not_found_not_a_server_error(unconference, client_for, 
             staff, {"form": "move", "pitch": pitch.pk, "cell": cell}
         )
         assert answer.status_code == 404, cell
+
+
+def test_a_room_named_twice_is_told_beside_its_name(unconference, client_for, coordinator):
+    happening, _people = unconference
+    url = reverse("network:timetable", args=[happening.slug])
+    client = client_for(coordinator)
+    client.post(url, {"form": "room", "room-name": "Hall", "room-capacity": "20"})
+    again = client.post(url, {"form": "room", "room-name": "Hall", "room-capacity": "20"})
+    form = again.context["room_form"]
+    assert form.errors["name"] == ["This event already has a room with that name."]
