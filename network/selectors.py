@@ -520,7 +520,7 @@ def my_network(membership: Membership) -> MyNetwork:
     (9 queries)."""
     nominations = list(
         Nomination.objects.filter(member=membership)
-        .select_related("cohort", "organisation", "place")
+        .select_related("cohort", "organisation", "place__cohort")
         .order_by("-cohort__starts_on", "-asked_at")
     )
     for nomination in nominations:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -486,7 +487,7 @@ def evaluation(request, pk, stage):
         status__in=ACTIVE_PLACE,
     )
     answered = place.evaluations.filter(stage=stage).exists()
-    is_open = services.evaluation_open(place.cohort, stage)
+    is_open = place.cohort.evaluation_open(stage, timezone.localdate())
     form = EvaluationForm(request.POST if request.method == "POST" else None)
     if is_open and not answered and form.is_valid():
         try:

@@ -20,7 +20,7 @@ from .cohorts import (
     session_update,
 )
 from .errors import NotAllowed
-from .evaluation import evaluation_answer, evaluation_due, evaluation_open
+from .evaluation import evaluation_answer, evaluation_due
 from .events import (
     event_cancel,
     event_cancel_rsvp,
@@ -79,7 +79,6 @@ __all__ = [
     "cohort_create",
     "evaluation_answer",
     "evaluation_due",
-    "evaluation_open",
     "event_cancel",
     "event_cancel_rsvp",
     "event_record_attendance",

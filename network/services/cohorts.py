@@ -156,14 +156,20 @@ def funding_for(cohort: Cohort, organisation: Organisation) -> Funding:
     return Funding(Funder.NETWORK, FundingReason.NETWORK_SHARE, holders)
 
 
-def unfunded_reason(cohort: Cohort, nomination: Nomination | None, funding: Funding) -> str:
-    """Why a place cannot be given as things stand, in words, or "" when it can: a place
-    the network does not fund needs its organisation's recorded commitment to pay."""
-    if funding.funder != Funder.ORGANISATION or (nomination and nomination.funds_if_needed):
-        return ""
+def unpaid(nomination: Nomination | None, funding: Funding) -> bool:
+    """Whether nobody would pay for the place: the network does not fund it, and its
+    organisation has not recorded that it will (nor could it, for a place given before
+    nominations went through organisations)."""
+    return funding.funder == Funder.ORGANISATION and not (
+        nomination is not None and nomination.funds_if_needed
+    )
+
+
+def unfunded_reason(cohort: Cohort, nomination: Nomination, funding: Funding) -> str:
+    """Why ``unpaid`` holds for a nomination, in words."""
     names = {
-        "name": nomination.member if nomination else "",
-        "org": nomination.organisation if nomination else "",
+        "name": nomination.member,
+        "org": nomination.organisation,
         "day": f"{cohort.release_on:%-d %B %Y}",
     }
     if funding.reason == FundingReason.SHARE_TAKEN:
@@ -207,7 +213,7 @@ def _offer_free_places(cohort: Cohort) -> list[Place]:
         if len(offered) == free:
             break
         funding = funding_for(cohort, place.organisation)
-        if unfunded_reason(cohort, place.nomination, funding):
+        if unpaid(place.nomination, funding):
             continue  # waits on: nobody would pay for the place now
         offered.append(place)
         place.status = PlaceStatus.NOMINATED
@@ -321,9 +327,8 @@ def place_give(*, nomination: Nomination, by=None) -> Place:
         active = Place.objects.filter(cohort=cohort, status__in=ACTIVE_PLACE).count()
         if active < cohort.capacity:
             status, funding = PlaceStatus.NOMINATED, funding_for(cohort, nomination.organisation)
-            refused = unfunded_reason(cohort, nomination, funding)
-            if refused:
-                raise NotAllowed(refused)
+            if unpaid(nomination, funding):
+                raise NotAllowed(unfunded_reason(cohort, nomination, funding))
         else:
             status, funding = PlaceStatus.WAITING, Funding("", "", [])
         try:

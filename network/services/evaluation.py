@@ -21,11 +21,6 @@ from ..models import (
 from .errors import NotAllowed
 
 
-def evaluation_open(cohort: Cohort, stage: str, today: datetime.date | None = None) -> bool:
-    """Whether the stage's questionnaire takes answers today (``Cohort.evaluation_open``)."""
-    return cohort.evaluation_open(stage, today or timezone.localdate())
-
-
 def evaluation_answer(
     *,
     place: Place,
@@ -38,7 +33,7 @@ def evaluation_answer(
     """Someone with a place answers the stage's questionnaire, once."""
     if place.member_id != member.pk or place.status not in ACTIVE_PLACE:
         raise NotAllowed(_("This questionnaire is for those with a place on the course."))
-    if not evaluation_open(place.cohort, stage):
+    if not place.cohort.evaluation_open(stage, timezone.localdate()):
         raise NotAllowed(_("This questionnaire is not taking answers now."))
     answer = EvaluationAnswer(
         place=place, stage=stage, confidence=confidence, efficacy=efficacy, connections=connections
@@ -63,7 +58,7 @@ def evaluation_due(*, now: datetime.datetime | None = None) -> None:
         (EvaluationStage.AFTER, "evaluation_after_sent_at"),
     ):
         for cohort in Cohort.objects.filter(**{f"{sent}__isnull": True}):
-            if not evaluation_open(cohort, stage, today):
+            if not cohort.evaluation_open(stage, today):
                 continue
             with transaction.atomic():
                 if not Cohort.objects.filter(pk=cohort.pk, **{f"{sent}__isnull": True}).update(

@@ -5,6 +5,8 @@ they share; and asking for a place from it."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -27,7 +29,7 @@ def test_my_network_shows_the_whole_of_a_members_part(
     for match in services.matching_run(run_by=coordinator):
         services.match_confirm(match=match, decided_by=coordinator)
     client = client_for(mina.user)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         page = client.get(reverse("network:me"))
     html = page.content.decode()
     assert "Nominated · funded by: The network" in html
@@ -115,3 +117,15 @@ def test_the_network_page_leads_members_to_my_network_and_leads_to_their_nominat
     page = client_for(hackney).get(reverse("network:index")).content.decode()
     assert reverse("network:organisation") in page
     assert "Nominations for the confidence course: Hackney" in page
+
+
+def test_my_network_costs_the_same_queries_with_more_places(client_for, coordinator):
+    mina = member("Mina", org="Hackney")
+    client = client_for(mina.user)
+    counts = []
+    for starts in (datetime.date(2027, 3, 1), datetime.date(2027, 9, 6), datetime.date(2028, 3, 6)):
+        services.place_nominate(cohort=cohort(starts_on=starts), member=mina, by=coordinator)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("network:me"))
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2]
