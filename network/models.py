@@ -950,3 +950,8 @@ auditlog.register(
     ],
 )
 auditlog.register(MentoringMatch, include_fields=["status", "ended_at"])
+# An unconference's timetable: coordinators' rooms and slots, and where each session runs
+# (built from the votes, or moved by hand).
+auditlog.register(UnconferenceRoom)
+auditlog.register(UnconferenceSlot)
+auditlog.register(Pitch, include_fields=["slot", "room"])

@@ -5,6 +5,7 @@ never at once, most voted first), adjust it by hand and publish it, with its cal
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from network import selectors, services
@@ -182,3 +183,14 @@ def test_a_room_named_twice_is_told_beside_its_name(unconference, client_for, co
     again = client.post(url, {"form": "room", "room-name": "Hall", "room-capacity": "20"})
     form = again.context["room_form"]
     assert form.errors["name"] == ["This event already has a room with that name."]
+
+
+def test_moving_a_session_by_hand_is_in_the_audit_history(unconference, coordinator):
+    happening, (ada, *_rest) = unconference
+    room = services.room_add(event=happening, name="Hall", capacity=10)
+    (first,) = slots(happening, 1)
+    pitch = services.pitch_create(event=happening, member=ada, title="One")
+    services.timetable_move(pitch=pitch, slot=first, room=room)
+    entry = LogEntry.objects.get_for_object(pitch).latest("timestamp")
+    assert entry.changes_dict["room"] == ["None", str(room.pk)]
+    assert LogEntry.objects.get_for_object(room).exists()
