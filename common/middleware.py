@@ -4,6 +4,7 @@ from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,10 @@ class UnreadableAddressMiddleware:
             "\x00" in key or "\x00" in "".join(query.getlist(key)) for key in query
         ):
             raise BadRequest("A NUL character in the address")
-        if "" in (query.get("_to_field"), request.POST.get("_to_field")):
+        # Only the admin reads _to_field; elsewhere the form is left unread, so a view may
+        # still choose how its uploads are received (the advert checker keeps them in memory).
+        posted = request.POST if request.path.startswith(reverse("admin:index")) else {}
+        if "" in (query.get("_to_field"), posted.get("_to_field")):
             raise BadRequest("An empty _to_field")
         return self.get_response(request)
 

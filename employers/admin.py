@@ -4,6 +4,7 @@ from common.admin import ReadOnlyAdminMixin
 from common.audit import AuditedAdmin
 
 from .models import (
+    AdvertTerm,
     Employer,
     EmployerResponse,
     FindingsAnnouncement,
@@ -131,3 +132,12 @@ class SkillRankAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["rank", "response__survey"]
     list_select_related = ["response__employer", "response__survey", "skill"]
     search_fields = ["response__employer__name", "skill__name", "other"]
+
+
+@admin.register(AdvertTerm)
+class AdvertTermAdmin(AuditedAdmin):
+    """The job advert checker's lists: the council adds and edits their words here."""
+
+    list_display = ["term", "kind", "plain"]
+    list_filter = ["kind"]
+    search_fields = ["term", "plain"]

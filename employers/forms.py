@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
-from .advert_checker import MAX_LENGTH
+from .adverts import MAX_LENGTH
+from .adverts.documents import MAX_BYTES, CannotRead, read_advert
 from .models import (
     Apprenticeships,
     Employer,
@@ -151,19 +152,61 @@ def _label(text: str, is_active: bool) -> str:
 
 
 class AdvertForm(forms.Form):
+    """A job advert, pasted or uploaded; ``cleaned_data["text"]`` is what is checked."""
+
     advert = forms.CharField(
         label=_("Paste the job advert"),
-        help_text=_("Up to 20,000 characters. Nothing you paste is stored."),
+        help_text=_("Up to 20,000 characters."),
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         max_length=MAX_LENGTH,
+        required=False,
         error_messages={
-            "required": _("Paste the text of a job advert to check"),
             "max_length": _(
                 "The advert can be at most 20,000 characters (it has %(show_value)d). "
                 "Check it in parts."
             ),
         },
     )
+    document = forms.FileField(
+        label=_("Or upload it"),
+        help_text=_("A Word document (.docx) or a PDF, up to %(size)d MB.")
+        % {"size": MAX_BYTES // (1024 * 1024)},
+        required=False,
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".docx,.pdf,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        text, document = cleaned.get("advert", "").strip(), cleaned.get("document")
+        if "advert" in self.errors:
+            return cleaned
+        if document and text:
+            self.add_error("document", _("Paste the advert or upload it, not both."))
+        elif document:
+            try:
+                cleaned["text"] = read_advert(document)
+            except CannotRead as refused:
+                self.add_error("document", str(refused))
+            else:
+                if len(cleaned["text"]) > MAX_LENGTH:
+                    self.add_error(
+                        "document",
+                        _(
+                            "The advert in this file has %(n)s characters; the checker takes "
+                            "up to 20,000. Check it in parts, by pasting."
+                        )
+                        % {"n": f"{len(cleaned['text']):,}"},
+                    )
+        elif text:
+            cleaned["text"] = text
+        else:
+            self.add_error("advert", _("Paste the text of a job advert to check, or upload it"))
+        return cleaned
 
 
 class SurveySettingsForm(QuestionnaireSettingsForm):

@@ -13,6 +13,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,50 @@ class Skill(ConstraintMessagesBesideFields, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AdvertTerm(ConstraintMessagesBesideFields, models.Model):
+    """A word or phrase the job advert checker looks for, in a list the council edits in the
+    admin: role titles (a coded word inside one is not counted), jargon (with plainer
+    words), acronyms (with what they stand for) and acronyms everyone knows (never asked to
+    be spelt out)."""
+
+    class Kind(models.TextChoices):
+        ROLE_TITLE = "role_title", _("Role title")
+        JARGON = "jargon", _("Jargon")
+        ACRONYM = "acronym", _("Acronym")
+        COMMON_ACRONYM = "common_acronym", _("Acronym everyone knows")
+
+    constraint_fields = {"advert_term_unique": "term"}
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    term = models.CharField(
+        _("word or phrase"),
+        max_length=80,
+        help_text=_("Matched whatever its capitals, and with an s on the end."),
+    )
+    plain = models.CharField(
+        _("plainer words, or what it stands for"),
+        max_length=200,
+        blank=True,
+        help_text=_("For jargon, the words to use instead; for an acronym, written in full."),
+    )
+
+    class Meta:
+        ordering = ["kind", "term"]
+        verbose_name = _("job advert term")
+        verbose_name_plural = _("job advert terms")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                "kind",
+                name="advert_term_unique",
+                violation_error_message=_("This list already has that word or phrase."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.term
 
 
 def hash_token(token: str) -> str:
@@ -376,7 +421,7 @@ class SkillRank(ConstraintMessagesBesideFields, models.Model):
         return f"{self.rank}. {self.skill or self.other}"
 
 
-for model in (Survey, SurveyOption, Skill, Employer):
+for model in (Survey, SurveyOption, Skill, Employer, AdvertTerm):
     auditlog.register(model)
 # Responses are audited by status only: copying the answers into the audit history would
 # keep them after the response itself is deleted under the retention rules.

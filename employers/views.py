@@ -3,6 +3,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,14 +12,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common import ratelimit
 from common.forms import add_service_errors
 from reporting.releases import current_release, release_tables
 
-from . import advert_checker, emails, exports, selectors, services
+from . import adverts, emails, exports, selectors, services
+from .adverts import documents, gender, plain, requirements
+from .adverts.findings import GAUCHER
 from .forms import AdvertForm, SurveyForm
 from .models import Survey
 
@@ -245,22 +249,73 @@ def thanks(request, slug):
     return render(request, "employers/thanks.html", {"survey": survey})
 
 
+class AdvertUploadHandler(MemoryFileUploadHandler):
+    """Keeps an advert uploaded to the checker in memory, never in a temporary file on disk,
+    whatever its size: past ``MAX_BYTES`` (across every file in the request) the bytes are
+    dropped, the size still counted, so the reader can say the file is too big."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.kept = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.kept <= documents.MAX_BYTES:
+            self.file.write(raw_data)
+            self.kept += len(raw_data)
+
+
+# Reading an uploaded document is the checker's costliest work: a client may upload this
+# many in this many seconds; pasting is not limited.
+UPLOADS_PER_CLIENT = 30
+UPLOAD_PERIOD = 600
+
+
+@csrf_exempt
 @sensitive_post_parameters("advert")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def advert_checker_view(request):
-    """Public. Checks a pasted job advert for gender-coded words; stores nothing."""
-    form = AdvertForm(request.POST or None)
-    result = advert_checker.check(form.cleaned_data["advert"]) if form.is_valid() else None
+    """Public. A report on a pasted or uploaded job advert; stores nothing. Uploads are
+    kept in memory (``AdvertUploadHandler``), which must be set before the CSRF check
+    reads the form: hence the check inside, as Django's documentation does it."""
+    request.upload_handlers = [AdvertUploadHandler(request)]
+    return _advert_checker(request)
+
+
+@csrf_protect
+def _advert_checker(request):
+    form = AdvertForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.FILES and not ratelimit.allow(
+        request, scope="advert-upload", limit=UPLOADS_PER_CLIENT, period=UPLOAD_PERIOD
+    ):
+        form.full_clean()
+        form.add_error(
+            "document",
+            _(
+                "You have uploaded many adverts in a few minutes. Wait 10 minutes, or paste "
+                "the text."
+            ),
+        )
+        status = 429
+    report = adverts.check(form.cleaned_data["text"]) if form.is_valid() else None
     return render(
         request,
         "employers/advert_checker.html",
         {
             "form": form,
-            "result": result,
-            "masculine_words": advert_checker.MASCULINE,
-            "feminine_words": advert_checker.FEMININE,
+            "report": report,
+            "masculine_words": gender.MASCULINE,
+            "feminine_words": gender.FEMININE,
+            "long_sentence": plain.LONG_SENTENCE,
+            "reading_age_aim": plain.READING_AGE_AIM,
+            "max_essential": requirements.MAX_ESSENTIAL,
+            "gaucher": GAUCHER,
         },
+        status=status,
     )
 
 

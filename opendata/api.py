@@ -16,6 +16,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PaginationBase, paginate
 
 from common import kept_pages
+from employers import adverts
 from milestones import dates, exports
 from milestones import selectors as roadmap
 from milestones.models import AdvisoryMeeting
@@ -439,3 +440,16 @@ def events_csv(request):
     return csv_download(
         [columns, *(["" if e[c] is None else e[c] for c in columns] for e in rows)], "events.csv"
     )
+
+
+@api.post(
+    "/job-advert-check",
+    response={200: schemas.AdvertReportOut, 422: schemas.InvalidOut},
+    tags=["job adverts"],
+)
+def job_advert_check(request, advert: schemas.AdvertIn):
+    """The job advert checker's report on an advert sent as JSON ``{"text": "..."}``, up to
+    20,000 characters: gender-coded words, plain English, requirements, pay and ways of
+    working, each finding with why, what to write instead and its source. Nothing sent is
+    stored or logged."""
+    return adverts.check(advert.text).as_dict()

@@ -41,8 +41,8 @@ class Operation:
 
     @property
     def example(self) -> str | None:
-        """An address to open as it is, for an operation without path parameters."""
-        return None if "{" in self.path else self.path
+        """An address to open as it is, for a GET without path parameters."""
+        return None if "{" in self.path or self.method != "GET" else self.path
 
 
 @dataclass
@@ -103,6 +103,17 @@ def read(schema: dict) -> tuple[list[Operation], list[Shape]]:
                         required=parameter.get("required", False),
                         kind=kind_of(parameter.get("schema", {})),
                         rules=_rules(parameter.get("schema", {})),
+                    )
+                )
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                operation.parameters.append(
+                    Parameter(
+                        name=kind_of(body["schema"]),
+                        where="body (JSON)",
+                        required=op["requestBody"].get("required", False),
+                        kind=kind_of(body["schema"]),
+                        rules="",
                     )
                 )
             for status, reply in op.get("responses", {}).items():

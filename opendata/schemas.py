@@ -2,7 +2,9 @@
 
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from employers.adverts import MAX_LENGTH
 
 
 class ActivityOut(Schema):
@@ -134,3 +136,68 @@ class InvalidOut(Schema):
     with each parameter."""
 
     detail: list[dict]
+
+
+class AdvertIn(Schema):
+    """A job advert to check, as plain text; nothing sent is stored."""
+
+    text: str = Field(..., min_length=1, max_length=MAX_LENGTH)
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+
+
+class AdvertFindingOut(Schema):
+    """Something in the advert to review (or, for an offer, whether it is made: ``found``),
+    why it matters, what to write instead, and the source of the advice."""
+
+    code: str
+    title: str
+    why: str
+    instead: str
+    source: SourceOut
+    quotes: list[str]
+    found: bool
+
+
+class CodedNameOut(Schema):
+    name: str
+    words: list[str]
+
+
+class AlternativeOut(Schema):
+    word: str
+    count: int
+    instead: str
+
+
+class GenderOut(Schema):
+    """Gender-coded words: ``verdict`` is neutral, slightly_masculine, strongly_masculine,
+    slightly_feminine or strongly_feminine; words in titles or names are not counted."""
+
+    verdict: str
+    masculine: list[str]
+    feminine: list[str]
+    in_titles_or_names: list[CodedNameOut]
+    alternatives: list[AlternativeOut]
+    source: SourceOut
+
+
+class PlainEnglishOut(Schema):
+    """Reading age (Flesch–Kincaid grade plus five; null under 30 words) and findings."""
+
+    words: int
+    reading_age: float | None
+    reading_age_aim: int
+    findings: list[AdvertFindingOut]
+
+
+class AdvertReportOut(Schema):
+    """The job advert checker's report: a result per area, never one score."""
+
+    gender: GenderOut
+    plain_english: PlainEnglishOut
+    requirements: list[AdvertFindingOut]
+    offers: list[AdvertFindingOut]

@@ -1,3 +1,5 @@
+import copy
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -13,12 +15,20 @@ UNREADABLE = {
 }
 
 
+# What an operation taking a JSON body answers to a body that is not JSON (django-ninja's
+# own answer, which it leaves out of the schema).
+UNPARSABLE = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
 def _schema() -> dict:
     """The API's OpenAPI schema, with what the portal's middleware may answer first."""
     schema = api.get_openapi_schema(path_prefix="/api/v1")
     for methods in schema["paths"].values():
         for operation in methods.values():
-            operation["responses"].setdefault("400", UNREADABLE)
+            reply = operation["responses"].setdefault("400", copy.deepcopy(UNREADABLE))
+            if "requestBody" in operation:
+                reply["description"] += ", or a body that is not JSON"
+                reply["content"] |= UNPARSABLE
     return schema
 
 

@@ -99,6 +99,7 @@ RULES = {
     "api_schema": PUBLIC,
     "api-v1:api-root": rule(set(world.ROLES), ok=404),
     "api-v1:activities": PUBLIC,
+    "api-v1:job_advert_check": rule(set(world.ROLES), ok=POST_ONLY),
     "api-v1:activity": PUBLIC,
     "api-v1:activities_csv": PUBLIC,
     "api-v1:recommendations": PUBLIC,

@@ -2,12 +2,12 @@
 
 import logging
 import re
-import time
 
 import pytest
 from django.urls import reverse
 
-from employers.advert_checker import FEMININE, MASCULINE, MAX_LENGTH, check, verdict_for
+from employers.adverts import MAX_LENGTH
+from employers.adverts.gender import FEMININE, MASCULINE, check, verdict_for
 
 
 def coded(text):
@@ -132,15 +132,16 @@ def test_pasted_markup_is_shown_as_text():
     assert "&lt;b&gt;<mark" in html
 
 
-def test_plainer_words_are_offered_for_the_commonest_masculine_words():
+def test_plainer_words_are_offered_word_by_word_whatever_its_capitals():
     result = check("Lead the team, lead projects, be a leader; competitive salary.")
-    entries = [(entry, words) for entry, words, _ in result.alternatives()]
-    assert entries == [("lead*", ["Lead", "lead", "leader"]), ("compet*", ["competitive"])]
+    entries = [(word, count) for word, count, _ in result.alternatives()]
+    assert entries == [("lead", 2), ("competitive", 1), ("leader", 1)]
 
 
 @pytest.mark.django_db
 def test_the_page_checks_an_advert_and_stores_nothing(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # One query: the council's lists of role titles, jargon and acronyms. Nothing written.
+    with django_assert_num_queries(1):
         response = client.post(
             reverse("employers:advert_checker"),
             {"advert": "A competitive <i>role</i> for an ambitious, analytical leader."},
@@ -182,7 +183,7 @@ def test_the_page_has_one_h1_and_skips_no_heading_level(client, advert):
 @pytest.mark.django_db
 def test_the_page_explains_an_empty_or_too_long_advert(client):
     empty = client.post(reverse("employers:advert_checker"), {"advert": ""})
-    assert "Paste the text of a job advert to check" in empty.content.decode()
+    assert "Paste the text of a job advert to check, or upload it" in empty.content.decode()
     long = client.post(reverse("employers:advert_checker"), {"advert": "x" * 20001})
     assert "The advert can be at most 20,000 characters (it has 20001)" in long.content.decode()
 
@@ -234,18 +235,16 @@ def test_uk_names_set_phrases_and_products_are_not_counted():
 
 
 @pytest.mark.django_db
-def test_the_page_checks_20000_characters_quickly(client):
+def test_the_page_checks_20000_characters_in_full(client):
+    # How fast: `make bench` ("advert check, 2,000 words").
     sentence = "We value a supportive and competitive culture. "
     advert = sentence * 425
     advert += "x" * (MAX_LENGTH - len(advert))  # up to the limit exactly
     assert len(advert) == MAX_LENGTH
-    started = time.perf_counter()
     response = client.post(reverse("employers:advert_checker"), {"advert": advert})
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200
-    result = response.context["result"]
+    result = response.context["report"].gender
     assert len(result.masculine) == len(result.feminine) == 425
-    assert elapsed < 2  # a generous bound for a slow CI machine; it takes a fraction of that
 
 
 @pytest.mark.django_db

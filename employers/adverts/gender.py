@@ -13,12 +13,32 @@ avoids them:
   contain "nag" and "workforce" does not contain "force";
 - words that begin with a stem but mean something unrelated ("committee" is not
   "commitment", "tender" in procurement is not "tenderness", a "competency" framework is
-  not "competitive"), listed in UNRELATED;
+  not "competitive"), and words that name the work rather than describe the person doing
+  it ("analysis", "analytics", "activities"), listed in UNRELATED;
 - product and technology names ("Active Directory", "SharePoint", "Salesforce",
   "Trustpilot"), and any word written in CamelCase, which is how product names are written;
 - names of organisations and set phrases common in UK adverts that say nothing about the
   job ("NHS Trust", "the Trust's values", "Kind regards", "depending on experience"),
   listed in SET_PHRASES and ORGANISATION_NAMES.
+
+A coded word in a job title, or in the name of a team or an organisation, is reported apart
+("in a title or name") and not counted toward the verdict: the employer cannot reword a
+title without renaming the job. A word is taken to be in one when it is
+- on a heading line (see ``text``), such as the advert's title or "Key responsibilities";
+- inside a role title from the council's list (``AdvertTerm``, e.g. "team leader",
+  "data analyst"), whatever its capitals;
+- capitalised where a sentence does not start ("our Senior Data Analyst", "the Corporate
+  Leadership Team");
+- the capitalised first word of a sentence followed by more capitalised words that make a
+  name: three or more, or ending in a word such as Team, Board or Officer ("Leadership Team
+  members"; but "Lead Hackney's digital work" is a verb and counts).
+
+Derived words are treated as the word they come from. A whole word (not a stem) matches
+its inflections (-s, -es, -ed, -ing, -d after e), its adverb (-ly; gentle, gently; greedy,
+greedily), its nouns (-ness, -ity, -y: decisiveness, objectivity, honesty; -nt becomes
+-nce: confidence), -ent and -ence after -st (persistent, persistence) and -al, -ally and
+-ated (logical, opinionated). Derived words with another meaning are in UNRELATED
+("activity", "kindly" as in "kindly send").
 
 Hyphens are spelt both ways in adverts ("co-operative", "inter-personal"), so a hyphenated
 word that is not in a list itself is also looked up with its hyphens removed, then part by
@@ -33,6 +53,8 @@ from dataclasses import dataclass, field, replace
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from .text import Advert
 
 MASCULINE = [
     "active", "adventurous", "aggress*", "ambitio*", "analy*", "assert*", "athlet*",
@@ -64,6 +86,11 @@ UNRELATED = {
     "kindly",
     "trustee", "trustees",
     "leaflet", "leaflets",
+    # The work or the discipline, not the person: "analysis of data", "web analytics".
+    "analyse", "analyses", "analysed", "analysing", "analysis", "analyze", "analyzes",
+    "analyzed", "analyzing", "analytics",
+    "activity", "activities", "activate", "activated", "activates", "activating", "activation",
+    "individuality",
 }  # fmt: skip
 
 # Product and technology names that contain a coded word.
@@ -73,18 +100,28 @@ PRODUCT_NAMES = [
 ]  # fmt: skip
 
 # Set phrases that contain a coded word but say nothing about the job.
-SET_PHRASES = ["Kind regards", "depending on experience"]
+SET_PHRASES = [
+    "Kind regards", "depending on experience",
+    # Confidentiality, not confidence: "grow in confidence" still counts.
+    "treated in confidence", "held in confidence", "kept in confidence",
+    "handled in confidence", "dealt with in confidence",
+]  # fmt: skip
 
 # "Trust" as the name of an organisation (an NHS trust, "the Trust's values"), told apart
 # from trust the quality by its capital letter; so matched with case.
-ORGANISATION_NAMES = re.compile(r"\b(?:NHS|Foundation) Trusts?\b|\bTrust['’]s\b")
+ORGANISATION_NAMES = re.compile(
+    r"\b(?:NHS|Foundation) Trusts?\b|\bTrust['’]s\b"
+    # A capitalised Trust is the organisation ("Base: Trust headquarters"), unless it is
+    # the verb starting a sentence ("Trust us to...").
+    r"|\bTrust\b(?!\s+(?:us|you|your|our|the|them|me|in|that|people|colleagues)\b)"
+)
 
 # Plainer words for the commonest masculine-coded words, by stem.
 ALTERNATIVES = {
     "active": _("involved, engaged"),
     "aggress*": _("energetic"),
     "ambitio*": _("motivated, keen to grow"),
-    "analy*": _("look into, examine, make sense of"),
+    "analy*": _("careful with evidence, good with data"),
     "assert*": _("clear, direct"),
     "autonom*": _("able to work with little supervision"),
     "challeng*": _("stretching, interesting"),
@@ -109,16 +146,26 @@ ALTERNATIVES = {
     "superior": _("excellent"),
 }
 
-MAX_LENGTH = 20000
-
-WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 
 
 def _inflections(word: str) -> set[str]:
+    """The word, its inflections and the words derived from it (see the module's rule)."""
     forms = {word, word + "s", word + "es", word + "ed", word + "ing", word + "ly"}
+    forms |= {word + "ness", word + "ity", word + "y", word + "al", word + "ally", word + "ated"}
     if word.endswith("e"):
-        forms |= {word + "d", word[:-1] + "ing"}
+        stem = word[:-1]
+        forms |= {word + "d", stem + "ing", stem + "ity"}
+        if word.endswith("le"):
+            forms.add(stem + "y")
+    if word.endswith("y"):
+        forms |= {word[:-1] + "ily", word[:-1] + "iness"}
+    if word.endswith("nt"):
+        forms |= {word[:-1] + "ce", word[:-1] + "ces"}
+    if word.endswith("st"):
+        forms |= {word + "ent", word + "ence", word + "ently"}
+    if re.fullmatch(r"[^aeiou]?[aeiou][bdgmnpt]", word):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # nag: nagged, nagging
     return forms
 
 
@@ -151,6 +198,19 @@ def _entry(token: str, compiled) -> str | None:
     return None
 
 
+# The last word of a name made of capitalised words: "Leadership Team", "Data Analyst".
+NAME_ENDINGS = {
+    "academy", "agency", "analyst", "analysts", "architect", "authority", "board", "borough",
+    "centre", "college", "committee", "consultant", "council", "department", "designer",
+    "developer", "director", "directorate", "engineer", "executive", "forum", "group", "head",
+    "hub", "lead", "leader", "manager", "network", "office", "officer", "panel", "partnership",
+    "programme", "researcher", "scientist", "service", "services", "specialist", "team",
+    "trust", "unit",
+}  # fmt: skip
+# Small words inside a name: "Head of Digital and Data", "Leader of the Council".
+NAME_JOINERS = {"of", "and", "for", "the", "&", "in", "on"}
+
+
 @dataclass
 class Match:
     start: int
@@ -158,12 +218,17 @@ class Match:
     word: str
     entry: str
     coding: str  # "masculine" or "feminine"
+    # The title, name or heading the word stands in; a word in one is not counted.
+    name: str = ""
 
 
 @dataclass
 class Result:
     text: str
+    # Counted: what the verdict weighs.
     matches: list[Match] = field(default_factory=list)
+    # Coded words inside a job title, a name or a heading: shown, not counted.
+    in_names: list[Match] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
 
     @property
@@ -179,30 +244,45 @@ class Result:
         """One of the five verdicts; see ``verdict_for``."""
         return verdict_for(len(self.masculine), len(self.feminine))
 
-    def alternatives(self) -> list[tuple[str, list[str], str]]:
-        """(entry, the words found for it, plainer words) for masculine-coded words found,
-        commonest first."""
-        found: dict[str, list[str]] = {}
+    def alternatives(self) -> list[tuple[str, int, str]]:
+        """(word, how often it was counted, plainer words) for each masculine-coded word
+        found outside names, whatever its capitals; commonest first."""
+        found: dict[str, list[Match]] = {}
         for match in self.masculine:
             if match.entry in ALTERNATIVES:
-                found.setdefault(match.entry, []).append(match.word)
-        ordered = sorted(found.items(), key=lambda item: -len(item[1]))
-        return [(entry, sorted(set(words)), ALTERNATIVES[entry]) for entry, words in ordered]
+                found.setdefault(match.word.lower(), []).append(match)
+        ordered = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [(word, len(ms), ALTERNATIVES[ms[0].entry]) for word, ms in ordered]
+
+    def names(self) -> list[tuple[str, list[str]]]:
+        """(title, name or heading, the coded words in it), each title once."""
+        found: dict[str, list[str]] = {}
+        for match in self.in_names:
+            words = found.setdefault(match.name, [])
+            if match.word not in words:
+                words.append(match.word)
+        return list(found.items())
 
     def highlighted(self):
-        """The advert, escaped, with each coded word marked where it stands."""
+        """The advert, escaped, with each coded word marked where it stands; words in a
+        name are marked as such."""
         parts, position = [], 0
-        labels = {"masculine": _("masculine-coded"), "feminine": _("feminine-coded")}
-        for match in self.matches:
+        labels = {
+            "masculine": _("masculine-coded"),
+            "feminine": _("feminine-coded"),
+            "name": _("in a title or name, not counted"),
+        }
+        for match in sorted([*self.matches, *self.in_names], key=lambda m: m.start):
+            kind = "name" if match.name else match.coding
             parts.append(escape(self.text[position : match.start]))
             parts.append(
                 format_html(
                     '<mark class="coded coded-{}">{}<span class="coded-tag">{}</span>'
                     '<span class="visually-hidden"> ({})</span></mark>',
-                    match.coding,
+                    kind,
                     self.text[match.start : match.end],
-                    "M" if match.coding == "masculine" else "F",
-                    labels[match.coding],
+                    {"masculine": "M", "feminine": "F", "name": "T"}[kind],
+                    labels[kind],
                 )
             )
             position = match.end
@@ -230,8 +310,17 @@ def verdict_for(masculine: int, feminine: int) -> str:
     return f"{strength}_{side}"
 
 
-def check(text: str) -> Result:
-    """Find the gender-coded words in ``text``."""
+def role_title_pattern(titles) -> re.Pattern | None:
+    """One pattern for the council's role titles, longest first, any capitals, plural too."""
+    if not titles:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})(?:s|es)?\b", re.IGNORECASE)
+
+
+def check(text: str, role_titles: re.Pattern | None = None, advert: Advert | None = None) -> Result:
+    """Find the gender-coded words in ``text``; ``role_titles`` from ``role_title_pattern``."""
+    advert = advert or Advert(text)
     result = Result(text=text)
     masked = [
         (m.start(), m.end())
@@ -239,13 +328,15 @@ def check(text: str) -> Result:
         for m in pattern.finditer(text)
     ]
     result.ignored = sorted({text[start:end] for start, end in masked})
-    for token in WORD.finditer(text):
+    titles = [m for m in role_titles.finditer(text)] if role_titles else []
+    for index, token in enumerate(advert.words):
         word = token.group()
         if any(start <= token.start() < end for start, end in masked):
             continue
         if CAMEL_CASE.search(word):
             result.ignored.append(word)
             continue
+        found = []
         match = _match(word, token.start())
         if match is None and "-" in word:
             match = _match(word.replace("-", ""), token.start())
@@ -256,11 +347,83 @@ def check(text: str) -> Result:
             offset = token.start()
             for part in word.split("-"):
                 if part_match := _match(part, offset):
-                    result.matches.append(part_match)
+                    found.append(part_match)
                 offset += len(part) + 1
         elif match is not None:
-            result.matches.append(match)
+            found.append(match)
+        for match in found:
+            match.name = _name_around(advert, index, titles)
+            (result.in_names if match.name else result.matches).append(match)
     return result
+
+
+def _name_around(advert: Advert, index: int, titles) -> str:
+    """The heading, role title or name the word at ``index`` stands in, or ""."""
+    token = advert.words[index]
+    line = advert.line_at(token.start())
+    if line.is_heading:
+        return line.text.strip().rstrip(":")
+    if name := _capitalised_name(advert, index):
+        return name
+    for title in titles:
+        if title.start() <= token.start() < title.end():
+            return title.group()
+    return ""
+
+
+def _capitalised_name(advert: Advert, index: int) -> str:
+    """The name of capitalised words the word at ``index`` stands in, or ""."""
+    if not advert.words[index].group()[0].isupper():
+        return ""
+    first, last = _capitalised_run(advert, index)
+    words = [w.group() for w in advert.words[first : last + 1]]
+    if first == index and advert.starts_sentence(index):
+        # A capital at the start of a sentence says nothing, unless a name follows.
+        capitalised = [w for w in words if w[0].isupper()]
+        if len(capitalised) < 2 or (len(capitalised) < 3 and words[-1].lower() not in NAME_ENDINGS):
+            return ""
+    name = advert.text[advert.words[first].start() : advert.words[last].end()]
+    return re.sub(r"['’]s$", "", " ".join(name.split()))
+
+
+def _capitalised_run(advert: Advert, index: int) -> tuple[int, int]:
+    """The first and last word of the run of capitalised words (joined by spaces and small
+    words) that the word at ``index`` stands in."""
+    words, text = advert.words, advert.text
+
+    def joined(a: int, b: int) -> bool:
+        return text[words[a].end() : words[b].start()] in (" ", "\n", "\r\n")
+
+    def capitalised(i: int) -> bool:
+        return words[i].group()[0].isupper()
+
+    first = index
+    while first > 0 and joined(first - 1, first) and not advert.starts_sentence(first):
+        if capitalised(first - 1):
+            first -= 1
+        elif (
+            words[first - 1].group().lower() in NAME_JOINERS
+            and first > 1
+            and joined(first - 2, first - 1)
+            and capitalised(first - 2)
+        ):
+            first -= 2
+        else:
+            break
+    last = index
+    while last + 1 < len(words) and joined(last, last + 1):
+        if capitalised(last + 1) and not advert.starts_sentence(last + 1):
+            last += 1
+        elif (
+            words[last + 1].group().lower() in NAME_JOINERS
+            and last + 2 < len(words)
+            and joined(last + 1, last + 2)
+            and capitalised(last + 2)
+        ):
+            last += 2
+        else:
+            break
+    return first, last
 
 
 def _match(word: str, start: int) -> Match | None:
