@@ -8,7 +8,7 @@ from common.forms import EmailField
 from surveys.forms import QuestionnaireSettingsForm
 
 from .adverts import MAX_LENGTH
-from .adverts.documents import MAX_BYTES, CannotRead, read_advert
+from .adverts.documents import CannotRead, read_advert
 from .models import (
     Apprenticeships,
     Employer,
@@ -152,10 +152,12 @@ def _label(text: str, is_active: bool) -> str:
 
 
 class AdvertForm(forms.Form):
-    """A job advert, pasted or uploaded; ``cleaned_data["text"]`` is what is checked."""
+    """A job advert, pasted or uploaded; ``cleaned_data["text"]`` is what is checked. With
+    ``uploads_allowed`` false (the client uploaded too many), a file is refused unread."""
 
     advert = forms.CharField(
         label=_("Paste the job advert"),
+        # MAX_LENGTH, written out: a lazy translation cannot be filled in here.
         help_text=_("Up to 20,000 characters."),
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         max_length=MAX_LENGTH,
@@ -168,9 +170,8 @@ class AdvertForm(forms.Form):
         },
     )
     document = forms.FileField(
-        label=_("Or upload it"),
-        help_text=_("A Word document (.docx) or a PDF, up to %(size)d MB.")
-        % {"size": MAX_BYTES // (1024 * 1024)},
+        label=_("Or upload the advert"),
+        help_text=_("A Word document (.docx) or a PDF, up to 5 MB."),
         required=False,
         widget=forms.FileInput(
             attrs={
@@ -180,33 +181,48 @@ class AdvertForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, uploads_allowed=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.uploads_allowed = uploads_allowed
+
     def clean(self):
         cleaned = super().clean()
         text, document = cleaned.get("advert", "").strip(), cleaned.get("document")
-        if "advert" in self.errors:
+        if "advert" in self.errors or "document" in self.errors:
             return cleaned
         if document and text:
             self.add_error("document", _("Paste the advert or upload it, not both."))
+        elif document and not self.uploads_allowed:
+            self.add_error(
+                "document",
+                _(
+                    "You have uploaded many adverts in a few minutes. Wait a few minutes, or "
+                    "paste the text."
+                ),
+            )
         elif document:
-            try:
-                cleaned["text"] = read_advert(document)
-            except CannotRead as refused:
-                self.add_error("document", str(refused))
-            else:
-                if len(cleaned["text"]) > MAX_LENGTH:
-                    self.add_error(
-                        "document",
-                        _(
-                            "The advert in this file has %(n)s characters; the checker takes "
-                            "up to 20,000. Check it in parts, by pasting."
-                        )
-                        % {"n": f"{len(cleaned['text']):,}"},
-                    )
+            self._read(document, cleaned)
         elif text:
             cleaned["text"] = text
         else:
             self.add_error("advert", _("Paste the text of a job advert to check, or upload it"))
         return cleaned
+
+    def _read(self, document, cleaned):
+        try:
+            cleaned["text"] = read_advert(document)
+        except CannotRead as refused:
+            self.add_error("document", str(refused))
+            return
+        if len(cleaned["text"]) > MAX_LENGTH:
+            self.add_error(
+                "document",
+                _(
+                    "The advert in this file has more than %(most)s characters, as many as the "
+                    "checker takes. Check it in parts, by pasting."
+                )
+                % {"most": f"{MAX_LENGTH:,}"},
+            )
 
 
 class SurveySettingsForm(QuestionnaireSettingsForm):

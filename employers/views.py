@@ -287,20 +287,11 @@ def advert_checker_view(request):
 
 @csrf_protect
 def _advert_checker(request):
-    form = AdvertForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.FILES and not ratelimit.allow(
+    # Counted before the form reads anything: a refused upload costs nothing.
+    allowed = not request.FILES or ratelimit.allow(
         request, scope="advert-upload", limit=UPLOADS_PER_CLIENT, period=UPLOAD_PERIOD
-    ):
-        form.full_clean()
-        form.add_error(
-            "document",
-            _(
-                "You have uploaded many adverts in a few minutes. Wait 10 minutes, or paste "
-                "the text."
-            ),
-        )
-        status = 429
+    )
+    form = AdvertForm(request.POST or None, request.FILES or None, uploads_allowed=allowed)
     report = adverts.check(form.cleaned_data["text"]) if form.is_valid() else None
     return render(
         request,
@@ -315,7 +306,7 @@ def _advert_checker(request):
             "max_essential": requirements.MAX_ESSENTIAL,
             "gaucher": GAUCHER,
         },
-        status=status,
+        status=200 if allowed else 429,
     )
 
 

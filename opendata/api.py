@@ -448,8 +448,8 @@ def events_csv(request):
     tags=["job adverts"],
 )
 def job_advert_check(request, advert: schemas.AdvertIn):
-    """The job advert checker's report on an advert sent as JSON ``{"text": "..."}``, up to
-    20,000 characters: gender-coded words, plain English, requirements, pay and ways of
-    working, each finding with why, what to write instead and its source. Nothing sent is
-    stored or logged."""
+    """The job advert checker's report on an advert sent as JSON ``{"text": "..."}`` (not
+    only spaces, and no longer than the page takes): gender-coded words, plain English,
+    requirements, pay and ways of working, each finding with why, what to write instead and
+    its source. Nothing sent is stored or logged."""
     return adverts.check(advert.text).as_dict()

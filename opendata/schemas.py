@@ -141,7 +141,7 @@ class InvalidOut(Schema):
 class AdvertIn(Schema):
     """A job advert to check, as plain text; nothing sent is stored."""
 
-    text: str = Field(..., min_length=1, max_length=MAX_LENGTH)
+    text: str = Field(..., min_length=1, max_length=MAX_LENGTH, pattern=r"\S")
 
 
 class SourceOut(Schema):

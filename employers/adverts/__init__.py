@@ -52,7 +52,8 @@ class Terms:
 
 @dataclass
 class Report:
-    text: str
+    """The four areas' results for one advert."""
+
     gender: gender.Result
     plain: plain.PlainEnglish
     requirements: list[Finding]
@@ -63,6 +64,7 @@ class Report:
         return sum(f.found for f in self.offers)
 
     def as_dict(self) -> dict:
+        """The report as the open API gives it (``opendata.schemas.AdvertReportOut``)."""
         g = self.gender
         return {
             "gender": {
@@ -87,7 +89,6 @@ def check(text: str, terms: Terms | None = None) -> Report:
     terms = Terms.load() if terms is None else terms
     advert = Advert(text)
     return Report(
-        text=text,
         gender=gender.check(text, gender.role_title_pattern(terms.role_titles), advert),
         plain=plain.check(advert, terms.jargon, terms.acronyms, terms.common_acronyms),
         requirements=requirements.check(advert),

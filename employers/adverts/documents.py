@@ -23,13 +23,30 @@ from pathlib import Path
 import docx
 from django.utils.translation import gettext as _
 from docx.text.paragraph import Paragraph
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 
 __all__ = ["MAX_BYTES", "MAX_PAGES", "CannotRead", "read_advert"]
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PAGES = 40
 MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+# Reading stops here: the checker takes 20,000 characters, and a Word file of a million
+# empty paragraphs would otherwise be walked to the end.
+MAX_CHARACTERS = 20_000
+MAX_PARAGRAPHS = 5_000
+# pypdf's own limits, lowered from its 75 MB defaults to what a page or two of an advert
+# could need: a small PDF whose streams unpack to many megabytes is refused, not read.
+PDF_LIMITS = {
+    "maximum_declared_stream_length": MAX_BYTES,
+    "zlib_maximum_output_length": 2_000_000,
+    "lzw_maximum_output_length": 2_000_000,
+    "run_length_maximum_output_length": 2_000_000,
+    "brotli_maximum_output_length": 2_000_000,
+    "array_based_stream_maximum_output_length": 2_000_000,
+    "stream_decoding_work_maximum_length": 10_000_000,
+    "stream_parsing_work_maximum_count": 200_000,
+    "jbig2dec_binary": None,
+}
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -105,24 +122,31 @@ def _password_protected():
 
 
 def _read_pdf(data):
-    try:
-        # pypdf raises many unrelated exception types on malformed input (its own
-        # PdfReadError, but also KeyError, ValueError, TypeError, AttributeError...), with no
-        # common base, so anything it raises while opening the file means it is damaged.
-        reader = PdfReader(io.BytesIO(data))
-        locked = reader.is_encrypted and not reader.decrypt("")
-        pages = 0 if locked else len(reader.pages)
-    except Exception as error:
-        raise CannotRead(_damaged()) from error
-    if locked:
-        raise CannotRead(_password_protected())
-    if pages > MAX_PAGES:
-        raise CannotRead(_("The PDF must have %(pages)s pages or fewer") % {"pages": MAX_PAGES})
-    try:
-        # As above: extracting text from a malformed page raises any kind of exception.
-        texts = [page.extract_text() for page in reader.pages]
-    except Exception as error:
-        raise CannotRead(_damaged()) from error
+    with apply_configuration(**PDF_LIMITS):
+        try:
+            # pypdf raises many unrelated exception types on malformed input (its own
+            # PdfReadError, but also KeyError, ValueError, TypeError, AttributeError...), with
+            # no common base, so anything it raises while opening the file means it is damaged.
+            reader = PdfReader(io.BytesIO(data))
+            locked = reader.is_encrypted and not reader.decrypt("")
+            pages = 0 if locked else len(reader.pages)
+        except Exception as error:
+            raise CannotRead(_damaged()) from error
+        if locked:
+            raise CannotRead(_password_protected())
+        if pages > MAX_PAGES:
+            raise CannotRead(_("The PDF must have %(pages)s pages or fewer") % {"pages": MAX_PAGES})
+        texts, length = [], 0
+        try:
+            # As above: extracting text from a malformed page raises any kind of exception,
+            # a page past pypdf's limits included.
+            for page in reader.pages:
+                texts.append(page.extract_text())
+                length += len(texts[-1])
+                if length > MAX_CHARACTERS:
+                    break
+        except Exception as error:
+            raise CannotRead(_damaged()) from error
     if not any(text.strip() for text in texts):
         raise CannotRead(
             _(
@@ -152,12 +176,33 @@ def _read_docx(data):
         # python-docx passes on whatever its parts raise on malformed content (lxml's
         # XMLSyntaxError, KeyError for a missing part, ValueError for a wrong content type...),
         # with no common base, so anything it raises here means the document is damaged.
-        lines = list(_docx_lines(docx.Document(io.BytesIO(data))))
+        lines = _first_lines(docx.Document(io.BytesIO(data)))
+    except TooLong:
+        raise CannotRead(
+            _("The Word document is too long to check. Paste the advert itself instead.")
+        ) from None
     except Exception as error:
         raise CannotRead(_damaged()) from error
     if not any(line.strip() for line in lines):
         raise CannotRead(_("The Word document has no text in it. Paste the text instead."))
     return "\n".join(lines)
+
+
+class TooLong(Exception):
+    """More paragraphs than any advert has."""
+
+
+def _first_lines(document) -> list[str]:
+    """The document's lines, up to a little past what the checker takes."""
+    lines, length = [], 0
+    for number, line in enumerate(_docx_lines(document)):
+        if number > MAX_PARAGRAPHS:
+            raise TooLong
+        lines.append(line)
+        length += len(line) + 1
+        if length > MAX_CHARACTERS:
+            break
+    return lines
 
 
 def _docx_lines(container):
@@ -180,7 +225,11 @@ def _docx_lines(container):
 
 
 def _is_list_item(paragraph: Paragraph) -> bool:
-    """A bulleted or numbered paragraph: numbered in its own properties or by a list style."""
+    """A bulleted or numbered paragraph: numbered in its own properties or by a list style.
+    The style is read by its id on the paragraph ("ListBullet"), not looked up in the
+    document's styles, which python-docx does by walking them all for each paragraph."""
     properties = paragraph._p.pPr
-    numbered = properties is not None and properties.numPr is not None
-    return numbered or (paragraph.style is not None and paragraph.style.name.startswith("List"))
+    if properties is None:
+        return False
+    style = properties.pStyle
+    return properties.numPr is not None or (style is not None and style.val.startswith("List"))

@@ -27,6 +27,7 @@ class Finding:
     found: bool = False
 
     def as_dict(self) -> dict:
+        """As the open API gives it (``opendata.schemas.AdvertFindingOut``)."""
         return {
             "code": self.code,
             "title": str(self.title),

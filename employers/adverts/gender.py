@@ -209,6 +209,9 @@ NAME_ENDINGS = {
 }  # fmt: skip
 # Small words inside a name: "Head of Digital and Data", "Leader of the Council".
 NAME_JOINERS = {"of", "and", "for", "the", "&", "in", "on"}
+# No name is longer: a run of capitals is looked at no further either way, so a check of
+# "Lead Lead Lead ..." stays linear.
+MAX_NAME_WORDS = 12
 
 
 @dataclass
@@ -315,7 +318,7 @@ def role_title_pattern(titles) -> re.Pattern | None:
     if not titles:
         return None
     alternatives = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})(?:s|es)?\b", re.IGNORECASE)
+    return re.compile(rf"\b(?:{alternatives})(?:s|es)?\b", re.IGNORECASE | re.ASCII)
 
 
 def check(text: str, role_titles: re.Pattern | None = None, advert: Advert | None = None) -> Result:
@@ -328,13 +331,14 @@ def check(text: str, role_titles: re.Pattern | None = None, advert: Advert | Non
         for m in pattern.finditer(text)
     ]
     result.ignored = sorted({text[start:end] for start, end in masked})
-    titles = [m for m in role_titles.finditer(text)] if role_titles else []
+    titles = list(role_titles.finditer(text)) if role_titles else []
     for index, token in enumerate(advert.words):
         word = token.group()
         if any(start <= token.start() < end for start, end in masked):
             continue
         if CAMEL_CASE.search(word):
-            result.ignored.append(word)
+            if _match(word, token.start()) and word not in result.ignored:
+                result.ignored.append(word)  # a product name with a coded word in it
             continue
         found = []
         match = _match(word, token.start())
@@ -377,10 +381,16 @@ def _capitalised_name(advert: Advert, index: int) -> str:
         return ""
     first, last = _capitalised_run(advert, index)
     words = [w.group() for w in advert.words[first : last + 1]]
-    if first == index and advert.starts_sentence(index):
+    if advert.starts_sentence(first):
         # A capital at the start of a sentence says nothing, unless a name follows.
         capitalised = [w for w in words if w[0].isupper()]
         if len(capitalised) < 2 or (len(capitalised) < 3 and words[-1].lower() not in NAME_ENDINGS):
+            return ""
+        # A whole line in Title Case ("- Strong Leadership Skills") is a style, not a name,
+        # unless it ends as names do ("- Corporate Leadership Team").
+        line = advert.line_at(advert.words[index].start())
+        ends_line = not advert.text[advert.words[last].end() : line.end].strip(" .;:")
+        if ends_line and words[-1].lower() not in NAME_ENDINGS:
             return ""
     name = advert.text[advert.words[first].start() : advert.words[last].end()]
     return re.sub(r"['’]s$", "", " ".join(name.split()))
@@ -398,7 +408,11 @@ def _capitalised_run(advert: Advert, index: int) -> tuple[int, int]:
         return words[i].group()[0].isupper()
 
     first = index
-    while first > 0 and joined(first - 1, first) and not advert.starts_sentence(first):
+    while (
+        first > max(0, index - MAX_NAME_WORDS)
+        and joined(first - 1, first)
+        and not advert.starts_sentence(first)
+    ):
         if capitalised(first - 1):
             first -= 1
         elif (
@@ -411,7 +425,7 @@ def _capitalised_run(advert: Advert, index: int) -> tuple[int, int]:
         else:
             break
     last = index
-    while last + 1 < len(words) and joined(last, last + 1):
+    while last + 1 < min(len(words), index + MAX_NAME_WORDS) and joined(last, last + 1):
         if capitalised(last + 1) and not advert.starts_sentence(last + 1):
             last += 1
         elif (

@@ -15,68 +15,92 @@ from . import findings
 from .findings import Finding
 from .text import Advert, said
 
-POUNDS = r"£\s?\d[\d,]*(?:\.\d+)?\s?[kK]?"
-SALARY_RANGE = re.compile(rf"{POUNDS}\s*(?:-|–|—|to|and)\s*(?:£\s?)?\d[\d,]*(?:\.\d+)?\s?[kK]?")
-SALARY = re.compile(rf"{POUNDS}(?:\s*(?:per|an|a)\s+(?:hour|annum|year))?")
-HOURLY = re.compile(r"per hour|an hour|a hour|hourly", re.IGNORECASE)
-CONTACT_VERB = r"(?:contact|speak to|speak with|talk to|chat with|call|ring|email)"
-PERSON = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
-EMAIL_OR_PHONE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-NAMED_CONTACT = re.compile(
-    rf"\b{CONTACT_VERB}\s+(?:our\s+[\w ]{{0,30}}?,?\s*)?({PERSON})"
-    rf"|({PERSON})\s*(?:\([^)]{{0,60}}\)|,[^,\n]{{0,60}},)?\s*(?:on|at|via|by email at|:)?\s*"
-    rf"(?:{EMAIL_OR_PHONE})"
+# Whitespace is matched a few characters at most ({0,3}), never "any amount": an advert of
+# nothing but spaces must not make a pattern try every way to split them.
+POUNDS = r"£ ?\d[\d,]*(?:\.\d+)? ?[kK]?"
+SALARY_RANGE = re.compile(
+    rf"({POUNDS})\s{{0,3}}(?:-|–|—|to|and)\s{{0,3}}(?:£ ?)?\d[\d,]*(?:\.\d+)? ?[kK]?"
 )
-# Capitalised pairs that are not people: "Hackney Council", "Human Resources".
+SALARY = re.compile(rf"{POUNDS}(?:\s{{0,3}}(?:per|an|a)\s{{1,3}}(?:hour|annum|year))?")
+HOURLY = re.compile(r"per hour|an hour|a hour|hourly|/\s?h(?:ou)?r", re.IGNORECASE)
+PERSON = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)? [A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"
+ASK = re.compile(
+    rf"\b(?:[Cc]ontact|[Ss]peak (?:to|with)|[Tt]alk to|[Cc]hat with|[Cc]all|[Rr]ing|[Ee]mail)"
+    rf" (?:our [\w ]{{1,30}}?, )?({PERSON})"
+)
+EMAIL_OR_PHONE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b")
+# How far before an address a name may stand: "Priya Shah (Head of Data) at priya@...".
+NAME_BEFORE_ADDRESS = 80
+# Capitalised pairs that are not people, or are followed by a word that makes them a place
+# or an organisation: "Hackney Council", "Tower Hamlets Council", "Human Resources".
 NOT_PEOPLE = re.compile(
     r"\b(?:Council|Borough|Team|Service|Services|Resources|Trust|Office|Department|Centre|"
-    r"Street|Road|London|Hackney|Recruitment|Digital|Data|Human|Us|The|Our)\b"
+    r"Street|Road|London|Hackney|Recruitment|Digital|Data|Human|Us|The|Our|Jobs|Careers)\b"
+)
+ORGANISATION_AFTER = re.compile(
+    r" (?:Council|Borough|Team|Service|Services|Trust|Office|Department|Centre|Hub|Unit)\b"
 )
 
 FLEXIBLE = re.compile(
-    r"\b(?:flexible\s+(?:working|hours|start|pattern)|flexi-?time|hybrid|"
-    r"work(?:ing)?\s+(?:from\s+home|remotely)|remote(?:ly|\s+working|-first)?|"
-    r"compressed\s+hours|home[- ]working|agile\s+working)\b",
+    r"\b(?:flexible\s{1,3}(?:working|hours|start|pattern)|flexi-?time|"
+    # Not "hybrid cloud" nor "remote support": the way the job is worked.
+    r"hybrid(?!\s{1,3}(?:cloud|infrastructure|apps?|environments?|architectures?|networks?|"
+    r"estates?|IT)\b)|work(?:ing)?\s{1,3}(?:from\s{1,3}home|remotely)|"
+    r"remote(?:ly|\s{1,3}working|[- ]first|\s{1,3}role|\s{1,3}or\s{1,3}hybrid)|fully\s{1,3}remote|"
+    r"\(remote\)|compressed\s{1,3}hours|home[- ]working|agile\s{1,3}working)\b",
     re.IGNORECASE,
 )
 PART_TIME = re.compile(
-    r"\b(?:part[- ]time|job[- ]shar(?:e|es|ing|ers?)|reduced\s+hours|fewer\s+hours|"
-    r"term[- ]time(?:\s+only)?)\b",
+    r"\b(?:part[- ]time|job[- ]shar(?:e|es|ing|ers?)|reduced\s{1,3}hours|fewer\s{1,3}hours|"
+    r"term[- ]time(?:\s{1,3}only)?)\b",
     re.IGNORECASE,
 )
 ADJUSTMENTS = re.compile(
-    r"\breasonable\s+adjustments?\b|\badjustments?\s+(?:to|for|during|in)\s+(?:the\s+|our\s+|"
-    r"your\s+)?(?:recruitment|application|interview|selection)|\baccess\s+needs\b",
+    r"\breasonable\s{1,3}adjustments?\b|\badjustments?\s{1,3}(?:to|for|during|in)\s{1,3}"
+    r"(?:(?:the|our|your)\s{1,3})?(?:recruitment|application|interview|selection)|"
+    r"\baccess\s{1,3}needs\b",
     re.IGNORECASE,
 )
-DISABILITY_CONFIDENT = re.compile(r"\bDisability\s+Confident\b", re.IGNORECASE)
+DISABILITY_CONFIDENT = re.compile(r"\bDisability\s{1,3}Confident\b", re.IGNORECASE)
 APPRENTICESHIP = re.compile(r"\bapprentice(?:ship)?s?\b", re.IGNORECASE)
 
 
 def salary(advert: Advert) -> tuple[str, list[str]]:
-    """ "range", "single" or "none", and the figures found."""
-    ranges = [m.group() for m in SALARY_RANGE.finditer(advert.text)]
+    """ "range", "single" or "none", and the figures found. A figure is pay when it is an
+    hourly rate or at least £10,000 a year ("£500 to £1,000 towards relocation" is not)."""
+    text = advert.text
+    ranges = [m.group().strip() for m in SALARY_RANGE.finditer(text) if _is_pay(m, m.group(1))]
     if ranges:
         return "range", ranges
-    singles = [
-        m.group()
-        for m in SALARY.finditer(advert.text)
-        if HOURLY.search(m.group()) or _pounds(m.group()) >= 10_000
-    ]
+    singles = [m.group().strip() for m in SALARY.finditer(text) if _is_pay(m, m.group())]
     return ("single", singles) if singles else ("none", [])
+
+
+def _is_pay(match: re.Match, figure: str) -> bool:
+    """An hourly rate ("£17.50/hour", "£15 an hour") or a yearly figure of £10,000 or more."""
+    after = match.string[match.start() : match.end() + 12]
+    return bool(HOURLY.search(after)) or _pounds(figure) >= 10_000
 
 
 def _pounds(figure: str) -> float:
     number = re.search(r"\d[\d,]*(?:\.\d+)?", figure).group().replace(",", "")
     value = float(number)
-    return value * 1000 if re.search(r"\d\s?[kK]", figure) else value
+    return value * 1000 if re.search(r"\d ?[kK]", figure) else value
 
 
 def named_contacts(advert: Advert) -> list[str]:
-    names = []
-    for match in NAMED_CONTACT.finditer(advert.text):
-        name = match.group(1) or match.group(2)
-        if not NOT_PEOPLE.search(name):
+    """The people the advert names to ask: after "contact", "speak to" and the like, or
+    just before an email address or a phone number; never a council or a team."""
+    text, names = advert.text, []
+    found = [(m.group(1), m.end(1)) for m in ASK.finditer(text)]
+    for address in EMAIL_OR_PHONE.finditer(text):
+        before = text[max(0, address.start() - NAME_BEFORE_ADDRESS) : address.start()]
+        people = list(re.finditer(rf"\b{PERSON}", before))
+        if people:
+            found.append((people[-1].group(), address.start() - len(before) + people[-1].end()))
+    for name, end in found:
+        person = not NOT_PEOPLE.search(name) and not ORGANISATION_AFTER.match(text, end)
+        if person and name not in names:
             names.append(name)
     return names
 

@@ -59,9 +59,14 @@ class PlainEnglish:
         }
 
 
-def check(advert: Advert, jargon: dict[str, str], acronyms: dict[str, str], common) -> PlainEnglish:
+def check(
+    advert: Advert, jargon: dict[str, str], acronyms: dict[str, str], common: list[str]
+) -> PlainEnglish:
     """The plain English area of ``advert``'s report."""
-    prose = " ".join(s.text for s in advert.sentences)
+    # A list item without a full stop is still a sentence of its own to the formula.
+    prose = " ".join(
+        s.text if s.text.endswith((".", "!", "?")) else f"{s.text}." for s in advert.sentences
+    )
     result = PlainEnglish(words=len(advert.words))
     if result.words >= MIN_WORDS:
         grade = textstat.flesch_kincaid_grade(prose)
@@ -70,7 +75,7 @@ def check(advert: Advert, jargon: dict[str, str], acronyms: dict[str, str], comm
             result.findings.append(
                 Finding(
                     "reading_age",
-                    _("Reading age about %(age)d") % {"age": result.reading_age},
+                    _("Reading age about %(age)d") % {"age": round(result.reading_age)},
                     _(
                         "The harder an advert is to read, the fewer people finish it, and the "
                         "more it favours those who read long documents every day. GOV.UK "
@@ -142,14 +147,16 @@ def _jargon(advert: Advert, jargon: dict[str, str]) -> list[Finding]:
         r"\b(?:"
         + "|".join(re.escape(t) for t in sorted(jargon, key=len, reverse=True))
         + r")(?:s|d)?\b",
-        re.IGNORECASE,
+        # ASCII: "ſtakeholders" (a long s) is not the listed word in other capitals.
+        re.IGNORECASE | re.ASCII,
     )
     lower = {term.lower(): plain for term, plain in jargon.items()}
     found: dict[str, list[str]] = {}
     for match in pattern.finditer(advert.text):
         word = match.group()
         term = word.lower() if word.lower() in lower else word.lower()[:-1]
-        found.setdefault(term, []).append(word)
+        if term in lower:
+            found.setdefault(term, []).append(word)
     return [
         Finding(
             "jargon",

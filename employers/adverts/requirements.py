@@ -15,33 +15,39 @@ NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fi
 # More essential criteria than this is a long list.
 MAX_ESSENTIAL = 6
 
+# Whitespace is matched a few characters at most ({1,3}): an advert of nothing but spaces
+# must not make a pattern try every way to split them.
 DEGREE = re.compile(
-    r"\b(?:(?:a|an|relevant|university|bachelor['’]?s|master['’]?s|honours|first|2[:.]1|"
-    r"undergraduate|postgraduate)\s+degree\b|degree(?!\s+(?:of|to\s+which))(?:\s+(?:level|in|or))|"
-    r"educated to (?:degree|graduate|masters?) level|graduate[- ]level|(?:BSc|MSc|BEng|MEng|PhD|"
-    r"MBA)\b)",
+    r"\b(?:(?:(?:a|an|relevant|university|bachelor['’]?s|master['’]?s|honours|first|2[:.]1|"
+    r"undergraduate|postgraduate)\s{1,3})?degree\b(?!\s{1,3}(?:of|to\s{1,3}which)\b)"
+    r"(?:\s{1,3}level)?|educated\s{1,3}to\s{1,3}(?:degree|graduate|masters?)\s{1,3}level|"
+    r"graduate[- ]level|(?:BSc|MSc|BEng|MEng|PhD|MBA)\b)",
     re.IGNORECASE,
 )
 YEARS = re.compile(
-    rf"\b(?:(?:at least|a minimum of|minimum(?: of)?|over|more than)\s+)?{NUMBER}\s*\+?\s*"
-    rf"(?:or more\s+)?years?['’]?\s+(?:of\s+)?(?:[\w-]+\s+){{0,4}}?experience"
-    rf"|\b{NUMBER}\s*\+\s*years?\b",
+    rf"\b(?:(?:at\s{{1,3}}least|a\s{{1,3}}minimum\s{{1,3}}of|minimum(?:\s{{1,3}}of)?|over|"
+    rf"more\s{{1,3}}than)\s{{1,3}})?{NUMBER}\s{{0,3}}\+?\s{{0,3}}(?:or\s{{1,3}}more\s{{1,3}})?"
+    rf"years?['’]?\s{{1,3}}(?:of\s{{1,3}})?(?:[\w-]+\s{{1,3}}){{0,4}}?experience"
+    rf"|\b{NUMBER}\s{{0,3}}\+\s{{0,3}}years?\b",
     re.IGNORECASE,
 )
+# "We have over 25 years' experience of supporting families": the employer, not a demand.
+ABOUT_THE_EMPLOYER = re.compile(r"\b(?:we|we've|we’ve|our)\b[^.;:!?\n]{0,40}$", re.IGNORECASE)
 EXCLUSIONARY = re.compile(
-    r"\b(?:native(?:[- ]level)?\s+(?:English\s+)?(?:speakers?|fluency|English)|"
-    r"English\s+(?:as\s+(?:a|your)\s+)?(?:first|mother)\s+(?:language|tongue)|"
-    r"mother[- ]tongue|first[- ]language\s+English|digital natives?|recent graduates?|"
-    r"young\s+(?:and\s+(?:dynamic|energetic|vibrant)|team)|youthful)\b",
+    r"\b(?:native(?:[- ]level)?\s{1,3}(?:English\s{1,3})?(?:speakers?|fluency|English)|"
+    r"English\s{1,3}(?:as\s{1,3}(?:a|your)\s{1,3})?(?:first|mother)\s{1,3}(?:language|tongue)|"
+    r"mother[- ]tongue|first[- ]language\s{1,3}English|digital\s{1,3}natives?|"
+    r"recent\s{1,3}graduates?|young\s{1,3}(?:and\s{1,3}(?:dynamic|energetic|vibrant)|team)|"
+    r"youthful)\b",
     re.IGNORECASE,
 )
 PHYSICAL = re.compile(
-    r"\b(?:(?:lift|carry)(?:ing)?\b[^.\n]{0,50}?\d+\s?kg|heavy\s+lifting|"
-    r"climb(?:ing)?\s+(?:stairs|ladders)|walk(?:ing)?\s+(?:long\s+distances|around)|"
-    r"stand(?:ing)?\s+for\s+long\s+periods|physically\s+fit|good\s+physical\s+(?:health|"
-    r"fitness)|able[- ]bodied|good\s+(?:eyesight|hearing)|"
-    r"(?:full|clean|current|valid)\s+(?:UK\s+)?driving\s+licen[cs]e|must\s+(?:be\s+able\s+to\s+)?"
-    r"drive|own\s+(?:transport|car|vehicle))\b",
+    r"\b(?:(?:lift|carry)(?:ing)?\b[^.\n]{0,50}?\d+ ?kg|heavy\s{1,3}lifting|"
+    r"climb(?:ing)?\s{1,3}(?:stairs|ladders)|walk(?:ing)?\s{1,3}(?:long\s{1,3}distances|around)|"
+    r"stand(?:ing)?\s{1,3}for\s{1,3}long\s{1,3}periods|physically\s{1,3}fit|good\s{1,3}physical"
+    r"\s{1,3}(?:health|fitness)|able[- ]bodied|good\s{1,3}(?:eyesight|hearing)|"
+    r"(?:full|clean|current|valid)\s{1,3}(?:UK\s{1,3})?driving\s{1,3}licen[cs]e|"
+    r"must\s{1,3}(?:be\s{1,3}able\s{1,3}to\s{1,3})?drive|own\s{1,3}(?:transport|car|vehicle))\b",
     re.IGNORECASE,
 )
 ESSENTIAL_HEADING = re.compile(r"\bessential\b", re.IGNORECASE)
@@ -71,7 +77,11 @@ def check(advert: Advert) -> list[Finding]:
                 degree,
             )
         )
-    years = [m.group() for m in YEARS.finditer(text)]
+    years = [
+        m.group()
+        for m in YEARS.finditer(text)
+        if not ABOUT_THE_EMPLOYER.search(text[max(0, m.start() - 60) : m.start()])
+    ]
     if years:
         results.append(
             Finding(

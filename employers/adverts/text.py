@@ -2,11 +2,14 @@
 sentences, and its words with where each sentence starts. Every area of the check reads
 the advert through this, so a heading is a heading to all of them.
 
-A heading is a line that is not a list item, has at most eight words and does not end as
-a sentence does (. ! ? , ;) nor holds a colon before its end ("Salary: competitive" is a
-label and its value), and is the first line, follows a blank line, ends with a colon
-or has every word capitalised. A list item starts with a bullet (- * • and the like) or a
-number or letter followed by . or ).
+A heading is a line that is not a list item, has at most eight words, does not end as a
+sentence does (. ! ? , ;) nor holds a colon before its end ("Salary: competitive" is a label
+and its value), is not followed by a line starting with a small letter (a sentence wrapped
+where the writer pressed return), holds no comma unless it is in Title Case or ends with a
+colon ("Join our ambitious, fast-growing team" is a tagline), and is the first line, follows
+a blank line, ends with a colon, has every word capitalised or comes straight before a list
+item. A list item starts with a bullet (- * • and the like) or a number or letter followed
+by . or ).
 """
 
 import bisect
@@ -21,9 +24,16 @@ BULLET = re.compile(r"[-*•‣◦▪–]\s+|(?:\d{1,2}|[a-z])[.)]\s+")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(£])")
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "approx.", "incl.", "no.", "dr.", "mr.", "mrs.", "ms.")
 MAX_HEADING_WORDS = 8
-# A negation shortly before a phrase, in the same sentence, takes it back.
-NEGATED = re.compile(
-    r"\b(?:not|no|cannot|can't|don't|doesn't|won't|unable|isn't|aren't)\b[^.;!?\n]{0,40}$",
+# A negation shortly before a phrase, or just after it, in the same clause, takes it back:
+# "not suitable for job share", "hybrid working is not available".
+NEGATED_BEFORE = re.compile(
+    r"\b(?:not|no|cannot|can't|can’t|don't|don’t|doesn't|doesn’t|won't|won’t|unable|isn't|"
+    r"isn’t|aren't|aren’t)\b[^.;:,!?\n]{0,40}$",
+    re.IGNORECASE,
+)
+NEGATED_AFTER = re.compile(
+    r"[^.;:,!?\n]{0,25}?\b(?:is|are)\s{1,3}not\b|[^.;:,!?\n]{0,25}?\b(?:isn't|isn’t|aren't|"
+    r"aren’t|not\s{1,3}(?:available|possible|offered|suitable))\b",
     re.IGNORECASE,
 )
 SMALL_WORDS = {"a", "an", "and", "as", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
@@ -71,6 +81,7 @@ class Advert:
             words = WORD.findall(stripped)
             is_item = bool(BULLET.match(stripped))
             following = raws[number + 1].lstrip() if number + 1 < len(raws) else ""
+            title_case = _is_title_case(words)
             is_heading = (
                 bool(words)
                 and not is_item
@@ -80,7 +91,14 @@ class Advert:
                 and ":" not in stripped[:-1]
                 # A sentence wrapped onto the next line goes on in small letters.
                 and not following[:1].islower()
-                and (previous_blank or stripped.endswith(":") or _is_title_case(words))
+                # "Join our ambitious, fast-growing team" is a tagline.
+                and ("," not in stripped or title_case or stripped.endswith(":"))
+                and (
+                    previous_blank
+                    or stripped.endswith(":")
+                    or title_case
+                    or bool(BULLET.match(following))  # a list follows its heading
+                )
             )
             lines.append(Line(position, position + len(content), content, is_heading, is_item))
             previous_blank = not stripped
@@ -136,19 +154,17 @@ class Advert:
         lead += marker.end() if marker else 0
         return Sentence(start + lead, end, text[lead:].strip())
 
-    def sentence_at(self, position: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= position <= sentence.end:
-                return sentence
-        return None
-
 
 def said(advert: Advert, pattern: re.Pattern) -> list[str]:
-    """What matches ``pattern`` in the advert, bar what a negation shortly before takes
-    back ("not suitable for job share", "you do not need a degree")."""
+    """What matches ``pattern`` in the advert, bar what a negation in the same clause takes
+    back ("not suitable for job share", "you do not need a degree", "hybrid working is not
+    available")."""
     found = []
     for match in pattern.finditer(advert.text):
         line = advert.line_at(match.start())
-        if not NEGATED.search(advert.text[line.start : match.start()]):
-            found.append(match.group())
+        before = advert.text[max(line.start, match.start() - 60) : match.start()]
+        if not NEGATED_BEFORE.search(before) and not NEGATED_AFTER.match(
+            advert.text, match.end(), line.end
+        ):
+            found.append(match.group().strip())
     return found

@@ -57,7 +57,7 @@ def test_an_employer_pastes_then_uploads_an_advert_and_prints_the_report(visitor
     page.emulate_media(media="screen")
 
     page.goto("/employers/job-advert-checker/")
-    page.get_by_label("Or upload it").set_input_files(str(word_file(tmp_path)))
+    page.get_by_label("Or upload the advert").set_input_files(str(word_file(tmp_path)))
     employer.follow(page.get_by_role("button", name="Check the advert"))
     assert "This advert is strongly masculine-coded" in report.inner_text()
     assert "A degree is asked for" in report.inner_text()

@@ -2,7 +2,9 @@
 
 import io
 import random
+import time
 import zipfile
+import zlib
 
 import docx
 import pytest
@@ -64,8 +66,9 @@ def word_document(*paragraphs):
     return out.getvalue()
 
 
-def text_pdf(*pages):
-    """A minimal valid PDF, written by hand: one line of Helvetica text on each page."""
+def text_pdf(*pages, padding=0):
+    """A minimal valid PDF, written by hand: one line of Helvetica text on each page; with
+    ``padding``, each page's content is that many spaces longer, compressed."""
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -75,11 +78,16 @@ def text_pdf(*pages):
     for i, text in enumerate(pages):
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         stream = f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1")
+        compression = b""
+        if padding:
+            stream, compression = zlib.compress(stream + b" " * padding), b" /Filter /FlateDecode"
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i)
         )
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        objects.append(
+            b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(stream), compression, stream)
+        )
     pdf = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -336,3 +344,30 @@ def test_damage_anywhere_in_a_file_is_read_or_refused_never_an_error(what):
             outcomes.add(str(error))
     assert DAMAGED in outcomes
     assert outcomes <= {str, DAMAGED, SCAN, NO_WORDS, WRONG_TYPE}
+
+
+def test_a_small_pdf_that_unpacks_to_megabytes_is_refused_not_read():
+    pdf = text_pdf("Senior developer", padding=3_000_000)
+    assert len(pdf) < 10_000
+    assert refusal("advert.pdf", pdf) == (
+        "The file could not be read: it may be damaged. Save it again and upload it, "
+        "or paste the text instead."
+    )
+    assert read_advert(upload("advert.pdf", text_pdf("Senior developer", padding=500_000))) == (
+        "Senior developer"
+    )
+
+
+def test_a_word_document_of_thousands_of_empty_paragraphs_is_refused_quickly():
+    document = docx.Document()
+    for _ in range(6000):
+        document.add_paragraph("")
+    out = io.BytesIO()
+    document.save(out)
+    started = time.perf_counter()
+    assert refusal("advert.docx", out.getvalue()) == (
+        "The Word document is too long to check. Paste the advert itself instead."
+    )
+    # A guard against reading each paragraph's style by walking every style (minutes for a
+    # crafted file), not a speed target.
+    assert time.perf_counter() - started < 5

@@ -129,8 +129,8 @@ def test_a_file_of_another_kind_is_refused(client):
 def test_an_advert_in_a_file_longer_than_the_checker_takes_is_refused(client):
     response = client.post(URL, {"document": word_document("A long advert. " * 2000)})
     assert response.context["form"].errors["document"] == [
-        "The advert in this file has 29,999 characters; the checker takes up to 20,000. "
-        "Check it in parts, by pasting."
+        "The advert in this file has more than 20,000 characters, as many as the checker "
+        "takes. Check it in parts, by pasting."
     ]
 
 
@@ -203,3 +203,21 @@ def test_neither_page_nor_api_logs_the_advert(client, caplog):
     client.post(API, json.dumps({"text": marker * 2000}), content_type="application/json")
     logged = caplog.text + "".join(f"{r.args}{r.__dict__}" for r in caplog.records)
     assert "Quuxbarzon" not in logged
+
+
+def test_an_empty_upload_gets_one_error(client):
+    response = client.post(URL, {"document": SimpleUploadedFile("advert.docx", b"")})
+    assert response.context["form"].errors == {"document": ["The submitted file is empty."]}
+
+
+def test_an_upload_over_the_rate_limit_is_not_read(client, monkeypatch):
+    read = []
+    monkeypatch.setattr("employers.forms.read_advert", lambda upload: read.append(1) or "x")
+    for _ in range(views.UPLOADS_PER_CLIENT + 1):
+        client.post(URL, {"document": SimpleUploadedFile("advert.txt", b"x")})
+    assert len(read) == views.UPLOADS_PER_CLIENT
+
+
+def test_the_api_refuses_an_advert_of_only_spaces(client):
+    response = client.post(API, json.dumps({"text": "   \n "}), content_type="application/json")
+    assert response.status_code == 422

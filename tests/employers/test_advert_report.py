@@ -2,6 +2,8 @@
 derived words, plain English, requirements, pay and ways of working, with the council's
 own lists."""
 
+import time
+
 import pytest
 
 from employers import adverts
@@ -281,3 +283,88 @@ def test_every_finding_has_why_what_instead_and_a_source():
         "degree", "years", "long_essential", "exclusionary", "physical",
     }  # fmt: skip
     assert all(f.why and f.instead and f.source.title for f in every)
+
+
+# Found in review: hostile input, and realistic adverts read wrongly.
+
+
+def test_hostile_input_is_checked_in_bounded_time():
+    # Each of these took from seconds to days before whitespace and names were bounded. A
+    # guard against runaway matching, not a speed target (that is `make bench`).
+    started = time.perf_counter()
+    for text in (
+        "Jane Smith" + " " * 19_000 + "x",
+        "1" + " " * 19_000 + "x",
+        "Lead " * 4000,
+        "contact " + "Ab " * 6000,
+    ):
+        report(text)
+    assert time.perf_counter() - started < 10
+
+
+def test_a_letter_that_folds_to_a_listed_word_is_not_a_server_error():
+    assert report("You will work with ſtakeholders.").plain.words == 5
+
+
+def test_list_items_without_full_stops_are_sentences_to_the_reading_age():
+    items = "\n".join(f"- Manage the {thing} budget with the team" for thing in "abcdefghijkl")
+    with_stops = "\n".join(
+        f"- Manage the {thing} budget with the team." for thing in "abcdefghijkl"
+    )
+    assert report(items).plain.reading_age == report(with_stops).plain.reading_age < 14
+
+
+def test_a_negation_takes_back_only_its_own_clause():
+    found = offered("We cannot offer remote working, but flexible hours are available.")
+    assert found["flexible"] == (True, ["flexible hours"])
+    assert offered("You don't need a degree: we offer an apprenticeship.")["apprenticeship"][0]
+    assert offered("Hybrid working is not available.")["flexible"] == (False, [])
+    assert offered("You will run our hybrid cloud and remote support.")["flexible"][0] is False
+
+
+def test_small_sums_are_not_a_salary_range():
+    assert offers.salary(Advert("£38,000 a year, and £500 to £1,000 towards relocation")) == (
+        "single",
+        ["£38,000 a year"],
+    )
+    assert offers.salary(Advert("£17.50/hour"))[0] == "single"
+
+
+def test_a_council_is_not_a_named_contact_but_a_capitalised_contact_is():
+    assert offered("Contact Tower Hamlets Council for details.")["contact"] == (False, [])
+    assert offered("Contact Amara Okafor, Finance Manager, for a chat.")["contact"] == (
+        True,
+        ["Amara Okafor"],
+    )
+
+
+def test_what_the_employer_says_of_itself_is_not_a_requirement():
+    found = codes(
+        report(
+            "We have over 25 years' experience of supporting families. A degree of flexibility."
+        ).requirements
+    )
+    assert found == {}
+
+
+def test_a_heading_straight_under_another_is_still_a_heading():
+    items = "\n".join(f"- Criterion {i}" for i in range(8))
+    advert = f"Person specification\nEssential criteria\n{items}"
+    assert len(codes(report(advert).requirements)["long_essential"]) == 8
+
+
+def test_a_tagline_and_a_title_case_list_item_are_counted():
+    gender = report(
+        "\nJoin our ambitious, fast-growing team\n\n- Strong Leadership Skills\n"
+    ).gender
+    assert words(gender.matches) == ["ambitious", "Leadership"]
+
+
+def test_only_product_names_with_a_coded_word_are_listed_as_not_counted():
+    gender = report("JavaScript, GitHub and LeadDev; JavaScript again.").gender
+    assert gender.ignored == ["LeadDev"]
+
+
+def test_a_product_name_before_an_address_is_not_a_person():
+    found = offered("- The latest MacBook Pro\n\nApply to jobs@example.com")
+    assert found["contact"] == (False, [])
