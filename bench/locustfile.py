@@ -1,6 +1,7 @@
-"""Locust users for `make bench`, one scenario per run (BENCH_SCENARIO), configured by the
-JSON file bench/run.py writes (BENCH_CONFIG). Every run is bounded by a request count
-(BENCH_MAX) as well as locust's --run-time. Only 127.0.0.1 is ever requested."""
+"""The Locust user for `make bench`'s whole consultation submission (pages are timed with
+wrk), configured by the JSON file bench/run.py writes (BENCH_CONFIG). Every run is bounded
+by a request count (BENCH_MAX) as well as locust's --run-time. Only 127.0.0.1 is ever
+requested."""
 
 import itertools
 import json
@@ -26,26 +27,6 @@ def _enough(user):
         user.environment.runner.quit()
         return True
     return False
-
-
-class PageUser(HttpUser):
-    """GETs one page as fast as the server answers (16 connections by default)."""
-
-    def on_start(self):
-        scenario = CONFIG["scenarios"][SCENARIO]
-        self.path = scenario["path"]
-        if scenario.get("staff"):
-            self.client.cookies.set("sessionid", CONFIG["staff_session"], domain="127.0.0.1")
-
-    @task
-    def get(self):
-        if _enough(self):
-            return
-        with self.client.get(
-            self.path, name=SCENARIO, allow_redirects=False, catch_response=True
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
 
 
 class SubmitUser(HttpUser):

@@ -1,7 +1,10 @@
 """`make bench`: seed realistic volumes, serve the portal with gunicorn on a free loopback
-port, drive it with Locust (headless), time the in-process jobs, print a table and write
+port, time its pages with wrk (a load generator in C, whose own cost is small beside the
+server's on the same two cores), drive the whole consultation submission with Locust (it
+needs a session, forms and CSRF), time the in-process jobs, print a table and write
 bench/results.json. Every figure is also given as a ratio to the trivial view's p50 in the
-same run, on the same server.
+same run, on the same server. BENCH_QUICK=1 times each page for 3 seconds and skips the
+in-process jobs, for development.
 
 DATABASE_URL picks the database; unset, a dedicated PostgreSQL database
 (postgres://postgres@127.0.0.1:5432/dit_bench) is used and created if missing. SQLite is
@@ -11,6 +14,7 @@ refused unless BENCH_ALLOW_SQLITE=1. BENCH_SECONDS (default 15) bounds each load
 import csv
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -25,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/dit_bench"
-SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3" if QUICK else "15"))
+WRK_SCRIPT = ROOT / "bench/wrk_report.lua"
 USERS = int(os.environ.get("BENCH_USERS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 REMINDERS = 10_000
@@ -107,6 +113,9 @@ def start_server(env, port, log):
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "dit_portal.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(WORKERS), "--timeout", "120", "--access-logfile", "-",
+        # Each request's method, path, status and the server's own time (microseconds):
+        # the submission's steps are timed from here (``server_times``).
+        "--access-logformat", "ACCESS %(m)s %(U)s %(s)s %(D)s",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
     for _ in range(100):
@@ -117,6 +126,44 @@ def start_server(env, port, log):
             time.sleep(0.2)
     server.terminate()
     sys.exit("bench: gunicorn did not start; see its log")
+
+
+def wrk_command() -> str:
+    """Debian's wrk, installed if missing (as root, as `make e2e-deps` installs Chromium)."""
+    found = shutil.which("wrk")
+    if found is None:
+        print("bench: installing wrk (Debian)", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)  # noqa: S607
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],  # noqa: S607
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        found = shutil.which("wrk")
+    return found
+
+
+def wrk(host, path, *, session=None, seconds=SECONDS, connections=USERS) -> dict:
+    """One page under load from wrk: one thread, ``connections`` connections, for
+    ``seconds``; an answer other than 200 is an error."""
+    command = [
+        wrk_command(), "-t", "1", "-c", str(connections), "-d", f"{seconds}s",
+        "--timeout", "10s", "-s", str(WRK_SCRIPT), f"{host}{path}",
+    ]  # fmt: skip
+    if session:
+        command += ["-H", f"Cookie: sessionid={session}"]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    line = next((ln for ln in run.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        sys.exit(f"bench: wrk failed on {path}: {run.stdout}{run.stderr}")
+    figures = json.loads(line.removeprefix("BENCH "))
+    return {
+        "requests": figures["requests"],
+        "errors": figures["errors"],
+        "rps": figures["requests"] / figures["seconds"],
+        "p50_ms": figures["p50_ms"],
+        "p95_ms": figures["p95_ms"],
+    }
 
 
 def locust(env, host, scenario, user_class, tmp, *, users=USERS, maximum=3000, refs=None):
@@ -134,6 +181,33 @@ def locust(env, host, scenario, user_class, tmp, *, users=USERS, maximum=3000, r
     with open(f"{prefix}_stats.csv") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     return rows
+
+
+ACCESS = re.compile(r"^ACCESS (\w+) (\S+) (\d{3}) (\d+)$", re.MULTILINE)
+
+
+def server_times(log_path, start: int) -> dict[tuple[str, str], list[tuple[int, float]]]:
+    """(method, path): [(status, server ms)] for the requests gunicorn logged from byte
+    ``start`` of its log on: what the server spent, whatever the client's own cost."""
+    with open(log_path) as log:
+        log.seek(start)
+        logged = log.read()
+    times: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for method, path, status, micro in ACCESS.findall(logged):
+        times.setdefault((method, path), []).append((int(status), int(micro) / 1000))
+    return times
+
+
+def server_figures(timings: list[tuple[int, float]]) -> dict:
+    ms = sorted(t for _, t in timings)
+    return {
+        "requests": len(ms),
+        "errors": sum(status not in (200, 302) for status, _ in timings),
+        "rps": None,
+        "p50_ms": statistics.median(ms),
+        "p95_ms": ms[int(0.95 * (len(ms) - 1))],
+        "server": True,
+    }
 
 
 def row_figures(row) -> dict:
@@ -307,136 +381,9 @@ def news_send() -> dict:
     }
 
 
-def main():
-    url = database_url()
-    env = environment(url)
-    os.environ.update(env)
-    os.environ.pop("DJANGO_ENV", None)
-    import django
-
-    django.setup()
-    from django.conf import settings as django_settings
-
-    from bench import seed
-    from consultation.forms import STEPS
-    from consultation.models import Interest, OptionKind, Response
-    from recommendations.models import Recommendation
-
-    total_started = time.perf_counter()
-    parts = urllib.parse.urlparse(url)
-    print(f"bench: database {parts.scheme}://{parts.hostname or ''}{parts.path}", flush=True)
-    started = time.perf_counter()
-    world = seed.seed()
-    seed_seconds = time.perf_counter() - started
-    print(f"bench: seeded in {seed_seconds:.1f}s", flush=True)
-    consultation, survey = world["consultation"], world["survey"]
-    staff = world["accounts"]["staff"]
-    options = {k: [str(o.pk) for o in consultation.options.filter(kind=k, is_active=True)]
-               for k in OptionKind.values}  # fmt: skip
-    base = f"/consultation/{consultation.slug}/"
-    answers = {
-        "barriers": {"barriers": options[OptionKind.BARRIER][:2]},
-        "changes": {"changes": options[OptionKind.CHANGE][:1]},
-        "support": {"support": options[OptionKind.SUPPORT][:1], "interest": Interest.values[0]},
-        "comments": {"comments": "Benchmark: evening courses would help."},
-    }
-    session = staff_session(staff)
-    scenarios = {
-        "trivial": {"path": "/bench/trivial/"},
-        "home": {"path": "/"},
-        "roadmap": {"path": "/roadmap/"},
-        "consultation form": {"path": f"{base}answer/{STEPS[0].slug}/"},
-        "consultation form (Yiddish)": {"path": f"/yi{base}answer/{STEPS[0].slug}/"},
-        "recommendations": {"path": "/recommendations/"},
-        "recommendation page": {"path": Recommendation.objects.first().get_absolute_url()},
-        "open data: findings": {"path": "/api/v1/findings/consultation/demo-sample-answers"},
-        "staff results (100k)": {
-            "path": f"/staff/consultation/{consultation.slug}/results/",
-            "staff": True,
-        },
-        "employer results (5k)": {
-            "path": f"/staff/employers/{survey.slug}/results/",
-            "staff": True,
-        },
-    }
-    tmp = tempfile.mkdtemp(prefix="dit-bench-")
-    config = Path(tmp) / "config.json"
-    config.write_text(
-        json.dumps(
-            {
-                "scenarios": scenarios,
-                "staff_session": session,
-                "consultation_base": base,
-                "submission_steps": [[s.slug, answers.get(s.slug, {})] for s in STEPS],
-            }
-        )
-    )
-    env["BENCH_CONFIG"] = str(config)
-    port = free_port()
-    host = f"http://127.0.0.1:{port}"
-    log_path = Path(tmp) / "gunicorn.log"
-    results, notes = {}, {}
-    with open(log_path, "w") as log:
-        server = start_server(env, port, log)
-        try:
-            # Warm every worker up (imports, template loading) before measuring.
-            locust(env, host, "trivial", "PageUser", tmp, maximum=200)
-            for name in scenarios:
-                print(f"bench: load: {name}", flush=True)
-                rows = locust(env, host, name, "PageUser", tmp)
-                results[name] = row_figures(rows[name])
-            print("bench: load: consultation submission (whole flow)", flush=True)
-            refs = Path(tmp) / "references.txt"
-            before = Response.objects.filter(consultation=consultation).count()
-            rows = locust(
-                env,
-                host,
-                "consultation submission",
-                "SubmitUser",
-                tmp,
-                users=8,
-                maximum=400,
-                refs=str(refs),
-            )
-            results["consultation submission"] = row_figures(rows["consultation submission"])
-            page_errors = sum(
-                int(r["Failure Count"])
-                for n, r in rows.items()
-                if n not in ("Aggregated", "consultation submission")
-            )
-            results["consultation submission"]["errors"] += page_errors
-            after = Response.objects.filter(consultation=consultation).count()
-            references = refs.read_text().split() if refs.exists() else []
-            stored = Response.objects.filter(
-                consultation=consultation, reference__in=references
-            ).count()
-            notes["submissions"] = {
-                "completed_flows": results["consultation submission"]["requests"]
-                - results["consultation submission"]["errors"],
-                "references_shown": len(references),
-                "references_in_database": stored,
-                "new_rows": after - before,
-                "page_errors_in_flow": page_errors,
-            }
-            print("bench: staff CSV export (100k answers)", flush=True)
-            export = export_timings(
-                host, f"/staff/consultation/{consultation.slug}/export/answers.csv", session
-            )
-            ttfb = [t for _, t, _, _ in export]
-            total = [t for _, _, t, _ in export]
-            results["staff CSV export TTFB"] = {
-                "requests": len(export), "errors": sum(s != 200 for s, *_ in export),
-                "rps": None, "p50_ms": statistics.median(ttfb), "p95_ms": max(ttfb),
-            }  # fmt: skip
-            results["staff CSV export total"] = {
-                "requests": len(export), "errors": sum(s != 200 for s, *_ in export),
-                "rps": len(export) / (sum(total) / 1000), "p50_ms": statistics.median(total),
-                "p95_ms": max(total),
-            }  # fmt: skip
-            notes["export_bytes"] = export[-1][3]
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+def in_process(world, consultation, django_settings, results, notes):
+    """The jobs timed in the bench's own process: matching, the advert check, the
+    disclosure audit, reminders and news."""
     print("bench: mentor matching (in-process)", flush=True)
     from network import matching, services
 
@@ -516,20 +463,187 @@ def main():
     }  # fmt: skip
     notes["news"] = news
 
+
+def main():
+    url = database_url()
+    env = environment(url)
+    os.environ.update(env)
+    os.environ.pop("DJANGO_ENV", None)
+    import django
+
+    django.setup()
+    from django.conf import settings as django_settings
+
+    from bench import seed
+    from consultation.forms import STEPS
+    from consultation.models import Interest, OptionKind, Response
+    from milestones.models import Activity
+    from recommendations.models import Recommendation
+
+    total_started = time.perf_counter()
+    parts = urllib.parse.urlparse(url)
+    print(f"bench: database {parts.scheme}://{parts.hostname or ''}{parts.path}", flush=True)
+    started = time.perf_counter()
+    world = seed.seed()
+    seed_seconds = time.perf_counter() - started
+    print(f"bench: seeded in {seed_seconds:.1f}s", flush=True)
+    consultation, survey = world["consultation"], world["survey"]
+    staff = world["accounts"]["staff"]
+    options = {k: [str(o.pk) for o in consultation.options.filter(kind=k, is_active=True)]
+               for k in OptionKind.values}  # fmt: skip
+    base = f"/consultation/{consultation.slug}/"
+    answers = {
+        "barriers": {"barriers": options[OptionKind.BARRIER][:2]},
+        "changes": {"changes": options[OptionKind.CHANGE][:1]},
+        "support": {"support": options[OptionKind.SUPPORT][:1], "interest": Interest.values[0]},
+        "comments": {"comments": "Benchmark: evening courses would help."},
+    }
+    session = staff_session(staff)
+    scenarios = {
+        "trivial": {"path": "/bench/trivial/"},
+        "home": {"path": "/"},
+        "roadmap": {"path": "/roadmap/"},
+        "an activity": {"path": Activity.objects.filter(is_public=True).first().get_absolute_url()},
+        "consultation start": {"path": base},
+        "consultation form": {"path": f"{base}answer/{STEPS[0].slug}/"},
+        "consultation findings": {"path": "/consultation/demo-sample-answers/findings/"},
+        "job advert checker": {"path": "/employers/job-advert-checker/"},
+        "consultation form (Yiddish)": {"path": f"/yi{base}answer/{STEPS[0].slug}/"},
+        "recommendations": {"path": "/recommendations/"},
+        "recommendation page": {"path": Recommendation.objects.first().get_absolute_url()},
+        "open data: findings": {"path": "/api/v1/findings/consultation/demo-sample-answers"},
+        "staff results (100k)": {
+            "path": f"/staff/consultation/{consultation.slug}/results/",
+            "staff": True,
+        },
+        "employer results (5k)": {
+            "path": f"/staff/employers/{survey.slug}/results/",
+            "staff": True,
+        },
+    }
+    answers_in_order = [[s.slug, answers.get(s.slug, {})] for s in STEPS]
+    tmp = tempfile.mkdtemp(prefix="dit-bench-")
+    config = Path(tmp) / "config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "scenarios": scenarios,
+                "staff_session": session,
+                "consultation_base": base,
+                "submission_steps": answers_in_order,
+            }
+        )
+    )
+    env["BENCH_CONFIG"] = str(config)
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    log_path = Path(tmp) / "gunicorn.log"
+    results, notes = {}, {}
+    with open(log_path, "w") as log:
+        server = start_server(env, port, log)
+        try:
+            # Warm every worker up (imports, template loading) before measuring.
+            wrk(host, "/bench/trivial/", seconds=2)
+            log.flush()
+            trivial_from = log_path.stat().st_size
+            for name, scenario in scenarios.items():
+                print(f"bench: load: {name}", flush=True)
+                wrk(host, scenario["path"], session=scenario.get("staff") and session, seconds=1)
+                results[name] = wrk(
+                    host, scenario["path"], session=scenario.get("staff") and session
+                )
+                if name == "trivial":
+                    # The server's own time for the trivial view, for the steps' ratios.
+                    trivial_server = server_figures(
+                        server_times(log_path, trivial_from)[("GET", "/bench/trivial/")]
+                    )
+            print("bench: load: consultation submission (whole flow)", flush=True)
+            submission_from = log_path.stat().st_size
+            refs = Path(tmp) / "references.txt"
+            before = Response.objects.filter(consultation=consultation).count()
+            rows = locust(
+                env,
+                host,
+                "consultation submission",
+                "SubmitUser",
+                tmp,
+                users=8,
+                maximum=400,
+                refs=str(refs),
+            )
+            results["consultation submission"] = row_figures(rows["consultation submission"])
+            page_errors = sum(
+                int(r["Failure Count"])
+                for n, r in rows.items()
+                if n not in ("Aggregated", "consultation submission")
+            )
+            results["consultation submission"]["errors"] += page_errors
+            # Each step's pages, timed by the server itself: Locust's own cost (in Python, on
+            # the same two cores) would be measured otherwise.
+            logged = server_times(log_path, submission_from)
+            steps = [(f"step {slug}", f"{base}answer/{slug}/") for slug, _ in answers_in_order]
+            for step, path in [*steps, ("check", f"{base}answer/check/")]:
+                for method in ("GET", "POST"):
+                    if logged.get((method, path)):
+                        results[f"submission {step} ({method}, server)"] = server_figures(
+                            logged[(method, path)]
+                        )
+            after = Response.objects.filter(consultation=consultation).count()
+            references = refs.read_text().split() if refs.exists() else []
+            stored = Response.objects.filter(
+                consultation=consultation, reference__in=references
+            ).count()
+            notes["submissions"] = {
+                "completed_flows": results["consultation submission"]["requests"]
+                - results["consultation submission"]["errors"],
+                "references_shown": len(references),
+                "references_in_database": stored,
+                "new_rows": after - before,
+                "page_errors_in_flow": page_errors,
+            }
+            print("bench: staff CSV export (100k answers)", flush=True)
+            export = export_timings(
+                host, f"/staff/consultation/{consultation.slug}/export/answers.csv", session
+            )
+            ttfb = [t for _, t, _, _ in export]
+            total = [t for _, _, t, _ in export]
+            results["staff CSV export TTFB"] = {
+                "requests": len(export), "errors": sum(s != 200 for s, *_ in export),
+                "rps": None, "p50_ms": statistics.median(ttfb), "p95_ms": max(ttfb),
+            }  # fmt: skip
+            results["staff CSV export total"] = {
+                "requests": len(export), "errors": sum(s != 200 for s, *_ in export),
+                "rps": len(export) / (sum(total) / 1000), "p50_ms": statistics.median(total),
+                "p95_ms": max(total),
+            }  # fmt: skip
+            notes["export_bytes"] = export[-1][3]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    if not QUICK:
+        in_process(world, consultation, django_settings, results, notes)
+
     trivial = results["trivial"]["p50_ms"] or 1
     for figures in results.values():
-        figures["x_trivial_p50"] = round(figures["p50_ms"] / trivial, 1)
+        # A step timed by the server is compared with the trivial view timed the same way.
+        baseline = trivial_server["p50_ms"] if figures.get("server") else trivial
+        figures["x_trivial_p50"] = round(figures["p50_ms"] / (baseline or 1), 1)
+    results["trivial (server)"] = {**trivial_server, "x_trivial_p50": 1.0}
+    public = [
+        "home", "roadmap", "an activity", "consultation start", "consultation form",
+        "consultation form (Yiddish)", "consultation findings", "job advert checker",
+        "recommendations", "recommendation page", "open data: findings",
+    ]  # fmt: skip
+    limits = {
+        **dict.fromkeys(public, 1.5),
+        "staff results (100k)": 5,
+        "employer results (5k)": 5,
+        **{name: 3 for name in results if name.startswith("submission ")},
+    }
     targets = {
-        name: {"limit": limit, "met": results[name]["x_trivial_p50"] <= limit}
-        for name, limit in (
-            ("home", 3), ("roadmap", 3), ("consultation form", 3),
-            ("consultation form (Yiddish)", 3),
-            # Rendered for each request, not kept ready like the three above (what they show
-            # turns on whether findings are public at that moment): held to 10x, not 3x.
-            ("recommendations", 10), ("recommendation page", 10), ("open data: findings", 10),
-            ("staff results (100k)", 20),
-        )
-    }  # fmt: skip
+        f"{name} <= {limit}x": {"limit": limit, "met": results[name]["x_trivial_p50"] <= limit}
+        for name, limit in limits.items()
+    }
     errors = sum(f["errors"] for f in results.values())
     sub = notes["submissions"]
     # Flows still running when locust stops are finished but not counted in its stats;
@@ -538,18 +652,28 @@ def main():
         sub["references_shown"] == sub["references_in_database"] == sub["new_rows"]
         and sub["references_shown"] >= sub["completed_flows"]
     )
-    # An absolute limit: publishing runs in the background, but staff wait for it.
-    targets["disclosure audit (100k) <= 5 s"] = {
-        "met": results["disclosure audit (100k)"]["p50_ms"] <= 5000
-    }
-    # Each of 10,000 residents sent exactly one email, within a minute.
-    targets["news to 10k residents <= 60 s, one each"] = {
-        "met": news["seconds"] <= 60 and news["distinct"] == news["emails"] == NEWS_RECIPIENTS
-    }
-    # Server time for the whole page (form, every area of the check, the report rendered).
-    targets["advert check, 2,000 words <= 100 ms"] = {
-        "met": results["advert check, 2,000 words (in-process)"]["p50_ms"] <= 100
-    }
+    if not QUICK:
+        # An absolute limit: publishing runs in the background, but staff wait for it.
+        targets["disclosure audit (100k) <= 5 s"] = {
+            "met": results["disclosure audit (100k)"]["p50_ms"] <= 5000
+        }
+        # Each of 10,000 residents sent exactly one email, within a minute.
+        news = notes["news"]
+        targets["news to 10k residents <= 60 s, one each"] = {
+            "met": news["seconds"] <= 60 and news["distinct"] == news["emails"] == NEWS_RECIPIENTS
+        }
+        # The jobs' own limits (issue 22): reminders due dispatched and sent, and the
+        # mentor matching proposed over the seeded members.
+        targets["reminder dispatch (10k) <= 10 s"] = {
+            "met": results["reminder dispatch (10k)"]["p50_ms"] <= 10_000
+        }
+        targets["matching propose <= 0.5 s"] = {
+            "met": results["matching propose (in-process)"]["p50_ms"] <= 500
+        }
+        # Server time for the whole page (form, every area of the check, the report).
+        targets["advert check, 2,000 words <= 100 ms"] = {
+            "met": results["advert check, 2,000 words (in-process)"]["p50_ms"] <= 100
+        }
     targets["no errors"] = {"met": errors == 0, "errors": errors}
     targets["submissions accounted for"] = {"met": accounted}
 
@@ -563,8 +687,9 @@ def main():
         )
     print()
     print(f"export: {notes['export_bytes']:,} bytes; submissions: {json.dumps(sub)}")
-    print(f"reminders: {json.dumps(dispatch)}")
-    print(f"news: {json.dumps(news)}")
+    for name in ("reminders", "news"):
+        if name in notes:
+            print(f"{name}: {json.dumps(notes[name])}")
     for name, target in targets.items():
         print(f"target {name}: {'MET' if target['met'] else 'MISSED'}")
     elapsed = time.perf_counter() - total_started
