@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +114,8 @@ def start_server(env, port, log):
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "dit_portal.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(WORKERS), "--timeout", "120", "--access-logfile", "-",
+        # As production runs it (README): the portal loaded once, before the workers fork.
+        "--preload",
         # Each request's method, path, status and the server's own time (microseconds):
         # the submission's steps are timed from here (``server_times``).
         "--access-logformat", "ACCESS %(m)s %(U)s %(s)s %(D)s",
@@ -143,15 +146,18 @@ def wrk_command() -> str:
     return found
 
 
-def wrk(host, path, *, session=None, seconds=SECONDS, connections=USERS) -> dict:
+def wrk(host, path, *, session=None, seconds=SECONDS, connections=USERS, etag=None) -> dict:
     """One page under load from wrk: one thread, ``connections`` connections, for
-    ``seconds``; an answer other than 200 is an error."""
+    ``seconds``; an answer other than 200 is an error. With ``etag``, a repeat visit: the
+    page's ETag sent back, and anything but 304 Not Modified an error."""
     command = [
         wrk_command(), "-t", "1", "-c", str(connections), "-d", f"{seconds}s",
         "--timeout", "10s", "-s", str(WRK_SCRIPT), f"{host}{path}",
     ]  # fmt: skip
     if session:
         command += ["-H", f"Cookie: sessionid={session}"]
+    if etag:
+        command += ["-H", f"If-None-Match: {etag}", "--", "304"]
     run = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     line = next((ln for ln in run.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if line is None:
@@ -501,8 +507,8 @@ def main():
     session = staff_session(staff)
     scenarios = {
         "trivial": {"path": "/bench/trivial/"},
-        "home": {"path": "/"},
-        "roadmap": {"path": "/roadmap/"},
+        "home": {"path": "/", "repeat": True},
+        "roadmap": {"path": "/roadmap/", "repeat": True},
         "an activity": {"path": Activity.objects.filter(is_public=True).first().get_absolute_url()},
         "consultation start": {"path": base},
         "consultation form": {"path": f"{base}answer/{STEPS[0].slug}/"},
@@ -543,7 +549,7 @@ def main():
         server = start_server(env, port, log)
         try:
             # Warm every worker up (imports, template loading) before measuring.
-            wrk(host, "/bench/trivial/", seconds=2)
+            wrk(host, "/bench/trivial/", seconds=5)
             log.flush()
             trivial_from = log_path.stat().st_size
             for name, scenario in scenarios.items():
@@ -552,6 +558,11 @@ def main():
                 results[name] = wrk(
                     host, scenario["path"], session=scenario.get("staff") and session
                 )
+                if scenario.get("repeat"):
+                    # Visited once to learn its ETag, then again and again with it.
+                    with urllib.request.urlopen(f"{host}{scenario['path']}") as first:  # noqa: S310
+                        etag = first.headers["ETag"]
+                    results[f"{name}, repeat visit (304)"] = wrk(host, scenario["path"], etag=etag)
                 if name == "trivial":
                     # The server's own time for the trivial view, for the steps' ratios.
                     trivial_server = server_figures(
@@ -630,7 +641,8 @@ def main():
         figures["x_trivial_p50"] = round(figures["p50_ms"] / (baseline or 1), 1)
     results["trivial (server)"] = {**trivial_server, "x_trivial_p50": 1.0}
     public = [
-        "home", "roadmap", "an activity", "consultation start", "consultation form",
+        "home", "home, repeat visit (304)", "roadmap", "roadmap, repeat visit (304)",
+        "an activity", "consultation start", "consultation form",
         "consultation form (Yiddish)", "consultation findings", "job advert checker",
         "recommendations", "recommendation page", "open data: findings",
     ]  # fmt: skip

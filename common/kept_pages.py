@@ -9,28 +9,111 @@ a deployment starts each one empty, so changed templates are never served stale.
 """
 
 import datetime
+import functools
+import hashlib
 import math
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 
 
 def fragment(key: str, render: Callable[[], tuple[str, datetime.datetime | None]]) -> str:
     """The HTML kept under ``key``, or what ``render()`` returns as (html, valid until);
     None for HTML that depends on nothing but its key, kept until memory runs short."""
+    return kept(key, render)[0]
+
+
+def kept(key: str, render: Callable[[], tuple[str, datetime.datetime | None]]):
+    """As ``fragment``, with the moment the HTML holds until (None: while its key holds)."""
     store = caches["pages"]
     now = timezone.now()
-    kept = store.get(key)
-    if kept is not None:
-        html, made_at, valid_until = kept
-        # made_at guards against clocks set back (and tests that travel in time).
+    entry = store.get(key)
+    if entry is not None:
+        html, made_at, valid_until = entry
         if made_at <= now < valid_until:
-            return html
+            return html, None if valid_until == FOREVER else valid_until
     html, valid_until = render()
+    _keep(store, key, html, now, valid_until)
+    return html, valid_until
+
+
+FOREVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+def _keep(store, key, value, now, valid_until):
     if valid_until is None:
-        store.set(key, (html, now, datetime.datetime.max.replace(tzinfo=datetime.UTC)), None)
+        store.set(key, (value, now, FOREVER), None)
     else:
         seconds = math.ceil((valid_until - now).total_seconds())
-        store.set(key, (html, now, valid_until), timeout=max(seconds, 1))
-    return html
+        store.set(key, (value, now, valid_until), timeout=max(seconds, 1))
+
+
+@functools.cache
+def release() -> str:
+    """What the portal's own templates, styles, scripts and translations hold, digested once
+    a process: a deployment that changes any of them changes every page's ETag."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for folder in ("templates", "static/css", "static/js", "locale"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix != ".po":
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def page(request, key: str, content: Callable[[], tuple[str, datetime.datetime | None]], render):
+    """A public page whose only changing part is the HTML ``content()`` kept under ``key``
+    (see ``kept``), rendered around it by ``render(html)``.
+
+    For a visitor who is not signed in and has no message waiting, the whole page is kept
+    too, under the key, the address and the portal's release, with an ETag naming them and
+    the moment the content holds until: a repeat visit that sends the ETag back is answered
+    ``304 Not Modified`` without the page being rendered again, and any other visit from the
+    page kept. A page that set a cookie or used a CSRF token is never kept. Signed-in
+    visitors' pages are rendered for them each time (their header names them), and so is
+    every page with DEBUG on (`make run`), where templates are edited while it runs."""
+    if request.method not in ("GET", "HEAD") or settings.DEBUG or _personal(request):
+        return render(kept(key, content)[0])
+    store = caches["pages"]
+    now = timezone.now()
+    page_key = f"page:{key}:{request.get_full_path()}:{release()}"
+    entry = store.get(page_key)
+    if entry is not None and entry[1] <= now < entry[2]:
+        (body, content_type, etag), valid_until = entry[0], entry[2]
+        response = get_conditional_response(request, etag=etag) or HttpResponse(
+            body, content_type=content_type
+        )
+    else:
+        html, valid_until = kept(key, content)
+        response = render(html)
+        holds = (valid_until or FOREVER).isoformat()
+        etag = quote_etag(hashlib.sha256(f"{page_key}:{holds}".encode()).hexdigest()[:32])
+        if response.status_code != 200 or _made_personal(request):
+            return response
+        _keep(store, page_key, (response.content, response["Content-Type"], etag), now, valid_until)
+        response = get_conditional_response(request, etag=etag) or response
+    response["ETag"] = etag
+    # Kept by browsers, asked about again each time: a 304 costs the server almost nothing.
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
+
+
+def _personal(request) -> bool:
+    return request.user.is_authenticated or len(messages.get_messages(request)) > 0
+
+
+def _made_personal(request) -> bool:
+    """Whether rendering the page tied it to this visitor (a CSRF token, a session write)."""
+    session = getattr(request, "session", None)
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")) or bool(
+        session is not None and session.modified
+    )

@@ -14,11 +14,14 @@ from . import selectors
 
 @require_GET
 def home(request):
-    """Public. What the programme is, and the way into each part of it."""
-    coming_up = kept_pages.fragment(
-        f"home-coming-up:{roadmap_selectors.roadmap_revision()}:{get_language()}", _coming_up
+    """Public. What the programme is, and the way into each part of it; kept whole for
+    visitors who are not signed in, answered 304 on a repeat visit while nothing changed."""
+    return kept_pages.page(
+        request,
+        f"home-coming-up:{roadmap_selectors.roadmap_revision()}:{get_language()}",
+        _coming_up,
+        lambda coming_up: render(request, "home/home.html", {"coming_up": coming_up}),
     )
-    return render(request, "home/home.html", {"coming_up": coming_up})
 
 
 def _coming_up():

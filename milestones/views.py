@@ -38,11 +38,14 @@ def _base_url(request) -> str:
 
 @require_GET
 def roadmap(request):
-    """Public. The roadmap as a timeline grouped by year."""
-    content = kept_pages.fragment(
-        f"roadmap:{selectors.roadmap_revision()}:{get_language()}", _roadmap_content
+    """Public. The roadmap as a timeline grouped by year; kept whole for visitors who are
+    not signed in, answered 304 on a repeat visit while nothing changed."""
+    return kept_pages.page(
+        request,
+        f"roadmap:{selectors.roadmap_revision()}:{get_language()}",
+        _roadmap_content,
+        lambda content: render(request, "milestones/roadmap.html", {"content": content}),
     )
-    return render(request, "milestones/roadmap.html", {"content": content})
 
 
 def _roadmap_content():

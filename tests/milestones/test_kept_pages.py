@@ -154,3 +154,93 @@ def test_a_page_rendered_later_is_not_served_to_an_earlier_clock(client):
         assert "Spring advisory meeting" not in _page(client, "home")
     with time_machine.travel(LONDON_NOON, tick=False):
         assert "Spring advisory meeting" in _page(client, "home")
+
+
+# Whole pages for visitors who are not signed in: ETags and 304 Not Modified.
+
+
+def test_a_repeat_visit_is_answered_304_with_one_query(client, django_assert_num_queries):
+    AdvisoryMeetingFactory(title="Spring advisory meeting")
+    for name in ("milestones:roadmap", "home"):
+        first = client.get(reverse(name))
+        assert first.status_code == 200
+        assert "no-cache" in first["Cache-Control"]
+        with django_assert_num_queries(1):  # the roadmap's revision, nothing more
+            again = client.get(reverse(name), HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+        # A page kept whole is the page rendered.
+        assert client.get(reverse(name)).content == first.content
+
+
+def test_a_change_to_the_roadmap_gives_a_new_page_and_etag(client):
+    ActivityFactory(title="Tech careers fair")
+    first = client.get(reverse("milestones:roadmap"))
+    ActivityFactory(title="Code club showcase")
+    again = client.get(reverse("milestones:roadmap"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert "Code club showcase" in again.content.decode()
+    assert again["ETag"] != first["ETag"]
+
+
+def test_the_passing_of_time_gives_a_new_etag(client):
+    with time_machine.travel(LONDON_NOON, tick=False):
+        meeting = AdvisoryMeetingFactory(starts_at=LONDON_NOON + datetime.timedelta(hours=2))
+        first = client.get(reverse("home"))
+    with time_machine.travel(meeting.starts_at + datetime.timedelta(seconds=1), tick=False):
+        again = client.get(reverse("home"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+
+
+def test_a_signed_in_visitor_gets_their_own_page_and_no_etag(client, member):
+    client.get(reverse("home"))  # kept for visitors not signed in
+    client.force_login(member)
+    page = client.get(reverse("home"))
+    assert "ETag" not in page
+    assert "Sign out" in page.content.decode()
+
+
+def test_a_page_with_a_message_waiting_is_not_kept(client):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    response = Client().get("/")  # any response to carry the cookie
+    storage.add(constants.SUCCESS, "Your answers are saved")
+    storage.update(response)
+    client.cookies["messages"] = response.cookies["messages"].value
+    page = client.get(reverse("home"))
+    assert "Your answers are saved" in page.content.decode()
+    assert "ETag" not in page
+
+
+def test_a_page_that_used_a_csrf_token_is_not_kept(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from common import kept_pages
+
+    rendered = []
+
+    def visit():
+        request = rf.get("/a-form/")
+        request.user, request._messages = AnonymousUser(), []
+
+        def render(html):
+            rendered.append(html)
+            return HttpResponse(f"{html} {get_token(request)}")
+
+        return kept_pages.page(request, "a-form", lambda: ("form", None), render)
+
+    assert "ETag" not in visit()
+    assert "ETag" not in visit()
+    assert len(rendered) == 2  # rendered for each visitor, with their own token
+
+
+def test_with_debug_on_pages_are_rendered_each_time_so_edited_templates_show(client, settings):
+    settings.DEBUG = True
+    assert "ETag" not in client.get(reverse("home"))
