@@ -79,12 +79,13 @@ def page(request, key: str, content: Callable[[], tuple[str, datetime.datetime |
     ``304 Not Modified`` without the page being rendered again, and any other visit from the
     page kept. A page that set a cookie or used a CSRF token is never kept. Signed-in
     visitors' pages are rendered for them each time (their header names them), and so is
-    every page with DEBUG on (`make run`), where templates are edited while it runs."""
-    if request.method not in ("GET", "HEAD") or settings.DEBUG or _personal(request):
+    every page with DEBUG on (`make run`), where templates are edited while it runs, and an
+    address with a query string (each would be kept apart, crowding out the rest)."""
+    if request.method not in ("GET", "HEAD") or settings.DEBUG or request.GET or _personal(request):
         return render(kept(key, content)[0])
     store = caches["pages"]
     now = timezone.now()
-    page_key = f"page:{key}:{request.get_full_path()}:{release()}"
+    page_key = f"page:{key}:{request.path}:{release()}"
     entry = store.get(page_key)
     if entry is not None and entry[1] <= now < entry[2]:
         (body, content_type, etag), valid_until = entry[0], entry[2]

@@ -244,3 +244,9 @@ def test_a_page_that_used_a_csrf_token_is_not_kept(rf):
 def test_with_debug_on_pages_are_rendered_each_time_so_edited_templates_show(client, settings):
     settings.DEBUG = True
     assert "ETag" not in client.get(reverse("home"))
+
+
+def test_an_address_with_a_query_string_is_not_kept(client):
+    for n in range(3):
+        assert "ETag" not in client.get(reverse("home"), {"utm_source": f"newsletter-{n}"})
+    assert "ETag" in client.get(reverse("home"))
