@@ -11,6 +11,7 @@ DATABASE_URL picks the database; unset, a dedicated PostgreSQL database
 refused unless BENCH_ALLOW_SQLITE=1. BENCH_SECONDS (default 15) bounds each load run.
 """
 
+import contextlib
 import csv
 import json
 import os
@@ -282,18 +283,16 @@ def export_timings(host, path, session, repeat=3):
     return results
 
 
-def reminder_dispatch() -> dict:
+@contextlib.contextmanager
+def due_reminders():
     """10,000 due reminders: two network events 12 hours ahead, 5,000 members going to each
-    (the 1-day reminder is due for every one), sent in-process to the locmem mail backend.
-    The events are made fresh and removed afterwards, so every run sends the same load."""
+    (the 1-day reminder is due for every one). The events are made fresh and removed
+    afterwards, so every run sends the same load. Yields the events' ids."""
     import datetime
 
-    from django.core import mail
-    from django.test import override_settings
     from django.utils import timezone
 
     from network.models import Event, EventRsvp, Membership, RsvpStatus
-    from notifications import outbox
     from notifications.models import Message
 
     now = timezone.now()
@@ -327,18 +326,89 @@ def reminder_dispatch() -> dict:
         )
         events.append(event)
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            mail.outbox = []
-            started = time.perf_counter()
-            report = outbox.dispatch(enqueue=outbox.deliver)
-            seconds = time.perf_counter() - started
-            sent_mail = len(mail.outbox)
+        yield [e.pk for e in events]
     finally:
         Message.objects.filter(about_kind="event", about_id__in=[e.pk for e in events]).delete()
         for event in events:
             event.delete()
+
+
+def reminder_dispatch() -> dict:
+    """The 10,000 due reminders dispatched and sent in the bench's own process, one after
+    another, to the locmem mail backend."""
+    from django.core import mail
+    from django.test import override_settings
+
+    from notifications import outbox
+
+    locmem = "django.core.mail.backends.locmem.EmailBackend"
+    with due_reminders(), override_settings(EMAIL_BACKEND=locmem):
+        mail.outbox = []
+        started = time.perf_counter()
+        report = outbox.dispatch(enqueue=outbox.deliver)
+        seconds = time.perf_counter() - started
+        sent_mail = len(mail.outbox)
     return {"seconds": seconds, "queued": report.queued, "sent": report.sent,
             "failed": report.failed, "emails": sent_mail}  # fmt: skip
+
+
+def start_worker(env, log, broker: str):
+    """A Celery worker as production runs one (a process per core, Celery's default) on
+    its own Redis database and queue, answering once it is ready."""
+    from dit_portal.celery import app
+
+    command = [
+        str(ROOT / ".venv/bin/celery"), "-A", "dit_portal", "worker", "--loglevel", "WARNING",
+        "--queues", "bench", "--without-mingle", "--without-gossip",
+    ]  # fmt: skip
+    worker_env = {**env, "CELERY_BROKER_URL": broker, "CELERY_TASK_DEFAULT_QUEUE": "bench"}
+    worker = subprocess.Popen(command, cwd=ROOT, env=worker_env, stdout=log, stderr=log)  # noqa: S603
+    app.conf.broker_url = broker
+    for _ in range(60):
+        if app.control.ping(timeout=0.5):
+            return worker
+        time.sleep(0.5)
+    worker.terminate()
+    sys.exit("bench: the Celery worker did not start; see its log")
+
+
+def reminder_dispatch_by_workers(env, tmp) -> dict | None:
+    """The same 10,000 reminders as production sends them: the dispatch queues a task for
+    each 100 on Redis and a Celery worker sends them, timed from the dispatch starting to
+    the last message marked sent. None (and said) when Redis is not there."""
+    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
+    parts = urllib.parse.urlparse(broker)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 6379), timeout=1).close()
+    except OSError:
+        print(f"bench: no Redis at {broker}: reminders timed in-process only", flush=True)
+        return None
+    from dit_portal.celery import app
+    from notifications import outbox
+    from notifications.models import Message
+
+    eager, queue = app.conf.task_always_eager, app.conf.task_default_queue
+    with open(Path(tmp) / "celery.log", "w") as log:
+        worker = start_worker(env, log, broker)
+        app.conf.task_always_eager, app.conf.task_default_queue = False, "bench"
+        try:
+            with due_reminders() as events:
+                mine = Message.objects.filter(about_kind="event", about_id__in=events)
+                started = time.perf_counter()
+                report = outbox.dispatch(enqueue=outbox.hand_over)
+                sent = 0
+                while time.perf_counter() - started < 120:
+                    sent = mine.filter(status=Message.Status.SENT).count()
+                    if sent >= report.queued:
+                        break
+                    time.sleep(0.05)
+                seconds = time.perf_counter() - started
+                failed = mine.exclude(status=Message.Status.SENT).count()
+        finally:
+            app.conf.task_always_eager, app.conf.task_default_queue = eager, queue
+            worker.terminate()
+            worker.wait(timeout=30)
+    return {"seconds": seconds, "queued": report.queued, "sent": sent, "failed": failed}
 
 
 def news_send() -> dict:
@@ -387,9 +457,10 @@ def news_send() -> dict:
     }
 
 
-def in_process(world, consultation, django_settings, results, notes):
+def in_process(world, consultation, django_settings, results, notes, env, tmp):
     """The jobs timed in the bench's own process: matching, the advert check, the
-    disclosure audit, reminders and news."""
+    disclosure audit, reminders and news; and reminders again as a Celery worker sends
+    them."""
     print("bench: mentor matching (in-process)", flush=True)
     from network import matching, services
 
@@ -452,7 +523,7 @@ def in_process(world, consultation, django_settings, results, notes):
     }  # fmt: skip
     print(f"bench: reminder dispatch of {REMINDERS:,} due (in-process)", flush=True)
     dispatch = reminder_dispatch()
-    results["reminder dispatch (10k)"] = {
+    results["reminder dispatch (10k, in-process)"] = {
         "requests": dispatch["emails"], "errors": dispatch["failed"]
         + (REMINDERS - dispatch["emails"]),
         "rps": dispatch["emails"] / dispatch["seconds"],
@@ -468,6 +539,16 @@ def in_process(world, consultation, django_settings, results, notes):
         "p50_ms": news["seconds"] * 1000, "p95_ms": news["seconds"] * 1000,
     }  # fmt: skip
     notes["news"] = news
+    print(f"bench: reminder dispatch of {REMINDERS:,} due (Celery worker)", flush=True)
+    by_workers = reminder_dispatch_by_workers(env, tmp)
+    if by_workers is not None:
+        results["reminder dispatch (10k)"] = {
+            "requests": by_workers["sent"], "errors": by_workers["failed"]
+            + (REMINDERS - by_workers["queued"]),
+            "rps": by_workers["sent"] / by_workers["seconds"],
+            "p50_ms": by_workers["seconds"] * 1000, "p95_ms": by_workers["seconds"] * 1000,
+        }  # fmt: skip
+        notes["reminders_by_workers"] = by_workers
 
 
 def main():
@@ -632,7 +713,7 @@ def main():
             server.terminate()
             server.wait(timeout=30)
     if not QUICK:
-        in_process(world, consultation, django_settings, results, notes)
+        in_process(world, consultation, django_settings, results, notes, env, tmp)
 
     trivial = results["trivial"]["p50_ms"] or 1
     for figures in results.values():
@@ -676,9 +757,11 @@ def main():
         }
         # The jobs' own limits (issue 22): reminders due dispatched and sent, and the
         # mentor matching proposed over the seeded members.
-        targets["reminder dispatch (10k) <= 10 s"] = {
-            "met": results["reminder dispatch (10k)"]["p50_ms"] <= 10_000
-        }
+        # As production sends them (a Celery worker), or in-process where Redis is missing.
+        reminders = (
+            results.get("reminder dispatch (10k)") or results["reminder dispatch (10k, in-process)"]
+        )
+        targets["reminder dispatch (10k) <= 10 s"] = {"met": reminders["p50_ms"] <= 10_000}
         targets["matching propose <= 0.5 s"] = {
             "met": results["matching propose (in-process)"]["p50_ms"] <= 500
         }
@@ -699,7 +782,7 @@ def main():
         )
     print()
     print(f"export: {notes['export_bytes']:,} bytes; submissions: {json.dumps(sub)}")
-    for name in ("reminders", "news"):
+    for name in ("reminders", "reminders_by_workers", "news"):
         if name in notes:
             print(f"{name}: {json.dumps(notes[name])}")
     for name, target in targets.items():

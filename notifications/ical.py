@@ -6,6 +6,7 @@ from email.utils import parseaddr
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from icalendar.parser import Contentline
 
 
 def new_calendar(*, name: str, method: str | None = None) -> icalendar.Calendar:
@@ -69,15 +70,26 @@ def _invited(email: str) -> icalendar.vCalAddress:
 ANYONE = "attendee@invalid"
 
 
-def _attendee_line(email: str) -> bytes:
+def _written_attendee_line(email: str) -> bytes:
     """The ATTENDEE content line for ``email``, folded as in a whole calendar."""
     event = icalendar.Event()
     event.add("attendee", _invited(email))
     return event.to_ical().removeprefix(b"BEGIN:VEVENT\r\n").removesuffix(b"END:VEVENT\r\n")
 
 
+_ANYONE_LINE = _written_attendee_line(ANYONE)
+# The same line unfolded: any address written into it and folded again is what icalendar
+# writes for that address (the address is the line's only part that differs).
+_ANYONE_UNFOLDED = _ANYONE_LINE.decode().replace("\r\n ", "").removesuffix("\r\n")
+
+
+def _attendee_line(email: str) -> bytes:
+    line = _ANYONE_UNFOLDED.replace(f"mailto:{ANYONE}", f"mailto:{email}", 1)
+    return Contentline(line).to_ical() + b"\r\n"
+
+
 def addressed_to(calendar: bytes, email: str) -> bytes:
     """``calendar`` (one event, written once with ``attendee=ANYONE``) addressed to
     ``email``. Writing the whole calendar again for each of thousands of recipients was
     most of a reminder run's time; the line is the only difference."""
-    return calendar.replace(_attendee_line(ANYONE), _attendee_line(email), 1)
+    return calendar.replace(_ANYONE_LINE, _attendee_line(email), 1)

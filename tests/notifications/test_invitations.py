@@ -302,12 +302,18 @@ def reminders_of(sent):
 def test_a_calendar_written_once_reads_as_if_written_for_each_recipient():
     meeting = meeting_20_days_ahead("ada@example.org")
     occurrence = reminders.sources()["meeting"].get(meeting.pk)
-    long_address = "a.long.address.that.folds.the.attendee.line.twice.over@example.org"
+    addresses = [
+        "a.long.address.that.folds.the.attendee.line.twice.over@example.org",
+        # Folded between characters, never inside one.
+        "zoë.ångström.öğretmen.ümmühan.çağlayan.şükrü.ışık.ğğğğğğğğğğ@example.org",
+        "ada@example.org",
+    ]
 
-    with at(datetime.timedelta(days=20)):
-        once = addressed_to(reminders.calendar_for(occurrence, attendee=ANYONE), long_address)
-        direct = reminders.calendar_for(occurrence, attendee=long_address)
+    for address in addresses:
+        with at(datetime.timedelta(days=20)):
+            once = addressed_to(reminders.calendar_for(occurrence, attendee=ANYONE), address)
+            direct = reminders.calendar_for(occurrence, attendee=address)
 
-    assert once == direct
-    (event,) = icalendar.Calendar.from_ical(once).walk("VEVENT")
-    assert str(event["ATTENDEE"]) == f"mailto:{long_address}"
+        assert once == direct
+        (event,) = icalendar.Calendar.from_ical(once).walk("VEVENT")
+        assert str(event["ATTENDEE"]) == f"mailto:{address}"

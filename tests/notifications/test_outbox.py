@@ -6,6 +6,8 @@ import logging
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +82,60 @@ def test_a_worker_killed_mid_send_has_its_message_sent_again_later(mailoutbox):
     assert len(mailoutbox) == 1
     assert mailoutbox[0].extra_headers["Message-ID"] == message.message_id
     assert Message.objects.get().status == "sent"
+
+
+class WorkerKilled(BaseException):
+    """What a worker's process being killed looks like to the code it was running."""
+
+
+def test_each_message_is_marked_sent_as_it_goes_so_a_worker_killed_next_resends_none(
+    mailoutbox, monkeypatch
+):
+    """Killed while sending the second of two: the first is already marked sent, so taking
+    over the claims later sends only the second."""
+    invite("first@example.org")
+    invite("second@example.org")
+    send = outbox.EmailMultiAlternatives.send
+
+    def killed_on_the_second(email, *args, **kwargs):
+        if email.to == ["second@example.org"]:
+            raise WorkerKilled
+        return send(email, *args, **kwargs)
+
+    monkeypatch.setattr(outbox.EmailMultiAlternatives, "send", killed_on_the_second)
+    with pytest.raises(WorkerKilled):
+        outbox.deliver(list(Message.objects.order_by("pk").values_list("pk", flat=True)))
+    assert dict(Message.objects.values_list("recipient", "status")) == {
+        "first@example.org": "sent",
+        "second@example.org": "sending",
+    }
+    monkeypatch.setattr(outbox.EmailMultiAlternatives, "send", send)
+    with later(minutes=11):
+        assert outbox.dispatch(enqueue=outbox.deliver).sent == 1
+    assert [m.to for m in mailoutbox] == [["first@example.org"], ["second@example.org"]]
+
+
+def test_marking_messages_sent_does_not_wait_for_the_disk_on_postgresql():
+    """Each mark commits on its own with synchronous_commit off (most of a send's cost was
+    that commit waiting for the disk), and the connection is left as it was found."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    invite("first@example.org")
+    invite("second@example.org")
+    with CaptureQueriesContext(connection) as queries:
+        send_everything_again()
+    statements = [q["sql"] for q in queries.captured_queries]
+    off, back = (
+        statements.index("SET synchronous_commit TO OFF"),
+        statements.index("RESET synchronous_commit"),
+    )
+    marks = [i for i, sql in enumerate(statements) if "UPDATE" in sql and "'sent'" in sql]
+    assert len(marks) == 2
+    assert all(off < mark < back for mark in marks)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_fault_in_a_builder_is_logged_and_tried_again(monkeypatch, mailoutbox, caplog):
