@@ -374,23 +374,45 @@ def findings(request, slug):
         raise Http404
     consultation = _in_language(request, consultation)
     dimension = analysis.dimension_for(request.GET.get("by", ""), analysis.PUBLIC_DIMENSIONS)
-    results = analysis.published(release_tables(release), dimension, consultation.texts)
+    context = {
+        "consultation": consultation,
+        "release": release,
+        "downloads": _findings_downloads(consultation, dimension),
+        "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
+        "dimension": dimension,
+        "threshold": release.audit["threshold"],
+        # Themes are staff's own codes, and the summary staff's own words: in English in
+        # every language, marked so.
+        "themes_lang": "" if get_language() == settings.LANGUAGE_CODE else "en",
+    }
+    results, tables = _findings_tables(context)
     return render(
         request,
         "consultation/findings.html",
-        {
-            "consultation": consultation,
-            "release": release,
-            "results": results,
-            "downloads": _findings_downloads(consultation, dimension),
-            "dimensions": analysis.PUBLIC_DIMENSIONS.values(),
-            "dimension": dimension,
-            "threshold": release.audit["threshold"],
-            # Themes are staff's own codes, and the summary staff's own words: in English in
-            # every language, marked so.
-            "themes_lang": "" if get_language() == settings.LANGUAGE_CODE else "en",
-        },
+        {**context, "results": results, "tables": tables},
     )
+
+
+def _findings_tables(context: dict):
+    """The figures of one grouping, and their charts and tables as HTML (most of the
+    page's cost). A release is frozen, so they are kept under it, the grouping, the
+    language and the version of the consultation's texts (which name the answer options),
+    and never go stale."""
+    consultation, release, dimension = (
+        context[k] for k in ("consultation", "release", "dimension")
+    )
+
+    def render_them():
+        results = analysis.published(release_tables(release), dimension, consultation.texts)
+        tables = render_to_string(
+            "consultation/includes/findings_tables.html", {**context, "results": results}
+        )
+        return (results, tables), None
+
+    return kept_pages.kept(
+        f"findings:{release.pk}:{dimension.key}:{consultation.questions_version}:{get_language()}",
+        render_them,
+    )[0]
 
 
 def _findings_downloads(consultation, dimension) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from consultation import languages, services
-from consultation.models import Contact, Response, TranslationStatus
+from consultation.models import Contact, Response, TextPart, TranslationStatus
 from surveys import publishing
 
 from .factories import ConsultationFactory, answers, submit, translate_all
@@ -337,6 +337,40 @@ def test_published_findings_name_each_answer_in_the_page_language(client, commis
     assert 'lang="en" dir="ltr">Course times</th>' in turkish
     assert '<div lang="en" dir="ltr"><p>What we heard.</p></div>' in turkish
     assert 'lang="en" dir="ltr"' not in english
+
+
+def test_published_findings_are_kept_rendered_and_show_a_changed_translation_at_once(
+    client, commission_staff
+):
+    """The release's charts and tables are rendered once and kept (a release is frozen);
+    a translation changed afterwards shows on the next visit."""
+    consultation = ConsultationFactory()
+    for _ in range(12):
+        submit(consultation)
+    translate_all(consultation, "tr", commission_staff)
+    option = consultation.options.get(label="The cost of training or courses")
+    with time_machine.travel(consultation.closes_at + datetime.timedelta(hours=1)):
+        publishing.findings_publish(questionnaire=consultation, summary="What we heard.")
+        url = in_language("tr", "consultation:findings", consultation.slug)
+        first = client.get(url)
+        again = client.get(url)
+        tables = "consultation/includes/findings_tables.html"
+        assert tables in [t.name for t in first.templates]
+        assert tables not in [t.name for t in again.templates]
+        assert again.content == first.content
+
+        services.translation_save(
+            consultation=consultation,
+            language="tr",
+            part=TextPart.OPTION,
+            option=option,
+            topic=None,
+            text="Kurs ücretleri",
+            reviewed_by=commission_staff,
+        )
+        changed = client.get(url).content.decode()
+    assert "Kurs ücretleri" in changed
+    assert f"[tr] {option.label}" not in changed
 
 
 def test_the_list_in_another_language_leads_to_consultations_not_in_it_in_english(
