@@ -369,7 +369,8 @@ def findings(request, slug):
         consultation = selectors.consultation_with_options(slug=slug)
     except Consultation.DoesNotExist as missing:
         raise Http404 from missing
-    release = current_release(consultation)
+    # Its tables are read only when its figures are not kept already (``_findings_tables``).
+    release = current_release(consultation, tables=False)
     if not consultation.findings_are_public or release is None:
         raise Http404
     consultation = _in_language(request, consultation)

@@ -121,9 +121,11 @@ def releases_of(questionnaire):
     )
 
 
-def current_release(questionnaire) -> Release | None:
-    """The release the public sees now, if any (the newest, unless withdrawn)."""
-    newest = releases_of(questionnaire).order_by("-number").first()
+def current_release(questionnaire, *, tables=True) -> Release | None:
+    """The release the public sees now, if any (the newest, unless withdrawn); without its
+    tables unless ``tables`` (read when first asked for)."""
+    releases = releases_of(questionnaire).order_by("-number")
+    newest = (releases if tables else releases.defer("tables")).first()
     return newest if newest is not None and newest.withdrawn_at is None else None
 
 

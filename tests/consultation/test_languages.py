@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -353,10 +355,13 @@ def test_published_findings_are_kept_rendered_and_show_a_changed_translation_at_
         publishing.findings_publish(questionnaire=consultation, summary="What we heard.")
         url = in_language("tr", "consultation:findings", consultation.slug)
         first = client.get(url)
-        again = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
         tables = "consultation/includes/findings_tables.html"
         assert tables in [t.name for t in first.templates]
         assert tables not in [t.name for t in again.templates]
+        # Nor are the release's stored tables read again.
+        assert not any('"reporting_release"."tables"' in q["sql"] for q in queries)
         assert again.content == first.content
 
         services.translation_save(
