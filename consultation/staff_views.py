@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import staff_required
+from common import kept_pages
 from common.forms import add_service_errors, saved_or_errors
 from common.languages import direction
 from reporting.csvfiles import csv_download
@@ -218,16 +219,19 @@ def results(request, slug):
     consultation = _consultation(slug)
     dimension = analysis.dimension_for(request.GET.get("by", ""))
     results = analysis.results(consultation, dimension)
-    return render(
-        request,
-        "consultation/staff/results.html",
-        {
-            "consultation": consultation,
-            "results": results,
-            "dimensions": analysis.DIMENSIONS.values(),
-            "dimension": dimension,
-        },
+    context = {
+        "consultation": consultation,
+        "results": results,
+        "dimensions": analysis.DIMENSIONS.values(),
+        "dimension": dimension,
+    }
+    # The charts and tables are most of the page's cost, and HTML made from the figures
+    # alone: kept under a digest of them, so the same figures are rendered once.
+    figures = kept_pages.fragment(
+        f"staff-results:{consultation.pk}:{translation.get_language()}:{kept_pages.digest(results)}",
+        lambda: (render_to_string("consultation/staff/_results_figures.html", context), None),
     )
+    return render(request, "consultation/staff/results.html", {**context, "figures": figures})
 
 
 @never_cache

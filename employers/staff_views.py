@@ -5,14 +5,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import staff_required
+from common import kept_pages
 from common.forms import add_service_errors, saved_or_errors
 from common.tables import Listing, Sort
 from common.views import confirm
@@ -249,13 +251,22 @@ def results(request, slug):
     survey = _survey(slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
     ranking, others, counted = selectors.skill_ranking(survey=survey)
+    tables = selectors.breakdowns(survey=survey, by=by)
+    # The charts and tables are most of the page's cost, and HTML made from the figures
+    # alone: kept under a digest of them, so the same figures are rendered once.
+    tables_html = kept_pages.fragment(
+        f"employer-results:{survey.pk}:{translation.get_language()}:"
+        f"{kept_pages.digest((by, tables))}",
+        lambda: (render_to_string("employers/_tables.html", {"tables": tables, "by": by}), None),
+    )
     return render(
         request,
         "employers/staff/results.html",
         {
             "survey": survey,
             "by": by,
-            "tables": selectors.breakdowns(survey=survey, by=by),
+            "tables": tables,
+            "tables_html": tables_html,
             "ranking": ranking,
             "others": others,
             "counted": counted,

@@ -347,6 +347,31 @@ def test_figures_are_never_stale(client_for, commission_staff, consultation):
     assert [(row.label, row.total.count) for row in themes.rows] == [("Timing", 1)]
 
 
+def test_the_charts_and_tables_are_rendered_once_for_the_same_figures(
+    client_for, commission_staff, consultation
+):
+    """Kept under a digest of the figures they show: the same figures are not rendered
+    again, and anything that changes them (here a theme renamed, which moves no version on)
+    shows at once."""
+    client = client_for(commission_staff)
+    url = reverse("consultation_staff:results", args=[consultation.slug])
+    response = submit(consultation, comments="Late evening courses")
+    theme = services.theme_create(consultation=consultation, name="Timing")
+    services.response_code(response=response, themes=[theme], coded_by=commission_staff)
+    figures = "consultation/staff/_results_figures.html"
+
+    first, again = client.get(url), client.get(url)
+    assert figures in [t.name for t in first.templates]
+    assert figures not in [t.name for t in again.templates]
+    assert ">Timing</th>" in again.content.decode()
+
+    Theme.objects.filter(pk=theme.pk).update(name="Times of day")
+    renamed = client.get(url)
+    assert figures in [t.name for t in renamed.templates]
+    assert ">Times of day</th>" in renamed.content.decode()
+    assert ">Timing</th>" not in renamed.content.decode()
+
+
 def test_coding_works_through_the_queue(client_for, commission_staff, consultation):
     first = submit(consultation, comments="Courses are in the day")
     submit(consultation)  # no free text: not in the queue

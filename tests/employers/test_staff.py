@@ -230,6 +230,29 @@ def test_results_break_barriers_down_by_sector_and_size(client_for, commission_s
     assert by_size["barrier"].rows[1].cells[1].count == 2
 
 
+def test_results_charts_are_rendered_once_for_the_same_figures(
+    client_for, commission_staff, survey
+):
+    """Kept under a digest of the figures: a repeat visit renders no chart or table again,
+    and a new response shows at once."""
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    client = client_for(commission_staff)
+    url = reverse("employers:results", args=[survey.slug])
+    tables = "employers/_tables.html"
+
+    first, again = client.get(url), client.get(url)
+    assert tables in [t.name for t in first.templates]
+    assert tables not in [t.name for t in again.templates]
+    assert again.context["tables"]["barrier"].rows[0].total.count == 1
+
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    later = client.get(url)
+    assert tables in [t.name for t in later.templates]
+    assert later.context["tables"]["barrier"].rows[0].total.count == 2
+    html = later.content.decode()
+    assert re.search(r"<td[^>]*>\s*2\s*</td>", html)
+
+
 def test_results_by_every_sector_come_as_tables_the_page_can_hold(
     client_for, commission_staff, survey
 ):
