@@ -78,11 +78,22 @@ class Unmatched:
     reason: str
 
 
-def _members(**filters):
+# What proposing reads of each member: the fit's inputs, and nothing else (loading whole
+# members, with their organisations, was most of a run's time).
+MATCHING_FIELDS = (
+    "pk",
+    "organisation_id",
+    "seniority",
+    "prefers_other_organisation",
+    "mentee_capacity",
+)
+
+
+def _members(fields=None, **filters):
+    members = Membership.objects.filter(status=MembershipStatus.APPROVED, **filters)
+    members = members.only(*fields) if fields else members.select_related("organisation")
     return list(
-        Membership.objects.filter(status=MembershipStatus.APPROVED, **filters)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("pk", "name")))
+        members.prefetch_related(Prefetch("topics", queryset=Topic.objects.only("pk", "name")))
     )
 
 
@@ -168,7 +179,7 @@ def propose() -> list[Proposal]:
     from scipy.optimize import linear_sum_assignment
 
     current = Q(mentoring__status=MatchStatus.CONFIRMED)
-    mentors = _members(offers_mentoring=True)
+    mentors = _members(MATCHING_FIELDS, offers_mentoring=True)
     taken = dict(
         Membership.objects.filter(pk__in=[m.pk for m in mentors])
         .annotate(n=Count("mentoring", filter=current))
@@ -179,7 +190,7 @@ def propose() -> list[Proposal]:
             "mentee_id", flat=True
         )
     )
-    mentees = [m for m in _members(seeks_mentoring=True) if m.pk not in matched]
+    mentees = [m for m in _members(MATCHING_FIELDS, seeks_mentoring=True) if m.pk not in matched]
     slots = [
         i
         for i, m in enumerate(mentors)
@@ -192,33 +203,41 @@ def propose() -> list[Proposal]:
     score = _grid(mentees, mentors, topic_index, rejected).scores()
     benefit = score[:, slots]
     rows, cols = linear_sum_assignment(benefit, maximize=True)
-    proposals = []
+    proposals, words = [], _reason_words()
     for row, col in zip(rows, cols, strict=True):
         if benefit[row, col] <= 0:
             continue  # the solver fills every row it can; a zero means no possible pair
         mentee, mentor = mentees[row], mentors[slots[col]]
-        proposals.append(
-            Proposal(mentor.pk, mentee.pk, float(benefit[row, col]), reasons_for(mentor, mentee))
-        )
+        reasons = reasons_for(mentor, mentee, words)
+        proposals.append(Proposal(mentor.pk, mentee.pk, float(benefit[row, col]), reasons))
     return proposals
 
 
-def reasons_for(mentor: Membership, mentee: Membership) -> list[str]:
-    """Why a pair fits, in words a coordinator reads."""
+def _reason_words() -> dict:
+    """The words of every pair's reasons, translated once for a whole run."""
+    return {
+        "shared": _("Shared topics: %(topics)s"),
+        "none": _("none"),
+        "levels": _("Levels: mentor %(mentor)s, mentee %(mentee)s"),
+        "level": {value: str(label) for value, label in Seniority.choices},
+        "different": _("From different organisations"),
+        "same": _("From the same organisation"),
+    }
+
+
+def reasons_for(mentor: Membership, mentee: Membership, words=None) -> list[str]:
+    """Why a pair fits, in words a coordinator reads (``words``: ``_reason_words()``)."""
+    words = words or _reason_words()
     shared = sorted({t.name for t in mentor.topics.all()} & {t.name for t in mentee.topics.all()})
-    reasons = [
-        _("Shared topics: %(topics)s") % {"topics": ", ".join(shared) or _("none")},
-        _("Levels: mentor %(mentor)s, mentee %(mentee)s")
-        % {
-            "mentor": Seniority(mentor.seniority).label,
-            "mentee": Seniority(mentee.seniority).label,
-        },
+    levels = {
+        "mentor": words["level"][mentor.seniority],
+        "mentee": words["level"][mentee.seniority],
+    }
+    return [
+        words["shared"] % {"topics": ", ".join(shared) or words["none"]},
+        words["levels"] % levels,
+        words["different" if mentor.organisation_id != mentee.organisation_id else "same"],
     ]
-    if mentor.organisation_id != mentee.organisation_id:
-        reasons.append(_("From different organisations"))
-    else:
-        reasons.append(_("From the same organisation"))
-    return reasons
 
 
 def explain(mentor: Membership, mentee: Membership) -> Fit:
@@ -269,7 +288,7 @@ def unmatched() -> list[Unmatched]:
     seekers = [m for m in _members(seeks_mentoring=True) if m.pk not in paired]
     if not seekers:
         return []
-    mentors = _members(offers_mentoring=True)
+    mentors = _members(MATCHING_FIELDS, offers_mentoring=True)
     taken = dict(
         Membership.objects.filter(pk__in=[m.pk for m in mentors])
         .annotate(n=Count("mentoring", filter=Q(mentoring__status__in=CURRENT)))
