@@ -34,6 +34,7 @@ from .models import (
     TranslationStatus,
     Version,
     Ward,
+    new_reference,
     translated_languages,
 )
 
@@ -183,6 +184,11 @@ def _validated_options(consultation: Consultation, answers: dict) -> list[int]:
     return list(wanted)
 
 
+# How many references a submission draws before giving up: with 32⁸ of them, a second
+# draw taken too already means something else is wrong.
+REFERENCE_DRAWS = 5
+
+
 def response_submit(
     *,
     consultation: Consultation,
@@ -225,18 +231,27 @@ def response_submit(
         **{name: answers.get(name, "").strip() for name in TEXT_ANSWERS},
         **{name: answers.get(name, "") for name in CHOICE_ANSWERS},
     )
-    response.full_clean(exclude=["submission_key"])
-    try:
-        with transaction.atomic():
-            response.save()
-            ResponseOption.objects.bulk_create(
-                ResponseOption(response=response, option_id=pk) for pk in option_ids
-            )
-            figures_changed(consultation_id=consultation.pk)
-    except IntegrityError:
-        # The same submission won a race with this one: theirs is the response.
-        return Response.objects.get(submission_key=submission_key), False
-    return response, True
+    # Both are unique: the database says when either is taken, and that is settled below.
+    response.full_clean(exclude=["submission_key", "reference"])
+    for _attempt in range(REFERENCE_DRAWS):
+        try:
+            with transaction.atomic():
+                response.save()
+                ResponseOption.objects.bulk_create(
+                    ResponseOption(response=response, option_id=pk) for pk in option_ids
+                )
+                figures_changed(consultation_id=consultation.pk)
+        except IntegrityError:
+            earlier = Response.objects.filter(submission_key=submission_key).first()
+            if earlier is not None:
+                # The same submission won a race with this one: theirs is the response.
+                return earlier, False
+            # The reference drawn is another response's (at a million responses, about one
+            # submission in a million): draw another.
+            response.reference = new_reference()
+            continue
+        return response, True
+    raise IntegrityError(f"No free reference in {REFERENCE_DRAWS} draws")
 
 
 class IdTakenElsewhere(ValidationError):

@@ -72,6 +72,25 @@ def test_the_database_refuses_a_second_response_with_the_same_key():
         )
 
 
+def test_a_reference_drawn_twice_is_drawn_again_and_the_answers_saved(monkeypatch):
+    """Two responses drawing the same reference is rare (at a million responses, about one
+    submission in a million) and must not lose the resident's answers."""
+    consultation = ConsultationFactory()
+    taken = submit(consultation).reference
+    field = Response._meta.get_field("reference")
+    monkeypatch.setattr(field, "_get_default", lambda: taken)  # what Django calls for it
+
+    response, created = services.response_submit(
+        consultation=consultation, answers=answers(consultation), submission_key=uuid.uuid4()
+    )
+
+    assert created
+    assert response.reference != taken
+    assert Response.objects.filter(pk=response.pk, reference=response.reference).exists()
+    assert ResponseOption.objects.filter(response=response).count() == 4
+    assert Response.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     "moment",
     [datetime.timedelta(days=-8), datetime.timedelta(days=31)],
