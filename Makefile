@@ -13,7 +13,7 @@ PORT ?= 8000
 SYNC := $(UV) sync --frozen --python $(BIN)/python
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test lint format migrate clean e2e-deps bench lock upgrade check-lock audit messages
+.PHONY: help install run test lint format migrate clean e2e-deps bench bench-scale lock upgrade check-lock audit messages
 
 help:
 	@echo "make run     set up and run the portal (SQLite, eager Celery, console mail, demo accounts)"
@@ -23,6 +23,7 @@ help:
 	@echo "make upgrade move every locked package to its newest allowed version, then test"
 	@echo "make audit   look for known vulnerabilities in the locked packages (pip-audit)"
 	@echo "make bench   seed 100k answers on PostgreSQL (DATABASE_URL), load-test under gunicorn"
+	@echo "make bench-scale  staff results, export and audit at 10k and 100k answers (1M: BENCH_SCALE_MILLION=1)"
 	@echo "make e2e-deps  install Chromium and Java for the browser gates (Debian, as root)"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make messages  refresh the translation catalogues in locale/ and compile them"
@@ -88,6 +89,14 @@ bench: $(STAMP)
 	$(SYNC) --extra dev --extra bench
 	@rm -f $(STAMP)  # the next `make test` or `make run` syncs back to the dev set
 	$(BIN)/python bench/run.py
+
+# How staff results, the CSV export and the publishing audit grow with the answers: 10,000
+# and 100,000 (and 1,000,000 with BENCH_SCALE_MILLION=1) on the bench database; writes
+# bench/scaling.json. Not part of `make test`.
+bench-scale: $(STAMP)
+	$(SYNC) --extra dev --extra bench
+	@rm -f $(STAMP)  # the next `make test` or `make run` syncs back to the dev set
+	$(BIN)/python bench/scaling.py
 
 # The browser gates in `make test` use Debian's Chromium and any Java for the Nu Html
 # Checker; without them they are skipped with a message saying to run this.

@@ -8,7 +8,7 @@ import datetime
 import random
 import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from consultation.models import (
     AgeBand,
@@ -28,6 +28,21 @@ from consultation.models import (
 from consultation.services import figures_changed, theme_create
 
 BATCH = 5000
+
+
+def _create_drawing_again(responses: list[Response]) -> None:
+    """Insert ``responses``, drawing the batch's references again should one be taken (each
+    try in a savepoint): at a million responses two random references meet about once, as
+    ``response_submit`` handles for one response."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                Response.objects.bulk_create(responses, batch_size=BATCH)
+            return
+        except IntegrityError:
+            for response in responses:
+                response.pk, response.reference = None, new_reference()
+    raise IntegrityError("No free references for a batch in 5 draws")
 
 
 def add_responses(consultation: Consultation, count: int, *, seed: int = 1) -> None:
@@ -61,7 +76,7 @@ def add_responses(consultation: Consultation, count: int, *, seed: int = 1) -> N
                 )
             )
         with transaction.atomic():
-            Response.objects.bulk_create(responses, batch_size=BATCH)
+            _create_drawing_again(responses)
             links, codes = [], []
             for response in responses:
                 for kind, (low, high) in (
