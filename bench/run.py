@@ -40,8 +40,8 @@ REMINDERS = 10_000
 NEWS_RECIPIENTS = 10_000
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", DEFAULT_DB)
+def database_url(default: str = DEFAULT_DB) -> str:
+    url = os.environ.get("DATABASE_URL", default)
     if url.startswith("sqlite") and os.environ.get("BENCH_ALLOW_SQLITE") != "1":
         sys.exit("bench: refusing SQLite (set BENCH_ALLOW_SQLITE=1 to measure it anyway)")
     if url.startswith(("postgres", "postgresql", "pgsql")):

@@ -12,7 +12,9 @@ each in a consultation of its own seeded once on the bench database, it times in
 - **the disclosure audit** a publishing run makes: every public breakdown built from cold
   and audited together.
 
-It prints a table and writes bench/scaling.json. DATABASE_URL as for `make bench`.
+It prints a table and writes bench/scaling.json. DATABASE_URL picks the database; unset,
+a PostgreSQL database of its own (postgres://postgres@127.0.0.1:5432/dit_bench_scale),
+created and migrated if missing.
 """
 
 import datetime
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SIZES = [10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_SCALE_MILLION") == "1" else [])
 REPEAT = 5
+SCALE_DB = "postgres://postgres@127.0.0.1:5432/dit_bench_scale"
 
 
 def scale_consultation(size: int):
@@ -150,7 +153,8 @@ def audit(consultation) -> float:
 def setup() -> None:
     from bench import run
 
-    url = run.database_url()
+    # A database of its own: a million answers beside `make bench`'s would change its figures.
+    url = run.database_url(SCALE_DB)
     os.environ.update(run.environment(url))
     os.environ.pop("DJANGO_ENV", None)
     import django
