@@ -352,30 +352,12 @@ def reminder_dispatch() -> dict:
             "failed": report.failed, "emails": sent_mail}  # fmt: skip
 
 
-def start_worker(env, log, broker: str):
-    """A Celery worker as production runs one (a process per core, Celery's default) on
-    its own Redis database and queue, answering once it is ready."""
-    from dit_portal.celery import app
-
-    command = [
-        str(ROOT / ".venv/bin/celery"), "-A", "dit_portal", "worker", "--loglevel", "WARNING",
-        "--queues", "bench", "--without-mingle", "--without-gossip",
-    ]  # fmt: skip
-    worker_env = {**env, "CELERY_BROKER_URL": broker, "CELERY_TASK_DEFAULT_QUEUE": "bench"}
-    worker = subprocess.Popen(command, cwd=ROOT, env=worker_env, stdout=log, stderr=log)  # noqa: S603
-    app.conf.broker_url = broker
-    for _ in range(60):
-        if app.control.ping(timeout=0.5):
-            return worker
-        time.sleep(0.5)
-    worker.terminate()
-    sys.exit("bench: the Celery worker did not start; see its log")
-
-
 def reminder_dispatch_by_workers(env, tmp) -> dict | None:
     """The same 10,000 reminders as production sends them: the dispatch queues a task for
-    each 100 on Redis and a Celery worker sends them, timed from the dispatch starting to
-    the last message marked sent. None (and said) when Redis is not there."""
+    each 100 on Redis and a Celery worker (a process per core, Celery's default) sends them,
+    timed from the dispatch starting to the last message marked sent. The worker and the
+    dispatching process are started with the broker in their settings, as in production
+    (this process runs its jobs eagerly). None (and said) when Redis is not there."""
     broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
     parts = urllib.parse.urlparse(broker)
     try:
@@ -383,31 +365,51 @@ def reminder_dispatch_by_workers(env, tmp) -> dict | None:
     except OSError:
         print(f"bench: no Redis at {broker}: reminders timed in-process only", flush=True)
         return None
+    with_broker = {**env, "CELERY_BROKER_URL": broker, "CELERY_TASK_DEFAULT_QUEUE": "bench"}
+    command = [
+        str(ROOT / ".venv/bin/celery"), "-A", "dit_portal", "worker", "--loglevel", "WARNING",
+        "--queues", "bench", "--without-mingle", "--without-gossip",
+    ]  # fmt: skip
+    with open(Path(tmp) / "celery.log", "w") as log:
+        worker = subprocess.Popen(command, cwd=ROOT, env=with_broker, stdout=log, stderr=log)  # noqa: S603
+        try:
+            run = subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--reminders-by-workers"],
+                cwd=ROOT, env=with_broker, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    if run.returncode != 0:
+        sys.exit(f"bench: reminders by a Celery worker failed: {run.stdout}{run.stderr}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def dispatch_to_workers() -> dict:
+    """In a process whose settings name the broker: wait for the worker, then dispatch the
+    due reminders to it and wait until the last is marked sent."""
     from dit_portal.celery import app
     from notifications import outbox
     from notifications.models import Message
 
-    eager, queue = app.conf.task_always_eager, app.conf.task_default_queue
-    with open(Path(tmp) / "celery.log", "w") as log:
-        worker = start_worker(env, log, broker)
-        app.conf.task_always_eager, app.conf.task_default_queue = False, "bench"
-        try:
-            with due_reminders() as events:
-                mine = Message.objects.filter(about_kind="event", about_id__in=events)
-                started = time.perf_counter()
-                report = outbox.dispatch(enqueue=outbox.hand_over)
-                sent = 0
-                while time.perf_counter() - started < 120:
-                    sent = mine.filter(status=Message.Status.SENT).count()
-                    if sent >= report.queued:
-                        break
-                    time.sleep(0.05)
-                seconds = time.perf_counter() - started
-                failed = mine.exclude(status=Message.Status.SENT).count()
-        finally:
-            app.conf.task_always_eager, app.conf.task_default_queue = eager, queue
-            worker.terminate()
-            worker.wait(timeout=30)
+    for _ in range(60):
+        if app.control.ping(timeout=0.5):
+            break
+        time.sleep(0.5)
+    else:
+        sys.exit("bench: the Celery worker did not start; see its log")
+    with due_reminders() as events:
+        mine = Message.objects.filter(about_kind="event", about_id__in=events)
+        started = time.perf_counter()
+        report = outbox.dispatch(enqueue=outbox.hand_over)
+        sent = 0
+        while time.perf_counter() - started < 120:
+            sent = mine.filter(status=Message.Status.SENT).count()
+            if sent >= report.queued:
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        failed = mine.exclude(status=Message.Status.SENT).count()
     return {"seconds": seconds, "queued": report.queued, "sent": sent, "failed": failed}
 
 
@@ -801,4 +803,10 @@ def main():
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--reminders-by-workers"]:
+        import django
+
+        django.setup()
+        print(json.dumps(dispatch_to_workers()))
+        sys.exit(0)
     sys.exit(main())
