@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from common.audit import audited_update
 from common.services import check_editable, model_update
 from notifications import reminders
 
-from . import dates
+from . import dates, selectors
 from .models import (
     RESERVED_SLUGS,
     Activity,
@@ -152,6 +153,8 @@ def roadmap_changed() -> None:
     changed = {"token": uuid.uuid4(), "changed_at": timezone.now()}
     if not RoadmapRevision.objects.filter(pk=1).update(**changed):
         RoadmapRevision.objects.update_or_create(pk=1, defaults=changed)
+    # This process reads the new revision at once; the others within a second.
+    caches["pages"].delete(selectors.REVISION_KEY)
 
 
 def _set_deliverables(activity: Activity, texts: list[str]) -> None:
