@@ -6,6 +6,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,7 +68,7 @@ def matching_run(*, run_by) -> list[MentoringMatch]:
                     status=MembershipStatus.APPROVED, offers_mentoring=True
                 ).values_list("pk", flat=True)
             )
-            MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).delete()
+            _delete_with_their_pairs(MentoringMatch.objects.filter(status=MatchStatus.PROPOSED))
             proposals = matching.propose()
             return MentoringMatch.objects.bulk_create(
                 MentoringMatch(
@@ -78,6 +79,17 @@ def matching_run(*, run_by) -> list[MentoringMatch]:
     except IntegrityError as error:
         # Only if someone became a mentor in the middle of a run: nothing was saved.
         raise NotAllowed(_("Matching was run twice at the same moment. Run it again.")) from error
+
+
+def _delete_with_their_pairs(matches) -> None:
+    """Delete ``matches``, read with their mentors and mentees: the audit log names each
+    deletion by its pair, which read one by one cost two queries a match (3 s for the 1,300
+    proposals of a network of 5,000). ``QuerySet.delete`` reads the rows again without them."""
+    found = list(matches.select_related("mentor", "mentee"))
+    if found:
+        collector = Collector(using=matches.db, origin=matches)
+        collector.collect(found)
+        collector.delete()
 
 
 def match_confirm(*, match: MentoringMatch, decided_by) -> MentoringMatch:

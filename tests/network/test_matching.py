@@ -5,7 +5,9 @@ import time
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -311,6 +313,31 @@ def test_swapping_needs_two_different_pairs(client_for, coordinator):
 
     assert "Choose a different pair from the first" in response.content.decode()
     assert pair_of(cat).mentor == mentor
+
+
+def test_running_again_replaces_the_proposals_with_one_audit_row_each_and_no_reads(
+    coordinator, django_assert_max_num_queries
+):
+    """Each proposal replaced is logged by its pair (an audit row each), the pairs read
+    with them rather than two queries a proposal."""
+    for n in range(2):
+        member(f"Mentor {n}", seniority=8, offers=True, capacity=2, topics=["Leadership"])
+    for n in range(2):
+        member(f"Mentee {n}", seniority=2, seeks=True, topics=["Leadership"])
+    services.matching_run(run_by=coordinator)
+    with CaptureQueriesContext(connection) as few:
+        services.matching_run(run_by=coordinator)
+    for n in range(2, 8):
+        member(f"Mentee {n}", seniority=2, seeks=True, topics=["Leadership"])
+    services.matching_run(run_by=coordinator)
+    assert MentoringMatch.objects.filter(status=MatchStatus.PROPOSED).count() == 4
+
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):  # 2 more replaced
+        replaced = services.matching_run(run_by=coordinator)
+
+    assert len(replaced) == 4
+    deleted = LogEntry.objects.filter(action=LogEntry.Action.DELETE)
+    assert deleted.filter(object_repr="Mentor 0 → Mentee 0").exists()
 
 
 def test_confirming_rechecks_the_mentors_capacity(coordinator):
