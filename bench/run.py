@@ -388,10 +388,15 @@ def reminder_dispatch_by_workers(env, tmp) -> dict | None:
 def dispatch_to_workers() -> dict:
     """In a process whose settings name the broker: wait for the worker, then dispatch the
     due reminders to it and wait until the last is marked sent."""
+    from django.urls import get_resolver
+
     from dit_portal.celery import app
     from notifications import outbox
     from notifications.models import Message
 
+    # Every reminder links back to the portal: a dispatching process that has run for a
+    # while has its URLs loaded (about a second, once), as the worker loads them at start.
+    get_resolver().reverse_dict  # noqa: B018 - reading it loads every app's URLs
     for _ in range(60):
         if app.control.ping(timeout=0.5):
             break

@@ -100,3 +100,14 @@ def test_celery_runs_tasks_eagerly_without_a_broker_and_queues_with_one():
     )
     assert without.stdout.split()[-3:] == ["True", "memory://localhost/", "True"]
     assert with_broker.stdout.split()[-3:] == ["False", "redis://127.0.0.1:6379/3", "True"]
+
+
+def test_a_celery_worker_loads_the_urls_before_forking_its_pool():
+    """Its pool processes then share them rather than each loading them at its first task."""
+    show = (
+        "import sys; from celery import signals; from dit_portal.celery import app; "
+        "before = 'dit_portal.urls' in sys.modules; signals.worker_init.send(sender=None); "
+        "print(before, 'dit_portal.urls' in sys.modules)"
+    )
+    result = _manage("shell", "-c", show, DJANGO_ENV="test")
+    assert result.stdout.split()[-2:] == ["False", "True"]
