@@ -191,6 +191,36 @@ def test_the_mentoring_page_names_each_member_left_without_a_mentor_and_why(
     assert why[left_out] == "Mae could mentor them now: propose pairs again."
 
 
+def test_why_members_are_left_without_a_mentor_is_read_in_the_same_queries_however_many(
+    django_assert_num_queries,
+):
+    """The reasons name mentors: read with the members, not one by one."""
+    member("Mae", seniority=3, offers=True, topics=["Leadership"])
+    member("Nia", seniority=5, seeks=True, topics=["Leadership"])
+    with CaptureQueriesContext(connection) as few:
+        (why,) = matching.unmatched()
+    assert "(Mae)" in why.reason
+    for n in range(5):
+        member(f"Mentor {n}", seniority=4, offers=True, topics=["Leadership"])
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        (why,) = matching.unmatched()
+
+    assert "Mentor 0" in why.reason
+
+
+def test_proposing_reads_the_network_in_ten_queries_however_many_members(
+    django_assert_num_queries,
+):
+    for n in range(3):
+        member(f"Mentor {n}", seniority=6, offers=True, capacity=2, topics=["Leadership", "Data"])
+        member(f"Mentee {n}", seniority=2, seeks=True, topics=["Data"])
+    with django_assert_num_queries(10):
+        proposals = matching.propose()
+    assert len(proposals) == 3
+    assert all(p.reasons[0] == "Shared topics: Data" for p in proposals)
+
+
 def test_each_fit_is_explained_as_the_sum_of_its_parts(client_for, coordinator):
     member(
         "Mae", org="Brent", seniority=5, offers=True, capacity=2,
