@@ -157,6 +157,8 @@ def test_answers_taken_offline_are_sent_once(visitors, commission_staff, admin):
     other.page.get_by_label("Staff PIN (at least 6 digits)").fill("771100")
     other.page.get_by_label("The PIN again").fill("771100")
     other.page.get_by_role("button", name="Set up").click()
+    # Set up once it is locked: a reload before then loses the setup being written.
+    expect(other.page.get_by_role("heading", name="Locked: staff PIN to continue")).to_be_visible()
     other.page.evaluate(KEEP_WAITING, json.loads(sent_bodies[-1])["sealed"])
     other.page.reload()  # opened online, the tablet sends what waits on it
     other.page.get_by_label("Staff PIN", exact=True).fill("771100")
