@@ -379,7 +379,11 @@ def reminder_dispatch_by_workers(env, tmp) -> dict | None:
             )  # fmt: skip
         finally:
             worker.terminate()
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
     if run.returncode != 0:
         sys.exit(f"bench: reminders by a Celery worker failed: {run.stdout}{run.stderr}")
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -407,10 +411,10 @@ def dispatch_to_workers() -> dict:
         mine = Message.objects.filter(about_kind="event", about_id__in=events)
         started = time.perf_counter()
         report = outbox.dispatch(enqueue=outbox.hand_over)
-        sent = 0
+        expected, sent = mine.count(), 0
         while time.perf_counter() - started < 120:
             sent = mine.filter(status=Message.Status.SENT).count()
-            if sent >= report.queued:
+            if sent >= expected:
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - started

@@ -48,9 +48,23 @@ def kept(key: str, render: Callable[[], tuple[str, datetime.datetime | None]]):
 FOREVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
+def made_from(key: str, value, render: Callable[[], str]) -> str:
+    """HTML made from ``value`` alone (figures, say), kept under ``key`` with a digest of
+    the value: rendered again only when the value differs, whatever changed it. One entry
+    per key, replaced, so values that keep changing do not crowd out the other pages."""
+    store = caches["pages"]
+    made = digest(value)
+    entry = store.get(key)
+    if entry is not None and entry[0] == made:
+        return entry[1]
+    html = render()
+    store.set(key, (made, html), None)
+    return html
+
+
 def digest(value) -> str:
-    """A key for HTML made from ``value`` alone (figures, say): the same value gives the
-    same key, whatever read it; a changed one, another. Cheaper than rendering by far."""
+    """The same value gives the same digest, whatever read it; a changed one, another.
+    Cheaper than rendering by far."""
     return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:32]
 
 

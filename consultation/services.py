@@ -246,6 +246,8 @@ def response_submit(
             if earlier is not None:
                 # The same submission won a race with this one: theirs is the response.
                 return earlier, False
+            if not Response.objects.filter(reference=response.reference).exists():
+                raise
             # The reference drawn is another response's (at a million responses, about one
             # submission in a million): draw another.
             response.reference = new_reference()

@@ -226,10 +226,11 @@ def results(request, slug):
         "dimension": dimension,
     }
     # The charts and tables are most of the page's cost, and HTML made from the figures
-    # alone: kept under a digest of them, so the same figures are rendered once.
-    figures = kept_pages.fragment(
-        f"staff-results:{consultation.pk}:{translation.get_language()}:{kept_pages.digest(results)}",
-        lambda: (render_to_string("consultation/staff/_results_figures.html", context), None),
+    # alone: rendered again only when the figures differ.
+    figures = kept_pages.made_from(
+        f"staff-results:{consultation.pk}:{dimension.key}:{translation.get_language()}",
+        results,
+        lambda: render_to_string("consultation/staff/_results_figures.html", context),
     )
     return render(request, "consultation/staff/results.html", {**context, "figures": figures})
 

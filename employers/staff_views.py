@@ -253,11 +253,11 @@ def results(request, slug):
     ranking, others, counted = selectors.skill_ranking(survey=survey)
     tables = selectors.breakdowns(survey=survey, by=by)
     # The charts and tables are most of the page's cost, and HTML made from the figures
-    # alone: kept under a digest of them, so the same figures are rendered once.
-    tables_html = kept_pages.fragment(
-        f"employer-results:{survey.pk}:{translation.get_language()}:"
-        f"{kept_pages.digest((by, tables))}",
-        lambda: (render_to_string("employers/_tables.html", {"tables": tables, "by": by}), None),
+    # alone: rendered again only when the figures differ.
+    tables_html = kept_pages.made_from(
+        f"employer-results:{survey.pk}:{by}:{translation.get_language()}",
+        tables,
+        lambda: render_to_string("employers/_tables.html", {"tables": tables, "by": by}),
     )
     return render(
         request,

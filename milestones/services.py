@@ -153,8 +153,10 @@ def roadmap_changed() -> None:
     changed = {"token": uuid.uuid4(), "changed_at": timezone.now()}
     if not RoadmapRevision.objects.filter(pk=1).update(**changed):
         RoadmapRevision.objects.update_or_create(pk=1, defaults=changed)
-    # This process reads the new revision at once; the others within a second.
+    # This process reads the new revision at once (and again once it commits, should
+    # another thread have read the old one meanwhile); the others within a second.
     caches["pages"].delete(selectors.REVISION_KEY)
+    transaction.on_commit(lambda: caches["pages"].delete(selectors.REVISION_KEY))
 
 
 def _set_deliverables(activity: Activity, texts: list[str]) -> None:

@@ -13,7 +13,9 @@ A feature app says what to send and to whom, and nothing else:
 Nothing is lost when the broker or the mail server is down: the row is the record, and
 Celery beat's dispatch (``dispatch``, every few minutes) hands over again whatever is due
 and has not gone, including what a worker was sending when it died. A message with a key
-already posted is not posted again, so each one goes to each person once.
+already posted is not posted again, so each one goes to each person once (the one exception:
+the database server itself crashing within a fraction of a second of marking messages sent,
+see ``_marks_not_waiting_for_the_disk``).
 """
 
 import contextlib
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, connection, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -377,9 +379,11 @@ def _marks_not_waiting_for_the_disk():
         try:
             with connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
-        except DatabaseError:
-            # A connection that failed is closed, and takes the setting with it.
+        except (DatabaseError, InterfaceError):
+            # The setting must not outlive the batch: a connection that cannot be reset is
+            # closed (the next query opens a fresh one).
             logger.warning("Could not reset synchronous_commit after a batch", exc_info=True)
+            connection.close()
 
 
 def _prepare(claimed: list[Message]) -> dict[str, object]:

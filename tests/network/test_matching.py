@@ -209,13 +209,13 @@ def test_why_members_are_left_without_a_mentor_is_read_in_the_same_queries_howev
     assert "Mentor 0" in why.reason
 
 
-def test_proposing_reads_the_network_in_ten_queries_however_many_members(
+def test_proposing_reads_the_network_in_eight_queries_however_many_members(
     django_assert_num_queries,
 ):
     for n in range(3):
         member(f"Mentor {n}", seniority=6, offers=True, capacity=2, topics=["Leadership", "Data"])
         member(f"Mentee {n}", seniority=2, seeks=True, topics=["Data"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         proposals = matching.propose()
     assert len(proposals) == 3
     assert all(p.reasons[0] == "Shared topics: Data" for p in proposals)
