@@ -256,6 +256,14 @@ def republish_audit(consultation) -> float:
     return seconds * 1000
 
 
+def one_run(items: int, errors: int, seconds: float) -> dict:
+    """A table row for a job timed once from start to finish (``items`` done in ``seconds``)."""
+    return {
+        "requests": items, "errors": errors, "rps": items / seconds,
+        "p50_ms": seconds * 1000, "p95_ms": seconds * 1000,
+    }  # fmt: skip
+
+
 def timed(fn, repeat):
     times = []
     for _ in range(repeat):
@@ -481,9 +489,7 @@ def in_process(world, consultation, django_settings, results, notes, env, tmp):
         "p50_ms": statistics.median(propose), "p95_ms": max(propose),
     }  # fmt: skip
     run = timed(lambda: services.matching_run(run_by=world["accounts"]["coordinator"]), 1)
-    results["matching_run (in-process)"] = {
-        "requests": 1, "errors": 0, "rps": 1000 / run[0], "p50_ms": run[0], "p95_ms": run[0],
-    }  # fmt: skip
+    results["matching_run (in-process)"] = one_run(1, 0, run[0] / 1000)
     print("bench: job advert checker, a 2,000-word advert (in-process)", flush=True)
     from django.test import Client
 
@@ -528,37 +534,29 @@ def in_process(world, consultation, django_settings, results, notes, env, tmp):
     }  # fmt: skip
     print("bench: republishing after two late paper responses (in-process)", flush=True)
     republished = republish_audit(consultation)
-    results["disclosure audit, republish (100k + 2)"] = {
-        "requests": 1, "errors": 0, "rps": 1000 / republished,
-        "p50_ms": republished, "p95_ms": republished,
-    }  # fmt: skip
+    results["disclosure audit, republish (100k + 2)"] = one_run(1, 0, republished / 1000)
     print(f"bench: reminder dispatch of {REMINDERS:,} due (in-process)", flush=True)
     dispatch = reminder_dispatch()
-    results["reminder dispatch (10k, in-process)"] = {
-        "requests": dispatch["emails"], "errors": dispatch["failed"]
-        + (REMINDERS - dispatch["emails"]),
-        "rps": dispatch["emails"] / dispatch["seconds"],
-        "p50_ms": dispatch["seconds"] * 1000, "p95_ms": dispatch["seconds"] * 1000,
-    }  # fmt: skip
+    results["reminder dispatch (10k, in-process)"] = one_run(
+        dispatch["emails"], dispatch["failed"] + REMINDERS - dispatch["emails"], dispatch["seconds"]
+    )
     notes["reminders"] = dispatch
     print(f"bench: an opportunity sent to {NEWS_RECIPIENTS:,} residents (in-process)", flush=True)
     news = news_send()
-    results["news to 10k residents"] = {
-        "requests": news["emails"],
-        "errors": NEWS_RECIPIENTS - news["distinct"] + (news["emails"] - news["distinct"]),
-        "rps": news["emails"] / news["seconds"],
-        "p50_ms": news["seconds"] * 1000, "p95_ms": news["seconds"] * 1000,
-    }  # fmt: skip
+    results["news to 10k residents"] = one_run(
+        news["emails"],
+        NEWS_RECIPIENTS - news["distinct"] + (news["emails"] - news["distinct"]),
+        news["seconds"],
+    )
     notes["news"] = news
     print(f"bench: reminder dispatch of {REMINDERS:,} due (Celery worker)", flush=True)
     by_workers = reminder_dispatch_by_workers(env, tmp)
     if by_workers is not None:
-        results["reminder dispatch (10k)"] = {
-            "requests": by_workers["sent"], "errors": by_workers["failed"]
-            + (REMINDERS - by_workers["queued"]),
-            "rps": by_workers["sent"] / by_workers["seconds"],
-            "p50_ms": by_workers["seconds"] * 1000, "p95_ms": by_workers["seconds"] * 1000,
-        }  # fmt: skip
+        results["reminder dispatch (10k)"] = one_run(
+            by_workers["sent"],
+            by_workers["failed"] + REMINDERS - by_workers["queued"],
+            by_workers["seconds"],
+        )
         notes["reminders_by_workers"] = by_workers
 
 
