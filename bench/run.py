@@ -560,14 +560,21 @@ def in_process(world, consultation, django_settings, results, notes, env, tmp):
         notes["reminders_by_workers"] = by_workers
 
 
-def main():
-    url = database_url()
+def set_up_django(url: str) -> dict:
+    """Django set up in this process with the bench's settings on ``url``; returns the
+    environment for the processes the bench starts."""
     env = environment(url)
     os.environ.update(env)
     os.environ.pop("DJANGO_ENV", None)
     import django
 
     django.setup()
+    return env
+
+
+def main():
+    url = database_url()
+    env = set_up_django(url)
     from django.conf import settings as django_settings
 
     from bench import seed

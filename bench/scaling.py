@@ -159,12 +159,7 @@ def setup() -> None:
     from bench import run
 
     # A database of its own: a million answers beside `make bench`'s would change its figures.
-    url = run.database_url(SCALE_DB)
-    os.environ.update(run.environment(url))
-    os.environ.pop("DJANGO_ENV", None)
-    import django
-
-    django.setup()
+    run.set_up_django(run.database_url(SCALE_DB))
 
 
 def main() -> int:
