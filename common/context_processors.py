@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from . import kept_pages
+
 # The main navigation's sections, by the first part of their pages' paths ("" is home).
 NAV_SECTIONS = {
     "": "home",
@@ -44,8 +46,14 @@ def nav_section(path: str) -> str:
 
 
 def portal(request):
-    """Names the layout needs on every page, including the error pages."""
+    """Names the layout needs on every page, including the error pages; for a page being
+    kept whole (``kept_pages.whole``), the hole its visitors' CSRF tokens go in, in place of
+    the token of the visitor it is rendered for."""
+    kept_whole = (
+        {"csrf_token": kept_pages.CSRF_HOLE} if getattr(request, "keeping_whole", 0) else {}
+    )
     return {
+        **kept_whole,
         # The section of the main navigation the page belongs to, if any, to mark it there.
         "nav_section": nav_section(request.path),
         # The page in each language it is offered in (common.languages.switcher), if more

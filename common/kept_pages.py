@@ -1,11 +1,12 @@
-"""Parts of public pages kept ready-rendered in each web process's own memory.
+"""Public pages, and parts of them, kept ready-rendered in each web process's own memory.
 
-A part is kept under a key naming everything it depends on that can change (a revision
-token read from the database on every request, the language) together with the moment
-until which it holds, for parts that change with the time of day. It is rendered again
-when its key changes or that moment passes. The "pages" cache is per process by design:
-a revision read from the database is what keeps processes consistent, and a restart after
-a deployment starts each one empty, so changed templates are never served stale.
+A page or part is kept under a key naming everything it depends on that can change (the
+public pages' revision, ``common.revisions``, read from the database at most once a second;
+the language; a version or a digest of what it shows) together with the moment until which
+it holds, for what changes with the time of day. It is rendered again when its key changes
+or that moment passes. The "pages" cache is per process by design: a revision read from the
+database is what keeps processes consistent, and a restart after a deployment starts each
+one empty, so changed templates are never served stale.
 """
 
 import datetime
@@ -13,16 +14,21 @@ import functools
 import hashlib
 import math
 import pickle
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
+from django.utils.translation import get_language
+
+from . import revisions
 
 
 def fragment(key: str, render: Callable[[], tuple[str, datetime.datetime | None]]) -> str:
@@ -90,52 +96,107 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def page(request, key: str, content: Callable[[], tuple[str, datetime.datetime | None]], render):
-    """A public page whose only changing part is the HTML ``content()`` kept under ``key``
-    (see ``kept``), rendered around it by ``render(html)``.
+def changes_at(provider: Callable[[datetime.datetime], datetime.datetime | None]):
+    """Register when the pages kept whole next change with no one editing anything
+    (``provider(now)``, None for never): a questionnaire opening or closing, a meeting
+    starting, a date passing (in an AppConfig.ready)."""
+    _CHANGES_AT.append(provider)
+    return provider
 
-    For a visitor who is not signed in and has no message waiting, the whole page is kept
-    too, under the key, the address and the portal's release, with an ETag naming them and
-    the moment the content holds until: a repeat visit that sends the ETag back is answered
-    ``304 Not Modified`` without the page being rendered again, and any other visit from the
-    page kept. A page that set a cookie or used a CSRF token is never kept. Signed-in
-    visitors' pages are rendered for them each time (their header names them), and so is
-    every page with DEBUG on (`make run`), where templates are edited while it runs, and an
-    address with a query string (each would be kept apart, crowding out the rest)."""
-    if request.method not in ("GET", "HEAD") or settings.DEBUG or request.GET or _personal(request):
-        return render(kept(key, content)[0])
-    store = caches["pages"]
-    now = timezone.now()
-    page_key = f"page:{key}:{request.path}:{release()}"
-    entry = store.get(page_key)
-    if entry is not None and entry[1] <= now < entry[2]:
-        (body, content_type, etag), valid_until = entry[0], entry[2]
-        response = get_conditional_response(request, etag=etag) or HttpResponse(
-            body, content_type=content_type
-        )
-    else:
-        html, valid_until = kept(key, content)
-        response = render(html)
-        holds = (valid_until or FOREVER).isoformat()
-        etag = quote_etag(hashlib.sha256(f"{page_key}:{holds}".encode()).hexdigest()[:32])
-        if response.status_code != 200 or _made_personal(request):
-            return response
-        _keep(store, page_key, (response.content, response["Content-Type"], etag), now, valid_until)
+
+_CHANGES_AT: list[Callable[[datetime.datetime], datetime.datetime | None]] = []
+
+
+def next_change(now: datetime.datetime) -> datetime.datetime:
+    """The soonest moment after ``now`` at which a page kept whole may change by itself."""
+    moments = [provider(now) for provider in _CHANGES_AT]
+    return min([FOREVER, *(moment for moment in moments if moment is not None)])
+
+
+# Stands in a page kept whole for the CSRF token of each visitor it is served to: the
+# page's forms work for everyone, each with their own token. Random in each process, as
+# the pages kept are.
+CSRF_HOLE = f"csrf{secrets.token_hex(16)}"
+
+
+def whole(view):
+    """A public page kept whole, under the public pages' revision (``common.revisions``),
+    its address, its language and the portal's release, until it may change by itself
+    (``next_change``), for every visitor to whom it is the same: one who has no session
+    and no message waiting, asking without a query string (each would be kept apart,
+    crowding out the rest). Everyone else, and everyone with DEBUG on (`make run`, where
+    templates are edited while it runs), gets the page rendered for them.
+
+    A page with no form is sent with an ETag naming what it was made from: a repeat visit
+    that sends it back is answered ``304 Not Modified``. A page with forms is kept with a
+    hole for the CSRF token (``CSRF_HOLE``), filled with each visitor's own as it is sent.
+    Only a 200 is kept, and never one that tied itself to its visitor as it was rendered
+    (a session written, a cookie set, a CSRF token taken other than through the hole)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _same_for_everyone(request):
+            return view(request, *args, **kwargs)
+        store = caches["pages"]
+        now = timezone.now()
+        made_from = f"{revisions.current()}:{request.path}:{get_language()}:{release()}"
+        key = f"whole:{hashlib.sha256(made_from.encode()).hexdigest()}"
+        entry = store.get(key)
+        if entry is not None and entry[1] <= now < entry[2]:
+            body, content_type, etag = entry[0]
+            response = HttpResponse(body, content_type=content_type)
+        else:
+            holds_until = next_change(now)
+            request.keeping_whole = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.keeping_whole = False
+            if response.streaming:
+                return response
+            if response.status_code != 200 or _made_personal(request, response):
+                return _filled(request, response)
+            etag = None
+            if CSRF_HOLE.encode() not in response.content:
+                made = f"{key}:{holds_until.isoformat()}".encode()
+                etag = quote_etag(hashlib.sha256(made).hexdigest()[:32])
+            content = (response.content, response["Content-Type"], etag)
+            _keep(store, key, content, now, None if holds_until == FOREVER else holds_until)
+        if etag is None:
+            return _filled(request, response)
         response = get_conditional_response(request, etag=etag) or response
-    response["ETag"] = etag
-    # Kept by browsers, asked about again each time: a 304 costs the server almost nothing.
-    patch_cache_control(response, no_cache=True)
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response["ETag"] = etag
+        # Kept by browsers, asked about again each time: a 304 costs the server almost nothing.
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response
+
+    return wrapped
+
+
+def _same_for_everyone(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not settings.DEBUG
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _filled(request, response):
+    """The response with the visitor's own CSRF token in its hole, if it has one."""
+    if CSRF_HOLE.encode() in response.content:
+        response.content = response.content.replace(CSRF_HOLE.encode(), get_token(request).encode())
     return response
 
 
-def _personal(request) -> bool:
-    return request.user.is_authenticated or len(messages.get_messages(request)) > 0
-
-
-def _made_personal(request) -> bool:
-    """Whether rendering the page tied it to this visitor (a CSRF token, a session write)."""
+def _made_personal(request, response) -> bool:
+    """Whether rendering the page tied it to this visitor (a session write, a cookie set,
+    a CSRF token taken but through the hole)."""
     session = getattr(request, "session", None)
-    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")) or bool(
-        session is not None and session.modified
+    return (
+        bool(response.cookies)
+        or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        or bool(session is not None and session.modified)
     )

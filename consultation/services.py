@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import revisions
 from common.services import model_update
 from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
@@ -78,6 +79,8 @@ def questions_changed(*, consultation_id: int | None = None) -> None:
     if consultation_id is not None:
         consultations = consultations.filter(pk=consultation_id)
     consultations.update(questions_version=F("questions_version") + 1)
+    # Texts written in bulk (``translations_prefill``) send no signals of their own.
+    revisions.changed()
 
 
 def new_submission_key() -> uuid.UUID:

@@ -99,6 +99,7 @@ def index(request):
 
 @require_GET
 @resident_page
+@kept_pages.whole
 def detail(request, slug):
     """Public. The consultation's start page: what it is about, and whether it is open."""
     consultation = _in_language(request, get_object_or_404(Consultation, slug=slug))
@@ -150,6 +151,7 @@ def _bot(request, consultation):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @resident_page
+@kept_pages.whole
 def step(request, slug, step_slug):
     """Public, while the consultation is open. One page of the questionnaire. Its language
     switcher, and its link to the other version, send what is typed on the page, kept as
@@ -362,6 +364,7 @@ def unsubscribe(request, token):
 
 @require_GET
 @resident_page
+@kept_pages.whole
 def findings(request, slug):
     """Public, once staff publish them: the current release, frozen and disclosure-audited
     when it was published; never live counts."""

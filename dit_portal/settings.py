@@ -146,8 +146,8 @@ CACHES = {
     "default": env.cache("CACHE_URL")
     if PRODUCTION
     else env.cache("CACHE_URL", default="locmemcache://"),
-    # Ready-rendered parts of public pages (dit_portal/pages.py): each process's own memory,
-    # kept consistent by revision tokens read from the database.
+    # Ready-rendered public pages and parts of them (common/kept_pages.py): each process's
+    # own memory, kept consistent by revision tokens read from the database.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",

@@ -9,4 +9,16 @@ class EmployersConfig(AppConfig):
     def ready(self):
         # Registers the outbox topics this app sends and what it publishes, in web
         # processes and workers alike.
+        from common import kept_pages, revisions
+
         from . import emails, publishing  # noqa: F401
+        from .models import Employer, EmployerResponse, Invitation, LinkedAccount, SkillRank, Survey
+
+        # Employers, their invitations, accounts and answers: on no public page, and
+        # written with every answer. Everything else moves the public pages' revision on.
+        revisions.watch(
+            revisions.PUBLIC,
+            "employers",
+            except_=(Employer, Invitation, LinkedAccount, EmployerResponse, SkillRank),
+        )
+        kept_pages.changes_at(Survey.opens_or_closes_next)

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common import ratelimit
+from common import kept_pages, ratelimit
 from common.forms import add_service_errors
 from reporting.releases import current_release, release_tables
 
@@ -277,6 +277,7 @@ UPLOAD_PERIOD = 600
 @sensitive_post_parameters("advert")
 @never_cache
 @require_http_methods(["GET", "POST"])
+@kept_pages.whole
 def advert_checker_view(request):
     """Public. A report on a pasted or uploaded job advert; stores nothing. Uploads are
     kept in memory (``AdvertUploadHandler``), which must be set before the CSRF check

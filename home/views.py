@@ -6,22 +6,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import staff_required
-from common import kept_pages
+from common import kept_pages, revisions
 from milestones import selectors as roadmap_selectors
 
 from . import selectors
 
 
 @require_GET
+@kept_pages.whole
 def home(request):
     """Public. What the programme is, and the way into each part of it; kept whole for
-    visitors who are not signed in, answered 304 on a repeat visit while nothing changed."""
-    return kept_pages.page(
-        request,
-        f"home-coming-up:{roadmap_selectors.roadmap_revision()}:{get_language()}",
-        _coming_up,
-        lambda coming_up: render(request, "home/home.html", {"coming_up": coming_up}),
+    visitors to whom it is the same, answered 304 on a repeat visit while nothing changed."""
+    coming_up = kept_pages.fragment(
+        f"home-coming-up:{revisions.current()}:{get_language()}", _coming_up
     )
+    return render(request, "home/home.html", {"coming_up": coming_up})
 
 
 def _coming_up():

@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.admin import RecordAdmin
 from common.audit import AuditedAdmin
 
 from . import services
@@ -15,7 +14,6 @@ from .models import (
     MeetingAttendance,
     MeetingPaper,
     Partner,
-    RoadmapRevision,
     Workstream,
 )
 
@@ -195,11 +193,3 @@ class MeetingAttendanceAdmin(AuditedAdmin):
     list_filter = ["rsvp", "attended"]
     search_fields = ["member__name", "meeting__title"]
     list_select_related = ["member", "meeting"]
-
-
-@admin.register(RoadmapRevision)
-class RoadmapRevisionAdmin(RecordAdmin):
-    """When the public roadmap last changed. Written only by the portal, on every change."""
-
-    list_display = ["changed_at", "token"]
-    search_fields = ["token"]

@@ -266,22 +266,6 @@ class LoadedRoadmapRow(models.Model):
         return self.key
 
 
-class RoadmapRevision(models.Model):
-    """One row, whose token changes with every change to what the public roadmap pages show.
-    Rendered pages are kept under the token they were made with (``common.kept_pages``), so
-    once a change commits, every web process renders the pages afresh."""
-
-    token = models.UUIDField(default=uuid.uuid4)
-    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("roadmap revision")
-        verbose_name_plural = _("roadmap revisions")
-
-    def __str__(self):
-        return str(self.token)
-
-
 class Deliverable(models.Model):
     """A bullet point of an activity: a deliverable or outcome."""
 

@@ -4,9 +4,7 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-from django.core.cache import caches
-from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -16,7 +14,6 @@ from .models import (
     Deliverable,
     MeetingAttendance,
     Precision,
-    RoadmapRevision,
     Status,
 )
 
@@ -127,43 +124,27 @@ def _as_date(value):
     return value
 
 
-# How long a process goes on using the revision it read (seconds). Home and the roadmap,
-# kept whole, cost little but this read; each process now makes it at most once a second.
-# The process that makes a change forgets its copy at once (``services.roadmap_changed``);
-# the others see the change within the second.
-REVISION_HELD_SECONDS = 1
-REVISION_KEY = "roadmap-revision"
-
-
-def roadmap_revision() -> str:
-    """The public roadmap's revision token, which changes with every change to it (1 query
-    a second at most). Empty while nothing has been written."""
-    store = caches["pages"]
-    token = store.get(REVISION_KEY)
-    if token is None:
-        token = _stored_revision()
-        store.set(REVISION_KEY, token, timeout=REVISION_HELD_SECONDS)
-    return token
-
-
-def _stored_revision() -> str:
-    # As written SQL, the read costs a tenth of what building it through the ORM did.
-    table, token = (connection.ops.quote_name(n) for n in (RoadmapRevision._meta.db_table, "token"))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {token} FROM {table} WHERE id = 1")  # noqa: S608 - names only
-        row = cursor.fetchone()
-    return str(row[0]) if row and row[0] else ""
-
-
 def next_change(events: list[UpcomingEvent], *, now: datetime.datetime) -> datetime.datetime:
     """When the public roadmap pages read at ``now`` next change with no one editing
     anything: at the local midnight after ``now``, when statuses move on and dated entries
     pass, or when the first of ``events`` that is a meeting starts and leaves the list,
     whichever is sooner. ``now`` is taken before the pages are read, so a page rendered
     across midnight is already out of date when kept."""
+    meetings = (event.when for event in events if event.meeting is not None)
+    return min([_midnight_after(now), *meetings])
+
+
+def pages_change_at(now: datetime.datetime) -> datetime.datetime:
+    """As ``next_change``, for every public page kept whole (``common.kept_pages.whole``):
+    the next midnight, or the next meeting's start, whichever is sooner (1 query)."""
+    meetings = AdvisoryMeeting.objects.filter(starts_at__gt=now, is_cancelled=False)
+    starts = meetings.aggregate(first=Min("starts_at"))["first"]
+    return min(moment for moment in (_midnight_after(now), starts) if moment is not None)
+
+
+def _midnight_after(now: datetime.datetime) -> datetime.datetime:
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
-    midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
-    return min([midnight, *(event.when for event in events if event.meeting is not None)])
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
 def calendar_entries() -> tuple[list[Activity], list[AdvisoryMeeting]]:

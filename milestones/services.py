@@ -3,11 +3,9 @@
 import dataclasses
 import datetime
 import json
-import uuid
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +16,7 @@ from common.audit import audited_update
 from common.services import check_editable, model_update
 from notifications import reminders
 
-from . import dates, selectors
+from . import dates
 from .models import (
     RESERVED_SLUGS,
     Activity,
@@ -29,7 +27,6 @@ from .models import (
     MeetingAttendance,
     MeetingPaper,
     Partner,
-    RoadmapRevision,
     Rsvp,
     Workstream,
     new_calendar_uid,
@@ -143,20 +140,6 @@ def _calendar_uid(source_key: str | None) -> str:
         if not Activity.objects.filter(calendar_uid=uid).exists():
             return uid
     return new_calendar_uid()
-
-
-def roadmap_changed() -> None:
-    """Mark the public roadmap as changed, so no page rendered before the change is served
-    once it commits. Runs for every change to what the public pages show, whoever makes
-    it (``milestones.signals``); inside the writer's transaction, so a change rolled back
-    leaves the pages as they were."""
-    changed = {"token": uuid.uuid4(), "changed_at": timezone.now()}
-    if not RoadmapRevision.objects.filter(pk=1).update(**changed):
-        RoadmapRevision.objects.update_or_create(pk=1, defaults=changed)
-    # This process reads the new revision at once (and again once it commits, should
-    # another thread have read the old one meanwhile); the others within a second.
-    caches["pages"].delete(selectors.REVISION_KEY)
-    transaction.on_commit(lambda: caches["pages"].delete(selectors.REVISION_KEY))
 
 
 def _set_deliverables(activity: Activity, texts: list[str]) -> None:

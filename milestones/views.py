@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts.access import passes_staff_rule, staff_required
-from common import kept_pages
+from common import kept_pages, revisions
 from common.forms import saved_or_errors
 from common.uploads import attachment
 from common.views import confirm
@@ -37,15 +37,14 @@ def _base_url(request) -> str:
 
 
 @require_GET
+@kept_pages.whole
 def roadmap(request):
-    """Public. The roadmap as a timeline grouped by year; kept whole for visitors who are
-    not signed in, answered 304 on a repeat visit while nothing changed."""
-    return kept_pages.page(
-        request,
-        f"roadmap:{selectors.roadmap_revision()}:{get_language()}",
-        _roadmap_content,
-        lambda content: render(request, "milestones/roadmap.html", {"content": content}),
+    """Public. The roadmap as a timeline grouped by year; kept whole for visitors to whom
+    it is the same, answered 304 on a repeat visit while nothing changed."""
+    content = kept_pages.fragment(
+        f"roadmap:{revisions.current()}:{get_language()}", _roadmap_content
     )
+    return render(request, "milestones/roadmap.html", {"content": content})
 
 
 def _roadmap_content():
@@ -65,8 +64,10 @@ def _roadmap_content():
 
 
 @require_GET
+@kept_pages.whole
 def activity_detail(request, slug):
-    """Public, for public activities; staff reach hidden ones through their staff pages."""
+    """Public, for public activities (kept whole, ``kept_pages.whole``); staff reach hidden
+    ones through their staff pages."""
     try:
         activity = selectors.activity_detail(slug=slug)
     except Activity.DoesNotExist as missing:

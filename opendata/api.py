@@ -369,6 +369,7 @@ def findings_csv(request, questionnaire: str, slug: str):
     response={200: schemas.FindingsDetailOut, 404: schemas.ErrorOut},
     tags=["findings"],
 )
+@kept_pages.whole
 def findings_detail(request, questionnaire: str, slug: str):
     """A questionnaire's current release: every published table, as it was published."""
     name, found, release = _one_findings(questionnaire, slug)

@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 )
 
 from accounts.access import staff_required
+from common import kept_pages
 from common.forms import add_service_errors, id_from, saved_or_errors
 from common.uploads import attachment
 from common.views import confirm
@@ -39,6 +40,7 @@ MANAGE_DOCUMENTS = "recommendations.change_document"
 
 
 @require_GET
+@kept_pages.whole
 def index(request):
     """Public: every published recommendation with its status and progress, filtered by
     status and by the consultation theme it rests on."""
@@ -62,6 +64,7 @@ def index(request):
 
 
 @require_GET
+@kept_pages.whole
 def detail(request, slug):
     """Public, once published: the recommendation, its evidence with the published figure
     behind each, the activities that deliver it, and its history."""

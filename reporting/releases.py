@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common import revisions
+
 from .breakdowns import Breakdown, Figure, RankedItem, Ranking, Row
 from .disclosure import Tables, build_problem, protect_tables
 from .models import Publication, Release
@@ -225,6 +227,7 @@ def release_publish(
 def release_withdraw(*, questionnaire) -> None:
     """Take the current release down; it stays on record, and in later audits."""
     releases_of(questionnaire).filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    revisions.changed()  # a queryset update sends no signal of its own
 
 
 def release_restore(*, questionnaire) -> Release | None:

@@ -65,6 +65,16 @@ class Questionnaire(ConstraintMessagesBesideFields, models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def opens_or_closes_next(cls, now):
+        """The next moment after ``now`` at which one of them opens or closes, None if none
+        will (1 query): public pages that say which are open change then."""
+        later = cls.objects.aggregate(
+            opens=models.Min("opens_at", filter=models.Q(opens_at__gt=now)),
+            closes=models.Min("closes_at", filter=models.Q(closes_at__gt=now)),
+        )
+        return min((moment for moment in later.values() if moment is not None), default=None)
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at

@@ -298,7 +298,7 @@ ADMIN_SPECIAL = {
 }
 # What nobody adds or deletes by hand, even in the admin: answers come from residents and
 # employers, codes from the coding page, sessions from their cohort; lockouts, the audit
-# log, the outbox's email and the roadmap's revision are the portal's own records; accounts
+# log, the outbox's email and the public pages' revisions are the portal's own records; accounts
 # are linked only by following an invitation link.
 ADMIN_REFUSED = {
     "admin:consultation_response_add",
@@ -326,8 +326,8 @@ ADMIN_REFUSED = {
     "admin:network_reflectionsession_add",
     "admin:network_nomination_add",
     "admin:network_nomination_delete",
-    "admin:milestones_roadmaprevision_add",
-    "admin:milestones_roadmaprevision_delete",
+    "admin:common_revision_add",
+    "admin:common_revision_delete",
 }
 
 

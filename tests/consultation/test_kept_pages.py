@@ -25,12 +25,15 @@ def _page(client, consultation, step="barriers") -> str:
     return response.content.decode()
 
 
-def test_a_blank_page_kept_ready_reads_only_the_consultation(
-    client, consultation, django_assert_num_queries
+def test_a_blank_page_kept_ready_reads_only_the_session_and_the_consultation(
+    client, consultation, django_assert_num_queries, settings
 ):
     first = _page(client, consultation)
+    # A resident with a session of their own (not yet a draft) gets the page made for them
+    # (not kept whole, ``kept_pages.whole``) around the fields kept ready.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-with-no-draft-yet"
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         again = _page(client, consultation)
 
     label = consultation.options.filter(kind=OptionKind.BARRIER).first().label
