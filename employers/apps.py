@@ -11,7 +11,7 @@ class EmployersConfig(AppConfig):
         # processes and workers alike.
         from common import kept_pages, revisions
 
-        from . import emails, publishing  # noqa: F401
+        from . import emails, publishing, signals  # noqa: F401
         from .models import Employer, EmployerResponse, Invitation, LinkedAccount, SkillRank, Survey
 
         # Employers, their invitations, accounts and answers: on no public page, and
@@ -22,3 +22,4 @@ class EmployersConfig(AppConfig):
             except_=(Employer, Invitation, LinkedAccount, EmployerResponse, SkillRank),
         )
         kept_pages.changes_at(Survey.opens_or_closes_next)
+        signals.connect()

@@ -78,6 +78,14 @@ class Survey(Questionnaire):
     }
 
     slug_pages = ("employers:survey", "employers:staff_survey")
+    figures_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text=_(
+            "Moved on with every change to the answers, the employers who gave them or the "
+            "lists they answer from; keys the figures cache."
+        ),
+    )
 
     class Meta(Questionnaire.Meta):
         verbose_name = _("employer survey")

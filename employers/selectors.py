@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -295,6 +296,18 @@ def publishable_ranking(*, survey: Survey) -> Ranking:
 
 
 DIMENSIONS = {"sector": (Sector.choices, "sector"), "size_band": (SizeBand.choices, "size_band")}
+
+
+def results(*, survey: Survey, by: str):
+    """Staff results' figures: the skills ranked, the "other" skills, the responses counted
+    and the breakdowns by ``by``, counted once per ``figures_version`` (which every change
+    to what they count moves on, ``employers.signals``) and kept in the shared cache."""
+    key = f"employer-figures:{survey.pk}:{by}:{survey.figures_version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = (*skill_ranking(survey=survey), breakdowns(survey=survey, by=by))
+        cache.set(key, figures, timeout=settings.FIGURES_CACHE_SECONDS)
+    return figures
 
 
 def breakdowns(*, survey: Survey, by: str) -> dict[str, Breakdown]:

@@ -250,8 +250,7 @@ def results(request, slug):
     """Commission staff and admins: the figures, unsuppressed."""
     survey = _survey(slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    ranking, others, counted = selectors.skill_ranking(survey=survey)
-    tables = selectors.breakdowns(survey=survey, by=by)
+    ranking, others, counted, tables = selectors.results(survey=survey, by=by)
     # The charts and tables are most of the page's cost, and HTML made from the figures
     # alone: rendered again only when the figures differ.
     tables_html = kept_pages.made_from(

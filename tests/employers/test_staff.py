@@ -253,6 +253,34 @@ def test_results_charts_are_rendered_once_for_the_same_figures(
     assert re.search(r"<td[^>]*>\s*2\s*</td>", html)
 
 
+def test_results_figures_are_counted_once_and_every_change_shows_at_once(
+    client_for, commission_staff, survey, django_assert_max_num_queries
+):
+    """Counted once per figures version: a repeat visit counts nothing; an answer, an
+    employer's sector changed, or an answer option renamed, by anyone, shows at once."""
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    client = client_for(commission_staff)
+    url = reverse("employers:results", args=[survey.slug])
+    client.get(url)
+    with django_assert_max_num_queries(12) as kept:
+        client.get(url)
+    counting = [q["sql"] for q in kept.captured_queries if "employers_skillrank" in q["sql"]]
+    assert counting == []
+
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    assert client.get(url).context["tables"]["barrier"].rows[0].total.count == 2
+
+    employer = Employer.objects.filter(sector=Sector.TECH).first()
+    services.employer_save(employer=employer, name=employer.name, sector=Sector.PUBLIC)
+    columns = client.get(url).context["tables"]["barrier"].columns
+    assert [key for key, _ in columns] == ["tech", "public"]
+
+    option = survey.options.get(kind="barrier", position=0)
+    option.label = "Nobody local applies"
+    option.save()
+    assert "Nobody local applies" in client.get(url).content.decode()
+
+
 def test_results_by_every_sector_come_as_tables_the_page_can_hold(
     client_for, commission_staff, survey
 ):
