@@ -295,6 +295,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.2}
 
+# Sessions are read from the shared cache and written through to the database, so that
+# every signed-in page and every step of a resident's answers reads none from the database,
+# and a cache emptied or restarted loses none (a draft, a sign-in).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Security. Production turns on every hardening switch; local keeps plain HTTP working.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
