@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -135,51 +136,69 @@ def whole(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _same_for_everyone(request):
-            return view(request, *args, **kwargs)
-        store = caches["pages"]
-        now = timezone.now()
-        made_from = f"{revisions.current()}:{request.path}:{get_language()}:{release()}"
-        key = f"whole:{hashlib.sha256(made_from.encode()).hexdigest()}"
-        entry = store.get(key)
-        if entry is not None and entry[1] <= now < entry[2]:
-            body, content_type, etag = entry[0]
-            response = HttpResponse(body, content_type=content_type)
-        else:
-            holds_until = next_change(now)
-            request.keeping_whole = True
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                request.keeping_whole = False
-            if response.streaming:
-                return response
-            if response.status_code != 200 or _made_personal(request, response):
-                return _filled(request, response)
-            etag = None
-            if CSRF_HOLE.encode() not in response.content:
-                made = f"{key}:{holds_until.isoformat()}".encode()
-                etag = quote_etag(hashlib.sha256(made).hexdigest()[:32])
-            content = (response.content, response["Content-Type"], etag)
-            _keep(store, key, content, now, None if holds_until == FOREVER else holds_until)
-        if etag is None:
-            return _filled(request, response)
-        response = get_conditional_response(request, etag=etag) or response
-        response["ETag"] = etag
-        # Kept by browsers, asked about again each time: a 304 costs the server almost nothing.
-        patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ("Cookie", "Accept-Language"))
-        return response
+        if _plain(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return served_whole(request, lambda: view(request, *args, **kwargs))
+        return view(request, *args, **kwargs)
 
     return wrapped
 
 
-def _same_for_everyone(request) -> bool:
+def may_keep_whole(request) -> bool:
+    """For a view whose page is the same for a visitor with a session as for everyone
+    unless the session holds something of theirs for it (a resident's answers to a page):
+    whether the rest allows keeping it whole (``whole``): not signed in, no message waiting,
+    no query string, DEBUG off."""
+    return (
+        _plain(request)
+        and not getattr(request, "keeping_whole", False)  # ``whole`` is keeping it already
+        and not request.user.is_authenticated
+        and len(messages.get_messages(request)) == 0
+    )
+
+
+def served_whole(request, render: Callable[[], HttpResponse], *, kind: str = ""):
+    """The page ``render()`` makes, kept whole as ``whole`` keeps it, and apart for each
+    ``kind`` of page at the same address (the version of a questionnaire, say)."""
+    store = caches["pages"]
+    now = timezone.now()
+    made_from = f"{revisions.current()}:{request.path}:{get_language()}:{release()}:{kind}"
+    key = f"whole:{hashlib.sha256(made_from.encode()).hexdigest()}"
+    entry = store.get(key)
+    if entry is not None and entry[1] <= now < entry[2]:
+        body, content_type, etag = entry[0]
+        response = HttpResponse(body, content_type=content_type)
+    else:
+        holds_until = next_change(now)
+        request.keeping_whole = True
+        try:
+            response = render()
+        finally:
+            request.keeping_whole = False
+        if response.streaming:
+            return response
+        if response.status_code != 200 or _made_personal(request, response):
+            return _filled(request, response)
+        etag = None
+        if CSRF_HOLE.encode() not in response.content:
+            made = f"{key}:{holds_until.isoformat()}".encode()
+            etag = quote_etag(hashlib.sha256(made).hexdigest()[:32])
+        content = (response.content, response["Content-Type"], etag)
+        _keep(store, key, content, now, None if holds_until == FOREVER else holds_until)
+    if etag is None:
+        return _filled(request, response)
+    response = get_conditional_response(request, etag=etag) or response
+    response["ETag"] = etag
+    # Kept by browsers, asked about again each time: a 304 costs the server almost nothing.
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
+
+
+def _plain(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not settings.DEBUG
         and not request.GET
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
 

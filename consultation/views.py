@@ -176,6 +176,26 @@ def step(request, slug, step_slug):
         form = current.form_class(*args, consultation=consultation, **kwargs)
         return easy_read.adapt(form, current.slug) if in_easy_read else form
 
+    def page(form):
+        index = STEPS.index(current)
+        return render(
+            request,
+            "consultation/step.html",
+            {
+                "consultation": consultation,
+                "form": form,
+                "fields": _fields(form, consultation, version),
+                "step": current,
+                "easy_read": easy_read.PAGES[current.slug] if in_easy_read else None,
+                "easy_read_offered": easy_read.offered_in(get_language()),
+                "step_number": index + 1,
+                "step_count": len(STEPS),
+                "previous": STEPS[index - 1] if index else None,
+                "changing": changing,
+                "switch_form": "answers",
+            },
+        )
+
     if request.method == "POST":
         form = page_form(request.POST)
         if form.is_bot():
@@ -193,27 +213,15 @@ def step(request, slug, step_slug):
                 return redirect("consultation:check", slug=consultation.slug)
             return redirect("consultation:step", slug=consultation.slug, step_slug=following.slug)
         draft.save_typed(current.slug, form)
-    else:
-        form = page_form(initial=draft.initial(current.slug))
-    index = STEPS.index(current)
-    previous = STEPS[index - 1] if index else None
-    return render(
-        request,
-        "consultation/step.html",
-        {
-            "consultation": consultation,
-            "form": form,
-            "fields": _fields(form, consultation, version),
-            "step": current,
-            "easy_read": easy_read.PAGES[current.slug] if in_easy_read else None,
-            "easy_read_offered": easy_read.offered_in(get_language()),
-            "step_number": index + 1,
-            "step_count": len(STEPS),
-            "previous": previous,
-            "changing": changing,
-            "switch_form": "answers",
-        },
-    )
+        return page(form)
+    initial = draft.initial(current.slug)
+    blank = not any(initial.get(name) for name in current.form_class.base_fields)
+    if blank and kept_pages.may_keep_whole(request):
+        # Nothing of the resident's on it yet: the same page as everyone's (``whole``).
+        return kept_pages.served_whole(
+            request, lambda: page(page_form(initial=initial)), kind=version
+        )
+    return page(page_form(initial=initial))
 
 
 def _fields(form, consultation: Consultation, version: str) -> str:

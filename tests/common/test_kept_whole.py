@@ -160,3 +160,33 @@ def test_a_session_cookie_alone_is_enough_to_be_rendered_for(client):
     client.get(consultation.get_absolute_url())
     client.cookies[settings.SESSION_COOKIE_NAME] = "someone-else-s-session"
     assert "ETag" not in client.get(consultation.get_absolute_url())
+
+
+def test_a_resident_part_way_through_gets_the_next_page_kept_and_their_own_answers_shown(
+    django_assert_num_queries,
+):
+    consultation = ConsultationFactory()
+    first, second = (_step_url(consultation, step.slug) for step in STEPS[:2])
+    ticked = option_ids(consultation, OptionKind.BARRIER, 1)
+    someone, resident = Client(), Client()
+    someone.post(first, {"barriers": option_ids(consultation, OptionKind.BARRIER, 0)})
+    someone.get(second)  # kept whole for residents part way through
+    resident.post(first, {"barriers": ticked})
+
+    with django_assert_num_queries(1):  # the consultation: their session is in the cache
+        kept = resident.get(second)
+    assert kept.templates == []  # nothing rendered for them
+    page = kept.content.decode()
+    assert TOKEN.findall(page)
+    assert kept_pages.CSRF_HOLE not in page
+    # The page they answered shows their own answers, never the kept blank one.
+    assert f'value="{ticked[0]}" checked' in resident.get(first).content.decode()
+
+
+def test_a_signed_in_resident_part_way_through_gets_their_own_page(client, member):
+    consultation = ConsultationFactory()
+    first, second = (_step_url(consultation, step.slug) for step in STEPS[:2])
+    Client().get(second)
+    client.force_login(member)
+    client.post(first, {"barriers": option_ids(consultation, OptionKind.BARRIER, 0)})
+    assert "Sign out" in client.get(second).content.decode()
