@@ -88,7 +88,21 @@ def environment(url: str) -> dict:
         INTERFACE_LANGUAGES_REVIEWED="yi",
         PYTHONPATH=str(ROOT),
     )
+    # The shared cache production must have (Redis): rate limits, figures and sessions are
+    # shared by the workers, as there. Each worker's own memory where Redis is missing.
+    cache = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
+    if reachable(cache):
+        env["CACHE_URL"] = cache
     return env
+
+
+def reachable(url: str) -> bool:
+    parts = urllib.parse.urlparse(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def free_port() -> int:
@@ -371,10 +385,7 @@ def reminder_dispatch_by_workers(env, tmp) -> dict | None:
     dispatching process are started with the broker in their settings, as in production
     (this process runs its jobs eagerly). None (and said) when Redis is not there."""
     broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
-    parts = urllib.parse.urlparse(broker)
-    try:
-        socket.create_connection((parts.hostname, parts.port or 6379), timeout=1).close()
-    except OSError:
+    if not reachable(broker):
         print(f"bench: no Redis at {broker}: reminders timed in-process only", flush=True)
         return None
     with_broker = {**env, "CELERY_BROKER_URL": broker, "CELERY_TASK_DEFAULT_QUEUE": "bench"}
@@ -590,6 +601,10 @@ def main():
     total_started = time.perf_counter()
     parts = urllib.parse.urlparse(url)
     print(f"bench: database {parts.scheme}://{parts.hostname or ''}{parts.path}", flush=True)
+    print(f"bench: cache {env.get('CACHE_URL', 'each process its own')}", flush=True)
+    from django.core.cache import cache
+
+    cache.clear()  # nothing counted by an earlier run, on a database seeded since
     started = time.perf_counter()
     world = seed.seed()
     seed_seconds = time.perf_counter() - started

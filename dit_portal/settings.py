@@ -297,8 +297,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "in
 
 # Sessions are read from the shared cache and written through to the database, so that
 # every signed-in page and every step of a resident's answers reads none from the database,
-# and a cache emptied or restarted loses none (a draft, a sign-in).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# and a cache emptied or restarted loses none (a draft, a sign-in). Only where the cache is
+# shared by every process (Redis, as production must have): with a cache in each process's
+# own memory, one process would read a session another has since changed.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith(".LocMemCache")
+    else "django.contrib.sessions.backends.cached_db"
+)
 
 # Security. Production turns on every hardening switch; local keeps plain HTTP working.
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,7 @@
-"""Sessions are read from the shared cache and written through to the database: a signed-in
-page or a resident's next step reads none from the database, and a cache emptied (Redis
-restarted, say) signs nobody out and loses no resident's answers."""
+"""Where the cache is shared (Redis, as production must have), sessions are read from it and
+written through to the database: a signed-in page or a resident's next step reads none from
+the database, and a cache emptied (Redis restarted, say) signs nobody out and loses no
+resident's answers."""
 
 import pytest
 from django.core.cache import caches
@@ -13,6 +14,34 @@ from consultation.models import OptionKind
 from tests.consultation.factories import ConsultationFactory, option_ids
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings, redis_url):
+    """As production runs: the default cache on Redis, shared by every process, and so
+    sessions read from it (``SESSION_ENGINE``, chosen by the cache)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url.rsplit("/", 1)[0] + "/13",
+            "KEY_PREFIX": "test-sessions",
+        },
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+def test_a_cache_in_each_process_s_memory_keeps_sessions_in_the_database():
+    """Where the default cache is each process's own (``make run``, the tests), a process
+    would read a session another process has since changed from its own copy."""
+    from dit_portal import settings as configured
+
+    backend = configured.CACHES["default"]["BACKEND"]
+    assert backend.endswith(".LocMemCache")
+    assert configured.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
 def _session_reads(client, url) -> int:

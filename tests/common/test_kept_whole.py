@@ -173,7 +173,7 @@ def test_a_resident_part_way_through_gets_the_next_page_kept_and_their_own_answe
     someone.get(second)  # kept whole for residents part way through
     resident.post(first, {"barriers": ticked})
 
-    with django_assert_num_queries(1):  # the consultation: their session is in the cache
+    with django_assert_num_queries(2):  # their session and the consultation
         kept = resident.get(second)
     assert kept.templates == []  # nothing rendered for them
     page = kept.content.decode()
