@@ -13,7 +13,17 @@ admin.site.site_title = _("DiT Portal admin")
 
 handler500 = "common.views.server_error"
 
-urlpatterns = [
+# The resident journey in every language the portal offers: English at its plain address,
+# each other language under its code (/tr/consultation/…). Everything else is in English.
+# First, so that the pages residents open most are found without trying every other app's
+# (their addresses all start consultation/, which no other pattern matches).
+urlpatterns = i18n_patterns(
+    path("", include("consultation.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    path("api/", include("opendata.urls")),
     path("", include("home.urls")),
     path("", include("notifications.urls")),
     path("", include("common.urls")),
@@ -30,12 +40,4 @@ urlpatterns = [
     path("", include("network.urls")),
     path("", include("news.urls")),
     path("", include("recommendations.urls")),
-    path("api/", include("opendata.urls")),
 ]
-
-# The resident journey in every language the portal offers: English at its plain address,
-# each other language under its code (/tr/consultation/…). Everything else is in English.
-urlpatterns += i18n_patterns(
-    path("", include("consultation.urls")),
-    prefix_default_language=False,
-)
