@@ -161,7 +161,11 @@ def served_whole(request, render: Callable[[], HttpResponse], *, kind: str = "")
     ``kind`` of page at the same address (the version of a questionnaire, say)."""
     store = caches["pages"]
     now = timezone.now()
-    made_from = f"{revisions.current()}:{request.path}:{get_language()}:{release()}:{kind}"
+    # The address whole (a page may name itself in full), the language and what it shows.
+    made_from = (
+        f"{revisions.of_request(request)}:{request.scheme}://{request.get_host()}"
+        f"{request.path}:{get_language()}:{release()}:{kind}"
+    )
     key = f"whole:{hashlib.sha256(made_from.encode()).hexdigest()}"
     entry = store.get(key)
     if entry is not None and entry[1] <= now < entry[2]:
@@ -198,7 +202,7 @@ def _plain(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not settings.DEBUG
-        and not request.GET
+        and not request.META.get("QUERY_STRING")
         and CookieStorage.cookie_name not in request.COOKIES
     )
 

@@ -36,6 +36,15 @@ def current(name: str = PUBLIC) -> str:
     return tokens.get(name, "")
 
 
+def of_request(request, name: str = PUBLIC) -> str:
+    """The token of ``name`` as ``request`` first read it: a page and the parts kept inside
+    it are made under the same one, however a change elsewhere falls between the reads."""
+    read = request.__dict__.setdefault("revisions_read", {})
+    if name not in read:
+        read[name] = current(name)
+    return read[name]
+
+
 def _stored() -> dict[str, str]:
     # As written SQL, the read costs a tenth of what building it through the ORM does.
     table, name, token = (

@@ -20,8 +20,6 @@ from common.addresses import masked
 from common.constraints import ConstraintMessagesBesideFields
 from surveys.models import AnswerOption, Questionnaire
 
-VERSION_FIELDS = ("figures_version", "questions_version")
-
 
 class Consultation(Questionnaire):
     constraint_fields = {
@@ -29,6 +27,7 @@ class Consultation(Questionnaire):
     }
 
     slug_pages = ("consultation:detail", "consultation_staff:detail")
+    version_fields = ("figures_version", "questions_version")
     figures_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -55,18 +54,6 @@ class Consultation(Questionnaire):
                 violation_error_message=_("The consultation must close after it opens."),
             ),
         ]
-
-    def save(self, *args, **kwargs):
-        # The versions are moved on by UPDATEs of their own (services.figures_changed,
-        # services.questions_changed). Saving a copy read before one of them whole would
-        # put the old version back and let stale figures or pages be served again.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in VERSION_FIELDS
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("consultation:detail", args=[self.slug])

@@ -79,8 +79,6 @@ def questions_changed(*, consultation_id: int | None = None) -> None:
     if consultation_id is not None:
         consultations = consultations.filter(pk=consultation_id)
     consultations.update(questions_version=F("questions_version") + 1)
-    # Texts written in bulk (``translations_prefill``) send no signals of their own.
-    revisions.changed()
 
 
 def new_submission_key() -> uuid.UUID:
@@ -136,6 +134,7 @@ def translations_draft(*, consultation: Consultation) -> int:
     with transaction.atomic():
         Translation.objects.bulk_create(drafts)
         questions_changed(consultation_id=consultation.pk)
+        revisions.changed()  # a bulk insert sends no signals of its own
     return len(drafts)
 
 

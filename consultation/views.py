@@ -218,9 +218,9 @@ def step(request, slug, step_slug):
     blank = not any(initial.get(name) for name in current.form_class.base_fields)
     if blank and kept_pages.may_keep_whole(request):
         # Nothing of the resident's on it yet: the same page as everyone's (``whole``).
-        return kept_pages.served_whole(
-            request, lambda: page(page_form(initial=initial)), kind=version
-        )
+        # The standard version is the page ``whole`` keeps for visitors with no session.
+        kind = "" if version == Version.STANDARD else version
+        return kept_pages.served_whole(request, lambda: page(page_form(initial=initial)), kind=kind)
     return page(page_form(initial=initial))
 
 

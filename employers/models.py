@@ -78,6 +78,7 @@ class Survey(Questionnaire):
     }
 
     slug_pages = ("employers:survey", "employers:staff_survey")
+    version_fields = ("figures_version",)
     figures_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,

@@ -18,7 +18,7 @@ def home(request):
     """Public. What the programme is, and the way into each part of it; kept whole for
     visitors to whom it is the same, answered 304 on a repeat visit while nothing changed."""
     coming_up = kept_pages.fragment(
-        f"home-coming-up:{revisions.current()}:{get_language()}", _coming_up
+        f"home-coming-up:{revisions.of_request(request)}:{get_language()}", _coming_up
     )
     return render(request, "home/home.html", {"coming_up": coming_up})
 

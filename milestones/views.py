@@ -42,7 +42,7 @@ def roadmap(request):
     """Public. The roadmap as a timeline grouped by year; kept whole for visitors to whom
     it is the same, answered 304 on a repeat visit while nothing changed."""
     content = kept_pages.fragment(
-        f"roadmap:{revisions.current()}:{get_language()}", _roadmap_content
+        f"roadmap:{revisions.of_request(request)}:{get_language()}", _roadmap_content
     )
     return render(request, "milestones/roadmap.html", {"content": content})
 

@@ -39,6 +39,8 @@ class Questionnaire(ConstraintMessagesBesideFields, models.Model):
 
     # The pages addressed by the slug (URL names taking it as their one argument).
     slug_pages: tuple[str, ...] = ()
+    # Counters moved on by UPDATEs of their own (figures, questions), which a save leaves.
+    version_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -46,6 +48,17 @@ class Questionnaire(ConstraintMessagesBesideFields, models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Saving a copy read before a version moved on, whole, would put the old version
+        # back and let stale figures or pages be served again.
+        if self.version_fields and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.version_fields
+            ]
+        super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):
         errors = {}

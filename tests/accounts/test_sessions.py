@@ -16,7 +16,7 @@ from tests.consultation.factories import ConsultationFactory, option_ids
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def shared_cache(settings, redis_url):
     """As production runs: the default cache on Redis, shared by every process, and so
     sessions read from it (``SESSION_ENGINE``, chosen by the cache)."""
@@ -50,12 +50,14 @@ def _session_reads(client, url) -> int:
     return sum('FROM "django_session"' in q["sql"] for q in queries.captured_queries)
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_a_signed_in_page_reads_its_session_from_the_cache(client_for, commission_staff):
     client = client_for(commission_staff)
     client.get(reverse("staff_home"))
     assert _session_reads(client, reverse("staff_home")) == 0
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_an_emptied_cache_signs_nobody_out(client_for, commission_staff):
     client = client_for(commission_staff)
     caches["default"].clear()
@@ -64,6 +66,7 @@ def test_an_emptied_cache_signs_nobody_out(client_for, commission_staff):
     assert "Sign out" in page.content.decode()
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_an_emptied_cache_loses_no_resident_s_answers(client):
     consultation = ConsultationFactory()
     ticked = option_ids(consultation, OptionKind.BARRIER, 1)

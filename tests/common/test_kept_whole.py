@@ -25,7 +25,7 @@ from recommendations import services as recommendation_services
 from tests.consultation.factories import ConsultationFactory, option_ids, submit
 from tests.employers.factories import SurveyFactory
 from tests.milestones.factories import ActivityFactory
-from tests.recommendations.factories import recommendation
+from tests.recommendations.factories import published_consultation, recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,10 @@ def test_a_form_kept_whole_gives_each_visitor_their_own_working_token(
     consultation = ConsultationFactory()
     url = _step_url(consultation)
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first_page = first.get(url)
-    with django_assert_num_queries(0):  # kept whole; the revision read less than a second ago
-        second_page = second.get(url)
+    with time_machine.travel(timezone.now(), tick=False):  # the revision held meanwhile
+        first_page = first.get(url)
+        with django_assert_num_queries(0):  # kept whole; the revision read just before
+            second_page = second.get(url)
 
     tokens = [TOKEN.findall(page.content.decode()) for page in (first_page, second_page)]
     assert all(tokens)
@@ -173,7 +174,10 @@ def test_a_resident_part_way_through_gets_the_next_page_kept_and_their_own_answe
     someone.get(second)  # kept whole for residents part way through
     resident.post(first, {"barriers": ticked})
 
-    with django_assert_num_queries(2):  # their session and the consultation
+    with (
+        time_machine.travel(timezone.now(), tick=False),  # the revision held meanwhile
+        django_assert_num_queries(2),  # their session and the consultation
+    ):
         kept = resident.get(second)
     assert kept.templates == []  # nothing rendered for them
     page = kept.content.decode()
@@ -190,3 +194,23 @@ def test_a_signed_in_resident_part_way_through_gets_their_own_page(client, membe
     client.force_login(member)
     client.post(first, {"barriers": option_ids(consultation, OptionKind.BARRIER, 0)})
     assert "Sign out" in client.get(second).content.decode()
+
+
+def test_an_empty_query_string_is_not_kept_either(client):
+    """A page may echo its query string (the language switcher's links do): ``?&`` has no
+    parameters, but it is not the page everyone asks for."""
+    consultation = ConsultationFactory()
+    assert "ETag" not in client.get(consultation.get_absolute_url() + "?&")
+    assert "ETag" in client.get(consultation.get_absolute_url())
+
+
+def test_each_host_gets_its_own_page(client, settings):
+    """The open data API names its documents in full: a document asked for under another of
+    the portal's names is not the one kept under the first."""
+    settings.ALLOWED_HOSTS = ["portal.example.org", "dit.example.org"]
+    consultation = published_consultation()
+    url = f"/api/v1/findings/consultation/{consultation.slug}"
+    first = client.get(url, HTTP_HOST="portal.example.org").json()
+    other = client.get(url, HTTP_HOST="dit.example.org").json()
+    assert first["url"].startswith("http://portal.example.org/")
+    assert other["url"].startswith("http://dit.example.org/")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers import selectors, services
-from employers.models import Employer, Invitation, LinkedAccount, Sector, SizeBand
+from employers.models import Employer, Invitation, LinkedAccount, Sector, SizeBand, Survey
 from reporting.releases import release_publish
 from surveys import publishing
 from tests.employers.factories import (
@@ -279,6 +279,26 @@ def test_results_figures_are_counted_once_and_every_change_shows_at_once(
     option.label = "Nobody local applies"
     option.save()
     assert "Nobody local applies" in client.get(url).content.decode()
+
+
+def test_a_survey_saved_from_an_old_copy_leaves_its_figures_current(
+    client_for, commission_staff, survey
+):
+    """Its figures version is moved on by updates of its own: a copy read before an answer
+    came in, saved whole (the admin, say), does not put it back."""
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    old_copy = Survey.objects.get(pk=survey.pk)
+    client = client_for(commission_staff)
+    url = reverse("employers:results", args=[survey.slug])
+    client.get(url)
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+    assert client.get(url).context["tables"]["barrier"].rows[0].total.count == 2
+
+    old_copy.title = "Employer survey, renamed"
+    old_copy.save()
+    _respond(survey, Sector.TECH, SizeBand.SMALL, [0])
+
+    assert client.get(url).context["tables"]["barrier"].rows[0].total.count == 3
 
 
 def test_results_by_every_sector_come_as_tables_the_page_can_hold(
