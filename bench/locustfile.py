@@ -35,6 +35,9 @@ class SubmitUser(HttpUser):
     residents do, so the per-address rate limit applies to each as it would in life."""
 
     def _form(self, path, data, name):
+        # The trivial view between the pages: the steps' baseline, timed by the server under
+        # the same load as they are (``bench/run.py``).
+        self.client.get("/bench/trivial/", name="trivial (GET)")
         page = self.client.get(path, name=f"{name} (GET)")
         token = CSRF.search(page.text)
         if page.status_code != 200 or token is None:
