@@ -22,9 +22,15 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 
+# Then the public pages most asked for; each app's addresses start with segments of their own
+# (staff/ pages with a second one of their own), so the order changes what is found first,
+# never what is found (tests/dit_portal/test_urls.py).
 urlpatterns += [
     path("api/", include("opendata.urls")),
     path("", include("home.urls")),
+    path("", include("milestones.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("employers.urls")),
     path("", include("notifications.urls")),
     path("", include("common.urls")),
     path("accounts/", include("allauth.urls")),
@@ -34,10 +40,7 @@ urlpatterns += [
         RedirectView.as_view(pattern_name="account_change_password"),
     ),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("milestones.urls")),
     path("", include("consultation.staff_urls")),
-    path("", include("employers.urls")),
     path("", include("network.urls")),
     path("", include("news.urls")),
-    path("", include("recommendations.urls")),
 ]
