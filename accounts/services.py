@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import User
+from .models import User, new_access_stamp
 
 
 def user_create_verified(
@@ -45,3 +45,13 @@ def user_reset_mfa(*, user: User) -> tuple[str, list[str]]:
         TOTP.activate(user, secret)
         codes = RecoveryCodes.activate(user).get_unused_codes()
     return secret, codes
+
+
+def access_changed(users) -> str:
+    """Give the accounts of ``users`` (a queryset) a new access stamp, so no process uses
+    what it kept of their groups, permissions or second factor before (``User.access``).
+    Called for every such change, in its transaction (``accounts.signals``); returns the
+    stamp."""
+    stamp = new_access_stamp()
+    users.update(access_stamp=stamp)
+    return stamp

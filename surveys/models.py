@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.constraints import ConstraintMessagesBesideFields
+from common.models import LeavesVersionsAlone
 from common.slugs import addressed_elsewhere
 from common.validators import within_service_years
 
@@ -11,7 +12,7 @@ from common.validators import within_service_years
 SETTINGS_FIELDS = ("title", "opens_at", "closes_at", "introduction", "privacy_notice", "activity")
 
 
-class Questionnaire(ConstraintMessagesBesideFields, models.Model):
+class Questionnaire(ConstraintMessagesBesideFields, LeavesVersionsAlone, models.Model):
     """A questionnaire that takes answers between its opening and closing times, and whose
     findings staff may publish once it has closed. Subclasses add their own questions and
     the constraint that it closes after it opens, in their own words."""
@@ -39,8 +40,6 @@ class Questionnaire(ConstraintMessagesBesideFields, models.Model):
 
     # The pages addressed by the slug (URL names taking it as their one argument).
     slug_pages: tuple[str, ...] = ()
-    # Counters moved on by UPDATEs of their own (figures, questions), which a save leaves.
-    version_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -48,17 +47,6 @@ class Questionnaire(ConstraintMessagesBesideFields, models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        # Saving a copy read before a version moved on, whole, would put the old version
-        # back and let stale figures or pages be served again.
-        if self.version_fields and not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in self.version_fields
-            ]
-        super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):
         errors = {}
