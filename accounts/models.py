@@ -118,7 +118,7 @@ class User(ConstraintMessagesBesideFields, LeavesVersionsAlone, AbstractBaseUser
         database (4 queries) once per stamp in each process, and kept there
         (``access_stamp``). Its permissions are handed to Django's permission checks, which
         would otherwise read them again on every page."""
-        store = caches["pages"]
+        store = caches["access"]
         # A superuser has every permission: kept apart, should the flag change on its own.
         key = f"access:{self.pk}:{self.access_stamp}:{self.is_superuser}"
         access = store.get(key)

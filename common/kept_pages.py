@@ -198,6 +198,57 @@ def served_whole(request, render: Callable[[], HttpResponse], *, kind: str = "")
     return response
 
 
+def served_to_account(request, render: Callable[[], HttpResponse], *, shows: str, reads=()):
+    """The page ``render()`` makes for the signed-in person asking, kept for them alone as
+    ``whole`` keeps public pages: under what it shows that no revision covers (``shows``:
+    the version of its figures and the grouping chosen, say), the public pages' revision,
+    the account's access (the layout shows what it may open), its address, language and
+    the portal's release, until it may change by itself. One entry per account and page,
+    replaced as any of that changes.
+
+    Only for a view that has already checked the account may see it (``staff_required``),
+    on every request: keeping the page saves rendering it, never the check. Rendered
+    afresh with DEBUG on, for a message waiting, for a query string naming anything but
+    ``reads`` (which ``shows`` must then cover), and kept only as ``whole`` keeps pages (a
+    200, not tied to the request as it was rendered); never with an ETag."""
+    user = request.user
+    if (
+        settings.DEBUG
+        or request.method not in ("GET", "HEAD")
+        or not set(request.GET) <= set(reads)
+        or len(messages.get_messages(request)) > 0
+    ):
+        return render()
+    store = caches["pages"]
+    now = timezone.now()
+    key = f"account:{user.pk}:{request.path}"
+    made_from = digest(
+        (
+            revisions.of_request(request),
+            f"{request.scheme}://{request.get_host()}",
+            get_language(),
+            release(),
+            user.access_stamp,
+            user.is_superuser,
+            user.is_staff,
+            shows,
+        )
+    )
+    entry = store.get(key)
+    if entry is not None and entry[0] == made_from and now < entry[3]:
+        return _filled(request, HttpResponse(entry[1], content_type=entry[2]))
+    holds_until = next_change(now)
+    request.keeping_whole = True
+    try:
+        response = render()
+    finally:
+        request.keeping_whole = False
+    if response.streaming or response.status_code != 200 or _made_personal(request, response):
+        return _filled(request, response)
+    store.set(key, (made_from, response.content, response["Content-Type"], holds_until), None)
+    return _filled(request, response)
+
+
 def _plain(request) -> bool:
     return (
         request.method in ("GET", "HEAD")

@@ -216,23 +216,34 @@ def _submission_key(request) -> uuid.UUID:
 @require_GET
 def results(request, slug):
     """Commission staff and admins: the figures, unsuppressed, with any breakdown."""
-    consultation = _consultation(slug)
     dimension = analysis.dimension_for(request.GET.get("by", ""))
-    results = analysis.results(consultation, dimension)
-    context = {
-        "consultation": consultation,
-        "results": results,
-        "dimensions": analysis.DIMENSIONS.values(),
-        "dimension": dimension,
-    }
-    # The charts and tables are most of the page's cost, and HTML made from the figures
-    # alone: rendered again only when the figures differ.
-    figures = kept_pages.made_from(
-        f"staff-results:{consultation.pk}:{dimension.key}:{translation.get_language()}",
-        results,
-        lambda: render_to_string("consultation/staff/_results_figures.html", context),
+    counted = get_object_or_404(Consultation.objects.only("figures_version"), slug=slug)
+
+    def page():
+        consultation = _consultation(slug)
+        results = analysis.results(consultation, dimension)
+        context = {
+            "consultation": consultation,
+            "results": results,
+            "dimensions": analysis.DIMENSIONS.values(),
+            "dimension": dimension,
+        }
+        # The charts and tables are most of the page's cost, and HTML made from the figures
+        # alone: rendered again only when the figures differ (for every account).
+        figures = kept_pages.made_from(
+            f"staff-results:{consultation.pk}:{dimension.key}:{translation.get_language()}",
+            results,
+            lambda: render_to_string("consultation/staff/_results_figures.html", context),
+        )
+        return render(request, "consultation/staff/results.html", {**context, "figures": figures})
+
+    # The rest of what it shows (answer lists, themes, wards) moves the public revision on.
+    return kept_pages.served_to_account(
+        request,
+        page,
+        shows=f"{counted.pk}:{counted.figures_version}:{dimension.key}",
+        reads=("by",),
     )
-    return render(request, "consultation/staff/results.html", {**context, "figures": figures})
 
 
 @never_cache

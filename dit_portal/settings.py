@@ -153,6 +153,14 @@ CACHES = {
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # What each signed-in account may do (accounts.models.User.access): each process's own
+    # memory, kept right by each account's access stamp; apart from the pages, so that
+    # thousands of members signing in never crowd them out.
+    "access": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "access",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -248,28 +248,36 @@ def list_item_edit(request, slug, kind=None, pk=None):
 @require_GET
 def results(request, slug):
     """Commission staff and admins: the figures, unsuppressed."""
-    survey = _survey(slug)
     by = request.GET.get("by") if request.GET.get("by") in selectors.DIMENSIONS else "sector"
-    ranking, others, counted, tables = selectors.results(survey=survey, by=by)
-    # The charts and tables are most of the page's cost, and HTML made from the figures
-    # alone: rendered again only when the figures differ.
-    tables_html = kept_pages.made_from(
-        f"employer-results:{survey.pk}:{by}:{translation.get_language()}",
-        tables,
-        lambda: render_to_string("employers/_tables.html", {"tables": tables, "by": by}),
-    )
-    return render(
-        request,
-        "employers/staff/results.html",
-        {
-            "survey": survey,
-            "by": by,
-            "tables": tables,
-            "tables_html": tables_html,
-            "ranking": ranking,
-            "others": others,
-            "counted": counted,
-        },
+    counted = get_object_or_404(Survey.objects.only("figures_version"), slug=slug)
+
+    def page():
+        survey = _survey(slug)
+        ranking, others, respondents, tables = selectors.results(survey=survey, by=by)
+        # The charts and tables are most of the page's cost, and HTML made from the figures
+        # alone: rendered again only when the figures differ (for every account).
+        tables_html = kept_pages.made_from(
+            f"employer-results:{survey.pk}:{by}:{translation.get_language()}",
+            tables,
+            lambda: render_to_string("employers/_tables.html", {"tables": tables, "by": by}),
+        )
+        return render(
+            request,
+            "employers/staff/results.html",
+            {
+                "survey": survey,
+                "by": by,
+                "tables": tables,
+                "tables_html": tables_html,
+                "ranking": ranking,
+                "others": others,
+                "counted": respondents,
+            },
+        )
+
+    # The rest of what it shows (skills, answer lists) moves the public revision on.
+    return kept_pages.served_to_account(
+        request, page, shows=f"{counted.pk}:{counted.figures_version}:{by}", reads=("by",)
     )
 
 

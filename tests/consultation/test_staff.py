@@ -337,22 +337,22 @@ def test_figures_are_never_stale(client_for, commission_staff, consultation):
     client = client_for(commission_staff)
     url = reverse("consultation_staff:results", args=[consultation.slug])
     submit(consultation)
-    assert client.get(url).context["results"].total == 1
-    assert client.get(url).context["results"].total == 1  # from the cache
+    assert "1 response:" in client.get(url).content.decode()
+    assert "1 response:" in client.get(url).content.decode()  # kept
     response = submit(consultation, comments="Late evening courses")
-    assert client.get(url).context["results"].total == 2
+    assert "2 responses:" in client.get(url).content.decode()
     theme = services.theme_create(consultation=consultation, name="Timing")
     services.response_code(response=response, themes=[theme], coded_by=commission_staff)
-    themes = client.get(url).context["results"].themes
-    assert [(row.label, row.total.count) for row in themes.rows] == [("Timing", 1)]
+    html = client.get(url).content.decode()
+    assert re.search(r">Timing</th>\s*<td[^>]*>1&nbsp;", html)
 
 
 def test_the_charts_and_tables_are_rendered_once_for_the_same_figures(
     client_for, commission_staff, consultation
 ):
     """Kept under a digest of the figures they show: the same figures are not rendered
-    again, and anything that changes them (here a theme renamed, which moves no version on)
-    shows at once."""
+    again, for any account, and anything that changes them (here a theme renamed, which
+    moves no figures version on) shows at once."""
     client = client_for(commission_staff)
     url = reverse("consultation_staff:results", args=[consultation.slug])
     response = submit(consultation, comments="Late evening courses")
@@ -365,7 +365,8 @@ def test_the_charts_and_tables_are_rendered_once_for_the_same_figures(
     assert figures not in [t.name for t in again.templates]
     assert ">Timing</th>" in again.content.decode()
 
-    Theme.objects.filter(pk=theme.pk).update(name="Times of day")
+    theme.name = "Times of day"
+    theme.save()
     renamed = client.get(url)
     assert figures in [t.name for t in renamed.templates]
     assert ">Times of day</th>" in renamed.content.decode()
