@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -105,9 +106,18 @@ def option_choices(
     consultation: Consultation, kind: str, texts: Texts = ENGLISH
 ) -> list[tuple[str, str]]:
     """The active options of one answer list, in order, as form choices, in the language
-    of ``texts`` (1 query)."""
-    options = consultation.options.filter(kind=kind, is_active=True)
-    return [(str(pk), texts.option(pk, label)) for pk, label in options.values_list("pk", "label")]
+    of ``texts``: kept under the consultation's questions version, which every change to
+    its lists and their translations moves on (1 query when first read)."""
+
+    def read():
+        options = consultation.options.filter(kind=kind, is_active=True)
+        pairs = options.values_list("pk", "label")
+        return [(str(pk), texts.option(pk, label)) for pk, label in pairs]
+
+    key = (
+        f"option-choices:{consultation.pk}:{consultation.questions_version}:{kind}:{texts.language}"
+    )
+    return caches["pages"].get_or_set(key, read, None)
 
 
 class OptionQuestionForm(QuestionForm):

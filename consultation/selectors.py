@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import easy_read
@@ -54,6 +56,16 @@ class AnswerPage:
     rows: list[AnswerRow]
 
 
+@dataclass(frozen=True)
+class _Question:
+    """A question as "check your answers" shows it: its words, and the words of each
+    answer it may have (none for an answer typed in)."""
+
+    name: str
+    words: str
+    labels: dict[str, str]
+
+
 def check_answer_pages(
     consultation: Consultation, answers: dict, version: str = Version.STANDARD
 ) -> list[AnswerPage]:
@@ -61,12 +73,51 @@ def check_answer_pages(
     grouped by the page they were asked on: each question with its answer in words. The
     email address is shown once, and the consent to emails once, as its own answer.
 
-    Two queries however many answers there are: one for every answer list's labels
-    (retired answers too, so an answer ticked before it was retired still reads as words)
-    and one for the wards."""
+    The questions and the words of their answers are the same for everyone until the
+    consultation's questions change: kept under its questions version, the language and
+    the version of the questionnaire (``_questions``), so no query is made once kept."""
+    pages = []
+    for step, title, questions in _questions(consultation, version):
+        rows = [
+            AnswerRow(question.words, _answer(question, answers.get(question.name)), question.name)
+            for question in questions
+            # Topics are asked of those who leave an address; without one there are none.
+            if not (question.name == "topics" and not answers.get("email"))
+        ]
+        pages.append(AnswerPage(step, title, rows))
+    return pages
+
+
+def _answer(question: _Question, value) -> str | list[str]:
+    """The answer to ``question`` in words (a list, for "all that apply")."""
+    if question.name == "consent":
+        # The consent sentence is the box's label: shown as the answer, under a question.
+        return question.labels["yes"] if value else question.labels["no"]
+    if question.name == "topics" and not value:
+        return question.labels["everything"]
+    if isinstance(value, list):
+        return [question.labels.get(v, v) for v in value]
+    if value and question.labels:
+        return question.labels.get(value, value)
+    return value or ""
+
+
+def _questions(consultation: Consultation, version: str) -> list[tuple[str, str, list]]:
+    """Each page's slug, title and questions (``_Question``), in the language active."""
+    key = (
+        f"check-questions:{consultation.pk}:{consultation.questions_version}:"
+        f"{get_language()}:{version}"
+    )
+    return caches["pages"].get_or_set(key, lambda: _read_questions(consultation, version), None)
+
+
+def _read_questions(consultation: Consultation, version: str) -> list[tuple[str, str, list]]:
+    """As ``_questions``, from the forms (2 queries: every answer list's labels, retired
+    answers too, so an answer ticked before it was retired still reads as words; and the
+    wards)."""
     # The forms read their answer lists through this module: importing them at the top
     # would be a cycle.
-    from .forms import STEPS
+    from .forms import STEPS, OptionQuestionForm
 
     texts = getattr(consultation, "texts", ENGLISH)
     option_labels = {
@@ -79,37 +130,22 @@ def check_answer_pages(
         title = step.title
         if version == Version.EASY_READ:
             form, title = easy_read.adapt(form, step.slug), easy_read.PAGES[step.slug].title
-        rows = [
-            AnswerRow(*_question_and_answer(form, name, field, answers.get(name), option_labels))
-            for name, field in form.fields.items()
-            # Topics are asked of those who leave an address; without one there are none.
-            if name != "website" and not (name == "topics" and not answers.get("email"))
-        ]
-        pages.append(AnswerPage(step.slug, title, rows))
+        questions = []
+        for name, field in form.fields.items():
+            if name == "website":
+                continue
+            if name == "consent":
+                words, labels = _("Emails about opportunities"), {"yes": field.label, "no": _("No")}
+            elif name == "topics":
+                labels = {**dict(_flat(field.choices)), "everything": _("Everything")}
+                words = field.label
+            elif isinstance(form, OptionQuestionForm) and name == form.field:
+                words, labels = field.label, option_labels
+            else:
+                words, labels = field.label, dict(_flat(getattr(field, "choices", [])))
+            questions.append(_Question(name, str(words), {k: str(v) for k, v in labels.items()}))
+        pages.append((step.slug, str(title), questions))
     return pages
-
-
-def _question_and_answer(form, name, field, value, option_labels) -> tuple:
-    """A question of ``form`` and its answer in words (a list, for "all that apply")."""
-    # Imported here, as in check_answer_pages, to keep the forms out of this module's top.
-    from .forms import OptionQuestionForm
-
-    if name == "consent":
-        # The consent sentence is the box's label: shown as the answer, under a question.
-        return _("Emails about opportunities"), field.label if value else _("No"), name
-    if name == "topics" and not value:
-        return field.label, _("Everything"), name
-    if isinstance(form, OptionQuestionForm) and name == form.field:
-        labels = option_labels
-    else:
-        labels = dict(_flat(getattr(field, "choices", [])))
-    if isinstance(value, list):
-        answer = [labels.get(v, v) for v in value]
-    elif value and labels:
-        answer = labels.get(value, value)
-    else:
-        answer = value or ""
-    return field.label, answer, name
 
 
 def _flat(choices):

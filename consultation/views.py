@@ -282,16 +282,16 @@ def check(request, slug):
             return _closed(request, consultation)
         draft.finish(response.reference)
         return redirect("consultation:done", slug=consultation.slug)
+    version = easy_read.shown(draft.version(), get_language())
     return render(
         request,
         "consultation/check.html",
         {
             "consultation": consultation,
-            "pages": selectors.check_answer_pages(
-                consultation, answers, easy_read.shown(draft.version(), get_language())
-            ),
+            "pages": selectors.check_answer_pages(consultation, answers, version),
             "submission_key": draft.submission_key(),
             "form": form,
+            "fields": _fields(form, consultation, version),
         },
     )
 

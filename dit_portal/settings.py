@@ -311,7 +311,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "in
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.db"
     if CACHES["default"]["BACKEND"].endswith(".LocMemCache")
-    else "django.contrib.sessions.backends.cached_db"
+    else "common.sessions"
 )
 
 # Security. Production turns on every hardening switch; local keeps plain HTTP working.

@@ -5,10 +5,11 @@ resident's answers."""
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.sessions import SessionStore
 from consultation.forms import STEPS
 from consultation.models import OptionKind
 from tests.consultation.factories import ConsultationFactory, option_ids
@@ -28,7 +29,7 @@ def shared_cache(settings, redis_url):
             "KEY_PREFIX": "test-sessions",
         },
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "common.sessions"
     caches["default"].clear()
     yield
     caches["default"].clear()
@@ -74,3 +75,44 @@ def test_an_emptied_cache_loses_no_resident_s_answers(client):
     client.post(first, {"barriers": ticked})
     caches["default"].clear()
     assert f'value="{ticked[0]}" checked' in client.get(first).content.decode()
+
+
+def _statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)  # each write commits, as in production
+@pytest.mark.usefixtures("shared_cache")
+def test_a_resident_s_step_is_written_without_waiting_for_the_disk(client):
+    """The session's commit does not wait for PostgreSQL to flush it to disk (a quarter
+    of a step's time); the connection is left as it was, and the step is in the database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    consultation = ConsultationFactory()
+    ticked = option_ids(consultation, OptionKind.BARRIER, 1)
+    first = reverse("consultation:step", args=[consultation.slug, STEPS[0].slug])
+    with CaptureQueriesContext(connection) as queries:
+        client.post(first, {"barriers": ticked})
+    statements = _statements(queries)
+    off = statements.index("SET LOCAL synchronous_commit TO OFF")
+    written = [
+        i for i, sql in enumerate(statements) if "django_session" in sql and "SELECT" not in sql
+    ]
+    assert written
+    assert all(off < i for i in written)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    caches["default"].clear()
+    assert f'value="{ticked[0]}" checked' in client.get(first).content.decode()
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_session_saved_in_a_transaction_of_its_own_leaves_its_commit_alone():
+    """Inside a view's own transaction, turning the wait off would cover its writes too."""
+    store = SessionStore()
+    store["seen"] = True
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        store.save()
+    assert not any("synchronous_commit" in sql for sql in _statements(queries))
+    assert SessionStore(store.session_key).get("seen") is True

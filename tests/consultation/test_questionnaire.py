@@ -283,11 +283,13 @@ def test_check_your_answers_reads_an_answer_retired_meanwhile_as_words(client, c
 def test_check_your_answers_queries_do_not_grow_with_the_answers(
     client, consultation, django_assert_num_queries
 ):
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
+    caches["pages"].clear()  # the page made afresh, as after the questions change
     with CaptureQueriesContext(connection) as few:
         client.get(check_url)
     # Counted now: the next request empties the connection's log of queries.
@@ -296,8 +298,31 @@ def test_check_your_answers_queries_do_not_grow_with_the_answers(
         every = consultation.options.filter(kind=kind).values_list("pk", flat=True)
         client.post(url(consultation, step), {step: [str(pk) for pk in every]})
 
+    # The questions and their answers' words kept: the session and the consultation.
+    with django_assert_num_queries(2):
+        html = client.get(check_url).content.decode()
+    assert html.count("<li>") >= consultation.options.filter(kind=OptionKind.CHANGE).count()
+    caches["pages"].clear()
     with django_assert_num_queries(expected):
         assert client.get(check_url).status_code == 200
+
+
+def test_check_your_answers_shows_answers_renamed_or_retired_since_they_were_ticked(
+    client, consultation
+):
+    """The questions' words are kept ready, and a change to the answer lists, whoever
+    makes it, shows on the very next visit."""
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    ticked = consultation.options.get(pk=option_ids(consultation, OptionKind.BARRIER, 1)[0])
+    assert ticked.label in client.get(check_url).content.decode()
+    ticked.label = "Courses are only in the daytime"
+    ticked.save()
+    assert "Courses are only in the daytime" in client.get(check_url).content.decode()
+    ticked.is_active = False
+    ticked.save()
+    # Retired since it was ticked: still in words.
+    assert "Courses are only in the daytime" in client.get(check_url).content.decode()
 
 
 def test_a_missing_answer_is_explained_and_linked(client, consultation):
