@@ -78,7 +78,8 @@ class User(ConstraintMessagesBesideFields, LeavesVersionsAlone, AbstractBaseUser
     # permissions (its own or its groups'), or its authenticators (``accounts.signals``):
     # what a process kept of them under the old stamp is never used again. Random, not a
     # counter, so an account made later with the same id (SQLite may reuse one) shares
-    # nothing kept for the one before.
+    # nothing kept for the one before (accounts that existed before it was added share
+    # their first one; every key holds the account's id too).
     access_stamp = models.CharField(max_length=16, default=new_access_stamp, editable=False)
 
     objects = UserManager()
@@ -119,8 +120,9 @@ class User(ConstraintMessagesBesideFields, LeavesVersionsAlone, AbstractBaseUser
         (``access_stamp``). Its permissions are handed to Django's permission checks, which
         would otherwise read them again on every page."""
         store = caches["access"]
-        # A superuser has every permission: kept apart, should the flag change on its own.
-        key = f"access:{self.pk}:{self.access_stamp}:{self.is_superuser}"
+        # A superuser has every permission, an inactive account none: kept apart, should
+        # either flag change on its own (a plain save of the account).
+        key = f"access:{self.pk}:{self.access_stamp}:{self.is_superuser}:{self.is_active}"
         access = store.get(key)
         if access is None:
             # Imported here: the module reads the user model as it loads.

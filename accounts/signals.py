@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import services
 from .models import User
@@ -71,7 +71,19 @@ def _content_type_changed(sender, instance, **kwargs):
     _changed(_holders(Permission.objects.filter(content_type=instance)))
 
 
-def _authenticator_changed(sender, instance, **kwargs):
+def _authenticator_moving(sender, instance, **kwargs):
+    # Given to another account (the admin can): the account it leaves loses it too.
+    if instance.pk is not None:
+        before = Authenticator.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
+        moved_from = before.first()
+        if moved_from is not None and moved_from != instance.user_id:
+            _changed(Q(pk=moved_from))
+
+
+def _authenticator_changed(sender, instance, update_fields=None, **kwargs):
+    # Each use records when it was last used: nothing the account may do changes.
+    if update_fields is not None and set(update_fields) <= {"last_used_at"}:
+        return
     _changed(Q(pk=instance.user_id))
 
 
@@ -86,5 +98,6 @@ def connect() -> None:
     ):
         post_save.connect(receiver, sender=model, weak=False)
         pre_delete.connect(receiver, sender=model, weak=False)
+    pre_save.connect(_authenticator_moving, sender=Authenticator, weak=False)
     post_save.connect(_authenticator_changed, sender=Authenticator, weak=False)
     post_delete.connect(_authenticator_changed, sender=Authenticator, weak=False)

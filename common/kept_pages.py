@@ -198,13 +198,16 @@ def served_whole(request, render: Callable[[], HttpResponse], *, kind: str = "")
     return response
 
 
-def served_to_account(request, render: Callable[[], HttpResponse], *, shows: str, reads=()):
+def served_to_account(
+    request, render: Callable[[], HttpResponse], *, shows: str, reads=(), kind: str = ""
+):
     """The page ``render()`` makes for the signed-in person asking, kept for them alone as
     ``whole`` keeps public pages: under what it shows that no revision covers (``shows``:
     the version of its figures and the grouping chosen, say), the public pages' revision,
-    the account's access (the layout shows what it may open), its address, language and
-    the portal's release, until it may change by itself. One entry per account and page,
-    replaced as any of that changes.
+    what the account may do (the layout shows what it may open: its stamp and what was
+    read under it), its address, language and the portal's release, until it may change by
+    itself. One entry per account, page and ``kind`` (the grouping shown, say), replaced as
+    any of that changes.
 
     Only for a view that has already checked the account may see it (``staff_required``),
     on every request: keeping the page saves rendering it, never the check. Rendered
@@ -221,7 +224,8 @@ def served_to_account(request, render: Callable[[], HttpResponse], *, shows: str
         return render()
     store = caches["pages"]
     now = timezone.now()
-    key = f"account:{user.pk}:{request.path}"
+    key = f"account:{user.pk}:{request.path}:{kind}"
+    access = user.access
     made_from = digest(
         (
             revisions.of_request(request),
@@ -231,6 +235,11 @@ def served_to_account(request, render: Callable[[], HttpResponse], *, shows: str
             user.access_stamp,
             user.is_superuser,
             user.is_staff,
+            # Read again at most every few minutes even under one stamp (a change made
+            # around the signals): the page follows it as the access check does.
+            sorted(access.group_names),
+            access.has_mfa,
+            sorted(access.user_permissions | access.group_permissions),
             shows,
         )
     )

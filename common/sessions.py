@@ -8,18 +8,30 @@ A database server that crashed could lose the last fraction of a second of sessi
 the cache still holds them, and nothing else is written this way: the answers sent, and
 every other write, commit as before."""
 
-from django.contrib.sessions.backends import cached_db
+import logging
+
+from django.contrib.sessions.backends import cached_db, db
 from django.db import connections, router, transaction
+
+logger = logging.getLogger(__name__)
 
 
 class SessionStore(cached_db.SessionStore):
     def save(self, must_create=False):
+        if self.session_key is None:
+            return self.create()  # which saves again, with a key
         alias = router.db_for_write(self.model)
         connection = connections[alias]
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            # In a transaction of the view's own, the setting would cover its writes too.
+        if connection.vendor != "postgresql" or not connection.get_autocommit():
+            # In a transaction of someone else's, the setting would cover their writes too.
             return super().save(must_create)
         with transaction.atomic(using=alias):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            return super().save(must_create)
+            db.SessionStore.save(self, must_create)
+        # Into the cache once committed, as cached_db does (a cache failing loses nothing:
+        # the database has it).
+        try:
+            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+        except Exception:
+            logger.exception("Error saving to cache (%s)", self._cache)

@@ -241,8 +241,9 @@ def results(request, slug):
     return kept_pages.served_to_account(
         request,
         page,
-        shows=f"{counted.pk}:{counted.figures_version}:{dimension.key}",
+        shows=f"{counted.pk}:{counted.figures_version}",
         reads=("by",),
+        kind=dimension.key,
     )
 
 

@@ -277,7 +277,7 @@ def results(request, slug):
 
     # The rest of what it shows (skills, answer lists) moves the public revision on.
     return kept_pages.served_to_account(
-        request, page, shows=f"{counted.pk}:{counted.figures_version}:{by}", reads=("by",)
+        request, page, shows=f"{counted.pk}:{counted.figures_version}", reads=("by",), kind=by
     )
 
 

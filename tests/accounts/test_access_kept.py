@@ -183,3 +183,29 @@ def test_an_account_made_with_the_id_of_one_deleted_shares_nothing(staff_page, d
     gone.delete()
     newcomer = User.objects.create_user(email="newcomer@example.org", pk=pk)
     assert staff_page(newcomer) == 403
+
+
+def test_an_authenticator_given_to_another_account_leaves_the_first_without_it(
+    staff_page, commission_staff, member
+):
+    assert staff_page(commission_staff) == 200
+    for authenticator in Authenticator.objects.filter(user=commission_staff):
+        authenticator.user = member  # the admin's authenticator page can
+        authenticator.save()
+    assert staff_page(commission_staff) == 302  # sent to set one up
+
+
+def test_using_a_second_factor_keeps_what_the_account_may_do(commission_staff):
+    stamp = User.objects.get(pk=commission_staff.pk).access_stamp
+    Authenticator.objects.filter(user=commission_staff).first().record_usage()
+    assert User.objects.get(pk=commission_staff.pk).access_stamp == stamp
+
+
+def test_an_account_switched_back_on_has_its_permissions_at_once(commission_staff):
+    User.objects.filter(pk=commission_staff.pk).update(is_active=False)
+    inactive = User.objects.get(pk=commission_staff.pk)
+    assert inactive.has_staff_role  # what it may do read while it is switched off
+    assert not inactive.has_perm(f"consultation.{VIEW_RESPONSES}")
+    inactive.is_active = True
+    inactive.save()  # a plain save: no stamp replaced
+    assert User.objects.get(pk=commission_staff.pk).has_perm(f"consultation.{VIEW_RESPONSES}")

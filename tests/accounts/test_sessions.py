@@ -116,3 +116,20 @@ def test_a_session_saved_in_a_transaction_of_its_own_leaves_its_commit_alone():
         store.save()
     assert not any("synchronous_commit" in sql for sql in _statements(queries))
     assert SessionStore(store.session_key).get("seen") is True
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("shared_cache")
+def test_a_session_saved_while_a_caller_s_transaction_is_open_leaves_its_commit_alone():
+    """Autocommit off is a transaction of the caller's too, atomic block or not."""
+    store = SessionStore()
+    store["seen"] = True
+    transaction.set_autocommit(False)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            store.save()
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    assert not any("synchronous_commit" in sql for sql in _statements(queries))
+    assert SessionStore(store.session_key).get("seen") is True

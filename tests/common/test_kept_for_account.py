@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import constants
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -196,3 +197,34 @@ def test_accounts_given_the_same_stamp_by_one_change_keep_their_own_pages(commis
 
     for user in (commission_staff, other, commission_staff):
         assert page_for(user).content.decode() == f"<p>{user.email}</p>"
+
+
+def test_a_kept_page_follows_a_change_made_around_the_signals_once_read_again(
+    commission_staff, consultation
+):
+    """A permission taken away without a signal (through the membership table) is read
+    again within minutes by the access check, and the kept page's layout follows it."""
+    client = _signed_in(commission_staff)
+    url = _results(consultation)
+    surveys_link = f'href="{reverse("employers:staff_list")}"'
+    client.get(url)
+    assert surveys_link in client.get(url).content.decode()
+    Group.permissions.through.objects.filter(
+        group__name=roles.COMMISSION_STAFF, permission__codename="view_employerresponse"
+    ).delete()
+    caches["access"].clear()  # as after ACCESS_KEPT_SECONDS
+    assert surveys_link not in client.get(url).content.decode()
+
+
+def test_each_grouping_stays_kept_beside_the_others(staff_request):
+    by = [staff_request("/g/", by=key) for key in ("sex", "age_band", "sex", "age_band")]
+    rendered = []
+
+    def render():
+        rendered.append(1)
+        return HttpResponse("<p>A staff page</p>")
+
+    for request in by:
+        kind = request.GET["by"]
+        kept_pages.served_to_account(request, render, shows="1", reads=("by",), kind=kind)
+    assert len(rendered) == 2
