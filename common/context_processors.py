@@ -50,7 +50,7 @@ def portal(request):
     kept whole (``kept_pages.whole``), the hole its visitors' CSRF tokens go in, in place of
     the token of the visitor it is rendered for."""
     kept_whole = (
-        {"csrf_token": kept_pages.CSRF_HOLE} if getattr(request, "keeping_whole", 0) else {}
+        {"csrf_token": kept_pages.CSRF_HOLE} if getattr(request, "keeping_whole", False) else {}
     )
     return {
         **kept_whole,

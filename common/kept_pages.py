@@ -173,11 +173,7 @@ def served_whole(request, render: Callable[[], HttpResponse], *, kind: str = "")
         response = HttpResponse(body, content_type=content_type)
     else:
         holds_until = next_change(now)
-        request.keeping_whole = True
-        try:
-            response = render()
-        finally:
-            request.keeping_whole = False
+        response = _rendered_to_keep(request, render)
         if response.streaming:
             return response
         if response.status_code != 200 or _made_personal(request, response):
@@ -247,15 +243,20 @@ def served_to_account(
     if entry is not None and entry[0] == made_from and now < entry[3]:
         return _filled(request, HttpResponse(entry[1], content_type=entry[2]))
     holds_until = next_change(now)
-    request.keeping_whole = True
-    try:
-        response = render()
-    finally:
-        request.keeping_whole = False
+    response = _rendered_to_keep(request, render)
     if response.streaming or response.status_code != 200 or _made_personal(request, response):
         return _filled(request, response)
     store.set(key, (made_from, response.content, response["Content-Type"], holds_until), None)
     return _filled(request, response)
+
+
+def _rendered_to_keep(request, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """``render()``'s page, made with a hole for the CSRF token (``portal`` context)."""
+    request.keeping_whole = True
+    try:
+        return render()
+    finally:
+        request.keeping_whole = False
 
 
 def _plain(request) -> bool:
