@@ -22,7 +22,8 @@ def _holders(permissions) -> Q:
 
 
 def _changed(users_filter: Q, instance=None) -> None:
-    stamp = services.access_changed(User.objects.filter(pk__in=User.objects.filter(users_filter)))
+    # An UPDATE across relations is made one by id: no account counted twice.
+    stamp = services.access_changed(User.objects.filter(users_filter))
     if isinstance(instance, User):
         # The copy in hand follows too, as it would once read again.
         instance.access_stamp = stamp
