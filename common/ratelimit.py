@@ -32,7 +32,8 @@ def _key(scope: str, request) -> str:
 def allow(request, *, scope: str, limit: int, period: int) -> bool:
     """Count one attempt; False once this client made more than ``limit`` in ``period`` s."""
     key = _key(scope, request)
-    cache.add(key, 0, timeout=period)
+    if cache.add(key, 1, timeout=period):
+        return limit >= 1  # this client's first attempt in the period: one round trip
     try:
         count = cache.incr(key)
     except ValueError:

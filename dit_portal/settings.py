@@ -162,6 +162,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, with one Redis client kept for each connection pool (common/caches.py).
+    CACHES["default"]["BACKEND"] = "common.caches.RedisCache"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
