@@ -58,6 +58,10 @@ class Draft:
             self.session[self.key] = data
         return uuid.UUID(data["submission_key"])
 
+    def holds(self, key: str) -> bool:
+        """Whether ``key`` is the submission key this draft was given."""
+        return key == self._data.get("submission_key")
+
     def save_step(self, slug: str, cleaned: dict) -> None:
         data = self._data
         answers = {**data.get("answers", {}), **cleaned}

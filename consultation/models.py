@@ -10,6 +10,7 @@ import uuid
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -252,6 +253,9 @@ def new_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+WARD_ONLY_IN_A_WARD = _("Choose a ward only when the answer says the person lives in one.")
+
+
 class Response(ConstraintMessagesBesideFields, models.Model):
     """One resident's answers. Anonymous: nothing here identifies who gave them."""
 
@@ -340,15 +344,19 @@ class Response(ConstraintMessagesBesideFields, models.Model):
                 condition=(Q(area=AreaChoice.WARD) & Q(ward__isnull=False))
                 | (~Q(area=AreaChoice.WARD) & Q(ward__isnull=True)),
                 name="response_ward_given_exactly_when_area_is_a_ward",
-                violation_error_message=_(
-                    "Choose a ward only when the answer says the person lives in one."
-                ),
+                violation_error_message=WARD_ONLY_IN_A_WARD,
             ),
         ]
         indexes = [models.Index(fields=["consultation", "submitted_at"])]
 
     def __str__(self):
         return self.reference
+
+    def clean(self):
+        # The constraint's rule, checked without asking the database: answers sent
+        # (``services.response_submit``) skip the constraint's query.
+        if (self.area == AreaChoice.WARD) != (self.ward_id is not None):
+            raise ValidationError({"ward": WARD_ONLY_IN_A_WARD})
 
     @property
     def has_free_text(self) -> bool:

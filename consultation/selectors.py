@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common import kept_pages
+
 from . import easy_read
 from .languages import ENGLISH
 from .models import Consultation, Contact, Option, Response, Version
@@ -22,6 +24,21 @@ def public_consultations() -> tuple[list[Consultation], list[Consultation]]:
     open_now = [c for c in consultations if c.is_open(now)]
     published = [c for c in consultations if not c.is_open(now)]
     return open_now, published
+
+
+def consultation_read_by_residents(*, slug: str, revision: str) -> Consultation | None:
+    """The consultation at ``slug`` for its residents' pages, kept under the public pages'
+    revision (``revision``), which every save of it and every change to its questions moves
+    on: no query while kept. What staff and sent answers change by the row alone (its
+    figures version) is not kept up to date, so nothing is written from it."""
+    key = f"consultation-row:{kept_pages.digest(slug)}:{revision}"
+    store = caches["pages"]
+    consultation = store.get(key)
+    if consultation is None:
+        consultation = Consultation.objects.filter(slug=slug).first()
+        if consultation is not None:
+            store.set(key, consultation, None)
+    return consultation
 
 
 def consultation_with_options(*, slug: str) -> Consultation:
@@ -64,6 +81,16 @@ class _Question:
     name: str
     words: str
     labels: dict[str, str]
+
+
+def option_kinds(consultation: Consultation) -> dict[int, str]:
+    """Every answer on the consultation's lists, retired ones too, by id: the list it is
+    on (``OptionKind``). Kept under the consultation's questions version, which every
+    change to its lists moves on (1 query when first read)."""
+    key = f"option-kinds:{consultation.pk}:{consultation.questions_version}"
+    return caches["pages"].get_or_set(
+        key, lambda: dict(consultation.options.values_list("pk", "kind")), None
+    )
 
 
 def check_answer_pages(

@@ -3,6 +3,7 @@
 import datetime
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from surveys import services as surveys
 from surveys.models import SETTINGS_FIELDS
 from surveys.services import questionnaire_create
 
-from . import emails, languages
+from . import emails, languages, selectors
 from .models import (
     AreaChoice,
     Channel,
@@ -180,8 +181,8 @@ def _validated_options(consultation: Consultation, answers: dict) -> list[int]:
     wanted = {
         int(pk): kind for field, kind in OPTION_ANSWERS.items() for pk in answers.get(field, ())
     }
-    found = dict(consultation.options.filter(pk__in=wanted).values_list("pk", "kind"))
-    if found != wanted:
+    kinds = selectors.option_kinds(consultation)
+    if any(kinds.get(pk) != kind for pk, kind in wanted.items()):
         raise ValidationError(_("One of the ticked answers is not part of this consultation."))
     return list(wanted)
 
@@ -201,19 +202,28 @@ def response_submit(
     submitted_at: datetime.datetime | None = None,
     language: str = settings.LANGUAGE_CODE,
     version: str = Version.STANDARD,
+    then: Callable[[Response], object] | None = None,
 ) -> tuple[Response, bool]:
     """Save one resident's answers. Returns the response and whether it is new.
 
     Sending the same answers again (a double click, the back button, a retry) carries the
     same ``submission_key`` and returns the response already saved instead of a second one.
     Online answers are taken only while the consultation is open; staff enter paper and
-    event responses, with the date they were given, at any time.
+    event responses, with the date they were given, at any time. ``then`` is given a new
+    response inside the transaction that saves it: what it writes is saved with the
+    answers or not at all.
+
+    Everything is checked before the transaction opens, which then holds only the writes:
+    a consultation's figures version is one row every answer sent moves on, so the shorter
+    the transaction that changes it, the less each resident waits for the one before.
+    Answers sent before are found when the database refuses their key a second time, so
+    answers sent once cost no look-up.
     """
-    existing = Response.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return existing, False
     now = timezone.now()
     if channel == Channel.ONLINE and not consultation.is_open(now):
+        earlier = _sent_with(submission_key)
+        if earlier is not None:
+            return earlier, False
         raise ConsultationClosed
     option_ids = _validated_options(consultation, answers)
     area = answers.get("area", "")
@@ -234,7 +244,11 @@ def response_submit(
         **{name: answers.get(name, "") for name in CHOICE_ANSWERS},
     )
     # Both are unique: the database says when either is taken, and that is settled below.
-    response.full_clean(exclude=["submission_key", "reference"])
+    # The consultation is the caller's own row. The one constraint, checked without a
+    # query by the model's ``clean``, is held by the database too.
+    response.full_clean(
+        exclude=["consultation", "submission_key", "reference"], validate_constraints=False
+    )
     for _attempt in range(REFERENCE_DRAWS):
         try:
             with transaction.atomic():
@@ -242,11 +256,14 @@ def response_submit(
                 ResponseOption.objects.bulk_create(
                     ResponseOption(response=response, option_id=pk) for pk in option_ids
                 )
+                if then is not None:
+                    then(response)
                 figures_changed(consultation_id=consultation.pk)
         except IntegrityError:
-            earlier = Response.objects.filter(submission_key=submission_key).first()
+            earlier = _sent_with(submission_key)
             if earlier is not None:
-                # The same submission won a race with this one: theirs is the response.
+                # Sent before, or the same answers won a race with these: theirs is the
+                # response.
                 return earlier, False
             if not Response.objects.filter(reference=response.reference).exists():
                 raise
@@ -256,6 +273,10 @@ def response_submit(
             continue
         return response, True
     raise IntegrityError(f"No free reference in {REFERENCE_DRAWS} draws")
+
+
+def _sent_with(submission_key: uuid.UUID) -> Response | None:
+    return Response.objects.filter(submission_key=submission_key).first()
 
 
 class IdTakenElsewhere(ValidationError):
@@ -278,6 +299,10 @@ def event_sync(*, consultation: Consultation, responses: list) -> dict[str, list
     saved, before = [], []
     with transaction.atomic():
         for captured in responses:
+            if captured.id in taken:
+                # Kept as first sent, whatever has changed since (an answer retired).
+                before.append(str(captured.id))
+                continue
             _response, created = response_submit(
                 consultation=consultation,
                 answers=captured.answers,
@@ -305,21 +330,23 @@ def questionnaire_submit(
     version they answered in, and, if they gave an email address and agreed to be told
     about opportunities, that address, kept apart from the answers. Both are saved or
     neither is; sending again saves nothing new."""
-    with transaction.atomic():
-        response, created = response_submit(
+
+    def contact(_response):
+        contact_add(
             consultation=consultation,
-            answers=answers,
-            submission_key=submission_key,
-            language=language,
-            version=version,
+            email=answers["email"],
+            consent_text=consent_text,
+            topics=answers.get("topics", []),
         )
-        if created and answers.get("email") and answers.get("consent"):
-            contact_add(
-                consultation=consultation,
-                email=answers["email"],
-                consent_text=consent_text,
-                topics=answers.get("topics", []),
-            )
+
+    response, _created = response_submit(
+        consultation=consultation,
+        answers=answers,
+        submission_key=submission_key,
+        language=language,
+        version=version,
+        then=contact if answers.get("email") and answers.get("consent") else None,
+    )
     return response
 
 

@@ -1,20 +1,25 @@
+import dataclasses
 import functools
+import re
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common import kept_pages, ratelimit
+from common import kept_pages, ratelimit, revisions
 from common.languages import switcher
 from reporting.releases import current_release, release_tables
 
@@ -139,6 +144,17 @@ def privacy(request, slug):
     return render(request, "consultation/privacy.html", {"consultation": consultation})
 
 
+def _answered(request, slug) -> Consultation:
+    """The consultation a resident is answering, kept under the public pages' revision as
+    they first read it (``selectors.consultation_read_by_residents``)."""
+    consultation = selectors.consultation_read_by_residents(
+        slug=slug, revision=revisions.of_request(request)
+    )
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
 def _closed(request, consultation):
     return render(request, "consultation/closed.html", {"consultation": consultation}, status=403)
 
@@ -157,7 +173,7 @@ def step(request, slug, step_slug):
     switcher, and its link to the other version, send what is typed on the page, kept as
     it is, to the same page in the language or version chosen (``switch_language``,
     ``switch_version``)."""
-    consultation = get_object_or_404(Consultation, slug=slug)
+    consultation = _answered(request, slug)
     current = STEP_BY_SLUG.get(step_slug)
     if current is None:
         raise Http404
@@ -243,7 +259,7 @@ def _fields(form, consultation: Consultation, version: str) -> str:
 @resident_page
 def check(request, slug):
     """Public, while open. The resident checks their answers, then sends them."""
-    stored = get_object_or_404(Consultation, slug=slug)
+    stored = _answered(request, slug)
     consultation = _in_language(request, stored)  # for showing; services get ``stored``
     draft = Draft(request.session, consultation)
     form = SubmitForm(request.POST or None, consultation=consultation)
@@ -251,7 +267,10 @@ def check(request, slug):
         if form.is_bot():
             return _bot(request, consultation)
         key = request.POST.get("submission_key", "")
-        already = _already_sent(consultation, key)
+        # Answers sent already from this draft, while it is open, are found by the
+        # service as it saves.
+        from_draft = draft.holds(key) and stored.is_open()
+        already = None if from_draft else _already_sent(consultation, key)
         if already is not None:
             draft.finish(already.reference)
             return redirect("consultation:done", slug=consultation.slug)
@@ -283,17 +302,66 @@ def check(request, slug):
         draft.finish(response.reference)
         return redirect("consultation:done", slug=consultation.slug)
     version = easy_read.shown(draft.version(), get_language())
+    pages = selectors.check_answer_pages(consultation, answers, version)
     return render(
         request,
         "consultation/check.html",
         {
             "consultation": consultation,
-            "pages": selectors.check_answer_pages(consultation, answers, version),
+            "pages": pages,
+            "answer_lists": _answer_lists(consultation, pages, version),
             "submission_key": draft.submission_key(),
             "form": form,
             "fields": _fields(form, consultation, version),
         },
     )
+
+
+ANSWER_MARK = re.compile(r"<!--answer:(\w+)-->")
+
+
+def _answer_lists(consultation: Consultation, pages, version: str) -> str:
+    """The lists of "check your answers" as HTML. The questions and their Change links
+    are the same for everyone until the questions change: kept ready (common.kept_pages)
+    under a key naming them, the language and the version, with a mark where each answer
+    goes, which the resident's own answer, escaped, replaces. Rendering them afresh for
+    each visit was most of the page's time."""
+    rows = [row for page in pages for row in page.rows]
+    names = ",".join(row.field for row in rows)  # the topics are asked only with an address
+    key = (
+        f"check-lists:{consultation.pk}:{consultation.questions_version}:{get_language()}:"
+        f"{version}:{kept_pages.digest(names)}"
+    )
+
+    def render_marked():
+        marked = [
+            selectors.AnswerPage(
+                page.step,
+                page.title,
+                [_marked(row) for row in page.rows],
+            )
+            for page in pages
+        ]
+        context = {"consultation": consultation, "pages": marked}
+        return render_to_string("consultation/includes/check_lists.html", context), None
+
+    html = kept_pages.fragment(key, render_marked)
+    not_answered = format_html('<span class="portal-secondary-text">{}</span>', _("Not answered"))
+    answers = {row.field: _answer_html(row, not_answered) for row in rows}
+    return mark_safe(ANSWER_MARK.sub(lambda mark: answers[mark[1]], html))  # noqa: S308 - escaped
+
+
+def _marked(row):
+    return dataclasses.replace(row, answer=mark_safe(f"<!--answer:{row.field}-->"))  # noqa: S308
+
+
+def _answer_html(row, not_answered: str) -> str:
+    if not row.answer:
+        return not_answered
+    if row.is_list:
+        items = format_html_join("", "<li>{}</li>", ((item,) for item in row.answer))
+        return format_html('<ul class="govuk-list">{}</ul>', items)
+    return linebreaksbr(row.answer, autoescape=True)
 
 
 def _already_sent(consultation, key: str):

@@ -176,7 +176,7 @@ def test_a_resident_part_way_through_gets_the_next_page_kept_and_their_own_answe
 
     with (
         time_machine.travel(timezone.now(), tick=False),  # the revision held meanwhile
-        django_assert_num_queries(2),  # their session and the consultation
+        django_assert_num_queries(1),  # their session (the consultation kept)
     ):
         kept = resident.get(second)
     assert kept.templates == []  # nothing rendered for them

@@ -4,10 +4,15 @@ would make it: plain GETs and POSTs."""
 import datetime
 import itertools
 import re
+import uuid
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -298,8 +303,8 @@ def test_check_your_answers_queries_do_not_grow_with_the_answers(
         every = consultation.options.filter(kind=kind).values_list("pk", flat=True)
         client.post(url(consultation, step), {step: [str(pk) for pk in every]})
 
-    # The questions and their answers' words kept: the session and the consultation.
-    with django_assert_num_queries(2):
+    # The consultation, its questions and their answers' words kept: the session alone.
+    with django_assert_num_queries(1):
         html = client.get(check_url).content.decode()
     assert html.count("<li>") >= consultation.options.filter(kind=OptionKind.CHANGE).count()
     caches["pages"].clear()
@@ -483,6 +488,36 @@ def test_ethnic_headings_of_the_figures_use_the_census_wording():
     assert choices[:-1] == [heading for heading, _ in CENSUS_2021_ENGLAND]
 
 
+def test_each_resident_checks_their_own_answers_in_the_lists_kept_ready(consultation):
+    """The questions and their Change links are kept ready for everyone; the answers in
+    them are each resident's own, escaped, with their line breaks."""
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    first, second = Client(), Client()
+    answer_every_page(first, consultation, comments={"comments": "<b>Evening</b> courses\nplease"})
+    answer_every_page(
+        second,
+        consultation,
+        changes={"changes": option_ids(consultation, OptionKind.CHANGE, 1)},
+        comments={"comments": ""},
+    )
+    theirs = first.get(check_url).content.decode()
+    mine = second.get(check_url).content.decode()
+    assert "&lt;b&gt;Evening&lt;/b&gt; courses<br>please" in theirs
+    assert "Evening" not in mine
+    assert mine.count("Not answered") == theirs.count("Not answered") + 1
+    changes = {
+        pk: consultation.options.get(pk=pk).label
+        for pk in option_ids(consultation, OptionKind.CHANGE, 0, 1)
+    }
+    first_change, second_change = changes.values()
+    assert f"<li>{first_change}</li>" in theirs
+    assert f"<li>{first_change}</li>" not in mine
+    assert f"<li>{second_change}</li>" in mine
+    assert f"<li>{second_change}</li>" not in theirs
+    assert "<!--answer:" not in theirs + mine
+    assert theirs.count("?change=1") == mine.count("?change=1") > 0
+
+
 def test_sending_twice_makes_one_response(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
@@ -497,6 +532,91 @@ def test_sending_twice_makes_one_response(client, consultation):
         == reverse("consultation:done", args=[consultation.slug])
     )
     assert Response.objects.count() == 1
+
+
+def test_a_second_press_that_read_the_draft_before_the_first_was_saved_sends_nothing_new(
+    client, consultation
+):
+    """Two presses of "send" at once both find the draft in the session: the second's
+    answers are found by the service as it saves, and the resident sees the first's
+    reference."""
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    session = client.session
+    read_by_the_second = dict(session.items())
+
+    client.post(check_url, {"submission_key": key})
+    reference = Response.objects.get().reference
+    session = client.session  # as the second press read it, before the first was saved
+    session.update(read_by_the_second)
+    session.save()
+    second = client.post(check_url, {"submission_key": key})
+
+    assert second["Location"] == reverse("consultation:done", args=[consultation.slug])
+    assert reference in client.get(second["Location"]).content.decode()
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the send's own transaction, as in production
+def test_sending_reads_everything_before_its_transaction_opens(client, consultation):
+    """A consultation's figures version is one row that every answer sent moves on: the
+    transaction that moves it holds only the writes, so each resident waits for the one
+    before as little as possible."""
+    answer_every_page(client, consultation)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    key = client.get(check_url).context["submission_key"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(check_url, {"submission_key": key}).status_code == 302
+    statements = [q["sql"] for q in queries.captured_queries]
+    first = next(i for i, sql in enumerate(statements) if "INSERT INTO" in sql)
+    last = next(i for i, sql in enumerate(statements) if "figures_version" in sql)
+    held = statements[first : last + 1]
+    assert all(sql.startswith(("INSERT", "UPDATE")) for sql in held)
+    # The session read and written (begin, update, commit where sessions are in the
+    # database alone), the answer lists' kinds and the ward checked, and the transaction:
+    # begin, the answers, the answers ticked, the figures version, commit.
+    assert len(statements) <= 11
+    assert Response.objects.count() == 1
+
+
+def test_answers_whose_address_cannot_be_kept_are_not_saved_either(consultation):
+    """The answers and the address to write to are saved together or not at all."""
+    answers = {**page_answers(consultation)["barriers"], "email": "nowhere", "consent": True}
+    with pytest.raises(ValidationError):
+        services.questionnaire_submit(
+            consultation=consultation,
+            answers=answers,
+            submission_key=uuid.uuid4(),
+            consent_text="Tell me about opportunities",
+        )
+    assert Response.objects.count() == 0
+    assert Contact.objects.count() == 0
+
+
+def test_a_ward_is_given_exactly_when_the_answer_is_a_ward(consultation):
+    """Checked before the answers are saved, beside the ward, without asking the database."""
+    answers = {**page_answers(consultation)["barriers"], "area": "ward"}
+    with pytest.raises(ValidationError) as refused:
+        services.response_submit(
+            consultation=consultation, answers=answers, submission_key=uuid.uuid4()
+        )
+    assert refused.value.message_dict == {
+        "ward": ["Choose a ward only when the answer says the person lives in one."]
+    }
+    assert Response.objects.count() == 0
+
+
+def test_a_consultation_closed_early_takes_no_more_answers_at_once(client, consultation):
+    """Its row is kept for the residents' pages, under the public pages' revision: the
+    change counts on the very next page."""
+    client.post(url(consultation, "barriers"), page_answers(consultation)["barriers"])
+    services.consultation_update(
+        consultation=consultation, closes_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    page = client.post(url(consultation, "changes"), page_answers(consultation)["changes"])
+    assert page.status_code == 403
+    assert "This consultation has closed" in page.content.decode()
 
 
 def test_the_back_button_after_sending_does_not_send_again(client, consultation):
