@@ -3,8 +3,8 @@ Django's own backend, with one redis-py client kept for each connection pool.
 
 Django's backend makes a new client for every call. Making one costs about half a round
 trip to Redis, and a resident's step reads and writes the cache two to four times. The
-client holds no connection of its own (the pool lends one for each command), so one is
-shared safely by every thread of the process."""
+client holds no connection of its own (the pool lends one for each command, and starts
+afresh in a forked process)."""
 
 from django.core.cache.backends import redis
 

@@ -141,7 +141,9 @@ def translations_draft(*, consultation: Consultation) -> int:
 
 def consultation_update(*, consultation: Consultation, **fields) -> Consultation:
     """Change a consultation's details (title, dates, texts, roadmap activity)."""
-    return model_update(consultation, fields, editable=SETTINGS_FIELDS)
+    # One transaction: the public revision and the questions version move on together.
+    with transaction.atomic():
+        return model_update(consultation, fields, editable=SETTINGS_FIELDS)
 
 
 def option_save(

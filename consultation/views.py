@@ -1,6 +1,7 @@
 import dataclasses
 import functools
 import re
+import secrets
 import uuid
 
 from django.conf import settings
@@ -317,7 +318,10 @@ def check(request, slug):
     )
 
 
-ANSWER_MARK = re.compile(r"<!--answer:(\w+)-->")
+# Unknown outside this process, as the CSRF hole is (common.kept_pages): nothing else in
+# the lists it marks can be taken for a mark.
+ANSWER_MARK_KEY = secrets.token_hex(8)
+ANSWER_MARK = re.compile(rf"<!--answer:{ANSWER_MARK_KEY}:(\w+)-->")
 
 
 def _answer_lists(consultation: Consultation, pages, version: str) -> str:
@@ -348,11 +352,13 @@ def _answer_lists(consultation: Consultation, pages, version: str) -> str:
     html = kept_pages.fragment(key, render_marked)
     not_answered = format_html('<span class="portal-secondary-text">{}</span>', _("Not answered"))
     answers = {row.field: _answer_html(row, not_answered) for row in rows}
-    return mark_safe(ANSWER_MARK.sub(lambda mark: answers[mark[1]], html))  # noqa: S308 - escaped
+    filled = ANSWER_MARK.sub(lambda mark: answers.get(mark[1], not_answered), html)
+    return mark_safe(filled)  # noqa: S308 - each answer escaped
 
 
 def _marked(row):
-    return dataclasses.replace(row, answer=mark_safe(f"<!--answer:{row.field}-->"))  # noqa: S308
+    mark = f"<!--answer:{ANSWER_MARK_KEY}:{row.field}-->"
+    return dataclasses.replace(row, answer=mark_safe(mark))  # noqa: S308 - a field's name
 
 
 def _answer_html(row, not_answered: str) -> str:

@@ -55,3 +55,18 @@ def test_a_connection_the_server_ended_is_found_unusable_and_made_again(other):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != ended
+
+
+def test_a_connection_whose_socket_cannot_be_watched_is_asked(other, monkeypatch):
+    """Where the socket cannot be looked at, the server is asked, as Django asks it."""
+
+    class Unwatchable:
+        def register(self, *args):
+            raise ValueError("cannot watch this socket")
+
+    monkeypatch.setattr("common.postgresql.base.select.poll", Unwatchable)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'last asked'")
+    pid = connection.connection.info.backend_pid
+    assert connection.is_usable()
+    assert _last_statement(other, pid) == "SELECT 1"

@@ -551,7 +551,12 @@ def test_a_second_press_that_read_the_draft_before_the_first_was_saved_sends_not
     session = client.session  # as the second press read it, before the first was saved
     session.update(read_by_the_second)
     session.save()
-    second = client.post(check_url, {"submission_key": key})
+    with CaptureQueriesContext(connection) as queries:
+        second = client.post(check_url, {"submission_key": key})
+    # Not looked up first: the database refuses the key, then the answers are found.
+    answers = [q["sql"] for q in queries.captured_queries if "consultation_response" in q["sql"]]
+    assert answers[0].startswith("INSERT")
+    assert any(sql.startswith("SELECT") for sql in answers[1:])
 
     assert second["Location"] == reverse("consultation:done", args=[consultation.slug])
     assert reference in client.get(second["Location"]).content.decode()
@@ -597,10 +602,14 @@ def test_answers_whose_address_cannot_be_kept_are_not_saved_either(consultation)
 def test_a_ward_is_given_exactly_when_the_answer_is_a_ward(consultation):
     """Checked before the answers are saved, beside the ward, without asking the database."""
     answers = {**page_answers(consultation)["barriers"], "area": "ward"}
-    with pytest.raises(ValidationError) as refused:
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ValidationError) as refused,
+    ):
         services.response_submit(
             consultation=consultation, answers=answers, submission_key=uuid.uuid4()
         )
+    assert not [q for q in queries.captured_queries if '"_check"' in q["sql"]]
     assert refused.value.message_dict == {
         "ward": ["Choose a ward only when the answer says the person lives in one."]
     }
