@@ -304,34 +304,51 @@ def check(request, slug):
         return redirect("consultation:done", slug=consultation.slug)
     version = easy_read.shown(draft.version(), get_language())
     pages = selectors.check_answer_pages(consultation, answers, version)
-    return render(
-        request,
-        "consultation/check.html",
-        {
-            "consultation": consultation,
-            "pages": pages,
-            "answer_lists": _answer_lists(consultation, pages, version),
-            "submission_key": draft.submission_key(),
-            "form": form,
-            "fields": _fields(form, consultation, version),
-        },
-    )
+    rows = [row for page in pages for row in page.rows]
+
+    def page():
+        return render(
+            request,
+            "consultation/check.html",
+            {
+                "consultation": consultation,
+                "pages": pages,
+                "answer_lists": _answer_lists(consultation, pages, rows, version),
+                "submission_key": _mark(SUBMISSION_KEY_FIELD),
+                "form": form,
+                "fields": _fields(form, consultation, version),
+            },
+        )
+
+    key = draft.submission_key()  # before the page is made: a page made so is kept
+    if kept_pages.may_keep_whole(request):
+        # The same for every resident who answered the same questions, bar the answers and
+        # the key, which are marks: kept whole (``kept_pages.whole``), then filled in.
+        names = ",".join(row.field for row in rows)  # the topics are asked only with an address
+        kind = f"check:{consultation.questions_version}:{version}:{kept_pages.digest(names)}"
+        response = kept_pages.served_whole(request, page, kind=kind)
+    else:
+        response = page()
+    return _filled_in(response, rows, key)
 
 
 # Unknown outside this process, as the CSRF hole is (common.kept_pages): nothing else in
-# the lists it marks can be taken for a mark.
+# the page it marks can be taken for a mark.
 ANSWER_MARK_KEY = secrets.token_hex(8)
 ANSWER_MARK = re.compile(rf"<!--answer:{ANSWER_MARK_KEY}:(\w+)-->")
+SUBMISSION_KEY_FIELD = "submission_key"
 
 
-def _answer_lists(consultation: Consultation, pages, version: str) -> str:
-    """The lists of "check your answers" as HTML. The questions and their Change links
-    are the same for everyone until the questions change: kept ready (common.kept_pages)
-    under a key naming them, the language and the version, with a mark where each answer
-    goes, which the resident's own answer, escaped, replaces. Rendering them afresh for
-    each visit was most of the page's time."""
-    rows = [row for page in pages for row in page.rows]
-    names = ",".join(row.field for row in rows)  # the topics are asked only with an address
+def _mark(field: str) -> str:
+    return mark_safe(f"<!--answer:{ANSWER_MARK_KEY}:{field}-->")  # noqa: S308 - a field's name
+
+
+def _answer_lists(consultation: Consultation, pages, rows, version: str) -> str:
+    """The lists of "check your answers" as HTML, with a mark where each answer goes. The
+    questions and their Change links are the same for everyone until the questions change:
+    kept ready (common.kept_pages) under a key naming them, the language and the version,
+    for pages not kept whole (a signed-in resident's)."""
+    names = ",".join(row.field for row in rows)
     key = (
         f"check-lists:{consultation.pk}:{consultation.questions_version}:{get_language()}:"
         f"{version}:{kept_pages.digest(names)}"
@@ -342,23 +359,25 @@ def _answer_lists(consultation: Consultation, pages, version: str) -> str:
             selectors.AnswerPage(
                 page.step,
                 page.title,
-                [_marked(row) for row in page.rows],
+                [dataclasses.replace(row, answer=_mark(row.field)) for row in page.rows],
             )
             for page in pages
         ]
         context = {"consultation": consultation, "pages": marked}
         return render_to_string("consultation/includes/check_lists.html", context), None
 
-    html = kept_pages.fragment(key, render_marked)
+    return mark_safe(kept_pages.fragment(key, render_marked))  # noqa: S308 - rendered
+
+
+def _filled_in(response, rows, submission_key: uuid.UUID):
+    """The check page with the resident's own answers, escaped, and submission key in
+    place of their marks; a mark of no answer reads as not answered."""
     not_answered = format_html('<span class="portal-secondary-text">{}</span>', _("Not answered"))
     answers = {row.field: _answer_html(row, not_answered) for row in rows}
-    filled = ANSWER_MARK.sub(lambda mark: answers.get(mark[1], not_answered), html)
-    return mark_safe(filled)  # noqa: S308 - each answer escaped
-
-
-def _marked(row):
-    mark = f"<!--answer:{ANSWER_MARK_KEY}:{row.field}-->"
-    return dataclasses.replace(row, answer=mark_safe(mark))  # noqa: S308 - a field's name
+    answers[SUBMISSION_KEY_FIELD] = str(submission_key)
+    html = response.content.decode()
+    response.content = ANSWER_MARK.sub(lambda mark: answers.get(mark[1], not_answered), html)
+    return response
 
 
 def _answer_html(row, not_answered: str) -> str:

@@ -19,6 +19,7 @@ from consultation.models import Contact, Response, TextPart, TranslationStatus
 from surveys import publishing
 
 from .factories import ConsultationFactory, answers, submit, translate_all
+from .test_questionnaire import key_on
 
 pytestmark = pytest.mark.django_db
 
@@ -405,7 +406,7 @@ def test_an_email_sent_while_a_resident_answers_in_another_language_is_in_englis
         {"email": "ola@example.org", "consent": "on"},
     )
     check_url = in_language("pl", "consultation:check", consultation.slug)
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(check_url, {"submission_key": key, "website": ""})
     (confirmation,) = mailoutbox

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from consultation.models import Contact, NewsTopic
 from tests.consultation.factories import ConsultationFactory
-from tests.consultation.test_questionnaire import answer_every_page
+from tests.consultation.test_questionnaire import answer_every_page, key_on
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def sign_up(client, consultation, django_capture_on_commit_callbacks, topics=())
         contact={"email": "ama@example.org", "consent": "on", "topics": list(topics)},
     )
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(check_url, {"submission_key": key})
     return Contact.objects.get()

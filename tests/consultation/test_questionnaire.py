@@ -56,6 +56,14 @@ def page_answers(consultation):
     }
 
 
+SUBMISSION_KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
+
+
+def key_on(check_page) -> str:
+    """The submission key the check page's form sends, as a browser reads it."""
+    return SUBMISSION_KEY.search(check_page.content.decode())[1]
+
+
 def answer_every_page(client, consultation, **changes):
     pages = page_answers(consultation)
     pages.update(changes)
@@ -80,7 +88,7 @@ def test_a_resident_answers_checks_and_gets_a_reference(client, consultation):
     assert "Homerton" in html
     assert Response.objects.count() == 0  # nothing is saved before the resident sends it
 
-    sent = client.post(last["Location"], {"submission_key": check.context["submission_key"]})
+    sent = client.post(last["Location"], {"submission_key": key_on(check)})
     done = client.get(sent["Location"])
 
     response = Response.objects.get()
@@ -418,7 +426,7 @@ def test_check_your_answers_needs_every_page_first(client, consultation):
 def test_about_you_questions_can_all_be_skipped(client, consultation):
     answer_every_page(client, consultation, **{"about-you": {}, "circumstances": {}})
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     client.post(check_url, {"submission_key": key})
     response = Response.objects.get()
     assert (response.age_band, response.sex, response.ethnic_group, response.area) == (
@@ -518,10 +526,48 @@ def test_each_resident_checks_their_own_answers_in_the_lists_kept_ready(consulta
     assert theirs.count("?change=1") == mine.count("?change=1") > 0
 
 
+def test_check_your_answers_is_made_once_and_filled_in_for_each_resident(consultation):
+    """The page is the same for every resident who answered the same questions, bar their
+    answers and their submission key: made once, then filled in for each."""
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    first, second = Client(), Client()
+    answer_every_page(first, consultation)
+    answer_every_page(second, consultation, comments={"comments": "Weekend courses"})
+
+    made = first.get(check_url)
+    kept = second.get(check_url)
+
+    assert "consultation/check.html" in [t.name for t in made.templates]
+    assert kept.templates == []
+    theirs, mine = key_on(made), key_on(kept)
+    assert theirs != mine
+    assert "Weekend courses" in kept.content.decode()
+    assert "Weekend courses" not in made.content.decode()
+    assert "<!--answer:" not in made.content.decode() + kept.content.decode()
+    assert kept["Cache-Control"] == made["Cache-Control"]
+    assert "no-store" in kept["Cache-Control"]
+    second.post(check_url, {"submission_key": mine})
+    assert Response.objects.get().submission_key == uuid.UUID(mine)
+
+
+def test_a_signed_in_resident_s_check_page_is_made_for_them(client, consultation, member):
+    client.force_login(member)
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    answer_every_page(client, consultation)
+    client.get(check_url)
+
+    again = client.get(check_url)
+
+    assert "consultation/check.html" in [t.name for t in again.templates]
+    assert "<!--answer:" not in again.content.decode()
+    client.post(check_url, {"submission_key": key_on(again)})
+    assert Response.objects.get().submission_key == uuid.UUID(key_on(again))
+
+
 def test_sending_twice_makes_one_response(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
 
     first = client.post(check_url, {"submission_key": key})
     second = client.post(check_url, {"submission_key": key})  # double click, or retry
@@ -542,7 +588,7 @@ def test_a_second_press_that_read_the_draft_before_the_first_was_saved_sends_not
     reference."""
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     session = client.session
     read_by_the_second = dict(session.items())
 
@@ -570,7 +616,7 @@ def test_sending_reads_everything_before_its_transaction_opens(client, consultat
     before as little as possible."""
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     with CaptureQueriesContext(connection) as queries:
         assert client.post(check_url, {"submission_key": key}).status_code == 302
     statements = [q["sql"] for q in queries.captured_queries]
@@ -631,7 +677,7 @@ def test_a_consultation_closed_early_takes_no_more_answers_at_once(client, consu
 def test_the_back_button_after_sending_does_not_send_again(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     client.post(check_url, {"submission_key": key})
 
     back = client.get(check_url)  # the draft is gone: the resident is sent to the start
@@ -645,7 +691,7 @@ def test_an_email_for_news_is_kept_apart_with_its_consent(
 ):
     answer_every_page(client, consultation, contact={"email": "ama@example.org", "consent": "on"})
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(check_url, {"submission_key": key})
 
@@ -690,7 +736,7 @@ def test_an_email_too_long_to_keep_is_refused_on_the_page_and_nothing_is_lost(cl
 def test_a_filled_honeypot_saves_nothing(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     response = client.post(check_url, {"submission_key": key, "website": "http://spam.example"})
     assert response.status_code == 400
     assert Response.objects.count() == 0
@@ -710,7 +756,7 @@ def test_submissions_from_one_client_are_rate_limited(client, consultation, sett
     statuses = []
     for _ in range(3):
         answer_every_page(client, consultation)
-        key = client.get(check_url).context["submission_key"]
+        key = key_on(client.get(check_url))
         statuses.append(client.post(check_url, {"submission_key": key}).status_code)
     assert statuses == [302, 302, 429]
     assert Response.objects.count() == 2
@@ -719,7 +765,7 @@ def test_submissions_from_one_client_are_rate_limited(client, consultation, sett
 def test_a_closed_consultation_says_so_and_takes_no_answers(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     with time_machine.travel(consultation.closes_at + datetime.timedelta(seconds=1)):
         detail = client.get(consultation.get_absolute_url())
         assert "This consultation closed on" in detail.content.decode()
@@ -769,7 +815,7 @@ def test_the_listing_shows_open_consultations_and_published_findings(client, con
 def test_residents_cannot_see_answers(client, consultation):
     answer_every_page(client, consultation)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    client.post(check_url, {"submission_key": client.get(check_url).context["submission_key"]})
+    client.post(check_url, {"submission_key": key_on(client.get(check_url))})
     reference = Response.objects.get().reference
 
     from django.test import Client
@@ -793,7 +839,7 @@ def _consultation_keys(session_data):
 def _send(client, consultation, **changes):
     answer_every_page(client, consultation, **changes)
     check_url = reverse("consultation:check", args=[consultation.slug])
-    key = client.get(check_url).context["submission_key"]
+    key = key_on(client.get(check_url))
     return client.post(check_url, {"submission_key": key})
 
 

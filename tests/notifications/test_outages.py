@@ -15,7 +15,7 @@ from notifications import outbox
 from notifications.models import Message
 from tests.conftest import broker_outage, database_outage
 from tests.consultation.factories import ConsultationFactory
-from tests.consultation.test_questionnaire import answer_every_page
+from tests.consultation.test_questionnaire import answer_every_page, key_on
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -25,7 +25,7 @@ def test_a_submission_during_a_database_outage_is_not_thanked():
     client = Client(raise_request_exception=False)
     consultation = ConsultationFactory()
     check = answer_every_page(client, consultation)["Location"]
-    key = client.get(check).context["submission_key"]
+    key = key_on(client.get(check))
 
     with database_outage():
         response = client.post(check, {"submission_key": key})
@@ -44,7 +44,7 @@ def _sign_up_for_news(client, consultation):
         consultation,
         contact={"email": "resident@example.org", "consent": "on"},
     )["Location"]
-    key = client.get(check).context["submission_key"]
+    key = key_on(client.get(check))
     return client.post(check, {"submission_key": key})
 
 
