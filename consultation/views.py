@@ -320,7 +320,7 @@ def check(request, slug):
             },
         )
 
-    key = draft.submission_key()  # before the page is made: a page made so is kept
+    key = draft.submission_key()  # made with the first answers (``Draft.save_step``)
     if kept_pages.may_keep_whole(request):
         # The same for every resident who answered the same questions, bar the answers and
         # the key, which are marks: kept whole (``kept_pages.whole``), then filled in.

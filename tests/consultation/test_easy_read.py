@@ -1,8 +1,6 @@
 """The Easy Read version: the same questions in short sentences with a picture on each
 page; its answers are the standard version's, so the results combine."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +9,7 @@ from consultation.models import Response, Version
 from tests.conftest import make_user
 
 from .factories import ConsultationFactory, answers, translate_all
+from .test_questionnaire import SUBMISSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def _walk(client, consultation, version):
         client.post(f"{base}answer/{step}/", answers(consultation))
     client.post(f"{base}answer/contact/", {})
     check = client.get(f"{base}answer/check/").content.decode()
-    key = re.search(r'name="submission_key" value="([^"]+)"', check).group(1)
+    key = SUBMISSION_KEY.search(check)[1]
     client.post(f"{base}answer/check/", {"submission_key": key, "website": ""})
     return first, check
 

@@ -57,6 +57,7 @@ def page_answers(consultation):
 
 
 SUBMISSION_KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def key_on(check_page) -> str:
@@ -528,26 +529,64 @@ def test_each_resident_checks_their_own_answers_in_the_lists_kept_ready(consulta
 
 def test_check_your_answers_is_made_once_and_filled_in_for_each_resident(consultation):
     """The page is the same for every resident who answered the same questions, bar their
-    answers and their submission key: made once, then filled in for each."""
+    answers, their submission key and their CSRF token: made once, then filled in for each."""
     check_url = reverse("consultation:check", args=[consultation.slug])
     first, second = Client(), Client()
     answer_every_page(first, consultation)
-    answer_every_page(second, consultation, comments={"comments": "Weekend courses"})
+    answer_every_page(
+        second,
+        consultation,
+        barriers={"barriers": option_ids(consultation, OptionKind.BARRIER, 0)},
+        comments={"comments": "Weekend courses"},
+    )
+    theirs_label, mine_label = (
+        consultation.options.get(pk=pk).label
+        for pk in option_ids(consultation, OptionKind.BARRIER, 1, 0)
+    )
 
     made = first.get(check_url)
     kept = second.get(check_url)
 
     assert "consultation/check.html" in [t.name for t in made.templates]
     assert kept.templates == []
-    theirs, mine = key_on(made), key_on(kept)
-    assert theirs != mine
-    assert "Weekend courses" in kept.content.decode()
-    assert "Weekend courses" not in made.content.decode()
-    assert "<!--answer:" not in made.content.decode() + kept.content.decode()
-    assert kept["Cache-Control"] == made["Cache-Control"]
-    assert "no-store" in kept["Cache-Control"]
-    second.post(check_url, {"submission_key": mine})
-    assert Response.objects.get().submission_key == uuid.UUID(mine)
+    theirs, mine = made.content.decode(), kept.content.decode()
+    assert key_on(made) != key_on(kept)
+    assert CSRF_TOKEN.search(theirs)[1] != CSRF_TOKEN.search(mine)[1]
+    assert "Weekend courses" in mine
+    assert "Weekend courses" not in theirs
+    assert f"<li>{mine_label}</li>" in mine
+    assert f"<li>{mine_label}</li>" not in theirs
+    assert f"<li>{theirs_label}</li>" in theirs
+    assert f"<li>{theirs_label}</li>" not in mine
+    assert "<!--answer:" not in theirs + mine
+    for page in (made, kept):
+        assert "no-store" in page["Cache-Control"]
+        assert not page.has_header("ETag")  # never answered 304: it is the resident's own
+        assert int(page["Content-Length"]) == len(page.content)
+    second.handler.enforce_csrf_checks = True  # the token filled in must be theirs
+    sent = second.post(
+        check_url,
+        {"submission_key": key_on(kept), "csrfmiddlewaretoken": CSRF_TOKEN.search(mine)[1]},
+    )
+    assert sent.status_code == 302
+    assert Response.objects.get().submission_key == uuid.UUID(key_on(kept))
+
+
+def test_an_answer_that_looks_like_a_mark_is_shown_as_typed(consultation):
+    from consultation.views import ANSWER_MARK_KEY
+
+    check_url = reverse("consultation:check", args=[consultation.slug])
+    typed = f"<!--answer:{ANSWER_MARK_KEY}:submission_key--><script>x()</script>"
+    answer_every_page(Client(), consultation)
+    client = Client()
+    answer_every_page(client, consultation, comments={"comments": typed})
+
+    html = client.get(check_url).content.decode()
+
+    assert "<script>x()" not in html
+    assert "<!--answer:" not in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert len(SUBMISSION_KEY.findall(html)) == 1
 
 
 def test_a_signed_in_resident_s_check_page_is_made_for_them(client, consultation, member):
