@@ -5,7 +5,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultation import services
@@ -47,6 +48,41 @@ def test_answers_are_saved_with_their_ticked_options():
     assert response.options.filter(kind=OptionKind.BARRIER).count() == 2
     assert (response.area, response.ward.name) == (AreaChoice.WARD, "Dalston")
     assert len(response.reference) == 9
+
+
+def test_answers_sent_move_the_figures_on_and_are_saved_as_the_orm_saves_them():
+    """On PostgreSQL the response, its ticked answers and the figures version are written
+    in one statement; elsewhere in three. Either way the row is what the ORM would save."""
+    consultation = ConsultationFactory()
+    before = consultation.figures_version
+    ticked = [
+        *option_ids(consultation, OptionKind.BARRIER, 0, 2),
+        *option_ids(consultation, OptionKind.CHANGE, 1),
+    ]
+    given = {**answers(consultation), "barriers": ticked[:2], "changes": ticked[2:]}
+    key = uuid.uuid4()
+
+    with CaptureQueriesContext(connection) as queries:
+        response, created = services.response_submit(
+            consultation=consultation, answers=given, submission_key=key, language="pl"
+        )
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "WITH"))]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+    assert created
+    stored = Response.objects.get(submission_key=key)
+    assert stored.pk == response.pk
+    assert response._state.adding is False
+    every_tick = [int(pk) for field in ("barriers", "changes", "support") for pk in given[field]]
+    assert sorted(stored.options.values_list("pk", flat=True)) == sorted(every_tick)
+    assert set(ticked) <= {str(pk) for pk in every_tick}
+    assert (stored.reference, stored.language, stored.submitted_at) == (
+        response.reference,
+        "pl",
+        response.submitted_at,
+    )
+    consultation.refresh_from_db()
+    assert consultation.figures_version == before + 1
 
 
 def test_the_same_submission_twice_makes_one_response():
